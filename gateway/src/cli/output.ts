@@ -1,0 +1,36 @@
+import { isConfigError } from '../config/index.js';
+import { isLifelineError } from '../errors.js';
+
+/** Exit codes: 2 for a config the user must fix, 1 for anything else that stopped us. */
+export const EXIT_CONFIG = 2;
+export const EXIT_FAILURE = 1;
+
+/** Prints an error for a human: config issues in full, coded errors on one line, the rest with a stack. */
+export function explain(e: unknown): number {
+  if (isConfigError(e)) {
+    process.stderr.write(`${e.report()}\n`);
+    return EXIT_CONFIG;
+  }
+  if (isLifelineError(e)) {
+    process.stderr.write(`error ${e.code}: ${e.message} — ${e.hint}\n`);
+    return e.code.startsWith('LL_ERR_CONFIG') || e.code === 'LL_ERR_PROFILE_NOT_FOUND' ? EXIT_CONFIG : EXIT_FAILURE;
+  }
+  process.stderr.write(`unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT_FAILURE;
+}
+
+/** Runs until SIGINT or SIGTERM, then stops once and exits 0 (a second signal forces exit). */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(EXIT_FAILURE);
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    stop().then(
+      () => process.exit(0),
+      (e: unknown) => process.exit(explain(e)),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

@@ -1,0 +1,13 @@
+/** The config and profile loader shared by the gateway and the simulator. */
+
+export { type ErrorSpec, isLifelineError, isTransientError, LifelineError } from '../errors.js';
+export * from './config-issue.js';
+export * from './defaults.js';
+export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile } from './load-profile.js';
+export { loadSiteConfig } from './load-site.js';
+export * from './ports.js';
+export * from './profile-schema.js';
+export * from './register-codec.js';
+export * from './site-config.js';
+export * from './site-overrides.js';
+export { SiteSchema } from './site-schema.js';

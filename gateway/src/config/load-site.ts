@@ -1,0 +1,203 @@
+import { dirname, resolve } from 'node:path';
+import { isLifelineError } from '../errors.js';
+import { ConfigError, type ConfigIssue } from './config-issue.js';
+import { DEFAULTS } from './defaults.js';
+import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
+import { checkLimitOrder } from './profile-rules.js';
+import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
+import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
+import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
+import { validateAgainst } from './validate.js';
+import type { YamlSource } from './yaml-source.js';
+
+/**
+ * Loads a site config: parse, validate against the schema, load each device's
+ * profile, apply the site's overrides, check cross-references, then freeze.
+ * Every issue in the file (and in the profiles it uses) is reported together.
+ */
+export async function loadSiteConfig(file: string): Promise<SiteConfig> {
+  const path = resolve(file);
+  const source = await readYaml(path);
+  if (source.syntaxIssues.length > 0) throw new ConfigError(path, source.syntaxIssues);
+  const schemaIssues = validateAgainst(SiteSchema, source);
+  if (schemaIssues.length > 0) throw new ConfigError(path, schemaIssues);
+
+  const input = source.data as SiteConfigInput;
+  const dirs = [...(input.profilesDir ? [resolve(dirname(path), input.profilesDir)] : []), BUILT_IN_PROFILES_DIR];
+  const issues: ConfigIssue[] = [];
+  const devices: DeviceConfig[] = [];
+  for (const [index, device] of input.devices.entries()) {
+    const profile = await loadProfileFor(device, index, dirs, source, issues);
+    if (profile) devices.push(resolveDevice(device, index, profile, source, issues));
+  }
+  issues.push(...checkUniqueDevices(input.devices, source));
+  if (issues.length > 0) throw new ConfigError(path, issues);
+  return deepFreeze(buildSite(path, input, devices));
+}
+
+async function loadProfileFor(
+  device: SiteDeviceInput,
+  index: number,
+  dirs: readonly string[],
+  source: YamlSource,
+  issues: ConfigIssue[],
+): Promise<Profile | undefined> {
+  try {
+    return await findProfile(device.profile, dirs);
+  } catch (e) {
+    if (e instanceof ConfigError) issues.push(...e.issues);
+    else if (isLifelineError(e, 'LL_ERR_PROFILE_NOT_FOUND')) {
+      issues.push(source.issueAt(['devices', index, 'profile'], e.message, e.hint));
+    } else throw e;
+    return undefined;
+  }
+}
+
+function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): SiteConfig {
+  const centre = input.mqtt?.centre;
+  return {
+    file,
+    site: input.site,
+    gateway: input.gateway,
+    http: { host: input.http?.host ?? DEFAULTS.httpHost, port: input.http?.port ?? DEFAULTS.httpPort },
+    mqtt: {
+      local: {
+        enabled: input.mqtt?.local?.enabled ?? true,
+        host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
+        port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
+      },
+      ...(centre ? { centre: { ...centre, protocolVersion: centre.protocolVersion ?? DEFAULTS.mqttProtocolVersion } } : {}),
+    },
+    simulator: {
+      http: {
+        host: input.simulator?.http?.host ?? DEFAULTS.simHttpHost,
+        port: input.simulator?.http?.port ?? DEFAULTS.simHttpPort,
+      },
+    },
+    devices,
+  };
+}
+
+function resolveDevice(device: SiteDeviceInput, index: number, profile: Profile, source: YamlSource, issues: ConfigIssue[]): DeviceConfig {
+  const at = ['devices', index, 'points'];
+  for (const pointId of Object.keys(device.points ?? {})) {
+    if (!(pointId in profile.points)) {
+      issues.push(
+        source.issueAt(
+          at,
+          `profile "${profile.id}" has no point "${pointId}"`,
+          `use one of: ${Object.keys(profile.points).join(', ')}`,
+          pointId,
+        ),
+      );
+    }
+  }
+  const points = Object.entries(profile.points).map(([id, point]): PointConfig => {
+    const limits = mergeLimits(point.limits ?? {}, device.points?.[id]?.limits ?? {}, source, [...at, id, 'limits'], issues);
+    return {
+      id,
+      name: point.name,
+      unit: point.unit ?? '',
+      register: {
+        table: point.modbus.table,
+        address: point.modbus.address,
+        type: point.modbus.type,
+        wordOrder: point.modbus.wordOrder ?? 'big',
+        scale: point.modbus.scale ?? 1,
+        offset: point.modbus.offset ?? 0,
+        ...(point.modbus.bit !== undefined ? { bit: point.modbus.bit } : {}),
+      },
+      writable: point.writable ?? false,
+      ...(point.range ? { range: point.range } : {}),
+      limits,
+      ...(point.simulation ? { initial: point.simulation.initial } : {}),
+    };
+  });
+  return {
+    id: device.id,
+    name: device.name ?? profile.name,
+    profile,
+    modbus: {
+      host: device.modbus.host,
+      port: device.modbus.port ?? DEFAULTS.modbusPort,
+      unitId: device.modbus.unitId ?? DEFAULTS.modbusUnitId,
+      timeoutMs: device.modbus.timeoutMs ?? DEFAULTS.modbusTimeoutMs,
+    },
+    pollIntervalMs: device.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    points,
+  };
+}
+
+/** Site values override the profile's per field; a limit the profile lacks needs value and priority. */
+function mergeLimits(
+  base: Partial<Record<LimitCondition, Limit>>,
+  override: Partial<Record<LimitCondition, Partial<Limit>>>,
+  source: YamlSource,
+  at: (string | number)[],
+  issues: ConfigIssue[],
+): LimitConfig[] {
+  const merged: Partial<Record<LimitCondition, Partial<Limit>>> = {};
+  for (const condition of LIMIT_CONDITIONS) {
+    const limit = { ...base[condition], ...override[condition] };
+    if (Object.keys(limit).length > 0) merged[condition] = limit;
+  }
+  for (const [condition, limit] of Object.entries(merged)) {
+    for (const key of ['value', 'priority'] as const) {
+      if (limit[key] === undefined) {
+        issues.push(
+          source.issueAt(
+            [...at, condition],
+            `limit ${condition} needs "${key}"`,
+            `add ${key}: (the profile defines no ${condition} limit to inherit from)`,
+          ),
+        );
+      }
+    }
+  }
+  issues.push(...checkLimitOrder(merged as Partial<Record<LimitCondition, Limit>>, source, at));
+  return LIMIT_CONDITIONS.flatMap((condition): LimitConfig[] => {
+    const l = merged[condition];
+    if (!l || l.enabled === false || l.value === undefined || l.priority === undefined) return [];
+    return [
+      {
+        condition,
+        value: l.value,
+        hysteresis: l.hysteresis ?? 0,
+        priority: l.priority,
+        onDelayMs: l.onDelayMs ?? 0,
+        offDelayMs: l.offDelayMs ?? 0,
+        ...(l.basis ? { basis: l.basis } : {}),
+      },
+    ];
+  });
+}
+
+function checkUniqueDevices(devices: readonly SiteDeviceInput[], source: YamlSource): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ids = new Map<string, number>();
+  const addresses = new Map<string, number>();
+  for (const [index, d] of devices.entries()) {
+    const first = ids.get(d.id);
+    if (first !== undefined) {
+      issues.push(
+        source.issueAt(
+          ['devices', index, 'id'],
+          `device id "${d.id}" is already used by devices[${first}]`,
+          'give every device its own id',
+        ),
+      );
+    } else ids.set(d.id, index);
+    const address = `${d.modbus.host}:${d.modbus.port ?? DEFAULTS.modbusPort}/${d.modbus.unitId ?? DEFAULTS.modbusUnitId}`;
+    const other = addresses.get(address);
+    if (other !== undefined && d.modbus.port !== 0) {
+      issues.push(
+        source.issueAt(
+          ['devices', index, 'modbus'],
+          `Modbus address ${address} is already used by devices[${other}]`,
+          'give each device on one host:port its own unitId',
+        ),
+      );
+    } else addresses.set(address, index);
+  }
+  return issues;
+}

@@ -1,0 +1,93 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+/**
+ * JSON Schema of a device profile (device-profiles/*.yaml). The checked-in
+ * `device-profiles/profile.schema.json` is generated from this by
+ * `npm run schemas`, and a test keeps the two identical.
+ */
+
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case letters, digits, - and _' });
+
+export const REGISTER_TABLES = ['holding', 'input', 'coil', 'discrete'] as const;
+export const REGISTER_TYPES = ['uint16', 'int16', 'uint32', 'int32', 'float32', 'bool'] as const;
+
+/** A string enum whose static type is the union of its values. */
+const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
+export const ModbusRegisterSchema = Type.Object(
+  {
+    table: literals(REGISTER_TABLES),
+    address: Type.Integer({ minimum: 0, maximum: 65535, description: 'zero-based protocol address (40001 → 0)' }),
+    type: literals(REGISTER_TYPES),
+    wordOrder: Type.Optional(literals(['big', 'little'] as const)),
+    scale: Type.Optional(Type.Number({ description: 'engineering = raw × scale + offset; default 1' })),
+    offset: Type.Optional(Type.Number({ description: 'default 0' })),
+    bit: Type.Optional(Type.Integer({ minimum: 0, maximum: 15, description: 'read one bit of a 16-bit register as a boolean' })),
+  },
+  { additionalProperties: false },
+);
+
+export const LIMIT_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo'] as const;
+
+export const LimitSchema = Type.Object(
+  {
+    value: Type.Number({ description: 'the set-point, in the point unit' }),
+    hysteresis: Type.Optional(Type.Number({ minimum: 0, description: 'return-to-normal dead band; default 0' })),
+    priority: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)], {
+      description: '1 red (I) … 4 blue (IV)',
+    }),
+    onDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'default 0' })),
+    offDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'default 0' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+    basis: Type.Optional(Type.String({ description: 'the standard or rule the set-point comes from' })),
+  },
+  { additionalProperties: false },
+);
+
+/** The four limit conditions of a point, each optional, holding `limit`. */
+export function limitsOf<T extends TSchema>(limit: T) {
+  return Type.Object(
+    { hihi: Type.Optional(limit), hi: Type.Optional(limit), lo: Type.Optional(limit), lolo: Type.Optional(limit) },
+    { additionalProperties: false },
+  );
+}
+
+export const LimitsSchema = limitsOf(LimitSchema);
+
+export const ProfilePointSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    unit: Type.Optional(Type.String({ description: 'e.g. %LEL, V, Hz, MPa, m³/h; empty for states' })),
+    modbus: ModbusRegisterSchema,
+    writable: Type.Optional(Type.Boolean({ description: 'an output the gateway may write (default false)' })),
+    range: Type.Optional(Type.Object({ min: Type.Number(), max: Type.Number() }, { additionalProperties: false })),
+    limits: Type.Optional(LimitsSchema),
+    simulation: Type.Optional(
+      Type.Object(
+        { initial: Type.Union([Type.Number(), Type.Boolean()], { description: 'value at simulator start' }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ProfileSchema = Type.Object(
+  {
+    id: Id,
+    kind: Type.String({ minLength: 1, description: 'device kind, e.g. combustible-gas-detector' }),
+    name: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    standards: Type.Optional(Type.Array(Type.String())),
+    points: Type.Record(Id, ProfilePointSchema, { minProperties: 1 }),
+  },
+  { $id: 'https://lifeline.dev/schemas/device-profile.json', additionalProperties: false },
+);
+
+export type Profile = Static<typeof ProfileSchema>;
+export type ProfilePoint = Static<typeof ProfilePointSchema>;
+export type ModbusRegister = Static<typeof ModbusRegisterSchema>;
+export type Limit = Static<typeof LimitSchema>;
+export type LimitCondition = (typeof LIMIT_CONDITIONS)[number];
+export type RegisterType = (typeof REGISTER_TYPES)[number];
+export type RegisterTable = (typeof REGISTER_TABLES)[number];

@@ -1,0 +1,41 @@
+import { portFromEnv } from './ports.js';
+import { deepFreeze, type SiteConfig } from './site-config.js';
+
+/**
+ * Deployment overrides on top of the file: ports from LIFELINE_*_PORT and the
+ * centre broker from LIFELINE_CENTRE_URL, so one site file serves a laptop, a
+ * container and a test on free ports.
+ */
+export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): SiteConfig {
+  const http = portFromEnv('http', env);
+  const mqtt = portFromEnv('mqtt', env);
+  const sim = portFromEnv('sim', env);
+  const centreUrl = env.LIFELINE_CENTRE_URL;
+  return deepFreeze({
+    ...config,
+    http: { ...config.http, port: http ?? config.http.port },
+    mqtt: {
+      local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },
+      ...(centreUrl
+        ? { centre: { ...config.mqtt.centre, url: centreUrl, protocolVersion: config.mqtt.centre?.protocolVersion ?? 4 } }
+        : config.mqtt.centre
+          ? { centre: config.mqtt.centre }
+          : {}),
+    },
+    simulator: { http: { ...config.simulator.http, port: sim ?? config.simulator.http.port } },
+  });
+}
+
+/** Points devices at where they are really served (the simulator binds port 0 to a free port). */
+export function withDeviceEndpoints(
+  config: SiteConfig,
+  endpoints: ReadonlyMap<string, { readonly host: string; readonly port: number }>,
+): SiteConfig {
+  return deepFreeze({
+    ...config,
+    devices: config.devices.map((d) => {
+      const at = endpoints.get(d.id);
+      return at ? { ...d, modbus: { ...d.modbus, host: at.host, port: at.port } } : d;
+    }),
+  });
+}

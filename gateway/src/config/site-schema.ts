@@ -1,0 +1,93 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { LimitSchema, limitsOf } from './profile-schema.js';
+
+/** JSON Schema of a site config: the one file a field engineer writes. */
+
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case letters, digits, - and _' });
+const Port = Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port' });
+
+/** Site overrides of a profile limit: any field, none required. */
+const LimitOverrideSchema = Type.Partial(LimitSchema, { additionalProperties: false });
+
+export const SiteDeviceSchema = Type.Object(
+  {
+    id: Id,
+    profile: Id,
+    name: Type.Optional(Type.String()),
+    modbus: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'default 502' })),
+        unitId: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'default 1' })),
+        timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'default 1000' })),
+      },
+      { additionalProperties: false },
+    ),
+    pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'default 1000' })),
+    points: Type.Optional(
+      Type.Record(
+        Id,
+        Type.Object(
+          {
+            limits: Type.Optional(limitsOf(LimitOverrideSchema)),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SiteSchema = Type.Object(
+  {
+    site: Id,
+    gateway: Id,
+    profilesDir: Type.Optional(Type.String({ description: 'extra profile folder, relative to this file' })),
+    http: Type.Optional(Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false })),
+    mqtt: Type.Optional(
+      Type.Object(
+        {
+          local: Type.Optional(
+            Type.Object(
+              {
+                enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+                host: Type.Optional(Type.String()),
+                port: Type.Optional(Port),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          centre: Type.Optional(
+            Type.Object(
+              {
+                url: Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'mqtt://host:1883 or mqtts://…' }),
+                clientId: Type.Optional(Type.String()),
+                username: Type.Optional(Type.String()),
+                password: Type.Optional(Type.String()),
+                protocolVersion: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(5)])),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    simulator: Type.Optional(
+      Type.Object(
+        {
+          http: Type.Optional(
+            Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    devices: Type.Array(SiteDeviceSchema, { minItems: 1 }),
+  },
+  { $id: 'https://lifeline.dev/schemas/site.json', additionalProperties: false },
+);
+
+export type SiteConfigInput = Static<typeof SiteSchema>;
+export type SiteDeviceInput = Static<typeof SiteDeviceSchema>;

@@ -1,0 +1,14 @@
+import type { AlarmTransition } from '../alarms/alarm-engine.js';
+import type { SiteConfig } from '../config/index.js';
+import type { LiveState } from '../runtime/live-state.js';
+
+/** What the HTTP layer may see of a running gateway: read-only views, no internals. */
+export interface GatewayView {
+  readonly config: SiteConfig;
+  readonly bootId: string;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly live: LiveState;
+  activeAlarms(): AlarmTransition[];
+  uplinks(): Record<string, { connected: boolean }>;
+}

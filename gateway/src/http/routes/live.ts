@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { LiveMessage } from '../../runtime/live-state.js';
+import type { GatewayView } from '../gateway-view.js';
+
+/** `/ws`: a snapshot on connect, then every reading, alarm and comm change as it happens. */
+export function liveRoutes(view: GatewayView) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/ws', { websocket: true }, (socket) => {
+      socket.send(
+        JSON.stringify({
+          type: 'snapshot',
+          site: view.config.site,
+          gateway: view.config.gateway,
+          version: view.version,
+          devices: view.config.devices.map((d) => ({ id: d.id, name: d.name, kind: d.profile.kind, comm: view.live.comm(d.id) })),
+          points: view.config.devices.flatMap((d) => d.points.map((p) => ({ device: d.id, point: p.id, name: p.name, unit: p.unit }))),
+          readings: view.live.readings(),
+          alarms: view.activeAlarms(),
+        }),
+      );
+      const forward = (message: LiveMessage) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      };
+      view.live.on('message', forward);
+      socket.on('close', () => view.live.off('message', forward));
+    });
+  };
+}

@@ -1,0 +1,6 @@
+import { type Logger, pino } from 'pino';
+
+/** Structured logs to stderr, so stdout stays free for what the CLI prints. */
+export function createLogger(level = process.env.LIFELINE_LOG_LEVEL ?? 'info'): Logger {
+  return pino({ level, base: { app: 'lifeline-gateway' } }, pino.destination(2));
+}

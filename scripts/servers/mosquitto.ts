@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+
+/** Debian's mosquitto package puts the broker here. */
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+/**
+ * A real Mosquitto broker on a free loopback port, as the monitoring centre's
+ * broker: started by integration tests and benchmarks alike (dev-only code).
+ */
+export class MosquittoBroker {
+  port = 0;
+  #process: ChildProcess | undefined;
+  #dir: string | undefined;
+  #log = '';
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    this.#dir = await mkdtemp(join(tmpdir(), 'lifeline-mosquitto-'));
+    const conf = join(this.#dir, 'mosquitto.conf');
+    await writeFile(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+    const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#process = child;
+    child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
+    await waitForPort(this.port, 5000, () => this.#log);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#process;
+    this.#process = undefined;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (this.#dir) await rm(this.#dir, { recursive: true, force: true });
+  }
+}
+
+export async function waitForPort(port: number, timeoutMs: number, diagnostics: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms\n${diagnostics()}`);
+}

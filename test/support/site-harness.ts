@@ -1,0 +1,27 @@
+import { pino } from 'pino';
+import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
+
+/**
+ * A whole site in-process on free loopback ports: the firmware simulator
+ * serving the fixture's devices over Modbus TCP, and the gateway polling it,
+ * with its embedded broker, HTTP API and (optionally) a centre broker.
+ */
+export async function startSite(file: string, centreUrl?: string): Promise<RunningDemo> {
+  const env = {
+    LIFELINE_HTTP_PORT: '0',
+    LIFELINE_MQTT_PORT: '0',
+    LIFELINE_SIM_PORT: '0',
+    ...(centreUrl ? { LIFELINE_CENTRE_URL: centreUrl } : {}),
+  };
+  return startDemo(file, env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }));
+}
+
+/** Sets a point through the simulator's control API, as a test bench would. */
+export async function setPoint(simulatorUrl: string, device: string, point: string, value: number | boolean): Promise<void> {
+  const res = await fetch(`${simulatorUrl}/devices/${device}/points/${point}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ value }),
+  });
+  if (!res.ok) throw new Error(`PUT ${device}/${point} = ${value}: HTTP ${res.status} ${await res.text()}`);
+}

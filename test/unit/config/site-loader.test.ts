@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { isLifelineError } from '../../../gateway/src/errors.js';
+import { FIXTURES, REPO_ROOT } from '../../support/fixtures.js';
+
+describe('site config loader', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lifeline-config-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function issuesOf(yaml: string): Promise<string[]> {
+    const file = join(dir, `site-${Math.random().toString(16).slice(2)}.yaml`);
+    await writeFile(file, yaml);
+    try {
+      await loadSiteConfig(file);
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+      return e.issues.map((i) => `${i.line}:${i.path}: ${i.message} | ${i.fix}`);
+    }
+    assert.fail('the config loaded but should not have');
+  }
+
+  it('loads the demo site with profile defaults and declared defaults', async () => {
+    const site = await loadSiteConfig(join(REPO_ROOT, 'examples/demo/site.yaml'));
+    assert.equal(site.site, 'demo-restaurant');
+    const device = site.devices[0];
+    assert.equal(device?.profile.kind, 'combustible-gas-detector');
+    const lel1 = device?.points.find((p) => p.id === 'lel1');
+    assert.deepEqual(
+      lel1?.limits.map((l) => [l.condition, l.value, l.priority]),
+      [
+        ['hihi', 50, 1],
+        ['hi', 25, 2],
+      ],
+    );
+    assert.equal(lel1?.register.scale, 0.1);
+    assert.equal(device?.modbus.timeoutMs, 1000);
+    assert.ok(Object.isFrozen(site) && Object.isFrozen(device));
+  });
+
+  it('applies per-site limit overrides field by field', async () => {
+    const site = await loadSiteConfig(join(FIXTURES, 'override-site.yaml'));
+    const limits = site.devices[0]?.points.find((p) => p.id === 'lel1')?.limits;
+    const hihi = limits?.find((l) => l.condition === 'hihi');
+    assert.equal(hihi?.value, 40);
+    assert.equal(hihi?.priority, 1, 'priority inherited from the profile');
+    assert.equal(
+      limits?.find((l) => l.condition === 'hi'),
+      undefined,
+      'hi disabled by the site',
+    );
+  });
+
+  it('reports YAML syntax errors with their line', async () => {
+    const issues = await issuesOf('site: a\ngateway: [b\ndevices: []\n');
+    assert.match(issues[0] ?? '', /^\d+:: YAML syntax/);
+  });
+
+  it('reports every schema error with line, path and fix', async () => {
+    const issues = await issuesOf(
+      [
+        'site: Bad Site',
+        'gateway: gw',
+        'htp: {}',
+        'devices:',
+        '  - id: d1',
+        '    profile: gas-detector',
+        '    modbus: { host: x, port: 70000 }',
+        '    pollIntervalMs: fast',
+      ].join('\n'),
+    );
+    assert.deepEqual(issues, [
+      '1:site: "Bad Site" has the wrong form | use lower-case letters, digits, - and _',
+      '3:htp: unknown key "htp" | remove it or check its spelling; allowed here: site, gateway, profilesDir, http, mqtt, simulator, devices',
+      '7:devices[0].modbus.port: must be <= 65535 | use a value <= 65535',
+      '8:devices[0].pollIntervalMs: must be an integer | write an integer here',
+    ]);
+  });
+
+  it('reports unknown profiles, unknown points, bad limit order, duplicate ids', async () => {
+    const issues = await issuesOf(
+      [
+        'site: s',
+        'gateway: g',
+        'devices:',
+        '  - id: d1',
+        '    profile: gas-detector',
+        '    modbus: { host: h }',
+        '    points:',
+        '      lel9: {}',
+        '      lel1: { limits: { hihi: { value: 10 }, lo: { value: 3 } } }',
+        '  - id: d1',
+        '    profile: no-such-profile',
+        '    modbus: { host: h, unitId: 2 }',
+      ].join('\n'),
+    );
+    assert.equal(issues.length, 5, issues.join('\n'));
+    assert.match(issues[0] ?? '', /^8:devices\[0\]\.points\.lel9: profile "gas-detector" has no point "lel9" \| use one of: lel1/);
+    assert.match(issues[1] ?? '', /^9:devices\[0\]\.points\.lel1\.limits.hi\.value: hi \(25\) must be below hihi \(10\)/);
+    assert.match(issues[2] ?? '', /^9:devices\[0\]\.points\.lel1\.limits\.lo: limit lo needs "priority"/);
+    assert.match(issues[3] ?? '', /^10:devices\[1\]\.id: device id "d1" is already used by devices\[0\]/);
+    assert.match(issues[4] ?? '', /^11:devices\[1\]\.profile: device profile "no-such-profile" not found/);
+  });
+
+  it('reports a bad profile at the profile file and line', async () => {
+    await writeFile(
+      join(dir, 'broken.yaml'),
+      [
+        'id: broken',
+        'kind: test',
+        'name: Broken',
+        'points:',
+        '  p1:',
+        '    name: P1',
+        '    modbus: { table: coil, address: 0, type: uint16 }',
+      ].join('\n'),
+    );
+    const issues = await issuesOf(
+      ['site: s', 'gateway: g', 'profilesDir: .', 'devices:', '  - id: d1', '    profile: broken', '    modbus: { host: h }'].join('\n'),
+    );
+    assert.deepEqual(issues, ['7:points.p1.modbus.type: a coil holds one bit, not uint16 | use type: bool']);
+  });
+
+  it('names a missing file with LL_ERR_CONFIG_NOT_FOUND', async () => {
+    await assert.rejects(loadSiteConfig(join(dir, 'nope.yaml')), (e) => isLifelineError(e, 'LL_ERR_CONFIG_NOT_FOUND'));
+  });
+});

@@ -1,0 +1,50 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Lifecycle transitions published on `…/alarms` (DESIGN.md §4, §5). */
+export const ALARM_EVENT_KINDS = ['raise', 'clear', 'ack', 'shelve', 'unshelve', 'suppress'] as const;
+
+/** ISA-18.2 / IEC 62682 alarm states (DESIGN.md §5). */
+export const ALARM_STATES = [
+  'normal',
+  'unacknowledged',
+  'acknowledged',
+  'returned-unacknowledged',
+  'shelved',
+  'suppressed',
+  'out-of-service',
+] as const;
+
+export const ALARM_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo'] as const;
+
+/** A string enum whose static type is the union of its values. */
+const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
+export const AlarmEventSchema = Type.Object(
+  {
+    event: literals(ALARM_EVENT_KINDS),
+    alarmId: Type.String({ description: 'Stable id of the alarm: {device}/{point}/{condition}' }),
+    site: Type.String(),
+    gateway: Type.String(),
+    device: Type.String(),
+    point: Type.String(),
+    condition: literals(ALARM_CONDITIONS),
+    priority: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
+    colour: literals(['red', 'orange', 'yellow', 'blue']),
+    state: literals(ALARM_STATES),
+    value: Type.Number({ description: 'The value that caused the transition, in `unit`' }),
+    limit: Type.Number({ description: 'The limit in force, in `unit`' }),
+    hysteresis: Type.Number({ description: 'Dead band below (high) or above (low) the limit to return to normal' }),
+    unit: Type.String(),
+    sourceTs: Type.String({ format: 'date-time', description: 'When the sample was taken' }),
+    detectedAt: Type.String({ format: 'date-time', description: 'When the gateway decided the transition' }),
+    publishedAt: Type.String({ format: 'date-time', description: 'When the gateway handed the event to its uplinks' }),
+    seq: Type.Integer({ minimum: 1, description: 'Per-gateway sequence number of alarm events within one boot' }),
+    bootId: Type.String({ description: 'Changes on every gateway start; seq restarts with it' }),
+  },
+  { $id: 'AlarmEvent', additionalProperties: false },
+);
+
+export type AlarmEvent = Static<typeof AlarmEventSchema>;
+export type AlarmEventKind = AlarmEvent['event'];
+export type AlarmState = AlarmEvent['state'];
+export type AlarmCondition = AlarmEvent['condition'];

@@ -1,0 +1,4 @@
+export * from './alarm-event.js';
+export * from './priority.js';
+export * from './status.js';
+export * from './topics.js';
