@@ -1,0 +1,18 @@
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- NAME [options]` runs one.
+ * Benchmarks measure; they never fail on a figure (machines here are shared and noisy).
+ */
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  'alarm-latency': () => import('./alarm-latency.js'),
+};
+
+const name = process.argv[2];
+const selected = name ? [name] : Object.keys(BENCHES);
+for (const bench of selected) {
+  const load = BENCHES[bench];
+  if (!load) {
+    process.stderr.write(`unknown benchmark "${bench}"; choose one of: ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+  await (await load()).run();
+}
