@@ -1,8 +1,9 @@
 import {
-  type DeviceConfig,
   decodeRegisters,
   encodeRegisters,
-  type PointConfig,
+  type ModbusDeviceConfig,
+  modbusPoints,
+  type ModbusPointConfig as PointConfig,
   type RegisterTable,
   registerCount,
 } from '@lifeline/gateway/config';
@@ -27,19 +28,20 @@ export class ModbusException extends Error {
  * answer "illegal data address".
  */
 export class SimulatedDevice {
-  readonly config: DeviceConfig;
+  readonly config: ModbusDeviceConfig;
   readonly #tables = new Map<RegisterTable, Map<number, number>>();
   readonly #span = new Map<RegisterTable, { first: number; last: number }>();
   readonly #points = new Map<string, PointConfig>();
   readonly #writable = new Map<RegisterTable, Set<number>>();
 
-  constructor(config: DeviceConfig) {
+  constructor(config: ModbusDeviceConfig) {
     this.config = config;
-    for (const point of config.points) {
+    const points = modbusPoints(config.points);
+    for (const point of points) {
       this.#points.set(point.id, point);
       this.#extendSpan(point);
     }
-    for (const point of config.points) if (point.initial !== undefined) this.setValue(point.id, point.initial);
+    for (const point of points) if (point.initial !== undefined) this.setValue(point.id, point.initial);
   }
 
   get id(): string {

@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import { listenOrExplain, type SiteConfig } from '@lifeline/gateway/config';
+import { listenOrExplain, type ModbusTcpLink, type SiteConfig } from '@lifeline/gateway/config';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildControlApi, type DeviceEndpoint } from './control/control-api.js';
@@ -28,7 +28,7 @@ export class FirmwareSimulator {
   constructor(config: SiteConfig, log: Logger) {
     this.config = config;
     this.#log = log.child({ component: 'firmware-sim' });
-    this.devices = new Map(config.devices.map((d) => [d.id, new SimulatedDevice(d)]));
+    this.devices = new Map(config.devices.flatMap((d) => (d.transport === 'modbus' ? [[d.id, new SimulatedDevice(d)] as const] : [])));
   }
 
   async start(controlHost = this.config.simulator.http.host, controlPort = this.config.simulator.http.port): Promise<SimulatorEndpoints> {
@@ -56,12 +56,13 @@ export class FirmwareSimulator {
   async #startModbus(): Promise<void> {
     const groups = new Map<string, SimulatedDevice[]>();
     for (const device of this.devices.values()) {
-      const { host, port } = device.config.modbus;
-      const key = `${host}:${port}`;
+      const link = device.config.modbus;
+      if (link.framing === 'rtu') continue;
+      const key = `${link.host}:${link.port}`;
       groups.set(key, [...(groups.get(key) ?? []), device]);
     }
     for (const group of groups.values()) {
-      const first = (group[0] as SimulatedDevice).config.modbus;
+      const first = (group[0] as SimulatedDevice).config.modbus as ModbusTcpLink;
       const server = new ModbusTcpServer(group, this.#log);
       this.#servers.push(server);
       const port = await server.start(first.host, first.port);

@@ -42,7 +42,9 @@ describe('gateway through a device outage', () => {
 
   it('marks points bad with the reason while the device is gone, and recovers when it returns', async () => {
     await until(health, (h) => h.devices['gas-1'] === 'online', 5000, 'online');
-    const modbusPort = site.gateway.config.devices[0]?.modbus.port ?? 0;
+    const device = site.gateway.config.devices[0];
+    assert.ok(device?.transport === 'modbus' && device.modbus.framing === 'tcp');
+    const modbusPort = device.modbus.port;
     await site.simulator.stop();
 
     const bad = await until(points, (ps) => ps.every((p) => p.quality === 'bad'), 5000, 'bad quality');

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { type DeviceConfig, decodeRegisters, registerCount } from '../config/index.js';
+import { decodeRegisters, type ModbusDeviceConfig, type ModbusLink, modbusPoints, registerCount } from '../config/index.js';
 import type { LifelineError } from '../errors.js';
 import { backoffDelay } from '../runtime/backoff.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
@@ -23,7 +23,7 @@ export interface PollerEvents {
  * backoff and every point reads bad with the reason meanwhile.
  */
 export class ModbusPoller extends EventEmitter<PollerEvents> {
-  readonly device: DeviceConfig;
+  readonly device: ModbusDeviceConfig;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #blocks: readonly ReadBlock[];
@@ -34,12 +34,12 @@ export class ModbusPoller extends EventEmitter<PollerEvents> {
   #failures = 0;
   #comm: CommState = 'connecting';
 
-  constructor(device: DeviceConfig, clock: Clock, log: Logger) {
+  constructor(device: ModbusDeviceConfig, clock: Clock, log: Logger) {
     super();
     this.device = device;
     this.#clock = clock;
     this.#log = log.child({ device: device.id });
-    this.#blocks = planReads(device.points);
+    this.#blocks = planReads(modbusPoints(device.points));
   }
 
   get comm(): CommState {
@@ -82,13 +82,13 @@ export class ModbusPoller extends EventEmitter<PollerEvents> {
   }
 
   async #connect(): Promise<ModbusClient> {
-    const { host, port, unitId, timeoutMs } = this.device.modbus;
+    const link = this.device.modbus;
     const client = createModbusClient();
     this.#client = client;
-    await client.connectTCP(host, { port });
-    client.setID(unitId);
-    client.setTimeout(timeoutMs);
-    this.#log.info({ host, port, unitId }, 'modbus connected');
+    await openLink(client, link);
+    client.setID(link.unitId);
+    client.setTimeout(link.timeoutMs);
+    this.#log.info({ link }, 'modbus connected');
     return client;
   }
 
@@ -151,6 +151,22 @@ export class ModbusPoller extends EventEmitter<PollerEvents> {
     const client = this.#client;
     this.#client = undefined;
     if (client?.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
+  }
+}
+
+function openLink(client: ModbusClient, link: ModbusLink): Promise<void> {
+  switch (link.framing) {
+    case 'tcp':
+      return client.connectTCP(link.host, { port: link.port });
+    case 'rtu-over-tcp':
+      return client.connectTcpRTUBuffered(link.host, { port: link.port });
+    case 'rtu':
+      return client.connectRTUBuffered(link.serialPort, {
+        baudRate: link.baudRate,
+        parity: link.parity,
+        dataBits: link.dataBits,
+        stopBits: link.stopBits,
+      });
   }
 }
 

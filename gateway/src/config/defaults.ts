@@ -9,6 +9,9 @@ export const DEFAULTS = {
   modbusPort: 502,
   modbusUnitId: 1,
   modbusTimeoutMs: 1000,
+  modbusBaudRate: 9600,
+  opcuaSecurityMode: 'None',
+  opcuaSecurityPolicy: 'None',
   pollIntervalMs: 1000,
   mqttProtocolVersion: 4,
 } as const;

@@ -5,6 +5,7 @@ import { DEFAULTS } from './defaults.js';
 import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
+import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -28,9 +29,10 @@ export async function loadSiteConfig(file: string): Promise<SiteConfig> {
   const devices: DeviceConfig[] = [];
   for (const [index, device] of input.devices.entries()) {
     const profile = await loadProfileFor(device, index, dirs, source, issues);
-    if (profile) devices.push(resolveDevice(device, index, profile, source, issues));
+    const resolved = profile ? resolveDevice(device, index, profile, source, issues) : undefined;
+    if (resolved) devices.push(resolved);
   }
-  issues.push(...checkUniqueDevices(input.devices, source));
+  issues.push(...checkUniqueDevices(input.devices, devices, source));
   if (issues.length > 0) throw new ConfigError(path, issues);
   return deepFreeze(buildSite(path, input, devices));
 }
@@ -78,7 +80,13 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
   };
 }
 
-function resolveDevice(device: SiteDeviceInput, index: number, profile: Profile, source: YamlSource, issues: ConfigIssue[]): DeviceConfig {
+function resolveDevice(
+  device: SiteDeviceInput,
+  index: number,
+  profile: Profile,
+  source: YamlSource,
+  issues: ConfigIssue[],
+): DeviceConfig | undefined {
   const at = ['devices', index, 'points'];
   for (const pointId of Object.keys(device.points ?? {})) {
     if (!(pointId in profile.points)) {
@@ -98,33 +106,35 @@ function resolveDevice(device: SiteDeviceInput, index: number, profile: Profile,
       id,
       name: point.name,
       unit: point.unit ?? '',
-      register: {
-        table: point.modbus.table,
-        address: point.modbus.address,
-        type: point.modbus.type,
-        wordOrder: point.modbus.wordOrder ?? 'big',
-        scale: point.modbus.scale ?? 1,
-        offset: point.modbus.offset ?? 0,
-        ...(point.modbus.bit !== undefined ? { bit: point.modbus.bit } : {}),
-      },
+      ...(point.modbus
+        ? {
+            register: {
+              table: point.modbus.table,
+              address: point.modbus.address,
+              type: point.modbus.type,
+              wordOrder: point.modbus.wordOrder ?? 'big',
+              scale: point.modbus.scale ?? 1,
+              offset: point.modbus.offset ?? 0,
+              ...(point.modbus.bit !== undefined ? { bit: point.modbus.bit } : {}),
+            },
+          }
+        : {}),
+      ...(point.opcua ? { opcua: point.opcua } : {}),
       writable: point.writable ?? false,
       ...(point.range ? { range: point.range } : {}),
       limits,
       ...(point.simulation ? { initial: point.simulation.initial } : {}),
     };
   });
+  const transport = resolveTransport(device, index, source, issues);
+  if (!transport) return undefined;
   return {
     id: device.id,
     name: device.name ?? profile.name,
     profile,
-    modbus: {
-      host: device.modbus.host,
-      port: device.modbus.port ?? DEFAULTS.modbusPort,
-      unitId: device.modbus.unitId ?? DEFAULTS.modbusUnitId,
-      timeoutMs: device.modbus.timeoutMs ?? DEFAULTS.modbusTimeoutMs,
-    },
     pollIntervalMs: device.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
     points,
+    ...transport,
   };
 }
 
@@ -172,11 +182,10 @@ function mergeLimits(
   });
 }
 
-function checkUniqueDevices(devices: readonly SiteDeviceInput[], source: YamlSource): ConfigIssue[] {
+function checkUniqueDevices(inputs: readonly SiteDeviceInput[], resolved: readonly DeviceConfig[], source: YamlSource): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const ids = new Map<string, number>();
-  const addresses = new Map<string, number>();
-  for (const [index, d] of devices.entries()) {
+  for (const [index, d] of inputs.entries()) {
     const first = ids.get(d.id);
     if (first !== undefined) {
       issues.push(
@@ -187,17 +196,24 @@ function checkUniqueDevices(devices: readonly SiteDeviceInput[], source: YamlSou
         ),
       );
     } else ids.set(d.id, index);
-    const address = `${d.modbus.host}:${d.modbus.port ?? DEFAULTS.modbusPort}/${d.modbus.unitId ?? DEFAULTS.modbusUnitId}`;
+  }
+  const addresses = new Map<string, string>();
+  for (const d of resolved) {
+    if (d.transport !== 'modbus') continue;
+    const address = modbusAddressKey(d.modbus);
     const other = addresses.get(address);
-    if (other !== undefined && d.modbus.port !== 0) {
+    // Port 0 means "a free port, chosen at start" (simulator and demo), so it cannot clash yet.
+    const deferred = d.modbus.framing !== 'rtu' && d.modbus.port === 0;
+    if (other !== undefined && !deferred) {
+      const index = inputs.findIndex((i) => i.id === d.id);
       issues.push(
         source.issueAt(
           ['devices', index, 'modbus'],
-          `Modbus address ${address} is already used by devices[${other}]`,
-          'give each device on one host:port its own unitId',
+          `Modbus address ${address} is already used by device "${other}"`,
+          'give each device on one link its own unitId',
         ),
       );
-    } else addresses.set(address, index);
+    } else addresses.set(address, d.id);
   }
   return issues;
 }

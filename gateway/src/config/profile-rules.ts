@@ -7,7 +7,21 @@ export function checkProfile(profile: Profile, source: YamlSource): ConfigIssue[
   const issues: ConfigIssue[] = [];
   for (const [id, point] of Object.entries(profile.points)) {
     const at = ['points', id];
-    issues.push(...checkRegister(point.modbus, source, [...at, 'modbus']));
+    if (!point.modbus && !point.opcua) {
+      issues.push(
+        source.issueAt(at, `point "${id}" has no address`, 'add modbus: {table, address, type} and/or opcua: {nodeId | browsePath}'),
+      );
+    }
+    if (point.modbus) issues.push(...checkRegister(point.modbus, source, [...at, 'modbus']));
+    if (point.opcua && !point.opcua.nodeId && !point.opcua.browsePath) {
+      issues.push(
+        source.issueAt(
+          [...at, 'opcua'],
+          'an OPC UA address needs nodeId or browsePath',
+          'add nodeId: ns=…;s=… or browsePath: /2:Folder/2:Variable',
+        ),
+      );
+    }
     if (point.limits) issues.push(...checkLimitOrder(point.limits, source, [...at, 'limits']));
     if (point.range && point.range.min >= point.range.max) {
       issues.push(source.issueAt([...at, 'range'], 'range.min must be below range.max', 'swap or correct the bounds'));

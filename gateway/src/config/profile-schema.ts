@@ -27,6 +27,15 @@ export const ModbusRegisterSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where a point lives on an OPC UA server (at least one of the two; checked on load). */
+export const OpcuaAddressSchema = Type.Object(
+  {
+    nodeId: Type.Optional(Type.String({ minLength: 1, description: 'e.g. ns=2;s=HeatStation.SupplyPressure' })),
+    browsePath: Type.Optional(Type.String({ minLength: 1, description: 'from Objects, e.g. /2:HeatStation/2:SupplyPressure' })),
+  },
+  { additionalProperties: false },
+);
+
 export const LIMIT_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo'] as const;
 
 export const LimitSchema = Type.Object(
@@ -58,7 +67,8 @@ export const ProfilePointSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     unit: Type.Optional(Type.String({ description: 'e.g. %LEL, V, Hz, MPa, m³/h; empty for states' })),
-    modbus: ModbusRegisterSchema,
+    modbus: Type.Optional(ModbusRegisterSchema),
+    opcua: Type.Optional(OpcuaAddressSchema),
     writable: Type.Optional(Type.Boolean({ description: 'an output the gateway may write (default false)' })),
     range: Type.Optional(Type.Object({ min: Type.Number(), max: Type.Number() }, { additionalProperties: false })),
     limits: Type.Optional(LimitsSchema),

@@ -7,7 +7,7 @@ import type { PointConfig } from './site-config.js';
  * 32-bit values span two registers; wordOrder "big" puts the high word first
  * (ABCD), "little" puts it second (CDAB), the two layouts met in the field.
  */
-export type Register = PointConfig['register'];
+export type Register = NonNullable<PointConfig['register']>;
 
 export function registerCount(reg: Register): number {
   return reg.type === 'uint32' || reg.type === 'int32' || reg.type === 'float32' ? 2 : 1;

@@ -27,20 +27,68 @@ export interface CentreLink {
   readonly protocolVersion: 4 | 5;
 }
 
-export interface DeviceConfig {
+/** A device is reached over exactly one transport. */
+export type DeviceConfig = ModbusDeviceConfig | OpcuaDeviceConfig;
+
+interface DeviceBase {
   readonly id: string;
   readonly name: string;
   readonly profile: Profile;
-  readonly modbus: Endpoint & { readonly unitId: number; readonly timeoutMs: number };
   readonly pollIntervalMs: number;
   readonly points: readonly PointConfig[];
+}
+
+export interface ModbusDeviceConfig extends DeviceBase {
+  readonly transport: 'modbus';
+  readonly modbus: ModbusLink;
+}
+
+export interface OpcuaDeviceConfig extends DeviceBase {
+  readonly transport: 'opcua';
+  readonly opcua: OpcuaLink;
+}
+
+export type ModbusLink = ModbusTcpLink | ModbusSerialLink;
+
+export interface ModbusTcpLink extends Endpoint {
+  readonly framing: 'tcp' | 'rtu-over-tcp';
+  readonly unitId: number;
+  readonly timeoutMs: number;
+}
+
+export interface ModbusSerialLink {
+  readonly framing: 'rtu';
+  readonly serialPort: string;
+  readonly baudRate: number;
+  readonly parity: 'none' | 'even' | 'odd';
+  readonly dataBits: 7 | 8;
+  readonly stopBits: 1 | 2;
+  readonly unitId: number;
+  readonly timeoutMs: number;
+}
+
+export interface OpcuaLink {
+  readonly endpointUrl: string;
+  readonly securityMode: 'None' | 'Sign' | 'SignAndEncrypt';
+  readonly securityPolicy: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** Where a point lives on an OPC UA server: a node id, or a browse path from Objects re-resolved on reconnect. */
+export interface OpcuaAddress {
+  readonly nodeId?: string;
+  readonly browsePath?: string;
 }
 
 export interface PointConfig {
   readonly id: string;
   readonly name: string;
   readonly unit: string;
-  readonly register: Required<Omit<ModbusRegister, 'bit'>> & Pick<ModbusRegister, 'bit'>;
+  /** Where the point lives in a Modbus register map; absent for OPC UA-only points. */
+  readonly register?: Required<Omit<ModbusRegister, 'bit'>> & Pick<ModbusRegister, 'bit'>;
+  /** Where the point lives on an OPC UA server; absent for Modbus-only points. */
+  readonly opcua?: OpcuaAddress;
   readonly writable: boolean;
   readonly range?: { readonly min: number; readonly max: number };
   readonly limits: readonly LimitConfig[];
@@ -63,4 +111,20 @@ export function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** A point with a Modbus address: what Modbus drivers and the Modbus simulator work on. */
+export type ModbusPointConfig = PointConfig & { readonly register: NonNullable<PointConfig['register']> };
+
+export function modbusPoints(points: readonly PointConfig[]): ModbusPointConfig[] {
+  return points.filter((p): p is ModbusPointConfig => p.register !== undefined);
+}
+
+/** A device's transport as the APIs show it: kind plus where it is reached. */
+export function describeTransport(device: DeviceConfig): Record<string, string | number> {
+  if (device.transport === 'opcua')
+    return { kind: 'opcua', endpointUrl: device.opcua.endpointUrl, securityMode: device.opcua.securityMode };
+  const m = device.modbus;
+  if (m.framing === 'rtu') return { kind: 'modbus-rtu', serialPort: m.serialPort, baudRate: m.baudRate, unitId: m.unitId };
+  return { kind: m.framing === 'tcp' ? 'modbus-tcp' : 'modbus-rtu-over-tcp', host: m.host, port: m.port, unitId: m.unitId };
 }

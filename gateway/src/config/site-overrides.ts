@@ -35,7 +35,8 @@ export function withDeviceEndpoints(
     ...config,
     devices: config.devices.map((d) => {
       const at = endpoints.get(d.id);
-      return at ? { ...d, modbus: { ...d.modbus, host: at.host, port: at.port } } : d;
+      if (!at || d.transport !== 'modbus' || d.modbus.framing === 'rtu') return d;
+      return { ...d, modbus: { ...d.modbus, host: at.host, port: at.port } };
     }),
   });
 }

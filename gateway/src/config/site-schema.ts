@@ -9,20 +9,56 @@ const Port = Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a 
 /** Site overrides of a profile limit: any field, none required. */
 const LimitOverrideSchema = Type.Partial(LimitSchema, { additionalProperties: false });
 
+/**
+ * A Modbus link: TCP (`host`), RTU framing over TCP (`host` + `framing:
+ * rtu-over-tcp`, e.g. a serial device server) or RTU on a serial line
+ * (`serialPort`). Exactly one of host and serialPort (checked on load).
+ */
+export const ModbusLinkSchema = Type.Object(
+  {
+    host: Type.Optional(Type.String({ minLength: 1 })),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'default 502' })),
+    framing: Type.Optional(
+      Type.Unsafe<'tcp' | 'rtu-over-tcp'>({ type: 'string', enum: ['tcp', 'rtu-over-tcp'], description: 'default tcp' }),
+    ),
+    serialPort: Type.Optional(Type.String({ minLength: 1, description: 'e.g. /dev/ttyUSB0' })),
+    baudRate: Type.Optional(Type.Integer({ minimum: 300, maximum: 921_600, description: 'default 9600' })),
+    parity: Type.Optional(
+      Type.Unsafe<'none' | 'even' | 'odd'>({ type: 'string', enum: ['none', 'even', 'odd'], description: 'default none' }),
+    ),
+    dataBits: Type.Optional(Type.Unsafe<7 | 8>({ type: 'integer', enum: [7, 8], description: 'default 8' })),
+    stopBits: Type.Optional(Type.Unsafe<1 | 2>({ type: 'integer', enum: [1, 2], description: 'default 1' })),
+    unitId: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'default 1' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'default 1000' })),
+  },
+  { additionalProperties: false },
+);
+
+/** An OPC UA server endpoint (OPC 10000-4 §7.14 security modes). */
+export const OpcuaLinkSchema = Type.Object(
+  {
+    endpointUrl: Type.String({ pattern: '^opc\\.tcp://', description: 'opc.tcp://host:4840/path' }),
+    securityMode: Type.Optional(
+      Type.Unsafe<'None' | 'Sign' | 'SignAndEncrypt'>({
+        type: 'string',
+        enum: ['None', 'Sign', 'SignAndEncrypt'],
+        description: 'default None',
+      }),
+    ),
+    securityPolicy: Type.Optional(Type.String({ description: 'e.g. Basic256Sha256; default None' })),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 export const SiteDeviceSchema = Type.Object(
   {
     id: Id,
     profile: Id,
     name: Type.Optional(Type.String()),
-    modbus: Type.Object(
-      {
-        host: Type.String({ minLength: 1 }),
-        port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'default 502' })),
-        unitId: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'default 1' })),
-        timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'default 1000' })),
-      },
-      { additionalProperties: false },
-    ),
+    modbus: Type.Optional(ModbusLinkSchema),
+    opcua: Type.Optional(OpcuaLinkSchema),
     pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'default 1000' })),
     points: Type.Optional(
       Type.Record(

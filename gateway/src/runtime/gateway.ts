@@ -51,7 +51,7 @@ export class Gateway {
     const topics = gatewayTopics(config.site, config.gateway);
     this.#engine = new AlarmEngine(config.devices, this.#clock);
     this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
-    this.#pollers = config.devices.map((d) => new ModbusPoller(d, this.#clock, this.#log));
+    this.#pollers = config.devices.flatMap((d) => (d.transport === 'modbus' ? [new ModbusPoller(d, this.#clock, this.#log)] : []));
     this.#wirePipeline();
   }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { planReads } from '../../../gateway/src/acquisition/register-plan.js';
-import type { PointConfig, Register } from '../../../gateway/src/config/index.js';
+import type { ModbusPointConfig, Register } from '../../../gateway/src/config/index.js';
 
-const point = (id: string, register: Partial<Register>): PointConfig => ({
+const point = (id: string, register: Partial<Register>): ModbusPointConfig => ({
   id,
   name: id,
   unit: '',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, describeTransport, loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { isLifelineError } from '../../../gateway/src/errors.js';
 import { FIXTURES, REPO_ROOT } from '../../support/fixtures.js';
 
@@ -126,6 +126,48 @@ describe('site config loader', () => {
       ['site: s', 'gateway: g', 'profilesDir: .', 'devices:', '  - id: d1', '    profile: broken', '    modbus: { host: h }'].join('\n'),
     );
     assert.deepEqual(issues, ['7:points.p1.modbus.type: a coil holds one bit, not uint16 | use type: bool']);
+  });
+
+  it('resolves each transport with its defaults', async () => {
+    const file = join(dir, 'transports.yaml');
+    await writeFile(
+      file,
+      [
+        'site: s',
+        'gateway: g',
+        'devices:',
+        '  - { id: tcp, profile: gas-detector, modbus: { host: 10.0.0.5 } }',
+        '  - { id: rot, profile: gas-detector, modbus: { host: 10.0.0.6, port: 4001, framing: rtu-over-tcp, unitId: 3 } }',
+        '  - { id: rtu, profile: gas-detector, modbus: { serialPort: /dev/ttyUSB0, baudRate: 19200, parity: even, unitId: 7 } }',
+        '  - { id: ua, profile: gas-detector, opcua: { endpointUrl: "opc.tcp://10.0.0.9:4840/UA" } }',
+      ].join('\n'),
+    );
+    const site = await loadSiteConfig(file);
+    assert.deepEqual(site.devices.map(describeTransport), [
+      { kind: 'modbus-tcp', host: '10.0.0.5', port: 502, unitId: 1 },
+      { kind: 'modbus-rtu-over-tcp', host: '10.0.0.6', port: 4001, unitId: 3 },
+      { kind: 'modbus-rtu', serialPort: '/dev/ttyUSB0', baudRate: 19200, unitId: 7 },
+      { kind: 'opcua', endpointUrl: 'opc.tcp://10.0.0.9:4840/UA', securityMode: 'None' },
+    ]);
+  });
+
+  it('refuses a device with no transport, two transports, or a mixed Modbus link', async () => {
+    const issues = await issuesOf(
+      [
+        'site: s',
+        'gateway: g',
+        'devices:',
+        '  - { id: none, profile: gas-detector }',
+        '  - { id: both, profile: gas-detector, modbus: { host: h }, opcua: { endpointUrl: "opc.tcp://h:4840" } }',
+        '  - { id: mixed, profile: gas-detector, modbus: { host: h, serialPort: /dev/ttyS0 } }',
+        '  - { id: baud, profile: gas-detector, modbus: { host: h, baudRate: 9600 } }',
+      ].join('\n'),
+    );
+    assert.equal(issues.length, 4, issues.join('\n'));
+    assert.match(issues[0] ?? '', /^4:devices\[0\]: device "none" has no transport/);
+    assert.match(issues[1] ?? '', /^5:devices\[1\]\.opcua: a device has one transport/);
+    assert.match(issues[2] ?? '', /^6:devices\[2\]\.modbus: a Modbus link needs exactly one of host/);
+    assert.match(issues[3] ?? '', /^7:devices\[3\]\.modbus\.baudRate: baudRate applies to serial links/);
   });
 
   it('names a missing file with LL_ERR_CONFIG_NOT_FOUND', async () => {

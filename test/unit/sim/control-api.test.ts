@@ -11,7 +11,7 @@ describe('simulator control API', () => {
   let app: FastifyInstance;
   before(async () => {
     const site = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
-    const devices = new Map(site.devices.map((d) => [d.id, new SimulatedDevice(d)]));
+    const devices = new Map(site.devices.flatMap((d) => (d.transport === 'modbus' ? [[d.id, new SimulatedDevice(d)] as const] : [])));
     app = buildControlApi(devices, () => ({ host: '127.0.0.1', port: 1502, unitId: 1 }), pino({ level: 'silent' }));
     await app.ready();
   });

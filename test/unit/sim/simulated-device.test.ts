@@ -8,7 +8,9 @@ describe('simulated device', () => {
   let device: SimulatedDevice;
   beforeEach(async () => {
     const site = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
-    device = new SimulatedDevice(site.devices[0] as (typeof site.devices)[number]);
+    const config = site.devices[0];
+    assert.ok(config?.transport === 'modbus');
+    device = new SimulatedDevice(config);
   });
 
   it('stores engineering values as profile-encoded registers', () => {

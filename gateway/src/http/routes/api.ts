@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { describeTransport } from '../../config/index.js';
 import type { GatewayView } from '../gateway-view.js';
 
 /** The read-only API of this slice: health, devices, points, alarms. */
@@ -21,7 +22,7 @@ export function apiRoutes(view: GatewayView) {
         name: d.name,
         profile: d.profile.id,
         kind: d.profile.kind,
-        transport: { kind: 'modbus-tcp', host: d.modbus.host, port: d.modbus.port, unitId: d.modbus.unitId },
+        transport: describeTransport(d),
         pollIntervalMs: d.pollIntervalMs,
         comm: view.live.comm(d.id),
       })),
