@@ -40,7 +40,7 @@ describe('site config loader', () => {
         ['hi', 25, 2],
       ],
     );
-    assert.equal(lel1?.register.scale, 0.1);
+    assert.equal(lel1?.register?.scale, 0.1);
     assert.equal(device?.transport === 'modbus' && device.modbus.timeoutMs, 1000);
     assert.ok(Object.isFrozen(site) && Object.isFrozen(device));
   });
