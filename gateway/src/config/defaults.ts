@@ -1,5 +1,7 @@
 /** Every default of the site config, declared once (docs/configuration.md lists them). */
 export const DEFAULTS = {
+  /** Relative to the site config file. */
+  stateDir: '.lifeline-state',
   httpHost: '0.0.0.0',
   httpPort: 8080,
   mqttLocalHost: '0.0.0.0',

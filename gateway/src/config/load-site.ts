@@ -61,6 +61,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
     file,
     site: input.site,
     gateway: input.gateway,
+    stateDir: resolve(dirname(file), input.stateDir ?? DEFAULTS.stateDir),
     http: { host: input.http?.host ?? DEFAULTS.httpHost, port: input.http?.port ?? DEFAULTS.httpPort },
     mqtt: {
       local: {

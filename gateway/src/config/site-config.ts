@@ -5,6 +5,8 @@ export interface SiteConfig {
   readonly file: string;
   readonly site: string;
   readonly gateway: string;
+  /** Absolute path of the folder for durable state (alarm state, outbox); created on start. */
+  readonly stateDir: string;
   readonly http: Endpoint;
   readonly mqtt: {
     readonly local: Endpoint & { readonly enabled: boolean };

@@ -80,6 +80,7 @@ export const SiteSchema = Type.Object(
     site: Id,
     gateway: Id,
     profilesDir: Type.Optional(Type.String({ description: 'extra profile folder, relative to this file' })),
+    stateDir: Type.Optional(Type.String({ description: 'where the gateway keeps durable state (SQLite), relative to this file' })),
     http: Type.Optional(Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false })),
     mqtt: Type.Optional(
       Type.Object(
