@@ -6,6 +6,7 @@ import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js'
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
+import { resolveSecrets } from './secrets.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -15,11 +16,14 @@ import type { YamlSource } from './yaml-source.js';
  * Loads a site config: parse, validate against the schema, load each device's
  * profile, apply the site's overrides, check cross-references, then freeze.
  * Every issue in the file (and in the profiles it uses) is reported together.
+ * `${env:NAME}` and `${file:PATH}` references are resolved first (secrets.ts).
  */
-export async function loadSiteConfig(file: string): Promise<SiteConfig> {
+export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SiteConfig> {
   const path = resolve(file);
   const source = await readYaml(path);
   if (source.syntaxIssues.length > 0) throw new ConfigError(path, source.syntaxIssues);
+  const secretIssues = resolveSecrets(source, env, dirname(path));
+  if (secretIssues.length > 0) throw new ConfigError(path, secretIssues);
   const schemaIssues = validateAgainst(SiteSchema, source);
   if (schemaIssues.length > 0) throw new ConfigError(path, schemaIssues);
 

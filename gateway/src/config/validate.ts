@@ -60,7 +60,7 @@ function toIssue(err: ErrorObject, source: YamlSource): ConfigIssue {
         `use one of ${enumList(p.allowedValues)}`,
       );
     case 'pattern':
-      return source.issueAt(path, `"${String(valueAt(source.data, path))}" has the wrong form`, describePattern(err));
+      return source.issueAt(path, `${quoted(source, path)} has the wrong form`, describePattern(err));
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -103,6 +103,11 @@ function pointerToPath(pointer: string): PathSegment[] {
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** The offending value for the message, unless it came from a secret. */
+function quoted(source: YamlSource, path: readonly PathSegment[]): string {
+  return source.secretPaths.has(JSON.stringify(path)) ? 'the value (from a secret reference)' : JSON.stringify(valueAt(source.data, path));
 }
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {

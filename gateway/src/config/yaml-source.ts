@@ -8,7 +8,10 @@ import { formatPath } from './config-issue.js';
  */
 export class YamlSource {
   readonly file: string;
-  readonly data: unknown;
+  /** The parsed value; replaced once when secret references are resolved. */
+  data: unknown;
+  /** JSON-encoded paths of values that came from secret references: never echoed in messages. */
+  readonly secretPaths = new Set<string>();
   readonly syntaxIssues: readonly ConfigIssue[];
   readonly #doc: ReturnType<typeof parseDocument>;
   readonly #lines: LineCounter;
