@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import { portFromEnv } from './ports.js';
 import { deepFreeze, type SiteConfig } from './site-config.js';
 
 /**
- * Deployment overrides on top of the file: ports from LIFELINE_*_PORT and the
- * centre broker from LIFELINE_CENTRE_URL, so one site file serves a laptop, a
+ * Deployment overrides on top of the file: ports from LIFELINE_*_PORT, the
+ * centre broker from LIFELINE_CENTRE_URL and the state folder from LIFELINE_STATE_DIR, so one site file serves a laptop, a
  * container and a test on free ports.
  */
 export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): SiteConfig {
@@ -11,8 +12,10 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
   const mqtt = portFromEnv('mqtt', env);
   const sim = portFromEnv('sim', env);
   const centreUrl = env.LIFELINE_CENTRE_URL;
+  const stateDir = env.LIFELINE_STATE_DIR;
   return deepFreeze({
     ...config,
+    stateDir: stateDir ? resolve(stateDir) : config.stateDir,
     http: { ...config.http, port: http ?? config.http.port },
     mqtt: {
       local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },
