@@ -4,17 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType, StatusCodes } from 'node-opcua';
 import { pino } from 'pino';
+import { opcuaDataType } from '../../firmware-sim/src/opcua/opcua-variables.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
 import { loadSiteConfig } from '../../gateway/src/config/index.js';
-import { opcuaDataType } from '../../firmware-sim/src/opcua/opcua-variables.js';
-import { pymodbusRead } from '../fixtures/sim/probe.js';
 import { readValue, resolveBrowsePath, withOpcuaSession } from '../fixtures/sim/opcua-client.js';
+import { pymodbusRead } from '../fixtures/sim/probe.js';
 import { rebind } from '../fixtures/sim/rebind.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { requireBinary, requirePythonModule } from '../support/services.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
-const KINDS = ['substation', 'gas-station', 'water-pumping-station', 'heat-exchange-station', 'residential-elevator-bank', 'fire-panel-room'];
+const KINDS = [
+  'substation',
+  'gas-station',
+  'water-pumping-station',
+  'heat-exchange-station',
+  'residential-elevator-bank',
+  'fire-panel-room',
+];
 
 function close(actual: unknown, expected: number | boolean, what: string): void {
   if (typeof expected === 'boolean') return assert.equal(actual, expected, what);

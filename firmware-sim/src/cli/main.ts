@@ -54,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
   const scenarioDirs = (values.scenario ?? []).filter((s) => s.endsWith('.yaml')).map((s) => s.replace(/[^/]+$/, '') || './');
   const sim = new FirmwareSimulator(site, log, { timeScale, scenarioDirs });
   const endpoints = await sim.start();
-  process.stdout.write(`firmware-sim: site ${site.site}\n  control API  http://localhost:${endpoints.controlPort}/devices (OpenAPI: /openapi.json)\n`);
+  process.stdout.write(
+    `firmware-sim: site ${site.site}\n  control API  http://localhost:${endpoints.controlPort}/devices (OpenAPI: /openapi.json)\n`,
+  );
   for (const [id, at] of endpoints.served) process.stdout.write(`  ${id.padEnd(14)} ${describe(at)}\n`);
   stopOnSignals(() => sim.stop());
   const names = (values.scenario ?? []).map((s) => s.replace(/^.*\//, '').replace(/\.yaml$/, ''));

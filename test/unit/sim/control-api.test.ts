@@ -39,7 +39,15 @@ describe('simulator control API', () => {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     assert.equal(res.statusCode, 200);
     const paths = Object.keys(res.json().paths).sort();
-    for (const p of ['/devices', '/devices/{device}/points/{point}', '/scenarios', '/scenarios/{name}/start', '/scenarios/{name}/stop', '/faults', '/faults/{id}']) {
+    for (const p of [
+      '/devices',
+      '/devices/{device}/points/{point}',
+      '/scenarios',
+      '/scenarios/{name}/start',
+      '/scenarios/{name}/stop',
+      '/faults',
+      '/faults/{id}',
+    ]) {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
   });
@@ -47,7 +55,17 @@ describe('simulator control API', () => {
   it('lists the built-in scenarios', async () => {
     const res = await app.inject({ method: 'GET', url: '/scenarios' });
     const names = res.json().map((s: { name: string }) => s.name);
-    for (const n of ['gas-leak', 'voltage-sag', 'frequency-excursion', 'water-main-burst', 'heat-pump-trip', 'smoke-two-zones', 'ebike-enters-elevator', 'sensor-wire-break', 'flapping-limit']) {
+    for (const n of [
+      'gas-leak',
+      'voltage-sag',
+      'frequency-excursion',
+      'water-main-burst',
+      'heat-pump-trip',
+      'smoke-two-zones',
+      'ebike-enters-elevator',
+      'sensor-wire-break',
+      'flapping-limit',
+    ]) {
       assert.ok(names.includes(n), n);
     }
   });
@@ -65,7 +83,14 @@ describe('simulator control API', () => {
   const badRequests: [string, string, string, unknown, number, RegExp][] = [
     ['a fault of an unknown kind', 'POST', '/faults', { kind: 'gremlins', device: 'gas-1' }, 400, /kind/],
     ['a fault on an unknown device', 'POST', '/faults', { kind: 'no-response', device: 'nope' }, 404, /LL_ERR_SIM_UNKNOWN_DEVICE/],
-    ['a stuck fault on an unknown point', 'POST', '/faults', { kind: 'stuck', device: 'gas-1', point: 'nope' }, 404, /LL_ERR_SIM_UNKNOWN_POINT/],
+    [
+      'a stuck fault on an unknown point',
+      'POST',
+      '/faults',
+      { kind: 'stuck', device: 'gas-1', point: 'nope' },
+      404,
+      /LL_ERR_SIM_UNKNOWN_POINT/,
+    ],
     ['a stuck fault without a point', 'POST', '/faults', { kind: 'stuck', device: 'gas-1' }, 400, /LL_ERR_SIM_BAD_FAULT/],
     ['a bad CRC on Modbus TCP', 'POST', '/faults', { kind: 'corrupt-frame', device: 'gas-1' }, 400, /LL_ERR_SIM_BAD_FAULT.*|no CRC/],
     ['an OPC UA fault on a Modbus device', 'POST', '/faults', { kind: 'opcua-restart', device: 'gas-1' }, 400, /LL_ERR_SIM_BAD_FAULT/],
