@@ -24,7 +24,10 @@ const KINDS = [
 ];
 
 function close(actual: unknown, expected: number | boolean, what: string): void {
-  if (typeof expected === 'boolean') return assert.equal(actual, expected, what);
+  if (typeof expected === 'boolean') {
+    assert.equal(actual, expected, what);
+    return;
+  }
   assert.equal(typeof actual, 'number', `${what}: got ${JSON.stringify(actual)}`);
   // float32 on the wire keeps ~7 significant digits.
   assert.ok(Math.abs((actual as number) - expected) <= Math.max(1e-6, Math.abs(expected) * 1e-6), `${what}: ${actual} ≠ ${expected}`);
