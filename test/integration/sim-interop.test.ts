@@ -117,7 +117,9 @@ describe('mbpoll reads every Modbus device kind', () => {
           ...['-m', 'tcp', '-a', String(device.unitId), '-r', String(first + 1), '-c', String(count), '-t', TABLE_ARG[table]],
           ...['-p', String(port), '-1', '127.0.0.1'],
         ]);
-        const words: Record<number, number> = Object.fromEntries([...stdout.matchAll(/^\[(\d+)\]:\s+(-?\d+)/gm)].map((m) => [Number(m[1]) - 1, Number(m[2])]));
+        const words: Record<number, number> = Object.fromEntries(
+          [...stdout.matchAll(/^\[(\d+)\]:\s+(-?\d+)/gm)].map((m) => [Number(m[1]) - 1, Number(m[2])]),
+        );
         const expected = device.read(table, first, count);
         for (let i = 0; i < count; i++) {
           // mbpoll prints 16-bit registers as signed.
