@@ -8,7 +8,7 @@ import { type ActiveFault, FaultBook, type FaultSpec } from './faults/fault-book
 import { checkFault } from './faults/fault-rules.js';
 import { ModbusLineServer, ModbusTcpListener } from './modbus/modbus-server.js';
 import { SerialLine } from './modbus/serial-line.js';
-import { OpcuaDeviceServer } from './opcua/opcua-device-server.js';
+import type { OpcuaDeviceServer } from './opcua/opcua-device-server.js';
 import { ScenarioLibrary } from './scenarios/scenario-library.js';
 import { freePort, groupByServer, type ServedAt } from './serving.js';
 import { SimulatedDevice } from './simulated-device.js';
@@ -160,7 +160,11 @@ export class FirmwareSimulator {
   }
 
   async #startOpcua(): Promise<void> {
-    for (const { url, ids } of groupByServer(this.config.devices).opcua.values()) {
+    const groups = groupByServer(this.config.devices).opcua;
+    if (groups.size === 0) return;
+    // node-opcua takes seconds to load: only sites with OPC UA devices pay for it.
+    const { OpcuaDeviceServer } = await import('./opcua/opcua-device-server.js');
+    for (const { url, ids } of groups.values()) {
       const server = new OpcuaDeviceServer(url.href.replace(/^http:/, 'opc.tcp:'), this.#group(ids), this.faults, this.#log);
       const wanted = Number(url.port || 4840);
       const endpointUrl = await server.start(wanted === 0 ? await freePort(url.hostname) : wanted);
