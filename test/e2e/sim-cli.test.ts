@@ -60,7 +60,7 @@ describe('e2e: firmware-sim CLI', function () {
       body: JSON.stringify({ timeScale: 1000 }),
     });
     assert.equal(started.status, 200);
-    assert.deepEqual((await started.json()).devices, ['pm-1']);
+    assert.deepEqual(((await started.json()) as { devices: string[] }).devices, ['pm-1']);
     const list = startCli(SIM_BIN, ['scenarios']);
     assert.equal(await list.exited, 0);
     assert.match(list.stdout, /water-main-burst\s+water-station/);
