@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
-import { loadSiteConfig, type SiteConfig } from '@lifeline/gateway/config';
+import { loadSiteConfig, type ModbusTcpLink, type SiteConfig } from '@lifeline/gateway/config';
 import { pino } from 'pino';
 import { withCrc } from '../firmware-sim/src/modbus/crc16.js';
 import { formatSummary, summarise } from './stats.js';
@@ -28,10 +28,11 @@ async function site(framing: 'tcp' | 'rtu-over-tcp'): Promise<SiteConfig> {
   const base = await loadSiteConfig(new URL('../test/fixtures/gas-site.yaml', import.meta.url).pathname);
   const template = base.devices[0];
   if (template?.transport !== 'modbus' || template.modbus.framing === 'rtu') throw new Error('fixture changed');
+  const link: ModbusTcpLink = template.modbus;
   const devices = Array.from({ length: deviceCount }, (_, i) => ({
     ...template,
     id: `gas-${i + 1}`,
-    modbus: { ...template.modbus, framing, unitId: i + 1 },
+    modbus: { ...link, framing, unitId: i + 1 },
   }));
   return { ...base, devices };
 }
