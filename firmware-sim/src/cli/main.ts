@@ -53,12 +53,13 @@ async function main(argv: string[]): Promise<number> {
   const log = pino({ level: process.env.LIFELINE_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const scenarioDirs = (values.scenario ?? []).filter((s) => s.endsWith('.yaml')).map((s) => s.replace(/[^/]+$/, '') || './');
   const sim = new FirmwareSimulator(site, log, { timeScale, scenarioDirs });
+  // Before start: a signal while lines and servers come up must still stop socat children and servers.
+  stopOnSignals(() => sim.stop());
   const endpoints = await sim.start();
   process.stdout.write(
     `firmware-sim: site ${site.site}\n  control API  http://localhost:${endpoints.controlPort}/devices (OpenAPI: /openapi.json)\n`,
   );
   for (const [id, at] of endpoints.served) process.stdout.write(`  ${id.padEnd(14)} ${describe(at)}\n`);
-  stopOnSignals(() => sim.stop());
   const names = (values.scenario ?? []).map((s) => s.replace(/^.*\//, '').replace(/\.yaml$/, ''));
   for (const name of names) {
     const status = await sim.scenarios.start(name, { timeScale, ...(values.device ? { device: values.device } : {}) });
