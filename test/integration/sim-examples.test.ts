@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DataType, StatusCodes } from 'node-opcua';
 import { pino } from 'pino';
 import { opcuaDataType } from '../../firmware-sim/src/opcua/opcua-variables.js';
@@ -11,7 +13,7 @@ import { readValue, resolveBrowsePath, withOpcuaSession } from '../fixtures/sim/
 import { pymodbusRead } from '../fixtures/sim/probe.js';
 import { rebind } from '../fixtures/sim/rebind.js';
 import { REPO_ROOT } from '../support/fixtures.js';
-import { requireBinary, requirePythonModule } from '../support/services.js';
+import { MBPOLL, requireBinary, requirePythonModule } from '../support/services.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const KINDS = [
@@ -86,4 +88,45 @@ describe('example sites served by the firmware simulator', function () {
       });
     });
   }
+
+  it('mbpoll (libmodbus) reads the pumping station over its RS-485 pseudo-terminal line', async function () {
+    requireBinary(this, MBPOLL, 'mbpoll');
+    requireBinary(this, '/usr/bin/socat', 'socat');
+    const tmp = await mkdtemp(join(tmpdir(), 'lifeline-rtu-'));
+    const sim = new FirmwareSimulator(
+      rebind(await loadSiteConfig(join(EXAMPLES, 'water-pumping-station/site.yaml')), tmp),
+      pino({ level: 'silent' }),
+    );
+    try {
+      const endpoints = await sim.start();
+      const at = endpoints.served.get('ws-pump-2');
+      assert.ok(at?.kind === 'modbus-rtu');
+      const device = sim.devices.get('ws-pump-2');
+      assert.ok(device);
+      for (const p of device.points) sim.setManual(device, p.id, device.getValue(p.id));
+      const { stdout } = await promisify(execFile)(MBPOLL, [
+        '-m',
+        'rtu',
+        '-b',
+        '9600',
+        '-P',
+        'none',
+        '-a',
+        '2',
+        '-r',
+        '1',
+        '-c',
+        '6',
+        '-t',
+        '3',
+        '-1',
+        at.serialPort,
+      ]);
+      const words = [...stdout.matchAll(/^\[(\d+)\]:\s+(-?\d+)/gm)].map((m) => Number(m[2]) & 0xffff);
+      assert.deepEqual(words, device.read('input', 0, 6));
+    } finally {
+      await sim.stop();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
 });
