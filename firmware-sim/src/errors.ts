@@ -17,6 +17,36 @@ export const SIM_ERRORS = {
     hint: 'send {"value": …} with a value of that type',
     transient: false,
   },
+  LL_ERR_SIM_UNKNOWN_SCENARIO: {
+    message: 'no scenario "%s"',
+    hint: 'GET /scenarios lists them; scenario files live in firmware-sim/scenarios/',
+    transient: false,
+  },
+  LL_ERR_SIM_SCENARIO_TARGET: {
+    message: 'scenario "%s" needs a device with profile "%s", and this site has none',
+    hint: 'run the scenario against a site that has such a device, or pass --device',
+    transient: false,
+  },
+  LL_ERR_SIM_UNKNOWN_FAULT: {
+    message: 'no active fault "%s"',
+    hint: 'GET /faults lists the active faults and their ids',
+    transient: false,
+  },
+  LL_ERR_SIM_BAD_FAULT: {
+    message: 'fault %s cannot apply to device "%s": %s',
+    hint: 'see docs/simulator.md for which fault applies to which transport',
+    transient: false,
+  },
+  LL_ERR_SIM_SERIAL_LINE: {
+    message: 'cannot create the serial line %s: %s',
+    hint: 'install socat (scripts/test-services.sh) and make sure the folder of serialPort is writable',
+    transient: false,
+  },
+  LL_ERR_SIM_OPCUA_NODE: {
+    message: 'OPC UA node %s is served twice on %s',
+    hint: 'give each device of the same profile its own endpointUrl port',
+    transient: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type SimErrorCode = keyof typeof SIM_ERRORS;

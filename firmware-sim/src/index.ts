@@ -1,5 +1,10 @@
-export { buildControlApi, type DeviceEndpoint } from './control/control-api.js';
+export { buildControlApi } from './control/control-api.js';
+export { SimEngine } from './engine/sim-engine.js';
 export { SIM_ERRORS } from './errors.js';
-export { ModbusTcpServer } from './modbus/modbus-tcp-server.js';
+export { type ActiveFault, FAULT_KINDS, FaultBook, type FaultKind, type FaultSpec } from './faults/fault-book.js';
+export { ModbusLineServer, ModbusTcpListener } from './modbus/modbus-server.js';
+export { BUILT_IN_SCENARIOS_DIR, loadScenarioFile } from './scenarios/load-scenario.js';
+export type { RunStatus } from './scenarios/scenario-run.js';
+export type { ServedAt } from './serving.js';
 export { ModbusException, SimulatedDevice } from './simulated-device.js';
-export { FirmwareSimulator, type SimulatorEndpoints } from './simulator.js';
+export { FirmwareSimulator, type SimulatorEndpoints, type SimulatorOptions } from './simulator.js';

@@ -1,9 +1,8 @@
 import {
+  type DeviceConfig,
   decodeRegisters,
   encodeRegisters,
-  type ModbusDeviceConfig,
-  modbusPoints,
-  type ModbusPointConfig as PointConfig,
+  type PointConfig,
   type RegisterTable,
   registerCount,
 } from '@lifeline/gateway/config';
@@ -20,32 +19,55 @@ export class ModbusException extends Error {
   }
 }
 
+/** Who changed a point: the live log says so. */
+export type ChangeCause = string;
+export type ChangeListener = (point: PointConfig, before: number | boolean, after: number | boolean, cause: ChangeCause) => void;
+
 /**
  * One simulated field device: its register image is the truth, and point
  * values are read and written through the profile's codec, so bit points that
  * share a status word stay consistent with it. Registers inside the span of
  * the profile's map read 0 when unmapped (as most devices do); outside it they
- * answer "illegal data address".
+ * answer "illegal data address". Points with only an OPC UA address keep
+ * their value beside the image. The same device is served over Modbus or OPC
+ * UA, whichever its site entry names.
  */
 export class SimulatedDevice {
-  readonly config: ModbusDeviceConfig;
+  readonly config: DeviceConfig;
   readonly #tables = new Map<RegisterTable, Map<number, number>>();
   readonly #span = new Map<RegisterTable, { first: number; last: number }>();
   readonly #points = new Map<string, PointConfig>();
   readonly #writable = new Map<RegisterTable, Set<number>>();
+  readonly #plain = new Map<string, number | boolean>();
+  readonly #listeners = new Set<ChangeListener>();
 
-  constructor(config: ModbusDeviceConfig) {
+  constructor(config: DeviceConfig) {
     this.config = config;
-    const points = modbusPoints(config.points);
-    for (const point of points) {
+    for (const point of config.points) {
       this.#points.set(point.id, point);
-      this.#extendSpan(point);
+      if (point.register) this.#extendSpan(point.register, point.writable);
+      else this.#plain.set(point.id, point.initial ?? 0);
     }
-    for (const point of points) if (point.initial !== undefined) this.setValue(point.id, point.initial);
+    for (const point of config.points) if (point.initial !== undefined) this.setValue(point.id, point.initial);
   }
 
   get id(): string {
     return this.config.id;
+  }
+
+  /** The Modbus unit id (0 for a device served only over OPC UA). */
+  get unitId(): number {
+    return this.config.transport === 'modbus' ? this.config.modbus.unitId : 0;
+  }
+
+  get points(): readonly PointConfig[] {
+    return this.config.points;
+  }
+
+  /** Called after every change of a point value, whoever made it. */
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   point(id: string): PointConfig {
@@ -56,24 +78,52 @@ export class SimulatedDevice {
 
   getValue(id: string): number | boolean {
     const point = this.point(id);
-    return decodeRegisters(point.register, this.#words(point));
+    if (!point.register) return this.#plain.get(id) ?? 0;
+    return decodeRegisters(point.register, this.#words(point.register));
+  }
+
+  isBoolean(id: string): boolean {
+    const point = this.point(id);
+    return point.register ? point.register.type === 'bool' : point.opcua?.dataType === 'Boolean';
   }
 
   /** Sets a point's engineering value, as a sensor change would. */
-  setValue(id: string, value: number | boolean): void {
+  setValue(id: string, value: number | boolean, cause: ChangeCause = 'set'): void {
     const point = this.point(id);
-    const isBool = point.register.type === 'bool';
+    const isBool = this.isBoolean(id);
     if (isBool ? typeof value !== 'boolean' : typeof value !== 'number' || !Number.isFinite(value)) {
       throw simError('LL_ERR_SIM_BAD_VALUE', id, isBool ? 'true or false' : 'a finite number', JSON.stringify(value));
     }
-    const table = this.#table(point.register.table);
-    const { address, bit } = point.register;
-    if (isBool && bit !== undefined) {
+    const before = this.#snapshot();
+    if (!point.register) this.#plain.set(id, value);
+    else this.#encode(point.register, value);
+    this.#changed(before, cause);
+  }
+
+  #encode(register: NonNullable<PointConfig['register']>, value: number | boolean): void {
+    const table = this.#table(register.table);
+    const { address, bit } = register;
+    if (register.type === 'bool' && bit !== undefined) {
       const word = table.get(address) ?? 0;
       table.set(address, value ? word | (1 << bit) : word & ~(1 << bit));
       return;
     }
-    for (const [i, word] of encodeRegisters(point.register, value).entries()) table.set(address + i, word);
+    for (const [i, word] of encodeRegisters(register, value).entries()) table.set(address + i, word);
+  }
+
+  /** Every point's value, to find what one change touched (bits share words, two views share a register). */
+  #snapshot(): Map<string, number | boolean> | undefined {
+    if (this.#listeners.size === 0) return undefined;
+    return new Map(this.config.points.map((p) => [p.id, this.getValue(p.id)]));
+  }
+
+  #changed(before: Map<string, number | boolean> | undefined, cause: ChangeCause): void {
+    if (!before) return;
+    for (const point of this.config.points) {
+      const was = before.get(point.id) as number | boolean;
+      const now = this.getValue(point.id);
+      if (now !== was) for (const l of this.#listeners) l(point, was, now, cause);
+    }
   }
 
   /** A Modbus read of `length` registers or bits; throws ModbusException outside the map. */
@@ -91,19 +141,21 @@ export class SimulatedDevice {
     if (!this.#writable.get(table)?.has(address)) {
       throw new ModbusException(ILLEGAL_DATA_ADDRESS, `${table} ${address} is not writable`);
     }
+    const before = this.#snapshot();
     this.#table(table).set(address, word);
+    this.#changed(before, 'modbus write');
   }
 
-  #words(point: PointConfig): number[] {
-    return this.read(point.register.table, point.register.address, registerCount(point.register));
+  #words(register: NonNullable<PointConfig['register']>): number[] {
+    return this.read(register.table, register.address, registerCount(register));
   }
 
-  #extendSpan(point: PointConfig): void {
-    const { table, address } = point.register;
-    const last = address + registerCount(point.register) - 1;
+  #extendSpan(register: NonNullable<PointConfig['register']>, writable: boolean): void {
+    const { table, address } = register;
+    const last = address + registerCount(register) - 1;
     const span = this.#span.get(table);
     this.#span.set(table, { first: Math.min(span?.first ?? address, address), last: Math.max(span?.last ?? last, last) });
-    if (point.writable) {
+    if (writable) {
       const set = this.#writable.get(table) ?? new Set<number>();
       for (let a = address; a <= last; a++) set.add(a);
       this.#writable.set(table, set);

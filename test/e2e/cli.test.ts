@@ -67,7 +67,7 @@ describe('e2e: lifeline-gateway CLI', () => {
   it('validate exits 0 on a good config and 2 with file:line and fix on a bad one', async () => {
     run = startCli(GATEWAY_BIN, ['validate', join(REPO_ROOT, 'examples/demo/site.yaml')]);
     assert.equal(await run.exited, 0, run.stderr);
-    assert.match(run.stdout, /site\.yaml: ok \(site demo-restaurant, gateway gw-01, 1 device\(s\), 10 point\(s\)\)/);
+    assert.match(run.stdout, /site\.yaml: ok \(site demo-restaurant, gateway gw-01, 1 device\(s\), 11 point\(s\)\)/);
 
     run = startCli(GATEWAY_BIN, ['validate', join(FIXTURES, 'broken-site.yaml')]);
     assert.equal(await run.exited, 2);

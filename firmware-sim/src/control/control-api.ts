@@ -1,23 +1,26 @@
-import { isLifelineError } from '@lifeline/gateway/config';
+import swagger from '@fastify/swagger';
+import { describeTransport, isLifelineError } from '@lifeline/gateway/config';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { simError } from '../errors.js';
 import type { SimulatedDevice } from '../simulated-device.js';
+import type { FirmwareSimulator } from '../simulator.js';
+import { FaultBodySchema, ScenarioStartSchema, ValueBodySchema } from './api-schemas.js';
 
-export interface DeviceEndpoint {
-  readonly host: string;
-  readonly port: number;
-  readonly unitId: number;
-}
+const NOT_FOUND = new Set([
+  'LL_ERR_SIM_UNKNOWN_DEVICE',
+  'LL_ERR_SIM_UNKNOWN_POINT',
+  'LL_ERR_SIM_UNKNOWN_SCENARIO',
+  'LL_ERR_SIM_UNKNOWN_FAULT',
+]);
 
-const NOT_FOUND = new Set(['LL_ERR_SIM_UNKNOWN_DEVICE', 'LL_ERR_SIM_UNKNOWN_POINT']);
+type Sim = Pick<FirmwareSimulator, 'devices' | 'servedAt' | 'setManual' | 'scenarios' | 'faults' | 'addFault' | 'removeFault' | 'engine'>;
 
-/** The simulator's HTTP control API (DESIGN.md §4): list devices, read and set points. */
-export function buildControlApi(
-  devices: ReadonlyMap<string, SimulatedDevice>,
-  endpointOf: (device: SimulatedDevice) => DeviceEndpoint,
-  log: Logger,
-): FastifyInstance {
+/**
+ * The simulator's HTTP control API (DESIGN.md §4; docs/simulator.md): devices
+ * and points, scenarios, faults; its OpenAPI description at /openapi.json.
+ */
+export function buildControlApi(sim: Sim, log: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: log.child({ component: 'control-api' }) as FastifyBaseLogger,
     // A bench that sends "50" for 50, or a misspelt field, has a bug worth hearing about.
@@ -32,48 +35,90 @@ export function buildControlApi(
     return reply.code(status).send({ error: 'LL_ERR_SIM_REQUEST', message: (error as Error).message });
   });
 
+  void app.register(swagger, {
+    openapi: {
+      info: { title: 'lifeline firmware simulator control API', version: '1.0.0', description: 'docs/simulator.md' },
+    },
+  });
+
   const deviceOf = (id: string): SimulatedDevice => {
-    const device = devices.get(id);
+    const device = sim.devices.get(id);
     if (!device) throw simError('LL_ERR_SIM_UNKNOWN_DEVICE', id);
     return device;
   };
-
-  app.get('/devices', async () =>
-    [...devices.values()].map((d) => ({
-      id: d.id,
-      name: d.config.name,
-      profile: d.config.profile.id,
-      kind: d.config.profile.kind,
-      transport: { kind: 'modbus-tcp', ...endpointOf(d) },
-      points: d.config.points.map((p) => ({ id: p.id, name: p.name, unit: p.unit, writable: p.writable, value: d.getValue(p.id) })),
-    })),
-  );
-
-  app.get<{ Params: { device: string; point: string } }>('/devices/:device/points/:point', async (req) => {
-    const device = deviceOf(req.params.device);
-    const point = device.point(req.params.point);
-    return { device: device.id, point: point.id, unit: point.unit, value: device.getValue(point.id) };
+  const pointView = (d: SimulatedDevice, id: string) => {
+    const p = d.point(id);
+    return { device: d.id, point: p.id, unit: p.unit, value: d.getValue(p.id), mode: sim.engine.modeOf(d.id, p.id) };
+  };
+  const params = (...names: string[]) => ({
+    type: 'object',
+    required: names,
+    properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])),
   });
 
-  app.put<{ Params: { device: string; point: string }; Body: { value: number | boolean } }>(
-    '/devices/:device/points/:point',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['value'],
-          additionalProperties: false,
-          properties: { value: { type: ['number', 'boolean'] } },
-        },
+  void app.register(async (api) => {
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+    api.get('/devices', { schema: { summary: 'every device with its transport and points' } }, async () =>
+      [...sim.devices.values()].map((d) => ({
+        id: d.id,
+        name: d.config.name,
+        profile: d.config.profile.id,
+        kind: d.config.profile.kind,
+        transport: sim.servedAt(d.id) ?? describeTransport(d.config),
+        points: d.points.map((p) => ({
+          id: p.id,
+          name: p.name,
+          unit: p.unit,
+          writable: p.writable,
+          value: d.getValue(p.id),
+          mode: sim.engine.modeOf(d.id, p.id),
+        })),
+      })),
+    );
+
+    api.get<{ Params: { device: string; point: string } }>(
+      '/devices/:device/points/:point',
+      { schema: { summary: 'one point value', params: params('device', 'point') } },
+      async (req) => pointView(deviceOf(req.params.device), req.params.point),
+    );
+
+    api.put<{ Params: { device: string; point: string }; Body: { value: number | boolean } }>(
+      '/devices/:device/points/:point',
+      { schema: { summary: 'set a point; it holds until a scenario takes it', params: params('device', 'point'), body: ValueBodySchema } },
+      async (req) => {
+        const device = deviceOf(req.params.device);
+        sim.setManual(device, req.params.point, req.body.value);
+        return pointView(device, req.params.point);
       },
-    },
-    async (req) => {
-      const device = deviceOf(req.params.device);
-      device.setValue(req.params.point, req.body.value);
-      log.info({ device: device.id, point: req.params.point, value: req.body.value }, 'point set');
-      return { device: device.id, point: req.params.point, value: device.getValue(req.params.point) };
-    },
-  );
+    );
+
+    api.get('/scenarios', { schema: { summary: 'scenario files and their last run' } }, async () => sim.scenarios.list());
+
+    api.post<{ Params: { name: string }; Body: { timeScale?: number; device?: string } | undefined }>(
+      '/scenarios/:name/start',
+      { schema: { summary: 'start a scenario (again)', params: params('name'), body: ScenarioStartSchema } },
+      async (req) => sim.scenarios.start(req.params.name, req.body ?? {}),
+    );
+
+    api.post<{ Params: { name: string } }>(
+      '/scenarios/:name/stop',
+      { schema: { summary: 'stop a running scenario', params: params('name') } },
+      async (req) => sim.scenarios.stop(req.params.name),
+    );
+
+    api.get('/faults', { schema: { summary: 'active faults' } }, async () => sim.faults.list());
+
+    api.post<{ Body: Parameters<Sim['addFault']>[0] }>(
+      '/faults',
+      { schema: { summary: 'inject a fault; answers with its id', body: FaultBodySchema } },
+      async (req, reply) => reply.code(201).send(sim.addFault(req.body)),
+    );
+
+    api.delete<{ Params: { id: string } }>('/faults/:id', { schema: { summary: 'clear a fault', params: params('id') } }, async (req) =>
+      sim.removeFault(req.params.id),
+    );
+  });
 
   return app;
 }

@@ -3,7 +3,7 @@
 export { type ErrorSpec, isLifelineError, isTransientError, LifelineError } from '../errors.js';
 export * from './config-issue.js';
 export * from './defaults.js';
-export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile } from './load-profile.js';
+export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile, readYaml } from './load-profile.js';
 export { loadSiteConfig } from './load-site.js';
 export * from './ports.js';
 export * from './profile-schema.js';
@@ -11,3 +11,5 @@ export * from './register-codec.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';
+export { validateAgainst } from './validate.js';
+export { YamlSource } from './yaml-source.js';

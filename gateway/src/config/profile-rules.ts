@@ -27,6 +27,19 @@ export function checkProfile(profile: Profile, source: YamlSource): ConfigIssue[
       issues.push(source.issueAt([...at, 'range'], 'range.min must be below range.max', 'swap or correct the bounds'));
     }
   }
+  for (const [i, coupling] of (profile.couplings ?? []).entries()) {
+    for (const end of ['while', 'hold'] as const) {
+      if (!profile.points[coupling[end].point]) {
+        issues.push(
+          source.issueAt(
+            ['couplings', i, end, 'point'],
+            `coupling names unknown point "${coupling[end].point}"`,
+            'use a point id of this profile',
+          ),
+        );
+      }
+    }
+  }
   return issues;
 }
 

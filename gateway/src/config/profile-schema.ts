@@ -12,7 +12,11 @@ export const REGISTER_TABLES = ['holding', 'input', 'coil', 'discrete'] as const
 export const REGISTER_TYPES = ['uint16', 'int16', 'uint32', 'int32', 'float32', 'bool'] as const;
 
 /** A string enum whose static type is the union of its values. */
-const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+const literals = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+/** OPC 10000-6 §5.1.2 built-in types a profile point may be served as. */
+export const OPCUA_DATA_TYPES = ['Boolean', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Float', 'Double'] as const;
 
 export const ModbusRegisterSchema = Type.Object(
   {
@@ -32,6 +36,12 @@ export const OpcuaAddressSchema = Type.Object(
   {
     nodeId: Type.Optional(Type.String({ minLength: 1, description: 'e.g. ns=2;s=HeatStation.SupplyPressure' })),
     browsePath: Type.Optional(Type.String({ minLength: 1, description: 'from Objects, e.g. /2:HeatStation/2:SupplyPressure' })),
+    dataType: Type.Optional(
+      literals(OPCUA_DATA_TYPES, {
+        description:
+          'OPC UA built-in type of the variable; default Boolean for bool, else Double when scaled or float32, else the integer type',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -63,6 +73,30 @@ export function limitsOf<T extends TSchema>(limit: T) {
 
 export const LimitsSchema = limitsOf(LimitSchema);
 
+/**
+ * How the firmware simulator moves a point on its own (firmware-sim, docs/simulator.md):
+ * the sum of a daily cycle, a drift and uniform noise around `initial`, clamped to
+ * the point's range. No behaviour keys means a constant value.
+ */
+export const SimulationSchema = Type.Object(
+  {
+    initial: Type.Union([Type.Number(), Type.Boolean()], { description: 'value at simulator start' }),
+    noise: Type.Optional(Type.Number({ minimum: 0, description: 'uniform noise amplitude (±), in the point unit' })),
+    driftPerHour: Type.Optional(Type.Number({ description: 'steady drift, point unit per hour (e.g. sensor ageing)' })),
+    daily: Type.Optional(
+      Type.Object(
+        {
+          amplitude: Type.Number({ minimum: 0, description: 'half the peak-to-trough swing, in the point unit' }),
+          peakHour: Type.Optional(Type.Number({ minimum: 0, maximum: 24, description: 'hour of day of the peak; default 14' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    periodMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'update interval; default 1000' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ProfilePointSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -72,12 +106,21 @@ export const ProfilePointSchema = Type.Object(
     writable: Type.Optional(Type.Boolean({ description: 'an output the gateway may write (default false)' })),
     range: Type.Optional(Type.Object({ min: Type.Number(), max: Type.Number() }, { additionalProperties: false })),
     limits: Type.Optional(LimitsSchema),
-    simulation: Type.Optional(
-      Type.Object(
-        { initial: Type.Union([Type.Number(), Type.Boolean()], { description: 'value at simulator start' }) },
-        { additionalProperties: false },
-      ),
-    ),
+    simulation: Type.Optional(SimulationSchema),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A physical coupling the firmware simulator enforces: while `while.point`
+ * equals `while.equals`, `hold.point` is held at `hold.value` (a closed valve
+ * holds the flow at 0; an e-bike in the car holds the door open).
+ */
+export const CouplingSchema = Type.Object(
+  {
+    while: Type.Object({ point: Id, equals: Type.Union([Type.Number(), Type.Boolean()]) }, { additionalProperties: false }),
+    hold: Type.Object({ point: Id, value: Type.Union([Type.Number(), Type.Boolean()]) }, { additionalProperties: false }),
+    why: Type.Optional(Type.String({ description: 'the physics or rule behind it' })),
   },
   { additionalProperties: false },
 );
@@ -90,6 +133,7 @@ export const ProfileSchema = Type.Object(
     description: Type.Optional(Type.String()),
     standards: Type.Optional(Type.Array(Type.String())),
     points: Type.Record(Id, ProfilePointSchema, { minProperties: 1 }),
+    couplings: Type.Optional(Type.Array(CouplingSchema, { description: 'physical couplings the simulator enforces' })),
   },
   { $id: 'https://lifeline.dev/schemas/device-profile.json', additionalProperties: false },
 );
@@ -98,6 +142,9 @@ export type Profile = Static<typeof ProfileSchema>;
 export type ProfilePoint = Static<typeof ProfilePointSchema>;
 export type ModbusRegister = Static<typeof ModbusRegisterSchema>;
 export type Limit = Static<typeof LimitSchema>;
+export type Coupling = Static<typeof CouplingSchema>;
+export type OpcuaDataType = (typeof OPCUA_DATA_TYPES)[number];
+export type PointSimulation = Static<typeof SimulationSchema>;
 export type LimitCondition = (typeof LIMIT_CONDITIONS)[number];
 export type RegisterType = (typeof REGISTER_TYPES)[number];
 export type RegisterTable = (typeof REGISTER_TABLES)[number];

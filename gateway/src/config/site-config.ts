@@ -1,4 +1,4 @@
-import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
+import type { LimitCondition, ModbusRegister, OpcuaDataType, Profile } from './profile-schema.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -81,6 +81,7 @@ export interface OpcuaLink {
 export interface OpcuaAddress {
   readonly nodeId?: string;
   readonly browsePath?: string;
+  readonly dataType?: OpcuaDataType;
 }
 
 export interface PointConfig {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildControlApi } from '../../../firmware-sim/src/control/control-api.js';
-import { SimulatedDevice } from '../../../firmware-sim/src/simulated-device.js';
+import { FirmwareSimulator } from '../../../firmware-sim/src/simulator.js';
 import { loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
@@ -11,8 +11,8 @@ describe('simulator control API', () => {
   let app: FastifyInstance;
   before(async () => {
     const site = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
-    const devices = new Map(site.devices.flatMap((d) => (d.transport === 'modbus' ? [[d.id, new SimulatedDevice(d)] as const] : [])));
-    app = buildControlApi(devices, () => ({ host: '127.0.0.1', port: 1502, unitId: 1 }), pino({ level: 'silent' }));
+    // Not started: the API is exercised in-process (inject), the device servers are not needed.
+    app = buildControlApi(new FirmwareSimulator(site, pino({ level: 'silent' })), pino({ level: 'silent' }));
     await app.ready();
   });
   after(() => app.close());
@@ -23,7 +23,7 @@ describe('simulator control API', () => {
     const [device] = res.json();
     assert.equal(device.id, 'gas-1');
     assert.equal(device.profile, 'gas-detector');
-    assert.deepEqual(device.transport, { kind: 'modbus-tcp', host: '127.0.0.1', port: 1502, unitId: 1 });
+    assert.deepEqual(device.transport, { kind: 'modbus-tcp', host: '127.0.0.1', port: 0, unitId: 1 });
     assert.ok(device.points.some((p: { id: string; unit: string }) => p.id === 'lel1' && p.unit === '%LEL'));
   });
 
@@ -32,7 +32,82 @@ describe('simulator control API', () => {
     assert.equal(put.statusCode, 200);
     const get = await app.inject({ method: 'GET', url: '/devices/gas-1/points/lel2' });
     assert.equal(get.json().value, 12.5);
+    assert.equal(get.json().mode, 'manual', 'a set point holds until a scenario takes it');
   });
+
+  it('publishes an OpenAPI description of every route', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    assert.equal(res.statusCode, 200);
+    const paths = Object.keys(res.json().paths).sort();
+    for (const p of [
+      '/devices',
+      '/devices/{device}/points/{point}',
+      '/scenarios',
+      '/scenarios/{name}/start',
+      '/scenarios/{name}/stop',
+      '/faults',
+      '/faults/{id}',
+    ]) {
+      assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+    }
+  });
+
+  it('lists the built-in scenarios', async () => {
+    const res = await app.inject({ method: 'GET', url: '/scenarios' });
+    const names = res.json().map((s: { name: string }) => s.name);
+    for (const n of [
+      'gas-leak',
+      'voltage-sag',
+      'frequency-excursion',
+      'water-main-burst',
+      'heat-pump-trip',
+      'smoke-two-zones',
+      'ebike-enters-elevator',
+      'sensor-wire-break',
+      'flapping-limit',
+    ]) {
+      assert.ok(names.includes(n), n);
+    }
+  });
+
+  it('injects and clears a fault by id', async () => {
+    const post = await app.inject({ method: 'POST', url: '/faults', payload: { kind: 'exception', device: 'gas-1', exceptionCode: 6 } });
+    assert.equal(post.statusCode, 201);
+    const { id } = post.json();
+    assert.match(id, /^f\d+$/);
+    assert.equal((await app.inject({ method: 'GET', url: '/faults' })).json().length, 1);
+    assert.equal((await app.inject({ method: 'DELETE', url: `/faults/${id}` })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'DELETE', url: `/faults/${id}` })).statusCode, 404);
+  });
+
+  const badRequests: [string, string, string, unknown, number, RegExp][] = [
+    ['a fault of an unknown kind', 'POST', '/faults', { kind: 'gremlins', device: 'gas-1' }, 400, /kind/],
+    ['a fault on an unknown device', 'POST', '/faults', { kind: 'no-response', device: 'nope' }, 404, /LL_ERR_SIM_UNKNOWN_DEVICE/],
+    [
+      'a stuck fault on an unknown point',
+      'POST',
+      '/faults',
+      { kind: 'stuck', device: 'gas-1', point: 'nope' },
+      404,
+      /LL_ERR_SIM_UNKNOWN_POINT/,
+    ],
+    ['a stuck fault without a point', 'POST', '/faults', { kind: 'stuck', device: 'gas-1' }, 400, /LL_ERR_SIM_BAD_FAULT/],
+    ['a bad CRC on Modbus TCP', 'POST', '/faults', { kind: 'corrupt-frame', device: 'gas-1' }, 400, /LL_ERR_SIM_BAD_FAULT.*|no CRC/],
+    ['an OPC UA fault on a Modbus device', 'POST', '/faults', { kind: 'opcua-restart', device: 'gas-1' }, 400, /LL_ERR_SIM_BAD_FAULT/],
+    ['an exception code as a string', 'POST', '/faults', { kind: 'exception', device: 'gas-1', exceptionCode: '6' }, 400, /exceptionCode/],
+    ['an unknown scenario', 'POST', '/scenarios/nope/start', {}, 404, /LL_ERR_SIM_UNKNOWN_SCENARIO/],
+    ['a scenario for a kind the site lacks', 'POST', '/scenarios/voltage-sag/start', {}, 400, /LL_ERR_SIM_SCENARIO_TARGET|power-meter/],
+    ['a negative time scale', 'POST', '/scenarios/gas-leak/start', { timeScale: -1 }, 400, /timeScale/],
+    ['stopping a scenario never started', 'POST', '/scenarios/flapping-limit/stop', {}, 404, /LL_ERR_SIM_UNKNOWN_SCENARIO/],
+    ['clearing an unknown fault', 'DELETE', '/faults/f999', undefined, 404, /LL_ERR_SIM_UNKNOWN_FAULT/],
+  ];
+  for (const [name, method, url, payload, status, body] of badRequests) {
+    it(`answers ${name} with ${status} and the reason`, async () => {
+      const res = await app.inject({ method: method as 'POST', url, ...(payload === undefined ? {} : { payload: payload as object }) });
+      assert.equal(res.statusCode, status, res.body);
+      assert.match(res.body, body);
+    });
+  }
 
   const bad: [string, string, unknown, number, RegExp][] = [
     ['unknown device', '/devices/nope/points/lel1', { value: 1 }, 404, /LL_ERR_SIM_UNKNOWN_DEVICE/],

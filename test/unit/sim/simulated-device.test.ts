@@ -30,7 +30,7 @@ describe('simulated device', () => {
   it('reads unmapped registers inside the map as 0 and outside it as exception 2', () => {
     assert.deepEqual(device.read('holding', 4, 3), [0, 0, 0]);
     assert.throws(
-      () => device.read('holding', 17, 1),
+      () => device.read('holding', 22, 1),
       (e) => e instanceof ModbusException && e.modbusErrorCode === 2,
     );
     assert.throws(
@@ -52,5 +52,18 @@ describe('simulated device', () => {
     assert.throws(() => device.setValue('lel1', true), /LEL|takes a finite number/);
     assert.throws(() => device.setValue('valve-close', 1), /takes true or false/);
     assert.throws(() => device.setValue('nope', 1), /has no point "nope"/);
+  });
+});
+
+describe('simulated device change listeners', () => {
+  it('reports every view a change touches: a bit and its status word', async () => {
+    const site = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
+    const config = site.devices[0];
+    assert.ok(config);
+    const device = new SimulatedDevice(config);
+    const seen: string[] = [];
+    device.onChange((p, before, after, cause) => seen.push(`${p.id} ${before}→${after} ${cause}`));
+    device.setValue('fault', true, 'test');
+    assert.deepEqual(seen.sort(), ['fault false→true test', 'status 0→4 test']);
   });
 });

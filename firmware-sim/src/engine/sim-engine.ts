@@ -1,0 +1,169 @@
+import type { Coupling, PointConfig } from '@lifeline/gateway/config';
+import type { Logger } from 'pino';
+import type { FaultBook } from '../faults/fault-book.js';
+import type { SimulatedDevice } from '../simulated-device.js';
+import { type Behaviour, behaviourValue, hasBehaviour, hourOfDay } from './point-behaviour.js';
+
+/** Who drives a point now: its profile behaviour, a person (PUT), or a running scenario. */
+export type PointMode = 'behaviour' | 'manual' | 'scenario';
+
+const TICK_MS = 100;
+const DEFAULT_PERIOD_MS = 1000;
+
+export interface EngineOptions {
+  /** Simulated seconds per real second for behaviours (drift, daily cycle); default 1. */
+  readonly timeScale?: number;
+  /** Source of randomness for noise (tests pass a seeded one). */
+  readonly random?: () => number;
+}
+
+/** Something the engine advances on every tick (a running scenario). */
+export interface Ticking {
+  tick(nowMs: number): void;
+}
+
+/**
+ * Moves every device's points: profile behaviours (noise, drift, daily
+ * cycle), scenario overrides, manual values and physical couplings, and
+ * writes the live log. Every change goes through `apply`, which honours stuck
+ * faults. Owns one interval timer, cleared in stop().
+ */
+export class SimEngine {
+  readonly devices: ReadonlyMap<string, SimulatedDevice>;
+  readonly #faults: FaultBook;
+  readonly #log: Logger;
+  readonly #timeScale: number;
+  readonly #random: () => number;
+  readonly #modes = new Map<string, PointMode>();
+  readonly #overrides = new Map<string, Behaviour>();
+  readonly #due = new Map<string, number>();
+  readonly #tickers = new Set<Ticking>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #startMs = 0;
+
+  constructor(devices: ReadonlyMap<string, SimulatedDevice>, faults: FaultBook, log: Logger, options: EngineOptions = {}) {
+    this.devices = devices;
+    this.#faults = faults;
+    this.#log = log.child({ component: 'sim-engine' });
+    this.#timeScale = options.timeScale ?? 1;
+    this.#random = options.random ?? Math.random;
+  }
+
+  start(): void {
+    this.#startMs = Date.now();
+    for (const device of this.devices.values()) {
+      this.#unsubscribe.push(device.onChange((point, before, after, cause) => this.#onChange(device, point, before, after, cause)));
+      this.#enforceCouplings(device);
+    }
+    this.#timer = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#tickers.clear();
+  }
+
+  /** Simulated epoch time: real start plus scaled elapsed time. */
+  simNow(nowMs = Date.now()): number {
+    return this.#startMs + (nowMs - this.#startMs) * this.#timeScale;
+  }
+
+  modeOf(device: string, point: string): PointMode {
+    return this.#modes.get(key(device, point)) ?? 'behaviour';
+  }
+
+  setMode(device: string, point: string, mode: PointMode): void {
+    this.#modes.set(key(device, point), mode);
+    this.#due.delete(key(device, point));
+  }
+
+  /** A scenario's behaviour override for a point, or undefined to go back to the profile's. */
+  overrideBehaviour(device: string, point: string, behaviour: Behaviour | undefined): void {
+    if (behaviour) this.#overrides.set(key(device, point), behaviour);
+    else this.#overrides.delete(key(device, point));
+  }
+
+  addTicker(t: Ticking): void {
+    this.#tickers.add(t);
+  }
+
+  removeTicker(t: Ticking): void {
+    this.#tickers.delete(t);
+  }
+
+  /**
+   * Sets a point as its cause says, unless a stuck fault freezes it; returns
+   * whether the value was applied.
+   */
+  apply(device: SimulatedDevice, point: string, value: number | boolean, cause: string): boolean {
+    if (this.#faults.isStuck(device.id, point)) return false;
+    device.setValue(point, value, cause);
+    this.#enforceCouplings(device);
+    return true;
+  }
+
+  /** One step: behaviours that are due, then scenarios, then couplings. Public for tests with fake timers. */
+  tick(nowMs = Date.now()): void {
+    for (const device of this.devices.values()) {
+      for (const point of device.points) this.#behave(device, point, nowMs);
+    }
+    for (const t of [...this.#tickers]) t.tick(nowMs);
+  }
+
+  #behave(device: SimulatedDevice, point: PointConfig, nowMs: number): void {
+    const k = key(device.id, point.id);
+    if (typeof point.initial !== 'number' || !this.#free(device, point)) return;
+    const sim = device.config.profile.points[point.id]?.simulation;
+    const behaviour = this.#overrides.get(k) ?? sim;
+    if (!hasBehaviour(behaviour) || (this.#due.get(k) ?? 0) > nowMs) return;
+    this.#due.set(k, nowMs + (sim?.periodMs ?? DEFAULT_PERIOD_MS));
+    if (this.#heldByCoupling(device, point.id)) return;
+    const simNow = this.simNow(nowMs);
+    const value = behaviourValue(point.initial, behaviour, simNow - this.#startMs, hourOfDay(simNow), this.#random(), point.range);
+    this.apply(device, point.id, value, 'behaviour');
+  }
+
+  /** A point moves on its own only while neither it nor another view of its register is driven. */
+  #free(device: SimulatedDevice, point: PointConfig): boolean {
+    const shares = (other: PointConfig) =>
+      other === point ||
+      (point.register !== undefined && other.register?.table === point.register.table && other.register.address === point.register.address);
+    return device.points.every((other) => !shares(other) || this.modeOf(device.id, other.id) === 'behaviour');
+  }
+
+  #couplings(device: SimulatedDevice): readonly Coupling[] {
+    return device.config.profile.couplings ?? [];
+  }
+
+  #heldByCoupling(device: SimulatedDevice, point: string): boolean {
+    return this.#couplings(device).some((c) => c.hold.point === point && device.getValue(c.while.point) === c.while.equals);
+  }
+
+  #enforceCouplings(device: SimulatedDevice): void {
+    for (const c of this.#couplings(device)) {
+      if (device.getValue(c.while.point) !== c.while.equals || device.getValue(c.hold.point) === c.hold.value) continue;
+      if (this.#faults.isStuck(device.id, c.hold.point)) continue;
+      device.setValue(c.hold.point, c.hold.value, `coupling: ${c.why ?? `${c.while.point} = ${c.while.equals}`}`);
+    }
+  }
+
+  #onChange(device: SimulatedDevice, point: PointConfig, before: number | boolean, after: number | boolean, cause: string): void {
+    // A client's Modbus or OPC UA write bypasses apply(): couplings still hold.
+    if (cause.endsWith('write')) this.#enforceCouplings(device);
+    const line = `${device.id} ${point.id} ${format(before)} → ${format(after)}${point.unit ? ` ${point.unit}` : ''} (${cause})`;
+    const fields = { device: device.id, point: point.id, before, after, cause };
+    if (cause === 'behaviour' || cause.startsWith('ramp')) this.#log.debug(fields, line);
+    else this.#log.info(fields, line);
+  }
+}
+
+function key(device: string, point: string): string {
+  return `${device}\u0000${point}`;
+}
+
+function format(v: number | boolean): string {
+  return typeof v === 'boolean' ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) < 10 ? 3 : 1);
+}
