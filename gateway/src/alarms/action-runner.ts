@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
 import type { ActionConfig, ActionWrite } from '../config/index.js';
-import { isTransientError } from '../errors.js';
+import { gatewayError, isTransientError } from '../errors.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 
 /** What the runner tells the engine about each write: it raises or clears that output's action alarm. */
@@ -80,8 +80,14 @@ export class ActionRunner {
     for (const write of writes) {
       const reason = await this.#writeWithRetries(action, write, () => this.#generation.get(action.id) !== generation);
       if (this.#stopped || this.#generation.get(action.id) !== generation) return;
-      this.#log?.[reason === undefined ? 'info' : 'error']({ action: action.id, ...write, reason }, 'local action write');
-      this.#onOutcome({ action, write, ok: reason === undefined, ...(reason !== undefined ? { reason } : {}) });
+      if (reason === undefined) {
+        this.#log?.info({ action: action.id, ...write }, 'local action wrote its output');
+        this.#onOutcome({ action, write, ok: true });
+      } else {
+        const error = gatewayError('LL_ERR_ACTION_FAILED', action.id, write.device, write.point, reason);
+        this.#log?.error({ code: error.code, action: action.id, ...write }, error.message);
+        this.#onOutcome({ action, write, ok: false, reason: error.message });
+      }
     }
   }
 

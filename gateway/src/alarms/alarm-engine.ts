@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
 import type { Reading } from '../acquisition/reading.js';
 import type { ActionConfig, DeviceConfig } from '../config/index.js';
+import { gatewayError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { type ActionOutcome, ActionRunner } from './action-runner.js';
 import type { ActiveLimit, AlarmCommandResult, AlarmControl, LimitChange, LimitChangeResult, Operator } from './alarm-control.js';
@@ -26,6 +27,10 @@ export interface AlarmEngineOptions {
 }
 
 const SYSTEM: Operator = { user: 'system' };
+
+function refusal(code: 'LL_ERR_ALARM_UNKNOWN' | 'LL_ERR_ALARM_COMMAND', arg: string): AlarmCommandResult {
+  return { ok: false, code, reason: gatewayError(code, arg).message };
+}
 
 /**
  * Evaluates every condition of every point on each reading, drives each
@@ -129,7 +134,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
 
   shelve(alarmId: string, durationMs: number, by: Operator): AlarmCommandResult {
     if (!Number.isFinite(durationMs) || durationMs <= 0)
-      return { ok: false, code: 'LL_ERR_ALARM_COMMAND', reason: `shelve duration must be a positive number of ms, got ${durationMs}` };
+      return refusal('LL_ERR_ALARM_COMMAND', `shelve duration must be a positive number of ms, got ${durationMs}`);
     const result = this.#command(alarmId, { kind: 'shelve', until: this.#clock.now() + durationMs }, by);
     const slot = this.#byId.get(alarmId);
     if (result.ok && slot) this.#armShelve(slot);
@@ -210,9 +215,9 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
 
   #command(alarmId: string, input: LifecycleInput, by: Operator): AlarmCommandResult {
     const slot = this.#byId.get(alarmId);
-    if (!slot) return { ok: false, code: 'LL_ERR_ALARM_UNKNOWN', reason: `no alarm "${alarmId}"` };
+    if (!slot) return refusal('LL_ERR_ALARM_UNKNOWN', alarmId);
     const rejected = this.#lifecycle(slot, input, { by });
-    if (rejected !== undefined) return { ok: false, code: 'LL_ERR_ALARM_COMMAND', reason: `${alarmId}: ${rejected}` };
+    if (rejected !== undefined) return refusal('LL_ERR_ALARM_COMMAND', `${alarmId}: ${rejected}`);
     return { ok: true, alarmId, state: slot.lastTransition?.state ?? 'normal' };
   }
 
@@ -270,7 +275,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
     if (!slot || slot.lifecycle.active === !outcome.ok) return;
     slot.lastValue = outcome.ok ? 0 : 1;
     slot.lastSourceTs = this.#clock.now();
-    const reason = outcome.ok ? `action ${outcome.action.id} succeeded` : `action ${outcome.action.id}: ${outcome.reason}`;
+    const reason = outcome.ok ? `action ${outcome.action.id} wrote its output` : (outcome.reason ?? `action ${outcome.action.id} failed`);
     this.#lifecycle(slot, { kind: outcome.ok ? 'condition-cleared' : 'condition-active' }, { reason });
   }
 
