@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { AlarmEvent } from '@lifeline/twin';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
+import type { AlarmEvent } from '@lifeline/twin';
 import { pino } from 'pino';
 import { applyEnvironment, loadSiteConfig, withDeviceEndpoints } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/runtime/gateway.js';
@@ -66,7 +66,11 @@ describe('e2e: local actions against the simulator, centre offline', () => {
     }
   };
   const raised = (alarmId: string) =>
-    local.waitFor((m) => (m.payload as AlarmEvent).alarmId === alarmId && (m.payload as AlarmEvent).event === 'raise', 8000, `raise of ${alarmId}`);
+    local.waitFor(
+      (m) => (m.payload as AlarmEvent).alarmId === alarmId && (m.payload as AlarmEvent).event === 'raise',
+      8000,
+      `raise of ${alarmId}`,
+    );
 
   it('gas hihi closes the shut-off valve and starts the fan', async () => {
     await setPoint(simUrl, 'gas-1', 'lel1', 62);
@@ -98,7 +102,11 @@ describe('e2e: local actions against the simulator, centre offline', () => {
     await simulator.stop();
     gateway.alarms.evaluate({ device: 'fire-1', point: 'smoke1', value: true, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() });
     gateway.alarms.evaluate({ device: 'fire-1', point: 'smoke2', value: true, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() });
-    const failed = await local.waitFor((m) => (m.payload as AlarmEvent).alarmId === 'fire-1/fire-door-release/action', 8000, 'the action alarm');
+    const failed = await local.waitFor(
+      (m) => (m.payload as AlarmEvent).alarmId === 'fire-1/fire-door-release/action',
+      8000,
+      'the action alarm',
+    );
     assert.match((failed.payload as AlarmEvent).reason ?? '', /local action fire-doors could not write/);
   });
 });

@@ -261,8 +261,10 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
     }
     const transition = describe(slot, step.publish, this.#clock.now(), note);
     slot.lastTransition = transition;
-    this.#store.save(snapshot(slot), transition);
+    // Publish, then persist: a crash in between re-raises from live data after the restart (a duplicate),
+    // where the other order could persist a transition that was never published (a lost alarm).
     this.emit('transition', transition);
+    this.#store.save(snapshot(slot), transition);
     return undefined;
   }
 

@@ -150,7 +150,7 @@ function checkWrite(
   }
   const point = device.points.find((p) => p.id === w.point);
   const writable = device.points.filter((p) => p.writable).map((p) => p.id);
-  if (!point || !point.writable) {
+  if (!point?.writable) {
     const what = point ? `point "${w.point}" of "${w.device}" is not writable` : `device "${w.device}" has no point "${w.point}"`;
     issues.push(source.issueAt([...at, 'point'], what, `target a writable output: ${writable.join(', ') || '(this device has none)'}`));
     return;

@@ -51,7 +51,12 @@ describe('local actions (fake device writer)', () => {
     await clock.tickAsync(0);
     feed('lift-1', 'ebike-detected', false);
     await clock.tickAsync(0);
-    assert.deepEqual(writes(), ['lift-1=door-hold=true', 'lift-1=voice-warning=true', 'lift-1=door-hold=false', 'lift-1=voice-warning=false']);
+    assert.deepEqual(writes(), [
+      'lift-1=door-hold=true',
+      'lift-1=voice-warning=true',
+      'lift-1=door-hold=false',
+      'lift-1=voice-warning=false',
+    ]);
   });
 
   it('fire doors release only when two smoke detectors confirm, even with the alarms shelved', async () => {
