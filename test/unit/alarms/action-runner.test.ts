@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import sinon from 'sinon';
 import type { DeviceWriter } from '../../../gateway/src/acquisition/device-writer.js';
 import { AlarmEngine, type AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
+import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
 import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
 import { gatewayError } from '../../../gateway/src/errors.js';
 import { systemClock } from '../../../gateway/src/runtime/clock.js';
@@ -13,6 +14,7 @@ describe('local actions (fake device writer)', () => {
   let clock: sinon.SinonFakeTimers;
   let engine: AlarmEngine;
   let events: AlarmTransition[];
+  let store: MemoryAlarmStateStore;
   let writePoint: sinon.SinonStub<Parameters<DeviceWriter['writePoint']>, Promise<void>>;
 
   before(async () => {
@@ -22,7 +24,8 @@ describe('local actions (fake device writer)', () => {
     clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
     events = [];
     writePoint = sinon.stub<Parameters<DeviceWriter['writePoint']>, Promise<void>>().resolves();
-    engine = new AlarmEngine(site.devices, systemClock, { actions: site.actions, writer: { writePoint } });
+    store = new MemoryAlarmStateStore();
+    engine = new AlarmEngine(site.devices, systemClock, { actions: site.actions, writer: { writePoint }, store });
     engine.on('transition', (t) => events.push(t));
     engine.start();
   });
@@ -95,6 +98,17 @@ describe('local actions (fake device writer)', () => {
     await clock.tickAsync(0);
     assert.equal(events.at(-1)?.alarmId, 'fire-1/fire-door-release/action');
     assert.equal(events.at(-1)?.event, 'clear');
+  });
+
+  it('re-asserts an action whose condition still holds after a restart', async () => {
+    feed('gas-1', 'lel1', 60);
+    await clock.tickAsync(0);
+    engine.stop();
+    writePoint.resetHistory();
+    engine = new AlarmEngine(site.devices, systemClock, { actions: site.actions, writer: { writePoint }, store });
+    engine.start();
+    await clock.tickAsync(0);
+    assert.deepEqual(writes(), ['gas-1=valve-close=true', 'gas-1=fan-start=true']);
   });
 
   it('does not retry an error that is not transient', async () => {
