@@ -106,7 +106,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
         slot.lastGoodAt = at;
         if (slot.limit.condition === 'stale') this.#armStale(slot);
       }
-      const value = measure(slot.limit, slot.point as Parameters<typeof measure>[1], reading, slot.memory, at);
+      const value = measure(slot.limit, slot.point, reading, slot.memory, at);
       if (value !== undefined) this.#apply(slot, { kind: 'sample', value, at });
     }
   }

@@ -37,7 +37,7 @@ export function machineRule(limit: ConditionLimit): LimitRule {
 /** The measure of one reading for one condition, or undefined when the reading says nothing about it. */
 export function measure(
   limit: ConditionLimit,
-  point: PointConfig,
+  point: Pick<PointConfig, 'range'>,
   reading: Reading,
   memory: MeasureMemory,
   at: number,
@@ -66,7 +66,7 @@ export function measure(
  * (1.25 % / 3.125 % of span beyond the range). A bad reading without a value
  * is a communication problem: the device's comm alarm reports it instead.
  */
-function isFault(limit: ConditionLimit, point: PointConfig, reading: Reading): boolean {
+function isFault(limit: ConditionLimit, point: Pick<PointConfig, 'range'>, reading: Reading): boolean {
   if (reading.value === undefined || typeof reading.value !== 'number') return false;
   if (reading.quality === 'bad') return true;
   if (!point.range) return false;
