@@ -46,6 +46,11 @@ export const GATEWAY_ERRORS = {
     hint: 'the device refused the request: check the register map in the profile against the device manual',
     transient: false,
   },
+  LL_ERR_ALARM_STORE: {
+    message: 'cannot open the alarm state store %s: %s',
+    hint: 'make stateDir (or LIFELINE_STATE_DIR) a writable folder on a local disk',
+    transient: false,
+  },
   LL_ERR_ALARM_UNKNOWN: {
     message: 'no alarm "%s"',
     hint: 'use an alarm id {device}/{point}/{condition} from GET /api/alarms or the alarms topic',

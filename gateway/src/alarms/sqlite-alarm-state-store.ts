@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { gatewayError } from '../errors.js';
 import type { AlarmStateStore, HistoryQuery, PersistedAlarm } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
 
@@ -60,5 +63,16 @@ export class SqliteAlarmStateStore implements AlarmStateStore {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Opens `${stateDir}/alarms.db`, creating the folder; an unusable folder is LL_ERR_ALARM_STORE, not a stack trace. */
+export function openAlarmStore(stateDir: string, maxRows?: number): SqliteAlarmStateStore {
+  const file = join(stateDir, 'alarms.db');
+  try {
+    mkdirSync(stateDir, { recursive: true });
+    return new SqliteAlarmStateStore(file, maxRows);
+  } catch (e) {
+    throw gatewayError('LL_ERR_ALARM_STORE', file, e instanceof Error ? e.message : String(e));
   }
 }

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -9,7 +7,7 @@ import { ModbusPoller } from '../acquisition/modbus-poller.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
-import { SqliteAlarmStateStore } from '../alarms/sqlite-alarm-state-store.js';
+import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
@@ -58,8 +56,7 @@ export class Gateway {
     this.#clock = options.clock ?? systemClock;
     const topics = gatewayTopics(config.site, config.gateway);
     // Alarm state is restored here, before any poller exists, so the first evaluation sees it.
-    mkdirSync(config.stateDir, { recursive: true });
-    this.#alarmStore = new SqliteAlarmStateStore(join(config.stateDir, 'alarms.db'), config.alarms.historyRows);
+    this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
