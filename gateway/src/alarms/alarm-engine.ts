@@ -7,7 +7,19 @@ import { gatewayError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { type ActionOutcome, ActionRunner } from './action-runner.js';
 import type { ActiveLimit, AlarmCommandResult, AlarmControl, LimitChange, LimitChangeResult, Operator } from './alarm-control.js';
-import { type AlarmSlot, type Annotation, describe, newSlot, pointKey, restore, snapshot, syntheticLimit } from './alarm-slot.js';
+import {
+  type AlarmSlot,
+  type Annotation,
+  clearSlotTimer,
+  describe,
+  newSlot,
+  pointKey,
+  restore,
+  SLOT_TIMERS,
+  setSlotTimer,
+  snapshot,
+  syntheticLimit,
+} from './alarm-slot.js';
 import { type AlarmStateStore, type HistoryQuery, MemoryAlarmStateStore } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
 import { isHidden, type LifecycleInput, nextLifecycle } from './lifecycle.js';
@@ -87,8 +99,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   stop(): void {
     this.#runner.stop();
     for (const slot of this.#byId.values()) {
-      for (const t of [slot.timer, slot.staleTimer, slot.shelveTimer]) if (t !== undefined) this.#clock.clearTimeout(t);
-      slot.timer = slot.staleTimer = slot.shelveTimer = undefined;
+      for (const name of SLOT_TIMERS) clearSlotTimer(this.#clock, slot, name);
     }
   }
 
@@ -143,8 +154,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
 
   unshelve(alarmId: string, by: Operator): AlarmCommandResult {
     const slot = this.#byId.get(alarmId);
-    if (slot?.shelveTimer !== undefined) this.#clock.clearTimeout(slot.shelveTimer);
-    if (slot) slot.shelveTimer = undefined;
+    if (slot) clearSlotTimer(this.#clock, slot, 'shelveTimer');
     return this.#command(alarmId, { kind: 'unshelve' }, by);
   }
 
@@ -230,17 +240,10 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   #perform(slot: AlarmSlot, effect: LimitEffect): void {
     switch (effect.kind) {
       case 'schedule':
-        this.#cancel(slot);
-        slot.timer = this.#clock.setTimeout(
-          () => {
-            slot.timer = undefined;
-            this.#apply(slot, { kind: 'tick', at: this.#clock.now() });
-          },
-          Math.max(0, effect.at - this.#clock.now()),
-        );
+        setSlotTimer(this.#clock, slot, 'timer', effect.at, () => this.#apply(slot, { kind: 'tick', at: this.#clock.now() }));
         return;
       case 'cancel':
-        this.#cancel(slot);
+        clearSlotTimer(this.#clock, slot, 'timer');
         return;
       case 'raise':
       case 'clear':
@@ -282,44 +285,28 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   }
 
   #armStale(slot: AlarmSlot): void {
-    if (slot.staleTimer !== undefined) this.#clock.clearTimeout(slot.staleTimer);
-    const due = slot.lastGoodAt + slot.limit.value;
-    slot.staleTimer = this.#clock.setTimeout(
-      () => {
-        slot.staleTimer = undefined;
-        const at = this.#clock.now();
-        if (slot.limit.enabled) this.#apply(slot, { kind: 'sample', value: at - slot.lastGoodAt, at });
-      },
-      Math.max(0, due - this.#clock.now()),
-    );
+    setSlotTimer(this.#clock, slot, 'staleTimer', slot.lastGoodAt + slot.limit.value, () => {
+      const at = this.#clock.now();
+      if (slot.limit.enabled) this.#apply(slot, { kind: 'sample', value: at - slot.lastGoodAt, at });
+    });
   }
 
   #armShelve(slot: AlarmSlot): void {
-    if (slot.shelveTimer !== undefined) this.#clock.clearTimeout(slot.shelveTimer);
     const until = slot.lifecycle.shelvedUntil;
-    if (until === undefined) return;
-    slot.shelveTimer = this.#clock.setTimeout(
-      () => {
-        slot.shelveTimer = undefined;
-        this.#lifecycle(slot, { kind: 'unshelve' }, { by: SYSTEM, reason: 'shelve expired' });
-      },
-      Math.max(0, until - this.#clock.now()),
-    );
+    if (until === undefined) clearSlotTimer(this.#clock, slot, 'shelveTimer');
+    else
+      setSlotTimer(this.#clock, slot, 'shelveTimer', until, () =>
+        this.#lifecycle(slot, { kind: 'unshelve' }, { by: SYSTEM, reason: 'shelve expired' }),
+      );
   }
 
   /** A disabled condition stops alarming: an active alarm clears and its timers stop. */
   #disable(slot: AlarmSlot): void {
-    this.#cancel(slot);
-    if (slot.staleTimer !== undefined) this.#clock.clearTimeout(slot.staleTimer);
-    slot.staleTimer = undefined;
+    clearSlotTimer(this.#clock, slot, 'timer');
+    clearSlotTimer(this.#clock, slot, 'staleTimer');
     slot.condition = NORMAL;
     if (slot.lifecycle.active || (!isHidden(slot.lifecycle) && slot.lifecycle.alarm !== 'normal')) {
       this.#lifecycle(slot, { kind: 'condition-cleared' }, { reason: 'condition disabled' });
     }
-  }
-
-  #cancel(slot: AlarmSlot): void {
-    if (slot.timer !== undefined) this.#clock.clearTimeout(slot.timer);
-    slot.timer = undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { colourOf } from '@lifeline/twin';
 import type { PointConfig } from '../config/index.js';
-import type { TimerHandle } from '../runtime/clock.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { Operator } from './alarm-control.js';
 import type { PersistedAlarm } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
@@ -103,4 +103,25 @@ export function restore(slot: AlarmSlot, saved: PersistedAlarm): void {
 
 export function pointKey(device: string, point: string): string {
   return `${device}\u0000${point}`;
+}
+
+export type SlotTimer = 'timer' | 'staleTimer' | 'shelveTimer';
+export const SLOT_TIMERS: readonly SlotTimer[] = ['timer', 'staleTimer', 'shelveTimer'];
+
+/** (Re)arms one of a slot's timers to fire at `at` (ms since epoch, by the clock); the engine owns the clock. */
+export function setSlotTimer(clock: Clock, slot: AlarmSlot, name: SlotTimer, at: number, fire: () => void): void {
+  clearSlotTimer(clock, slot, name);
+  slot[name] = clock.setTimeout(
+    () => {
+      slot[name] = undefined;
+      fire();
+    },
+    Math.max(0, at - clock.now()),
+  );
+}
+
+export function clearSlotTimer(clock: Clock, slot: AlarmSlot, name: SlotTimer): void {
+  const handle = slot[name];
+  if (handle !== undefined) clock.clearTimeout(handle);
+  slot[name] = undefined;
 }
