@@ -46,6 +46,31 @@ export const GATEWAY_ERRORS = {
     hint: 'the device refused the request: check the register map in the profile against the device manual',
     transient: false,
   },
+  LL_ERR_ALARM_STORE: {
+    message: 'cannot open the alarm state store %s: %s',
+    hint: 'make stateDir (or LIFELINE_STATE_DIR) a writable folder on a local disk',
+    transient: false,
+  },
+  LL_ERR_ALARM_UNKNOWN: {
+    message: 'no alarm "%s"',
+    hint: 'use an alarm id {device}/{point}/{condition} from GET /api/alarms or the alarms topic',
+    transient: false,
+  },
+  LL_ERR_ALARM_COMMAND: {
+    message: 'alarm command refused: %s',
+    hint: 'check the alarm state first: only unacknowledged alarms can be acked, only shelved ones unshelved',
+    transient: false,
+  },
+  LL_ERR_ACTION_READBACK: {
+    message: 'local action wrote %s to %s/%s but read back %s',
+    hint: 'the device did not take the value: check the output wiring and that the point is not locally overridden; the action retries',
+    transient: true,
+  },
+  LL_ERR_ACTION_FAILED: {
+    message: 'local action %s could not write %s/%s: %s',
+    hint: 'an action alarm is raised; check the device link and the output, the action runs again when its condition returns',
+    transient: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

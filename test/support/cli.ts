@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './fixtures.js';
+import { tempStateDir } from './state-dir.js';
 
 /** The built CLIs, exactly what `npm start` and the bins run (`npm test` builds first). */
 export const GATEWAY_BIN = join(REPO_ROOT, 'gateway/bin/lifeline-gateway.js');
@@ -20,7 +21,7 @@ export function startCli(bin: string, args: string[], env: Record<string, string
   if (!existsSync(join(REPO_ROOT, 'gateway/dist/cli/main.js'))) throw new Error('the CLI is not built: run npm run build');
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', LIFELINE_STATE_DIR: tempStateDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run: CliRun = {

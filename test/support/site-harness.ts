@@ -1,13 +1,15 @@
 import { pino } from 'pino';
 import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
+import { tempStateDir } from './state-dir.js';
 
 /**
  * A whole site in-process on free loopback ports: the firmware simulator
  * serving the fixture's devices over Modbus TCP, and the gateway polling it,
  * with its embedded broker, HTTP API and (optionally) a centre broker.
  */
-export async function startSite(file: string, centreUrl?: string): Promise<RunningDemo> {
+export async function startSite(file: string, centreUrl?: string, stateDir = tempStateDir()): Promise<RunningDemo> {
   const env = {
+    LIFELINE_STATE_DIR: stateDir,
     LIFELINE_HTTP_PORT: '0',
     LIFELINE_MQTT_PORT: '0',
     LIFELINE_SIM_PORT: '0',

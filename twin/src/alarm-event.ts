@@ -1,7 +1,17 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Lifecycle transitions published on `…/alarms` (DESIGN.md §4, §5). */
-export const ALARM_EVENT_KINDS = ['raise', 'clear', 'ack', 'shelve', 'unshelve', 'suppress'] as const;
+export const ALARM_EVENT_KINDS = [
+  'raise',
+  'clear',
+  'ack',
+  'shelve',
+  'unshelve',
+  'suppress',
+  'unsuppress',
+  'out-of-service',
+  'in-service',
+] as const;
 
 /** ISA-18.2 / IEC 62682 alarm states (DESIGN.md §5). */
 export const ALARM_STATES = [
@@ -14,7 +24,12 @@ export const ALARM_STATES = [
   'out-of-service',
 ] as const;
 
-export const ALARM_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo'] as const;
+/**
+ * Limits (hihi … lolo), rate of change, digital state, stale data, sensor
+ * fault, flat-lined value; `comm` is a device's communication alarm and
+ * `action` a local action that failed.
+ */
+export const ALARM_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo', 'roc', 'state', 'stale', 'fault', 'flatline', 'comm', 'action'] as const;
 
 /** A string enum whose static type is the union of its values. */
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
@@ -40,6 +55,10 @@ export const AlarmEventSchema = Type.Object(
     publishedAt: Type.String({ format: 'date-time', description: 'When the gateway handed the event to its uplinks' }),
     seq: Type.Integer({ minimum: 1, description: 'Per-gateway sequence number of alarm events within one boot' }),
     bootId: Type.String({ description: 'Changes on every gateway start; seq restarts with it' }),
+    user: Type.Optional(Type.String({ description: 'Who acknowledged, shelved or changed the service state' })),
+    comment: Type.Optional(Type.String({ description: "The operator's comment on an ack, shelve or service change" })),
+    shelvedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'When a timed shelve expires' })),
+    reason: Type.Optional(Type.String({ description: 'Why: a sensor fault, a failed action, a suppressing comm loss' })),
   },
   { $id: 'AlarmEvent', additionalProperties: false },
 );

@@ -1,73 +1,238 @@
 import { EventEmitter } from 'node:events';
-import { type AlarmEvent, type AlarmState, colourOf } from '@lifeline/twin';
+import type { Logger } from 'pino';
+import type { DeviceWriter } from '../acquisition/device-writer.js';
 import type { Reading } from '../acquisition/reading.js';
-import type { DeviceConfig, LimitConfig, PointConfig } from '../config/index.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { type LifecycleInput, nextLifecycle } from './lifecycle.js';
-import { type LimitEffect, type LimitInput, type LimitState, NORMAL, stepLimit } from './limit-condition.js';
+import type { ActionConfig, DeviceConfig } from '../config/index.js';
+import { gatewayError } from '../errors.js';
+import type { Clock } from '../runtime/clock.js';
+import { type ActionOutcome, ActionRunner } from './action-runner.js';
+import type { ActiveLimit, AlarmCommandResult, AlarmControl, LimitChange, LimitChangeResult, Operator } from './alarm-control.js';
+import {
+  type AlarmSlot,
+  type Annotation,
+  clearSlotTimer,
+  describe,
+  newSlot,
+  pointKey,
+  restore,
+  SLOT_TIMERS,
+  setSlotTimer,
+  snapshot,
+  syntheticLimit,
+} from './alarm-slot.js';
+import { type AlarmStateStore, type HistoryQuery, MemoryAlarmStateStore } from './alarm-state-store.js';
+import type { AlarmTransition } from './alarm-transition.js';
+import { isHidden, type LifecycleInput, nextLifecycle } from './lifecycle.js';
+import { applyLimitChange, checkLimitChanges } from './limit-changes.js';
+import { type LimitEffect, type LimitInput, NORMAL, stepLimit } from './limit-condition.js';
+import { machineRule, measure } from './measure.js';
 
-/** An alarm event as the engine decides it; the publisher adds seq, bootId, site and publishedAt. */
-export type AlarmTransition = Omit<AlarmEvent, 'publishedAt' | 'seq' | 'bootId' | 'site' | 'gateway'>;
+export type { AlarmTransition } from './alarm-transition.js';
 
-interface AlarmSlot {
-  readonly alarmId: string;
-  readonly device: string;
-  readonly point: PointConfig;
-  readonly limit: LimitConfig;
-  condition: LimitState;
-  lifecycle: AlarmState;
-  timer: TimerHandle | undefined;
-  lastValue: number;
-  lastSourceTs: number;
-  /** The last transition published, which is what the active-alarm list shows. */
-  lastTransition: AlarmTransition | undefined;
+export interface AlarmEngineOptions {
+  /** Where state and audit history persist; in memory when absent. Restored in the constructor. */
+  readonly store?: AlarmStateStore;
+  /** Local actions and the writer they use (DESIGN.md §5). */
+  readonly actions?: readonly ActionConfig[];
+  readonly writer?: DeviceWriter;
+  readonly log?: Logger;
+}
+
+const SYSTEM: Operator = { user: 'system' };
+
+function refusal(code: 'LL_ERR_ALARM_UNKNOWN' | 'LL_ERR_ALARM_COMMAND', arg: string): AlarmCommandResult {
+  return { ok: false, code, reason: gatewayError(code, arg).message };
 }
 
 /**
- * Evaluates every limit of every point on each reading, drives each alarm's
- * condition and lifecycle machines, and owns the timers their delays need.
- * Emits `transition` synchronously: the alarm path never waits for a batch.
+ * Evaluates every condition of every point on each reading, drives each
+ * alarm's condition and lifecycle machines, owns the timers their delays,
+ * stale checks and shelve expiries need, persists every transition, and runs
+ * local actions. Emits `transition` synchronously: the alarm path never waits
+ * for a batch. State is restored from the store in the constructor, so it is
+ * in force before the first evaluation; `start()` re-arms timers and
+ * re-asserts the actions whose conditions hold.
  */
-export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }> {
+export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }> implements AlarmControl {
   readonly #clock: Clock;
+  readonly #store: AlarmStateStore;
   readonly #byPoint = new Map<string, AlarmSlot[]>();
+  readonly #byId = new Map<string, AlarmSlot>();
+  readonly #devices = new Map<string, DeviceConfig>();
+  readonly #runner: ActionRunner;
+  readonly #triggers: ReadonlySet<string>;
 
-  constructor(devices: readonly DeviceConfig[], clock: Clock) {
+  constructor(devices: readonly DeviceConfig[], clock: Clock, options: AlarmEngineOptions = {}) {
     super();
     this.#clock = clock;
+    this.#store = options.store ?? new MemoryAlarmStateStore();
+    const now = clock.now();
     for (const device of devices) {
-      for (const point of device.points) {
-        if (point.limits.length === 0) continue;
-        this.#byPoint.set(
-          pointKey(device.id, point.id),
-          point.limits.map((limit) => newSlot(device.id, point, limit)),
-        );
+      this.#devices.set(device.id, device);
+      this.#add(newSlot(`${device.id}/comm/comm`, device.id, { id: 'comm', unit: '' }, syntheticLimit('comm', 2), now));
+      for (const point of device.points) for (const limit of point.limits) this.#addCondition(device.id, point, limit, now);
+    }
+    for (const action of options.actions ?? []) {
+      for (const w of [...action.do, ...action.onClear]) {
+        const id = `${w.device}/${w.point}/action`;
+        if (!this.#byId.has(id))
+          this.#add(newSlot(id, w.device, { id: w.point, unit: '' }, syntheticLimit('action', action.priority), now));
       }
+    }
+    for (const saved of this.#store.loadAll()) {
+      const slot = this.#byId.get(saved.alarmId);
+      if (slot) restore(slot, saved);
+    }
+    this.#runner = new ActionRunner(options.actions ?? [], options.writer, clock, (o) => this.#onActionOutcome(o), options.log);
+    this.#triggers = this.#runner.triggers;
+  }
+
+  /** Re-arms shelve expiries and stale checks, and re-asserts actions whose conditions hold after a restart. */
+  start(): void {
+    for (const slot of this.#byId.values()) {
+      if (slot.lifecycle.shelvedUntil !== undefined) this.#armShelve(slot);
+      if (slot.limit.condition === 'stale') this.#armStale(slot);
+    }
+    this.#runner.update((id) => this.#isActive(id));
+  }
+
+  stop(): void {
+    this.#runner.stop();
+    for (const slot of this.#byId.values()) {
+      for (const name of SLOT_TIMERS) clearSlotTimer(this.#clock, slot, name);
     }
   }
 
   evaluate(reading: Reading): void {
     const slots = this.#byPoint.get(pointKey(reading.device, reading.point));
-    if (!slots || reading.quality === 'bad' || typeof reading.value !== 'number') return;
+    if (!slots) return;
     const at = this.#clock.now();
+    const good = reading.quality !== 'bad' && reading.value !== undefined;
     for (const slot of slots) {
-      slot.lastValue = reading.value;
-      slot.lastSourceTs = reading.sourceTs;
-      this.#apply(slot, { kind: 'sample', value: reading.value, at });
+      if (!slot.limit.enabled) continue;
+      if (good) {
+        if (typeof reading.value === 'number') slot.lastValue = reading.value;
+        else if (typeof reading.value === 'boolean') slot.lastValue = reading.value ? 1 : 0;
+        slot.lastSourceTs = reading.sourceTs;
+        slot.lastGoodAt = at;
+        if (slot.limit.condition === 'stale') this.#armStale(slot);
+      }
+      const value = measure(slot.limit, slot.point, reading, slot.memory, at);
+      if (value !== undefined) this.#apply(slot, { kind: 'sample', value, at });
     }
   }
 
-  /** Alarms not in the normal state: active, or returned and still unacknowledged. */
-  activeAlarms(): AlarmTransition[] {
-    return [...this.#byPoint.values()].flat().flatMap((s) => (s.lifecycle !== 'normal' && s.lastTransition ? [s.lastTransition] : []));
+  /** A device's link went down or came back: one comm alarm, and its other alarms suppressed meanwhile (ISA-18.2 §11.4). */
+  deviceComm(device: string, online: boolean, reason?: string): void {
+    const comm = this.#byId.get(`${device}/comm/comm`);
+    if (!comm || comm.lifecycle.active === !online) return;
+    comm.lastValue = online ? 0 : 1;
+    comm.lastSourceTs = this.#clock.now();
+    this.#lifecycle(comm, { kind: online ? 'condition-cleared' : 'condition-active' }, reason !== undefined ? { reason } : {});
+    for (const slot of this.#byId.values()) {
+      if (slot.device !== device || slot === comm || slot.limit.condition === 'action') continue;
+      this.#lifecycle(
+        slot,
+        { kind: online ? 'unsuppress' : 'suppress' },
+        { reason: online ? 'communication restored' : `${device} offline` },
+      );
+    }
   }
 
-  stop(): void {
-    for (const slot of [...this.#byPoint.values()].flat()) this.#cancel(slot);
+  ack(alarmId: string, by: Operator): AlarmCommandResult {
+    return this.#command(alarmId, { kind: 'ack' }, by);
+  }
+
+  shelve(alarmId: string, durationMs: number, by: Operator): AlarmCommandResult {
+    if (!Number.isFinite(durationMs) || durationMs <= 0)
+      return refusal('LL_ERR_ALARM_COMMAND', `shelve duration must be a positive number of ms, got ${durationMs}`);
+    const result = this.#command(alarmId, { kind: 'shelve', until: this.#clock.now() + durationMs }, by);
+    const slot = this.#byId.get(alarmId);
+    if (result.ok && slot) this.#armShelve(slot);
+    return result;
+  }
+
+  unshelve(alarmId: string, by: Operator): AlarmCommandResult {
+    const slot = this.#byId.get(alarmId);
+    if (slot) clearSlotTimer(this.#clock, slot, 'shelveTimer');
+    return this.#command(alarmId, { kind: 'unshelve' }, by);
+  }
+
+  /** Out of service (ISA-18.2 §11.4.3): hidden until returned to service, e.g. during maintenance. */
+  removeFromService(alarmId: string, by: Operator): AlarmCommandResult {
+    return this.#command(alarmId, { kind: 'remove-from-service' }, by);
+  }
+
+  returnToService(alarmId: string, by: Operator): AlarmCommandResult {
+    return this.#command(alarmId, { kind: 'return-to-service' }, by);
+  }
+
+  applyLimits(changes: readonly LimitChange[]): LimitChangeResult {
+    const reasons = checkLimitChanges(changes, this.#devices, (id) => this.#byId.get(id));
+    if (reasons.length > 0) return { ok: false, reasons };
+    const now = this.#clock.now();
+    for (const change of changes) {
+      const id = `${change.device}/${change.point}/${change.condition}`;
+      let slot = this.#byId.get(id);
+      if (!slot) {
+        const point = this.#devices.get(change.device)?.points.find((p) => p.id === change.point);
+        if (!point) continue;
+        slot = this.#addCondition(change.device, point, applyLimitChange(undefined, change), now);
+      } else {
+        slot.limit = applyLimitChange(slot.limit, change);
+        slot.rule = machineRule(slot.limit);
+      }
+      if (!slot.limit.enabled) this.#disable(slot);
+      else if (slot.limit.condition === 'stale') this.#armStale(slot);
+    }
+    return { ok: true };
+  }
+
+  limits(): readonly ActiveLimit[] {
+    return [...this.#byId.values()].flatMap((s): ActiveLimit[] => {
+      const { condition, value, hysteresis, priority, onDelayMs, offDelayMs, enabled } = s.limit;
+      if (condition === 'comm' || condition === 'action') return [];
+      return [{ device: s.device, point: s.point.id, condition, value, hysteresis, priority, onDelayMs, offDelayMs, enabled }];
+    });
+  }
+
+  /** Alarms not in the normal state: active, returned-unacknowledged, shelved, suppressed or out of service. */
+  activeAlarms(): AlarmTransition[] {
+    return [...this.#byId.values()].flatMap((s) => (s.lastTransition && s.lastTransition.state !== 'normal' ? [s.lastTransition] : []));
+  }
+
+  /** The audit trail of transitions, newest first. */
+  history(query?: HistoryQuery): AlarmTransition[] {
+    return this.#store.history(query);
+  }
+
+  /** Actions whose trigger holds now. */
+  actionsHolding(): string[] {
+    return this.#runner.holding();
+  }
+
+  #add(slot: AlarmSlot): AlarmSlot {
+    this.#byId.set(slot.alarmId, slot);
+    const key = pointKey(slot.device, slot.point.id);
+    if (slot.limit.condition !== 'comm' && slot.limit.condition !== 'action')
+      this.#byPoint.set(key, [...(this.#byPoint.get(key) ?? []), slot]);
+    return slot;
+  }
+
+  #addCondition(device: string, point: DeviceConfig['points'][number], limit: Parameters<typeof newSlot>[3], now: number): AlarmSlot {
+    return this.#add(newSlot(`${device}/${point.id}/${limit.condition}`, device, point, limit, now));
+  }
+
+  #command(alarmId: string, input: LifecycleInput, by: Operator): AlarmCommandResult {
+    const slot = this.#byId.get(alarmId);
+    if (!slot) return refusal('LL_ERR_ALARM_UNKNOWN', alarmId);
+    const rejected = this.#lifecycle(slot, input, { by });
+    if (rejected !== undefined) return refusal('LL_ERR_ALARM_COMMAND', `${alarmId}: ${rejected}`);
+    return { ok: true, alarmId, state: slot.lastTransition?.state ?? 'normal' };
   }
 
   #apply(slot: AlarmSlot, input: LimitInput): void {
-    const step = stepLimit(slot.limit, slot.condition, input);
+    const step = stepLimit(slot.rule, slot.condition, input);
     slot.condition = step.state;
     for (const effect of step.effects) this.#perform(slot, effect);
   }
@@ -75,73 +240,73 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   #perform(slot: AlarmSlot, effect: LimitEffect): void {
     switch (effect.kind) {
       case 'schedule':
-        this.#cancel(slot);
-        slot.timer = this.#clock.setTimeout(
-          () => {
-            slot.timer = undefined;
-            this.#apply(slot, { kind: 'tick', at: this.#clock.now() });
-          },
-          Math.max(0, effect.at - this.#clock.now()),
-        );
+        setSlotTimer(this.#clock, slot, 'timer', effect.at, () => this.#apply(slot, { kind: 'tick', at: this.#clock.now() }));
         return;
       case 'cancel':
-        this.#cancel(slot);
+        clearSlotTimer(this.#clock, slot, 'timer');
         return;
       case 'raise':
-        this.#transition(slot, 'condition-active', 'raise');
-        return;
       case 'clear':
-        this.#transition(slot, 'condition-cleared', 'clear');
+        this.#lifecycle(slot, { kind: effect.kind === 'raise' ? 'condition-active' : 'condition-cleared' });
+        if (this.#triggers.has(slot.alarmId)) this.#runner.update((id) => this.#isActive(id));
         return;
     }
   }
 
-  #transition(slot: AlarmSlot, input: LifecycleInput, event: 'raise' | 'clear'): void {
-    slot.lifecycle = nextLifecycle(slot.lifecycle, input);
-    slot.lastTransition = describe(slot, event, this.#clock.now());
-    this.emit('transition', slot.lastTransition);
+  /** Steps the lifecycle, persists, and publishes when the step says so; returns why a command was refused. */
+  #lifecycle(slot: AlarmSlot, input: LifecycleInput, note: Annotation = {}): string | undefined {
+    const step = nextLifecycle(slot.lifecycle, input);
+    if (step.rejected !== undefined) return step.rejected;
+    slot.lifecycle = step.next;
+    if (!step.publish) {
+      this.#store.save(snapshot(slot));
+      return undefined;
+    }
+    const transition = describe(slot, step.publish, this.#clock.now(), note);
+    slot.lastTransition = transition;
+    // Publish, then persist: a crash in between re-raises from live data after the restart (a duplicate),
+    // where the other order could persist a transition that was never published (a lost alarm).
+    this.emit('transition', transition);
+    this.#store.save(snapshot(slot), transition);
+    return undefined;
   }
 
-  #cancel(slot: AlarmSlot): void {
-    if (slot.timer !== undefined) this.#clock.clearTimeout(slot.timer);
-    slot.timer = undefined;
+  #isActive(alarmId: string): boolean {
+    return this.#byId.get(alarmId)?.lifecycle.active ?? false;
   }
-}
 
-function newSlot(device: string, point: PointConfig, limit: LimitConfig): AlarmSlot {
-  return {
-    alarmId: `${device}/${point.id}/${limit.condition}`,
-    device,
-    point,
-    limit,
-    condition: NORMAL,
-    lifecycle: 'normal',
-    timer: undefined,
-    lastValue: Number.NaN,
-    lastSourceTs: 0,
-    lastTransition: undefined,
-  };
-}
+  #onActionOutcome(outcome: ActionOutcome): void {
+    const slot = this.#byId.get(`${outcome.write.device}/${outcome.write.point}/action`);
+    if (!slot || slot.lifecycle.active === !outcome.ok) return;
+    slot.lastValue = outcome.ok ? 0 : 1;
+    slot.lastSourceTs = this.#clock.now();
+    const reason = outcome.ok ? `action ${outcome.action.id} wrote its output` : (outcome.reason ?? `action ${outcome.action.id} failed`);
+    this.#lifecycle(slot, { kind: outcome.ok ? 'condition-cleared' : 'condition-active' }, { reason });
+  }
 
-function describe(slot: AlarmSlot, event: 'raise' | 'clear', now: number): AlarmTransition {
-  return {
-    event,
-    alarmId: slot.alarmId,
-    device: slot.device,
-    point: slot.point.id,
-    condition: slot.limit.condition,
-    priority: slot.limit.priority,
-    colour: colourOf(slot.limit.priority),
-    state: slot.lifecycle,
-    value: slot.lastValue,
-    limit: slot.limit.value,
-    hysteresis: slot.limit.hysteresis,
-    unit: slot.point.unit,
-    sourceTs: new Date(slot.lastSourceTs).toISOString(),
-    detectedAt: new Date(now).toISOString(),
-  };
-}
+  #armStale(slot: AlarmSlot): void {
+    setSlotTimer(this.#clock, slot, 'staleTimer', slot.lastGoodAt + slot.limit.value, () => {
+      const at = this.#clock.now();
+      if (slot.limit.enabled) this.#apply(slot, { kind: 'sample', value: at - slot.lastGoodAt, at });
+    });
+  }
 
-function pointKey(device: string, point: string): string {
-  return `${device}\u0000${point}`;
+  #armShelve(slot: AlarmSlot): void {
+    const until = slot.lifecycle.shelvedUntil;
+    if (until === undefined) clearSlotTimer(this.#clock, slot, 'shelveTimer');
+    else
+      setSlotTimer(this.#clock, slot, 'shelveTimer', until, () =>
+        this.#lifecycle(slot, { kind: 'unshelve' }, { by: SYSTEM, reason: 'shelve expired' }),
+      );
+  }
+
+  /** A disabled condition stops alarming: an active alarm clears and its timers stop. */
+  #disable(slot: AlarmSlot): void {
+    clearSlotTimer(this.#clock, slot, 'timer');
+    clearSlotTimer(this.#clock, slot, 'staleTimer');
+    slot.condition = NORMAL;
+    if (slot.lifecycle.active || (!isHidden(slot.lifecycle) && slot.lifecycle.alarm !== 'normal')) {
+      this.#lifecycle(slot, { kind: 'condition-cleared' }, { reason: 'condition disabled' });
+    }
+  }
 }

@@ -16,6 +16,11 @@ export const DEFAULTS = {
   opcuaSecurityPolicy: 'None',
   pollIntervalMs: 1000,
   mqttProtocolVersion: 4,
+  /** Local actions: further tries of a failed write, and the pause between tries. */
+  actionRetries: 3,
+  actionRetryDelayMs: 500,
+  /** Rows of alarm audit history kept in alarms.db. */
+  alarmHistoryRows: 100_000,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

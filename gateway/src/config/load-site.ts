@@ -6,6 +6,7 @@ import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js'
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
+import { resolveAlarmKeys } from './schema-alarms.js';
 import { resolveSecrets } from './secrets.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
@@ -37,8 +38,9 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
     if (resolved) devices.push(resolved);
   }
   issues.push(...checkUniqueDevices(input.devices, devices, source));
+  const alarmKeys = resolveAlarmKeys(input, devices, source, issues);
   if (issues.length > 0) throw new ConfigError(path, issues);
-  return deepFreeze(buildSite(path, input, devices));
+  return deepFreeze({ ...buildSite(path, input, devices), ...alarmKeys });
 }
 
 async function loadProfileFor(
@@ -59,7 +61,7 @@ async function loadProfileFor(
   }
 }
 
-function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): SiteConfig {
+function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): Omit<SiteConfig, 'actions' | 'alarms'> {
   const centre = input.mqtt?.centre;
   return {
     file,
@@ -181,6 +183,8 @@ function mergeLimits(
         priority: l.priority,
         onDelayMs: l.onDelayMs ?? 0,
         offDelayMs: l.offDelayMs ?? 0,
+        onSamples: l.onSamples ?? 1,
+        offSamples: l.offSamples ?? 1,
         ...(l.basis ? { basis: l.basis } : {}),
       },
     ];

@@ -46,27 +46,47 @@ export const OpcuaAddressSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const LIMIT_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo'] as const;
+/** The four limits, then the further condition kinds (docs/alarms.md says what `value` means for each). */
+export const LIMIT_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo', 'roc', 'state', 'stale', 'fault', 'flatline'] as const;
 
 export const LimitSchema = Type.Object(
   {
-    value: Type.Number({ description: 'the set-point, in the point unit' }),
+    value: Type.Number({
+      description:
+        'the set-point in the point unit (hihi…lolo); unit/s (roc); 1 or 0, the alarming state (state); ms without a good reading (stale); % of range span tolerated beyond the range (fault); ms without change (flatline)',
+    }),
     hysteresis: Type.Optional(Type.Number({ minimum: 0, description: 'return-to-normal dead band; default 0' })),
     priority: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)], {
       description: '1 red (I) … 4 blue (IV)',
     }),
     onDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'default 0' })),
     offDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'default 0' })),
+    onSamples: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'consecutive samples beyond before raising; default 1' }),
+    ),
+    offSamples: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'consecutive samples returned before clearing; default 1' }),
+    ),
     enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
     basis: Type.Optional(Type.String({ description: 'the standard or rule the set-point comes from' })),
   },
   { additionalProperties: false },
 );
 
-/** The four limit conditions of a point, each optional, holding `limit`. */
+/** The alarm conditions of a point, each optional, holding `limit`. */
 export function limitsOf<T extends TSchema>(limit: T) {
   return Type.Object(
-    { hihi: Type.Optional(limit), hi: Type.Optional(limit), lo: Type.Optional(limit), lolo: Type.Optional(limit) },
+    {
+      hihi: Type.Optional(limit),
+      hi: Type.Optional(limit),
+      lo: Type.Optional(limit),
+      lolo: Type.Optional(limit),
+      roc: Type.Optional(limit),
+      state: Type.Optional(limit),
+      stale: Type.Optional(limit),
+      fault: Type.Optional(limit),
+      flatline: Type.Optional(limit),
+    },
     { additionalProperties: false },
   );
 }

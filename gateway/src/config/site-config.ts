@@ -1,4 +1,7 @@
 import type { LimitCondition, ModbusRegister, OpcuaDataType, Profile } from './profile-schema.js';
+import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
+
+export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -14,6 +17,9 @@ export interface SiteConfig {
   };
   readonly simulator: { readonly http: Endpoint };
   readonly devices: readonly DeviceConfig[];
+  /** Local automatic control rules (docs/alarms.md#local-actions). */
+  readonly actions: readonly ActionConfig[];
+  readonly alarms: AlarmOptions;
 }
 
 export interface Endpoint {
@@ -105,6 +111,9 @@ export interface LimitConfig {
   readonly priority: 1 | 2 | 3 | 4;
   readonly onDelayMs: number;
   readonly offDelayMs: number;
+  /** N-sample debounce: consecutive samples beyond (returned) before raising (clearing). */
+  readonly onSamples: number;
+  readonly offSamples: number;
   readonly basis?: string;
 }
 

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
+import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -122,6 +123,8 @@ export const SiteSchema = Type.Object(
       ),
     ),
     devices: Type.Array(SiteDeviceSchema, { minItems: 1 }),
+    actions: Type.Optional(Type.Array(ActionSchema, { description: 'local automatic control rules' })),
+    alarms: Type.Optional(AlarmOptionsSchema),
   },
   { $id: 'https://lifeline.dev/schemas/site.json', additionalProperties: false },
 );

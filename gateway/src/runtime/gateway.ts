@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { DeviceWriter } from '../acquisition/device-writer.js';
 import { ModbusPoller } from '../acquisition/modbus-poller.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
+import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
+import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
@@ -17,6 +20,8 @@ import { GATEWAY_VERSION } from './version.js';
 export interface GatewayOptions {
   readonly log: Logger;
   readonly clock?: Clock;
+  /** Writes device outputs for local actions; without one, actions fail and raise their action alarm. */
+  readonly writer?: DeviceWriter;
 }
 
 export interface GatewayEndpoints {
@@ -36,6 +41,7 @@ export class Gateway {
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #engine: AlarmEngine;
+  readonly #alarmStore: AlarmStateStore;
   readonly #publisher: AlarmPublisher;
   readonly #pollers: ModbusPoller[];
   readonly #uplinks: MqttUplink[] = [];
@@ -49,10 +55,22 @@ export class Gateway {
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
     const topics = gatewayTopics(config.site, config.gateway);
-    this.#engine = new AlarmEngine(config.devices, this.#clock);
+    // Alarm state is restored here, before any poller exists, so the first evaluation sees it.
+    this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
+    this.#engine = new AlarmEngine(config.devices, this.#clock, {
+      store: this.#alarmStore,
+      actions: config.actions,
+      ...(options.writer ? { writer: options.writer } : {}),
+      log: this.#log,
+    });
     this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
     this.#pollers = config.devices.flatMap((d) => (d.transport === 'modbus' ? [new ModbusPoller(d, this.#clock, this.#log)] : []));
     this.#wirePipeline();
+  }
+
+  /** Ack, shelve and run-time limits for the HTTP API, MQTT commands and the twin. */
+  get alarms(): AlarmEngine {
+    return this.#engine;
   }
 
   get endpoints(): GatewayEndpoints | undefined {
@@ -65,6 +83,7 @@ export class Gateway {
     try {
       const mqttPort = await this.#startBroker();
       this.#startUplinks(mqttPort);
+      this.#engine.start();
       for (const poller of this.#pollers) poller.start();
       const httpPort = await this.#startHttp();
       this.#endpoints = { httpPort, mqttPort };
@@ -83,6 +102,8 @@ export class Gateway {
     this.#engine.stop();
     await Promise.all(this.#uplinks.splice(0).map((u) => u.stop()));
     await this.#broker.stop();
+    // Everything is saved per transition; closing checkpoints the WAL. A stopped gateway is not started again.
+    this.#alarmStore.close();
     this.#endpoints = undefined;
   }
 
@@ -93,7 +114,10 @@ export class Gateway {
         for (const reading of readings) this.#engine.evaluate(reading);
         this.live.updateReadings(readings);
       });
-      poller.on('comm', (state, reason) => this.live.updateComm(poller.device.id, state, reason));
+      poller.on('comm', (state, reason) => {
+        this.live.updateComm(poller.device.id, state, reason);
+        if (state !== 'connecting') this.#engine.deviceComm(poller.device.id, state === 'online', reason);
+      });
     }
     this.#engine.on('transition', (transition) => {
       const event = this.#publisher.publish(transition);

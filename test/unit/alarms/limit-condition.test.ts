@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type LimitInput, type LimitRule, type LimitState, NORMAL, stepLimit } from '../../../gateway/src/alarms/limit-condition.js';
 
 const hihi: LimitRule = { condition: 'hihi', value: 50, hysteresis: 2, onDelayMs: 1000, offDelayMs: 3000 };
+const twoSamples: LimitRule = { condition: 'hi', value: 10, hysteresis: 1, onDelayMs: 0, offDelayMs: 0, onSamples: 3, offSamples: 2 };
 const lo: LimitRule = { condition: 'lo', value: 0.2, hysteresis: 0.02, onDelayMs: 0, offDelayMs: 0 };
 
 const sample = (value: number, at: number): LimitInput => ({ kind: 'sample', value, at });
@@ -30,7 +31,7 @@ const rows: Row[] = [
   {
     name: 'leaving during the on-delay cancels it',
     rule: hihi,
-    start: { kind: 'pending-raise', since: 0 },
+    start: { kind: 'pending-raise', since: 0, count: 1 },
     input: sample(49, 500),
     state: 'normal',
     effects: ['cancel'],
@@ -38,7 +39,7 @@ const rows: Row[] = [
   {
     name: 'still beyond before the delay: wait',
     rule: hihi,
-    start: { kind: 'pending-raise', since: 0 },
+    start: { kind: 'pending-raise', since: 0, count: 1 },
     input: sample(60, 999),
     state: 'pending-raise',
     effects: [],
@@ -46,7 +47,7 @@ const rows: Row[] = [
   {
     name: 'a sample after the delay raises',
     rule: hihi,
-    start: { kind: 'pending-raise', since: 0 },
+    start: { kind: 'pending-raise', since: 0, count: 1 },
     input: sample(60, 1000),
     state: 'active',
     effects: ['cancel', 'raise'],
@@ -54,7 +55,7 @@ const rows: Row[] = [
   {
     name: 'the delay timer raises',
     rule: hihi,
-    start: { kind: 'pending-raise', since: 0 },
+    start: { kind: 'pending-raise', since: 0, count: 1 },
     input: tick(1000),
     state: 'active',
     effects: ['cancel', 'raise'],
@@ -87,7 +88,7 @@ const rows: Row[] = [
   {
     name: 'back into the band during the off-delay re-arms',
     rule: hihi,
-    start: { kind: 'pending-clear', since: 0 },
+    start: { kind: 'pending-clear', since: 0, count: 1 },
     input: sample(49, 100),
     state: 'active',
     effects: ['cancel'],
@@ -95,7 +96,7 @@ const rows: Row[] = [
   {
     name: 'the off-delay timer clears',
     rule: hihi,
-    start: { kind: 'pending-clear', since: 0 },
+    start: { kind: 'pending-clear', since: 0, count: 1 },
     input: tick(3000),
     state: 'normal',
     effects: ['cancel', 'clear'],
@@ -103,10 +104,50 @@ const rows: Row[] = [
   {
     name: 'an early tick changes nothing',
     rule: hihi,
-    start: { kind: 'pending-clear', since: 0 },
+    start: { kind: 'pending-clear', since: 0, count: 1 },
     input: tick(2999),
     state: 'pending-clear',
     effects: [],
+  },
+  {
+    name: 'N-sample debounce: the first sample beyond only starts counting',
+    rule: twoSamples,
+    start: NORMAL,
+    input: sample(11, 0),
+    state: 'pending-raise',
+    effects: [],
+  },
+  {
+    name: 'N-sample debounce: one short of onSamples waits',
+    rule: twoSamples,
+    start: { kind: 'pending-raise', since: 0, count: 1 },
+    input: sample(11, 1),
+    state: 'pending-raise',
+    effects: [],
+  },
+  {
+    name: 'N-sample debounce: the onSamples-th sample raises',
+    rule: twoSamples,
+    start: { kind: 'pending-raise', since: 0, count: 2 },
+    input: sample(11, 2),
+    state: 'active',
+    effects: ['cancel', 'raise'],
+  },
+  {
+    name: 'N-sample debounce: a tick does not count as a sample',
+    rule: twoSamples,
+    start: { kind: 'pending-raise', since: 0, count: 2 },
+    input: tick(5),
+    state: 'pending-raise',
+    effects: [],
+  },
+  {
+    name: 'N-sample debounce: the offSamples-th returned sample clears',
+    rule: twoSamples,
+    start: { kind: 'pending-clear', since: 0, count: 1 },
+    input: sample(8, 1),
+    state: 'normal',
+    effects: ['cancel', 'clear'],
   },
 ];
 

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { gatewayError } from '../errors.js';
+import type { AlarmStateStore, HistoryQuery, PersistedAlarm } from './alarm-state-store.js';
+import type { AlarmTransition } from './alarm-transition.js';
+
+/**
+ * Alarm state and audit history in SQLite (`${stateDir}/alarms.db`), WAL
+ * journal with synchronous=NORMAL: a committed transition survives a process
+ * crash, and the alarm path pays one small transaction per transition, not per
+ * reading. The history is trimmed to `maxRows`, oldest first.
+ */
+export class SqliteAlarmStateStore implements AlarmStateStore {
+  readonly #db: Database.Database;
+  readonly #maxRows: number;
+  readonly #upsert: Database.Statement<[string, string, number]>;
+  readonly #append: Database.Statement<[string, string, string, string]>;
+  readonly #trim: Database.Statement<[number]>;
+  readonly #saveTx: (alarm: PersistedAlarm, audit?: AlarmTransition) => void;
+  #appended = 0;
+
+  constructor(file: string, maxRows = 100_000) {
+    this.#maxRows = maxRows;
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS alarm_state (alarm_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS alarm_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, alarm_id TEXT NOT NULL, event TEXT NOT NULL, detected_at TEXT NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS alarm_history_by_alarm ON alarm_history (alarm_id, id);`);
+    this.#upsert = this.#db.prepare(
+      'INSERT INTO alarm_state (alarm_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(alarm_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    );
+    this.#append = this.#db.prepare('INSERT INTO alarm_history (alarm_id, event, detected_at, record) VALUES (?, ?, ?, ?)');
+    this.#trim = this.#db.prepare('DELETE FROM alarm_history WHERE id <= (SELECT MAX(id) FROM alarm_history) - ?');
+    this.#saveTx = this.#db.transaction((alarm: PersistedAlarm, audit?: AlarmTransition) => {
+      this.#upsert.run(alarm.alarmId, JSON.stringify(alarm), Date.now());
+      if (audit) this.#append.run(audit.alarmId, audit.event, audit.detectedAt, JSON.stringify(audit));
+    });
+  }
+
+  loadAll(): PersistedAlarm[] {
+    const rows = this.#db.prepare('SELECT state FROM alarm_state').all() as { state: string }[];
+    return rows.map((r) => JSON.parse(r.state) as PersistedAlarm);
+  }
+
+  save(alarm: PersistedAlarm, audit?: AlarmTransition): void {
+    this.#saveTx(alarm, audit);
+    if (audit && ++this.#appended % 1000 === 0) this.#trim.run(this.#maxRows);
+  }
+
+  history(query: HistoryQuery = {}): AlarmTransition[] {
+    const limit = query.limit ?? 100;
+    const rows = (
+      query.alarmId
+        ? this.#db.prepare('SELECT record FROM alarm_history WHERE alarm_id = ? ORDER BY id DESC LIMIT ?').all(query.alarmId, limit)
+        : this.#db.prepare('SELECT record FROM alarm_history ORDER BY id DESC LIMIT ?').all(limit)
+    ) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as AlarmTransition);
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Opens `${stateDir}/alarms.db`, creating the folder; an unusable folder is LL_ERR_ALARM_STORE, not a stack trace. */
+export function openAlarmStore(stateDir: string, maxRows?: number): SqliteAlarmStateStore {
+  const file = join(stateDir, 'alarms.db');
+  try {
+    mkdirSync(stateDir, { recursive: true });
+    return new SqliteAlarmStateStore(file, maxRows);
+  } catch (e) {
+    throw gatewayError('LL_ERR_ALARM_STORE', file, e instanceof Error ? e.message : String(e));
+  }
+}
