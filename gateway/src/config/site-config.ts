@@ -1,4 +1,5 @@
 import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
+import type { AcquisitionConfig } from './schema-acquisition.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -38,6 +39,7 @@ interface DeviceBase {
   readonly profile: Profile;
   readonly pollIntervalMs: number;
   readonly points: readonly PointConfig[];
+  readonly acquisition: AcquisitionConfig;
 }
 
 export interface ModbusDeviceConfig extends DeviceBase {

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
+import { AcquisitionSchema } from './schema-acquisition.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -60,6 +61,7 @@ export const SiteDeviceSchema = Type.Object(
     modbus: Type.Optional(ModbusLinkSchema),
     opcua: Type.Optional(OpcuaLinkSchema),
     pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'default 1000' })),
+    acquisition: Type.Optional(AcquisitionSchema),
     points: Type.Optional(
       Type.Record(
         Id,
