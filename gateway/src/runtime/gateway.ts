@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ModbusPoller } from '../acquisition/modbus-poller.js';
+import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
@@ -25,7 +25,7 @@ export interface GatewayEndpoints {
 }
 
 /**
- * One running gateway: pollers → alarm engine → publisher → uplinks, with the
+ * One running gateway: acquisition → alarm engine → publisher → uplinks, with the
  * local broker and the HTTP server. `start()` and `stop()` are idempotent;
  * what start built, stop tears down in reverse order.
  */
@@ -33,11 +33,12 @@ export class Gateway {
   readonly config: SiteConfig;
   readonly bootId = randomUUID();
   readonly live = new LiveState();
+  /** Device reads, writes (DeviceWriter) and per-device health (AcquisitionHealth). */
+  readonly acquisition: AcquisitionManager;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #engine: AlarmEngine;
   readonly #publisher: AlarmPublisher;
-  readonly #pollers: ModbusPoller[];
   readonly #uplinks: MqttUplink[] = [];
   readonly #broker = new LocalBroker();
   #http: FastifyInstance | undefined;
@@ -51,7 +52,7 @@ export class Gateway {
     const topics = gatewayTopics(config.site, config.gateway);
     this.#engine = new AlarmEngine(config.devices, this.#clock);
     this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
-    this.#pollers = config.devices.flatMap((d) => (d.transport === 'modbus' ? [new ModbusPoller(d, this.#clock, this.#log)] : []));
+    this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
     this.#wirePipeline();
   }
 
@@ -65,7 +66,7 @@ export class Gateway {
     try {
       const mqttPort = await this.#startBroker();
       this.#startUplinks(mqttPort);
-      for (const poller of this.#pollers) poller.start();
+      this.acquisition.start();
       const httpPort = await this.#startHttp();
       this.#endpoints = { httpPort, mqttPort };
       this.#log.info({ ...this.#endpoints, bootId: this.bootId }, 'gateway started');
@@ -79,22 +80,20 @@ export class Gateway {
   async stop(): Promise<void> {
     await this.#http?.close();
     this.#http = undefined;
-    await Promise.all(this.#pollers.map((p) => p.stop()));
+    await this.acquisition.stop();
     this.#engine.stop();
     await Promise.all(this.#uplinks.splice(0).map((u) => u.stop()));
     await this.#broker.stop();
     this.#endpoints = undefined;
   }
 
-  /** The pipeline of DESIGN.md §3 for this slice: decode (in the poller) → alarms → publish. */
+  /** The pipeline of DESIGN.md §3 for this slice: decode (in acquisition) → alarms → publish. */
   #wirePipeline(): void {
-    for (const poller of this.#pollers) {
-      poller.on('readings', (readings) => {
-        for (const reading of readings) this.#engine.evaluate(reading);
-        this.live.updateReadings(readings);
-      });
-      poller.on('comm', (state, reason) => this.live.updateComm(poller.device.id, state, reason));
-    }
+    this.acquisition.on('readings', (readings) => {
+      for (const reading of readings) this.#engine.evaluate(reading);
+      this.live.updateReadings(readings);
+    });
+    this.acquisition.on('comm', (device, state, reason) => this.live.updateComm(device, state, reason));
     this.#engine.on('transition', (transition) => {
       const event = this.#publisher.publish(transition);
       this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
