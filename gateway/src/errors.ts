@@ -93,7 +93,7 @@ export const GATEWAY_ERRORS = {
   },
   LL_ERR_OPCUA_NODE: {
     message: 'OPC UA device %s point %s: %s',
-    hint: 'check the point\'s nodeId or browsePath against the server\'s address space (browse it with an OPC UA client)',
+    hint: "check the point's nodeId or browsePath against the server's address space (browse it with an OPC UA client)",
     transient: false,
   },
   LL_ERR_OPCUA_TYPE: {

@@ -8,10 +8,10 @@ import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { ModbusConnection } from '../transports/modbus-connection.js';
 import type { ModbusClient } from '../transports/modbus-serial.js';
 import type { CommState } from './comm-state.js';
-import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
+import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
-import { planPollGroups, type PollGroup } from './poll-groups.js';
+import { type PollGroup, planPollGroups } from './poll-groups.js';
 import type { Reading } from './reading.js';
 
 export interface BusEvents {
@@ -100,6 +100,7 @@ export class BusScheduler extends EventEmitter<BusEvents> {
 
   #offlineReason(state: ModbusDeviceState): string | undefined {
     if (!this.#running) return 'acquisition is not running';
+    if (state.comm === 'offline') return state.reason ?? 'no answer';
     if (state.breaker.kind === 'open' && this.#clock.now() < state.breaker.until) return `circuit open: ${state.reason ?? 'no answer'}`;
     if (!this.connection.isOpen && this.#linkFailures > 0) return `link down: ${state.reason ?? this.connection.key}`;
     return undefined;
@@ -171,7 +172,7 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     try {
       await this.connection.open();
     } catch (e) {
-      const error = classifyModbusError(e, { what: 'connect', device: this.connection.key, unitId: 0, timeoutMs: 0 });
+      const error = classifyModbusError(e, { what: 'connect', device: this.connection.key, unitId: '*', timeoutMs: 0 });
       this.#linkDown(error);
       return;
     }

@@ -21,7 +21,7 @@ const BAD_FRAME = /CRC error|Data length error|Unexpected data error|Bad respons
 
 interface ModbusSerialError {
   modbusCode?: number;
-  errno?: string;
+  errno?: string | number;
   code?: string;
   message?: string;
 }
@@ -29,7 +29,7 @@ interface ModbusSerialError {
 export interface RequestContext {
   readonly what: string;
   readonly device: string;
-  readonly unitId: number;
+  readonly unitId: number | string;
   readonly timeoutMs: number;
 }
 
@@ -50,9 +50,11 @@ export function classifyModbusError(e: unknown, ctx: RequestContext): LifelineEr
   if (err.errno === 'ETIMEDOUT' || err.message === 'Timed out') {
     return gatewayError('LL_ERR_MODBUS_TIMEOUT', ctx.device, ctx.unitId, ctx.what, ctx.timeoutMs);
   }
-  const detail = err.message ?? err.errno ?? err.code ?? String(e);
+  const detail = err.message ?? String(e);
   if (BAD_FRAME.test(detail)) return gatewayError('LL_ERR_MODBUS_BAD_FRAME', ctx.device, ctx.unitId, ctx.what, detail);
-  return gatewayError('LL_ERR_MODBUS_IO', ctx.what, ctx.device, ctx.unitId, err.errno ?? err.code ?? detail);
+  // Node sets `code` to the symbolic name (ECONNREFUSED); modbus-serial sometimes puts a number in errno.
+  const name = typeof err.code === 'string' ? err.code : typeof err.errno === 'string' ? err.errno : undefined;
+  return gatewayError('LL_ERR_MODBUS_IO', ctx.what, ctx.device, ctx.unitId, name && !detail.includes(name) ? `${name} ${detail}` : detail);
 }
 
 /** A failure that leaves the link unusable: close it and reconnect. */

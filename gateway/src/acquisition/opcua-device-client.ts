@@ -226,7 +226,7 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
     for (const [i, item] of group.monitoredItems.entries()) {
       const status = item.statusCode;
       const point = points[i];
-      if (point && status && status.value !== 0 && (status.value >>> 30) >= 2) {
+      if (point && status && status.value !== 0 && status.value >>> 30 >= 2) {
         const error = gatewayError('LL_ERR_OPCUA_NODE', this.device.id, point.id, status.name);
         bad.push(this.#bad(point, error.message));
         this.#health.count('exceptions');

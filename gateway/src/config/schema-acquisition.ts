@@ -10,7 +10,9 @@ import type { YamlSource } from './yaml-source.js';
  */
 export const AcquisitionSchema = Type.Object(
   {
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'extra attempts after a timeout or bad frame; default 1' })),
+    retries: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10, description: 'extra attempts after a timeout or bad frame; default 1' }),
+    ),
     backoff: Type.Optional(
       Type.Object(
         {
@@ -23,8 +25,12 @@ export const AcquisitionSchema = Type.Object(
     circuitBreaker: Type.Optional(
       Type.Object(
         {
-          failureThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'failed cycles before the device is skipped; default 2' })),
-          openMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 600_000, description: 'first skip period before a probe; default 2000' })),
+          failureThreshold: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 100, description: 'failed cycles before the device is skipped; default 2' }),
+          ),
+          openMs: Type.Optional(
+            Type.Integer({ minimum: 10, maximum: 600_000, description: 'first skip period before a probe; default 2000' }),
+          ),
           maxOpenMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'longest skip period; default 30000' })),
         },
         { additionalProperties: false },
@@ -97,7 +103,8 @@ export function resolveAcquisition(
   for (const [g, group] of (a.pollGroups ?? []).entries()) {
     for (const [i, id] of group.points.entries()) {
       const where = [...at, 'pollGroups', g, 'points', i];
-      if (!pointIds.includes(id)) issues.push(source.issueAt(where, `no point "${id}" on this device`, `use one of: ${pointIds.join(', ')}`));
+      if (!pointIds.includes(id))
+        issues.push(source.issueAt(where, `no point "${id}" on this device`, `use one of: ${pointIds.join(', ')}`));
       else if (seen.has(id)) issues.push(source.issueAt(where, `point "${id}" is in two poll groups`, 'keep it in one group'));
       seen.add(id);
     }

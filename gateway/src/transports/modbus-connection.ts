@@ -89,7 +89,8 @@ function openLink(client: ModbusClient, link: ModbusLink): Promise<void> {
     case 'tcp':
       return client.connectTCP(link.host, { port: link.port });
     case 'rtu-over-tcp':
-      return client.connectTcpRTUBuffered(link.host, { port: link.port });
+      // modbus-serial's "TcpRTUBuffered" port is MBAP; its Telnet port carries raw RTU frames with CRC over TCP.
+      return client.connectTelnet(link.host, { port: link.port });
     case 'rtu':
       return client.connectRTUBuffered(link.serialPort, {
         baudRate: link.baudRate,
