@@ -126,7 +126,7 @@ export function readResponse(fc: number, values: readonly number[]): Buffer {
     return Buffer.concat([Buffer.from([fc, bytes.length]), bytes]);
   }
   const body = Buffer.alloc(values.length * 2);
-  values.forEach((v, i) => body.writeUInt16BE(v & 0xffff, i * 2));
+  for (const [i, v] of values.entries()) body.writeUInt16BE(v & 0xffff, i * 2);
   return Buffer.concat([Buffer.from([fc, body.length]), body]);
 }
 
