@@ -8,10 +8,9 @@ import { backoffDelay } from '../runtime/backoff.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { CommState } from './comm-state.js';
 import { type DeviceHealth, HealthRecorder } from './device-health.js';
+import { loadOpcua, type Opcua } from './opcua-module.js';
 import { qualityOfStatus, readingValueOf } from './opcua-quality.js';
 import type { Reading } from './reading.js';
-
-type Opcua = typeof import('node-opcua');
 
 export interface OpcuaClientEvents {
   readings: [readonly Reading[]];
@@ -104,7 +103,7 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
     if (!session || this.#comm === 'offline' || !nodeId) {
       throw gatewayError('LL_ERR_DEVICE_OFFLINE', this.device.id, this.#reason ?? 'no OPC UA session');
     }
-    const opcua = await import('node-opcua');
+    const opcua = await loadOpcua(this.#log);
     try {
       const current = await this.#call(() => session.read({ nodeId, attributeId: opcua.AttributeIds.Value }));
       const dataType = current.value.dataType;
@@ -145,7 +144,7 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
   }
 
   async #connect(): Promise<void> {
-    const opcua = await import('node-opcua');
+    const opcua = await loadOpcua(this.#log);
     const link = this.device.opcua;
     const client = opcua.OPCUAClient.create({
       applicationName: 'lifeline-gateway',
@@ -204,29 +203,40 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
     });
     gen.subscription = subscription;
     subscription.on('terminated', () => this.#lost(gen, 'subscription terminated'));
+    const points = this.#points.filter((p) => nodeIds.has(p.id));
+    // A deadband applies to numeric variables only (OPC 10000-4 §7.22.2); others would be refused with BadFilterNotAllowed.
+    const numeric = settings.deadband ? await this.#numericPoints(opcua, session, points, nodeIds) : new Set<string>();
     const filter = settings.deadband
       ? new opcua.DataChangeFilter({
-          trigger: opcua.DataChangeTrigger.StatusValueTimestamp,
+          trigger: opcua.DataChangeTrigger.StatusValue,
           deadbandType: settings.deadband.type === 'absolute' ? opcua.DeadbandType.Absolute : opcua.DeadbandType.Percent,
           deadbandValue: settings.deadband.value,
         })
       : null;
-    const points = this.#points.filter((p) => nodeIds.has(p.id));
-    const group = await subscription.monitorItems(
-      points.map((p) => ({ nodeId: nodeIds.get(p.id) as string, attributeId: opcua.AttributeIds.Value })),
-      { samplingInterval: settings.samplingIntervalMs, discardOldest: true, queueSize: settings.queueSize, filter },
-      opcua.TimestampsToReturn.Both,
-    );
-    group.on('changed', (item, dataValue) => {
-      const index = group.monitoredItems.indexOf(item);
-      const point = points[index];
-      if (point) this.#onData(opcua, point, dataValue);
-    });
+    const items: { point: PointConfig; statusCode: { value: number; name: string } | undefined }[] = [];
+    for (const withFilter of [true, false]) {
+      const selected = points.filter((p) => numeric.has(p.id) === withFilter);
+      if (selected.length === 0) continue;
+      const group = await subscription.monitorItems(
+        selected.map((p) => ({ nodeId: nodeIds.get(p.id) as string, attributeId: opcua.AttributeIds.Value })),
+        {
+          samplingInterval: settings.samplingIntervalMs,
+          discardOldest: true,
+          queueSize: settings.queueSize,
+          filter: withFilter ? filter : null,
+        },
+        opcua.TimestampsToReturn.Both,
+      );
+      group.on('changed', (item, dataValue) => {
+        const point = selected[group.monitoredItems.indexOf(item)];
+        if (point) this.#onData(opcua, point, dataValue);
+      });
+      for (const [i, item] of group.monitoredItems.entries())
+        items.push({ point: selected[i] as PointConfig, statusCode: item.statusCode });
+    }
     const bad: Reading[] = [];
-    for (const [i, item] of group.monitoredItems.entries()) {
-      const status = item.statusCode;
-      const point = points[i];
-      if (point && status && status.value !== 0 && status.value >>> 30 >= 2) {
+    for (const { point, statusCode: status } of items) {
+      if (status && status.value !== 0 && status.value >>> 30 >= 2) {
         const error = gatewayError('LL_ERR_OPCUA_NODE', this.device.id, point.id, status.name);
         bad.push(this.#bad(point, error.message));
         this.#health.count('exceptions');
@@ -234,6 +244,25 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
     }
     if (bad.length > 0) this.emit('readings', bad);
     this.#setComm(bad.length > 0 || nodeIds.size < this.#points.length ? 'degraded' : 'online', bad[0]?.reason ?? this.#reason);
+  }
+
+  /** Points whose variable has a numeric DataType (ns=0 ids 2–11 SByte…Double, 26–28 Number/Integer/UInteger). */
+  async #numericPoints(
+    opcua: Opcua,
+    session: ClientSession,
+    points: readonly PointConfig[],
+    nodeIds: ReadonlyMap<string, string>,
+  ): Promise<Set<string>> {
+    const types = await this.#call(() =>
+      session.read(points.map((p) => ({ nodeId: nodeIds.get(p.id) as string, attributeId: opcua.AttributeIds.DataType }))),
+    );
+    const numeric = new Set<string>();
+    for (const [i, dv] of types.entries()) {
+      const id = dv.value?.value as { namespace?: number; value?: unknown } | undefined;
+      const n = typeof id?.value === 'number' && id.namespace === 0 ? id.value : -1;
+      if ((n >= 2 && n <= 11) || (n >= 26 && n <= 28)) numeric.add((points[i] as PointConfig).id);
+    }
+    return numeric;
   }
 
   /** Node ids for every point: given ones as is, browse paths translated now (OPC 10000-4 §5.8.4). */
