@@ -223,6 +223,8 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     const readings: Reading[] = [];
     let impaired = job.impaired;
     for (const block of group.blocks) {
+      // A local action must not wait for a long poll: pending writes go between its requests too.
+      for (let w = this.#writes.shift(); w; w = this.#writes.shift()) await this.#runWrite(w);
       let words: number[];
       try {
         words = await this.#request(state, `read ${block.table} ${block.address}+${block.length}`, (c) => readBlock(c, block));
