@@ -132,6 +132,7 @@ export class Gateway {
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
       uplinks: () => Object.fromEntries(this.#uplinks.map((u) => [u.name, { connected: u.connected }])),
+      deviceHealth: () => this.acquisition.deviceHealth(),
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
