@@ -73,8 +73,9 @@ export class BusScheduler extends EventEmitter<BusEvents> {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // Spread the first polls over each interval, so units sharing a link do not all fall due at once.
     const now = this.#clock.now();
-    for (const job of this.#jobs) job.nextDue = now;
+    for (const [i, job] of this.#jobs.entries()) job.nextDue = now + Math.floor((i * job.group.intervalMs) / this.#jobs.length);
     this.#kick();
   }
 
