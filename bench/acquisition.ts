@@ -34,7 +34,10 @@ const seconds = Number(values.seconds);
 
 async function writeSite(dir: string): Promise<string> {
   const points = Object.fromEntries(
-    Array.from({ length: registers }, (_, i) => [`r${i}`, { name: `Register ${i}`, modbus: { table: 'holding', address: i, type: 'uint16' } }]),
+    Array.from({ length: registers }, (_, i) => [
+      `r${i}`,
+      { name: `Register ${i}`, modbus: { table: 'holding', address: i, type: 'uint16' } },
+    ]),
   );
   await writeFile(join(dir, 'bench-meter.yaml'), stringify({ id: 'bench-meter', kind: 'bench', name: 'Bench meter', points }));
   const ports = await Promise.all(Array.from({ length: connections }, () => freePort()));
@@ -83,10 +86,16 @@ export async function run(): Promise<void> {
     measuring = false;
     const elapsedS = (performance.now() - t0) / 1000;
     const jitter: number[] = [];
-    for (const times of polls.values()) for (let i = 1; i < times.length; i++) jitter.push(Math.abs((times[i] as number) - (times[i - 1] as number) - pollMs));
+    for (const times of polls.values())
+      for (let i = 1; i < times.length; i++) jitter.push(Math.abs((times[i] as number) - (times[i - 1] as number) - pollMs));
     const health = manager.deviceHealth();
     const requests = health.reduce((n, h) => n + h.counters.requests, 0);
-    const latency = health.reduce((s, h) => s + h.latency.sumMs, 0) / Math.max(1, health.reduce((n, h) => n + h.latency.count, 0));
+    const latency =
+      health.reduce((s, h) => s + h.latency.sumMs, 0) /
+      Math.max(
+        1,
+        health.reduce((n, h) => n + h.latency.count, 0),
+      );
     process.stdout.write(
       `acquisition: ${devices} devices × ${registers} registers on ${connections} connections, poll ${pollMs} ms, ${seconds} s\n` +
         `readings/s ${(good / elapsedS).toFixed(0)} (nominal ${((devices * registers * 1000) / pollMs).toFixed(0)}), ` +
