@@ -73,9 +73,11 @@ export async function run(): Promise<void> {
     if (!measuring) return;
     const at = performance.now();
     const first = batch[0];
-    if (!first || first.quality !== 'good') return;
+    if (first?.quality !== 'good') return;
     good += batch.length;
-    polls.set(first.device, [...(polls.get(first.device) ?? []), at]);
+    const times = polls.get(first.device) ?? [];
+    times.push(at);
+    polls.set(first.device, times);
   });
   try {
     manager.start();
