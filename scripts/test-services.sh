@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # python3-serial-asyncio: pymodbus 3.0 imports it from pymodbus.client even for TCP.
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics python3-pymodbus python3-serial-asyncio mbpoll chromium)
+# socat: a pseudo-terminal for the serial RTU acquisition test.
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics python3-pymodbus python3-serial-asyncio mbpoll chromium socat)
 
 missing=()
 for p in "${packages[@]}"; do

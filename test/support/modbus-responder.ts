@@ -32,6 +32,8 @@ export type Handler = (req: ModbusRequest) => ModbusAnswer | Promise<ModbusAnswe
 export class ModbusResponder {
   readonly port: number;
   readonly requests: ModbusRequest[] = [];
+  /** When each request arrived and when its answer was written (performance.now()), for timing checks. */
+  readonly timeline: { readonly kind: 'request' | 'answer'; readonly at: number }[] = [];
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   handler: Handler;
@@ -90,6 +92,7 @@ export class ModbusResponder {
       ...(fc === 5 || fc === 6 ? { value: pdu.readUInt16BE(3) } : {}),
     };
     this.requests.push(req);
+    this.timeline.push({ kind: 'request', at: performance.now() });
     const answer = await this.handler(req);
     if (socket.destroyed) return;
     let out: { pdu: Buffer; unitId: number; badCrc?: boolean } | undefined;
@@ -113,6 +116,7 @@ export class ModbusResponder {
         break;
     }
     socket.write(framing === 'tcp' ? mbap(tid, out.unitId, out.pdu) : rtu(out.unitId, out.pdu, out.badCrc === true));
+    this.timeline.push({ kind: 'answer', at: performance.now() });
   }
 }
 
