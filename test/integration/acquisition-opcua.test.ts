@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatusCodes } from 'node-opcua';
 import type { Reading } from '../../gateway/src/acquisition/reading.js';
@@ -25,10 +26,22 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
   let server: OpcuaTestServer | undefined;
   let site: TestSite | undefined;
   let probe: AcquisitionProbe | undefined;
+  // RSA key generation is slow on a busy machine: one server PKI and one gateway stateDir for the whole suite.
+  let shared: string;
+
+  before(async () => {
+    shared = await mkdtemp(join(tmpdir(), 'lifeline-opcua-'));
+  });
+  after(async () => {
+    await rm(shared, { recursive: true, force: true });
+  });
+
+  const startServer = (options: { port?: number; generation?: number } = {}) =>
+    OpcuaTestServer.start({ ...options, pkiDir: join(shared, 'server-pki') });
 
   afterEach(async () => {
     await probe?.manager.stop();
-    await server?.stop(true);
+    await server?.stop();
     await site?.cleanup();
     probe = undefined;
     server = undefined;
@@ -47,6 +60,7 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
         },
       ],
       [HEAT_UA_PROFILE],
+      join(shared, 'gateway-state'),
     );
     probe = new AcquisitionProbe(site.config);
     probe.manager.start();
@@ -57,7 +71,7 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
     p.readings.slice(from).filter((r) => r.device === 'heat-1' && r.point === point && r.quality === 'good');
 
   it('maps values, source timestamps, status codes and unexpected types onto readings; applies the deadband', async () => {
-    server = await OpcuaTestServer.start();
+    server = await startServer();
     const p = await start({ endpointUrl: server.endpointUrl }, { opcua: { deadband: { type: 'absolute', value: 0.5 } } });
     await p.until(
       () => ['pressure', 'temp', 'pump'].every((pt) => good(p, pt).length > 0) && p.latest('heat-1', 'label') !== undefined,
@@ -74,6 +88,11 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
     const at = p.readings.length;
     const before = Date.now();
     server.set('SupplyTemp', 85.2); // inside the 0.5 deadband: filtered by the server
+    // Two publish cycles pass (seen on the unfiltered Pump) before the next change, so 85.2 was sampled.
+    server.set('Pump', true);
+    await p.until(() => p.latest('heat-1', 'pump')?.value === true, 5000, 'pump on');
+    server.set('Pump', false);
+    await p.until(() => p.latest('heat-1', 'pump')?.value === false, 5000, 'pump off');
     server.set('SupplyTemp', 90);
     await p.until(() => good(p, 'temp', at).some((r) => r.value === 90), 5000, 'temp 90');
     assert.deepEqual(
@@ -99,17 +118,17 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
   });
 
   it('re-creates the subscription after a server restart within 10 s, re-resolving browse paths, with no value lost or duplicated', async () => {
-    server = await OpcuaTestServer.start({ generation: 1 });
+    server = await startServer({ generation: 1 });
     const port = server.port;
     const firstId = server.nodeIdOf('SupplyPressure');
     const p = await start({ endpointUrl: server.endpointUrl });
     await p.until(() => good(p, 'pressure').length > 0, 10_000, 'subscribed');
 
-    await server.stop(true);
+    await server.stop();
     await p.until(() => p.health('heat-1').comm === 'offline', 10_000, 'offline');
     assert.equal(p.latest('heat-1', 'pressure')?.quality, 'bad');
 
-    server = await OpcuaTestServer.start({ port, generation: 2 });
+    server = await startServer({ port, generation: 2 });
     assert.notEqual(server.nodeIdOf('SupplyPressure'), firstId, 'the restarted server uses other node ids');
     const restartedAt = Date.now();
     const from = p.readings.length;
@@ -134,7 +153,7 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
   });
 
   it('connects with SignAndEncrypt (Basic256Sha256) and keeps its certificate under the stateDir', async () => {
-    server = await OpcuaTestServer.start();
+    server = await startServer();
     const p = await start({ endpointUrl: server.endpointUrl, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' });
     await p.until(() => good(p, 'pressure').length > 0, 20_000, 'subscribed over a secure channel');
     const own = await readdir(join((site as TestSite).config.stateDir, 'pki', 'own', 'certs'));

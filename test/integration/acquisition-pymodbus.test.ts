@@ -52,9 +52,10 @@ describe('acquisition against an independent pymodbus server', function () {
       const polls = p.batches.filter((b) => b.at >= since && b.readings[0]?.device === id && b.readings.every((r) => r.quality === 'good'));
       const periods = polls.slice(1).map((b, i) => b.at - (polls[i] as { at: number }).at);
       assert.ok(polls.length >= 10, `${id} polled ${polls.length} times in 3 s`);
-      // Nominal 200 ms; a dead unit may hold the bus for one 300 ms timeout; 100 ms for a loaded machine.
+      // Nominal 200 ms; a dead unit may hold the bus for one 300 ms timeout (never two: 800 ms);
+      // 200 ms of slack for a loaded machine.
       const worst = Math.max(...periods);
-      assert.ok(worst <= 200 + 300 + 100, `${id} worst period ${worst.toFixed(0)} ms`);
+      assert.ok(worst <= 200 + 300 + 200, `${id} worst period ${worst.toFixed(0)} ms`);
       assert.equal(p.health(id).comm, 'online');
     }
     const dead = p.health('dead-4');

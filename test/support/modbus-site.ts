@@ -31,6 +31,7 @@ export interface TestSite {
 export async function loadTestSite(
   devices: readonly Record<string, unknown>[],
   profiles: readonly object[] = [TEST_METER_PROFILE],
+  stateDir = 'state',
 ): Promise<TestSite> {
   const dir = await mkdtemp(join(tmpdir(), 'lifeline-acq-'));
   for (const profile of profiles) await writeFile(join(dir, `${(profile as { id: string }).id}.yaml`), stringify(profile));
@@ -38,7 +39,7 @@ export async function loadTestSite(
     site: 'acq-test',
     gateway: 'gw-acq',
     profilesDir: '.',
-    stateDir: 'state',
+    stateDir,
     http: { host: '127.0.0.1', port: 0 },
     mqtt: { local: { enabled: false } },
     devices,
