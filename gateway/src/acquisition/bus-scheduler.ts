@@ -56,12 +56,15 @@ export class BusScheduler extends EventEmitter<BusEvents> {
   #linkFailures = 0;
   #reconnectAt = 0;
   #everConnected = false;
+  /** Reconnects follow the first device's backoff: the link is shared, its policy is too. */
+  readonly #backoff: { readonly baseMs: number; readonly maxMs: number };
 
   constructor(devices: readonly ModbusDeviceConfig[], clock: Clock, log: Logger) {
     super();
     const first = devices[0];
     if (!first) throw new Error('a bus scheduler needs at least one device');
     this.connection = new ModbusConnection(first.modbus, clock);
+    this.#backoff = first.acquisition.backoff;
     this.#clock = clock;
     this.#log = log.child({ connection: this.connection.key });
     this.devices = new Map(devices.map((d) => [d.id, new ModbusDeviceState(d, this.connection.key)]));
@@ -188,8 +191,7 @@ export class BusScheduler extends EventEmitter<BusEvents> {
   #linkDown(error: LifelineError): void {
     void this.connection.close();
     this.#linkFailures += 1;
-    const policy = this.devices.values().next().value?.config.acquisition.backoff ?? { baseMs: 200, maxMs: 5000 };
-    this.#reconnectAt = this.#clock.now() + backoffDelay(this.#linkFailures - 1, policy);
+    this.#reconnectAt = this.#clock.now() + backoffDelay(this.#linkFailures - 1, this.#backoff);
     for (const w of this.#writes.splice(0)) w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', w.state.config.id, error.message));
     if (this.#linkFailures > 1) return;
     this.#log.warn({ err: error.message }, 'modbus link down');

@@ -8,6 +8,8 @@ import { createModbusClient, type ModbusClient } from './modbus-serial.js';
  * cannot carry two, and many TCP gateways to RS-485 serialise anyway — and on
  * RTU lines keeps the 3.5-character silent interval between frames.
  */
+const CONNECT_TIMEOUT_MS = 2000;
+
 export class ModbusConnection {
   readonly key: string;
   readonly link: ModbusLink;
@@ -57,8 +59,10 @@ export class ModbusConnection {
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
-    if (client?.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
-    else (client as unknown as { _port?: { destroy?: () => void } })?._port?.destroy?.();
+    if (!client) return;
+    // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
+    if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
+    else client.destroy(() => undefined);
   }
 
   async #silentInterval(): Promise<void> {
@@ -87,7 +91,8 @@ export function interFrameGapMs(baudRate: number): number {
 function openLink(client: ModbusClient, link: ModbusLink): Promise<void> {
   switch (link.framing) {
     case 'tcp':
-      return client.connectTCP(link.host, { port: link.port });
+      // Without a connect timeout a black-holed host holds the link for the OS's SYN retries (minutes).
+      return client.connectTCP(link.host, { port: link.port, timeout: Math.max(link.timeoutMs, CONNECT_TIMEOUT_MS) });
     case 'rtu-over-tcp':
       // modbus-serial's "TcpRTUBuffered" port is MBAP; its Telnet port carries raw RTU frames with CRC over TCP.
       return client.connectTelnet(link.host, { port: link.port });
