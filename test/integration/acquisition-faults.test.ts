@@ -126,6 +126,32 @@ describe('acquisition through Modbus faults (raw-socket responder)', function ()
     assert.equal(p.latest('ok', 'sp')?.value, 42);
   });
 
+  it('a slow unit holds the bus for at most its own answer time: a fast neighbour stays within one timeout of nominal', async () => {
+    const p = await start(
+      (req, store) => healthy(req, store),
+      [
+        ['slow', 7],
+        ['fast', HEALTHY],
+      ],
+    );
+    (responder as ModbusResponder).handler = async (req) => {
+      // Unit 7 answers each request after 200 ms, inside its 250 ms timeout.
+      if (req.unitId === 7) await new Promise((r) => setTimeout(r, 200));
+      return healthy(req, new Map());
+    };
+    await p.until(() => p.health('slow').counters.requests >= 6, 8000, 'slow unit polled');
+    const since = performance.now();
+    await p.until(() => performance.now() - since > 2000, 3000, 'two seconds');
+    const polls = p.batches.filter((b) => b.at >= since && b.readings[0]?.device === 'fast' && b.readings.length > 1).map((b) => b.at);
+    const worst = Math.max(...polls.slice(1).map((t, i) => t - (polls[i] as number)));
+    assert.ok(polls.length >= 5, `fast polled ${polls.length} times`);
+    assert.ok(worst <= 100 + 250 + 200, `fast worst period ${worst.toFixed(0)} ms`);
+    assert.equal(p.health('slow').counters.timeouts, 0);
+    assert.equal(p.latest('slow', 'r0')?.quality, 'good');
+    const slowBucket = p.health('slow').latency;
+    assert.ok(slowBucket.sumMs / slowBucket.count >= 150, 'the latency histogram sees the slow answers');
+  });
+
   it('survives a dropped TCP link: points bad, then reconnected and good again', async () => {
     const store = new Map<string, number>();
     const p = await start((req) => healthy(req, store), [['m', HEALTHY]]);

@@ -13,6 +13,7 @@ import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
 import { type PollGroup, planPollGroups } from './poll-groups.js';
 import type { Reading } from './reading.js';
+import type { ReadBlock } from './register-plan.js';
 
 export interface BusEvents {
   readings: [readonly Reading[]];
@@ -23,6 +24,8 @@ interface PollJob {
   readonly state: ModbusDeviceState;
   readonly group: PollGroup;
   nextDue: number;
+  /** A cycle between its requests: which block is next, what was read so far. */
+  progress?: { index: number; readings: Reading[]; impaired: boolean; resumeAt: number };
   attempt: number;
   impaired: boolean;
 }
@@ -156,19 +159,27 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     }
   }
 
-  /** The due job with the earliest due time whose device may send now. */
+  /**
+   * Among the due jobs whose device may send now, the one whose device used
+   * the least bus time lately; ties go to the earliest due. A cheap unit's
+   * cycle thus runs ahead of a slow one's next request, and waits for at most
+   * one request in flight.
+   */
   #nextJob(now: number): PollJob | undefined {
-    let best: PollJob | undefined;
+    let best: { job: PollJob; use: number; due: number } | undefined;
     for (const job of this.#jobs) {
-      if (job.nextDue > now || (best && best.nextDue <= job.nextDue)) continue;
-      if (job.state.admit(now)) best = job;
+      const due = dueOf(job);
+      if (due > now) continue;
+      const use = job.state.busUse(now);
+      if (best && (best.use < use || (best.use === use && best.due <= due))) continue;
+      if (job.state.admit(now)) best = { job, use, due };
     }
-    return best;
+    return best?.job;
   }
 
   #wakeAt(): number {
     let wake = Number.POSITIVE_INFINITY;
-    for (const job of this.#jobs) wake = Math.min(wake, Math.max(job.nextDue, job.state.readyAt()));
+    for (const job of this.#jobs) wake = Math.min(wake, Math.max(dueOf(job), job.state.readyAt()));
     return Number.isFinite(wake) ? wake : this.#clock.now() + 60_000;
   }
 
@@ -205,6 +216,7 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     const { unitId, timeoutMs } = state.config.modbus;
     state.health.count('requests');
     const t0 = performance.now();
+    const started = this.#clock.now();
     try {
       const result = await this.connection.transact(unitId, timeoutMs, exchange);
       state.health.observeLatency(performance.now() - t0);
@@ -218,47 +230,59 @@ export class BusScheduler extends EventEmitter<BusEvents> {
         state.health.observeLatency(performance.now() - t0);
       }
       throw error;
+    } finally {
+      const now = this.#clock.now();
+      state.chargeBus(now, now - started);
     }
   }
 
+  /**
+   * Sends the job's next request. A job of several requests yields the bus
+   * after each one: its continuation queues behind every job already due, so
+   * a slow unit delays the others by at most one of its own answers.
+   */
   async #runPoll(job: PollJob): Promise<void> {
     const { state, group } = job;
-    const readings: Reading[] = [];
-    let impaired = job.impaired;
-    for (const block of group.blocks) {
-      // A local action must not wait for a long poll: pending writes go between its requests too.
-      for (let w = this.#writes.shift(); w; w = this.#writes.shift()) await this.#runWrite(w);
-      let words: number[];
-      try {
-        words = await this.#request(state, `read ${block.table} ${block.address}+${block.length}`, (c) => readBlock(c, block));
-      } catch (e) {
-        const error = e as LifelineError;
-        if (isLinkFailure(error)) {
-          this.#finishFailed(job, error);
-          this.#linkDown(error);
-          return;
-        }
-        if (isModbusException(error) && !error.transient) {
-          // The unit answered "no" for this block only: its other blocks still count.
-          impaired = true;
-          state.noteImpairment(error);
-          readings.push(...badReadings(state.config.id, block.points, error.message, this.#clock.now()));
-          continue;
-        }
-        this.#retryOrFail(job, error);
-        return;
-      }
+    const progress = job.progress ?? { index: 0, readings: [], impaired: job.impaired, resumeAt: 0 };
+    job.progress = undefined;
+    const block = group.blocks[progress.index] as ReadBlock;
+    try {
+      const words = await this.#request(state, `read ${block.table} ${block.address}+${block.length}`, (c) => readBlock(c, block));
       const rxTs = this.#clock.now();
       for (const point of block.points) {
-        const value = decodePoint(block, words, point);
-        readings.push({ device: state.config.id, point: point.id, value, quality: 'good', sourceTs: rxTs, rxTs });
+        progress.readings.push({
+          device: state.config.id,
+          point: point.id,
+          value: decodePoint(block, words, point),
+          quality: 'good',
+          sourceTs: rxTs,
+          rxTs,
+        });
       }
+    } catch (e) {
+      const error = e as LifelineError;
+      if (isLinkFailure(error)) {
+        this.#finishFailed(job, error);
+        this.#linkDown(error);
+        return;
+      }
+      if (!isModbusException(error) || error.transient) return this.#retryOrFail(job, error);
+      // The unit answered "no" for this block only: its other blocks still count.
+      progress.impaired = true;
+      state.noteImpairment(error);
+      progress.readings.push(...badReadings(state.config.id, block.points, error.message, this.#clock.now()));
     }
-    if (this.#running) this.emit('readings', readings);
+    progress.index += 1;
+    if (progress.index < group.blocks.length) {
+      progress.resumeAt = this.#clock.now();
+      job.progress = progress;
+      return;
+    }
+    if (this.#running) this.emit('readings', progress.readings);
     job.attempt = 0;
     job.impaired = false;
     this.#advance(job);
-    if (state.cycleSucceeded(this.#clock.now(), impaired)) this.#emitComm(state);
+    if (state.cycleSucceeded(this.#clock.now(), progress.impaired)) this.#emitComm(state);
   }
 
   /** Timeouts, bad frames and busy answers: retry after a backoff (the bus serves others meanwhile), or give up for this cycle. */
@@ -332,6 +356,11 @@ export class BusScheduler extends EventEmitter<BusEvents> {
   #emitComm(state: ModbusDeviceState): void {
     this.emit('comm', state.config.id, state.comm, state.comm === 'online' ? undefined : state.reason);
   }
+}
+
+/** When a job may run: its due time, or for a cycle in progress, when its last request ended. */
+function dueOf(job: PollJob): number {
+  return job.progress ? job.progress.resumeAt : job.nextDue;
 }
 
 /** Every listed point bad with the reason: nothing was read, so no value. */

@@ -4,6 +4,8 @@ import { type BreakerState, breakerAdmit, breakerStep, CLOSED } from './circuit-
 import { type CommState, commStateOf } from './comm-state.js';
 import { type DeviceHealth, HealthRecorder } from './device-health.js';
 
+const BUS_USE_HALF_LIFE_MS = 10_000;
+
 /**
  * What the bus scheduler knows about one unit: its breaker, its retry hold,
  * its counters and its comm state. Methods return whether the comm state
@@ -17,6 +19,8 @@ export class ModbusDeviceState {
   /** No request before this time: a retry's backoff, so other units use the bus meanwhile. */
   holdUntil = 0;
   linkUp = false;
+  #busUseMs = 0;
+  #busUseAt = 0;
   #everAnswered = false;
   #lastCycleFailed = false;
   #lastCycleImpaired = false;
@@ -38,6 +42,21 @@ export class ModbusDeviceState {
 
   get unitId(): number {
     return this.config.modbus.unitId;
+  }
+
+  /**
+   * How much bus time the unit used lately: the sum of its request times,
+   * decaying with a half-life of BUS_USE_HALF_LIFE_MS. The scheduler serves
+   * the due unit that used the least, so a slow or dead unit cannot crowd out
+   * the others (fair queueing by bus time).
+   */
+  busUse(now: number): number {
+    return this.#busUseMs * 2 ** (-(now - this.#busUseAt) / BUS_USE_HALF_LIFE_MS);
+  }
+
+  chargeBus(now: number, ms: number): void {
+    this.#busUseMs = this.busUse(now) + ms;
+    this.#busUseAt = now;
   }
 
   /** Whether the breaker lets a request through now (an expired open breaker becomes half-open). */

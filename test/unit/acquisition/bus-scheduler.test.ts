@@ -88,7 +88,8 @@ describe('bus scheduler (fake connection, fake time)', () => {
     const fast = calls.filter((c) => c.unit === 1 && c.op === 'read holding 0+1').map((c) => c.at);
     const periods = fast.slice(1).map((t, i) => t - (fast[i] as number));
     assert.ok(fast.length >= 80, `fast group polled ${fast.length} times in 10 s`);
-    assert.ok(Math.max(...periods) <= 100 + 200, `worst fast period ${Math.max(...periods)} ms`);
+    // One dead-unit timeout (200 ms) plus a few 5 ms requests of other live units due at the same time.
+    assert.ok(Math.max(...periods) <= 100 + 200 + 20, `worst fast period ${Math.max(...periods)} ms`);
     const slow = calls.filter((c) => c.unit === 1 && c.op === 'read holding 1+10').length;
     assert.ok(slow >= 18 && slow <= 21, `slow group polled ${slow} times`);
     // Dead unit: 2 cycles × (1 try + 1 retry) open the breaker, then one probe per open period.
