@@ -40,8 +40,8 @@ interface WriteJob {
 
 /**
  * The scheduler of one physical Modbus connection (docs/acquisition.md): every
- * unit's poll groups share one queue ordered by due time, one transaction at a
- * time. Writes jump the queue. A failed request is retried only after a
+ * unit's poll groups share one queue, one transaction at a time, one request
+ * per turn, served by least recent bus time. Writes jump the queue. A failed request is retried only after a
  * backoff during which the other units use the bus, and a unit whose breaker
  * is open is skipped, so a dead unit delays its neighbours by at most one
  * timeout. A dropped link is reopened with backoff.
