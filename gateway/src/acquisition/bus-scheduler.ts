@@ -56,6 +56,7 @@ export class BusScheduler extends EventEmitter<BusEvents> {
   #timer: TimerHandle | undefined;
   #running = false;
   #pumping: Promise<void> | undefined;
+  #again = false;
   #linkFailures = 0;
   #reconnectAt = 0;
   #everConnected = false;
@@ -114,12 +115,23 @@ export class BusScheduler extends EventEmitter<BusEvents> {
   }
 
   #kick(): void {
-    if (!this.#running || this.#pumping) return;
+    if (!this.#running) return;
+    if (this.#pumping) {
+      // The pump may be past its last look at the queue: look again when it ends.
+      this.#again = true;
+      return;
+    }
     this.#disarm();
+    this.#again = false;
     this.#pumping = this.#pump()
-      .catch((e: unknown) => this.#log.error({ err: (e as Error).message }, 'modbus scheduler failed'))
+      .catch((e: unknown) => {
+        // Never leave the link unscheduled: log and try again shortly.
+        this.#log.error({ err: (e as Error).message }, 'modbus scheduler failed');
+        this.#arm(1000);
+      })
       .finally(() => {
         this.#pumping = undefined;
+        if (this.#again) this.#kick();
       });
   }
 
