@@ -18,6 +18,7 @@ const HEAT_UA_PROFILE = {
     temp: { name: 'Supply temperature', unit: '°C', opcua: { browsePath: '/1:HeatStation/1:SupplyTemp' } },
     pump: { name: 'Circulation pump run', opcua: { browsePath: '/1:HeatStation/1:Pump' }, writable: true },
     label: { name: 'Station label (a string: not a measurement)', opcua: { browsePath: '/1:HeatStation/1:Label' } },
+    missing: { name: 'A variable this server does not have', opcua: { browsePath: '/1:HeatStation/1:ReturnPressure' } },
   },
 };
 
@@ -84,6 +85,8 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
     assert.equal(label?.quality, 'bad');
     assert.match(label?.reason ?? '', /sent a String, expected a number or boolean/);
     assert.ok(p.health('heat-1').counters.badFrames >= 1);
+    assert.match(p.latest('heat-1', 'missing')?.reason ?? '', /browse path \/1:HeatStation\/1:ReturnPressure not found/);
+    assert.equal(p.health('heat-1').comm, 'degraded', 'an unresolved point degrades the device');
 
     const at = p.readings.length;
     const before = Date.now();
@@ -152,16 +155,18 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
     );
   });
 
-  it('connects with SignAndEncrypt (Basic256Sha256) and keeps its certificate under the stateDir', async () => {
-    server = await startServer();
-    const p = await start({ endpointUrl: server.endpointUrl, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' });
-    await p.until(() => good(p, 'pressure').length > 0, 20_000, 'subscribed over a secure channel');
-    const own = await readdir(join((site as TestSite).config.stateDir, 'pki', 'own', 'certs'));
-    assert.ok(
-      own.some((f) => f.endsWith('.pem')),
-      `client certificate in stateDir/pki/own/certs: ${own.join(', ')}`,
-    );
-    server.set('SupplyTemp', 70);
-    await p.until(() => p.latest('heat-1', 'temp')?.value === 70, 5000, 'encrypted data change');
-  });
+  for (const securityMode of ['Sign', 'SignAndEncrypt'] as const) {
+    it(`connects with ${securityMode} (Basic256Sha256) and keeps its certificate under the stateDir`, async () => {
+      server = await startServer();
+      const p = await start({ endpointUrl: server.endpointUrl, securityMode, securityPolicy: 'Basic256Sha256' });
+      await p.until(() => good(p, 'pressure').length > 0, 20_000, 'subscribed over a secure channel');
+      const own = await readdir(join((site as TestSite).config.stateDir, 'pki', 'own', 'certs'));
+      assert.ok(
+        own.some((f) => f.endsWith('.pem')),
+        `client certificate in stateDir/pki/own/certs: ${own.join(', ')}`,
+      );
+      server.set('SupplyTemp', 70);
+      await p.until(() => p.latest('heat-1', 'temp')?.value === 70, 5000, 'secured data change');
+    });
+  }
 });
