@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'alarm-latency': () => import('./alarm-latency.js'),
   'sim-modbus': () => import('./sim-modbus.js'),
   'alarm-decision': () => import('./alarm-decision.js'),
+  acquisition: () => import('./acquisition.js'),
 };
 
 const name = process.argv[2];

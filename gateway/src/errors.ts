@@ -69,6 +69,59 @@ export const GATEWAY_ERRORS = {
   LL_ERR_ACTION_FAILED: {
     message: 'local action %s could not write %s/%s: %s',
     hint: 'an action alarm is raised; check the device link and the output, the action runs again when its condition returns',
+  LL_ERR_MODBUS_TIMEOUT: {
+    message: 'device %s unit %s did not answer %s within %s ms',
+    hint: 'check the unit id, wiring and baud rate; a unit that keeps timing out is skipped by its circuit breaker',
+    transient: true,
+  },
+  LL_ERR_MODBUS_BAD_FRAME: {
+    message: 'device %s unit %s sent a malformed answer to %s: %s',
+    hint: 'a bad CRC, short frame, wrong unit id or function code: check for noise, termination and two masters on the bus',
+    transient: true,
+  },
+  LL_ERR_DEVICE_OFFLINE: {
+    message: 'device %s is offline: %s',
+    hint: 'the link is down or the circuit breaker is open; the gateway keeps probing and recovers on its own',
+    transient: true,
+  },
+  LL_ERR_UNKNOWN_POINT: {
+    message: 'no point %s on device %s',
+    hint: 'use a device id from the site config and a point id from its profile',
+    transient: false,
+  },
+  LL_ERR_WRITE_NOT_WRITABLE: {
+    message: 'point %s/%s is not writable',
+    hint: 'only points with `writable: true` in the profile can be written',
+    transient: false,
+  },
+  LL_ERR_WRITE_REFUSED: {
+    message: 'device %s refused the write of %s: %s',
+    hint: 'the device answered with an exception or a bad status: check the register map and that the output is in remote mode',
+    transient: false,
+  },
+  LL_ERR_WRITE_MISMATCH: {
+    message: 'wrote %s to %s/%s but read back %s',
+    hint: 'the device accepted the write but holds another value: it may be in local/manual mode or clamp the value',
+    transient: false,
+  },
+  LL_ERR_WRITE_TIMEOUT: {
+    message: 'write of %s/%s got no answer: %s',
+    hint: 'the write may or may not have taken effect; it is safe to retry (writes set absolute values)',
+    transient: true,
+  },
+  LL_ERR_OPCUA_CONNECT: {
+    message: 'OPC UA %s for device %s at %s failed: %s',
+    hint: 'check the endpoint URL, security mode and policy, credentials, and that the server trusts our certificate; the client reconnects on its own',
+    transient: true,
+  },
+  LL_ERR_OPCUA_NODE: {
+    message: 'OPC UA device %s point %s: %s',
+    hint: "check the point's nodeId or browsePath against the server's address space (browse it with an OPC UA client)",
+    transient: false,
+  },
+  LL_ERR_OPCUA_TYPE: {
+    message: 'OPC UA device %s point %s sent a %s, expected a number or boolean',
+    hint: 'map the point to a variable of a numeric or Boolean DataType',
     transient: false,
   },
 } as const satisfies Record<string, ErrorSpec>;

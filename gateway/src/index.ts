@@ -1,5 +1,8 @@
 /** Public API of the gateway package. */
-export type { CommState } from './acquisition/modbus-poller.js';
+export { AcquisitionManager, type AcquisitionOptions } from './acquisition/acquisition-manager.js';
+export type { CommState } from './acquisition/comm-state.js';
+export type { AcquisitionHealth, DeviceCounters, DeviceHealth, LatencyHistogram } from './acquisition/device-health.js';
+export type { DeviceWriter } from './acquisition/device-writer.js';
 export type { Quality, Reading } from './acquisition/reading.js';
 export { AlarmEngine, type AlarmTransition } from './alarms/alarm-engine.js';
 export { type LifecycleInput, nextLifecycle } from './alarms/lifecycle.js';

@@ -21,6 +21,15 @@ export const DEFAULTS = {
   actionRetryDelayMs: 500,
   /** Rows of alarm audit history kept in alarms.db. */
   alarmHistoryRows: 100_000,
+  // Acquisition (schema-acquisition.ts, docs/acquisition.md).
+  acquisitionRetries: 1,
+  acquisitionBackoffBaseMs: 50,
+  acquisitionBackoffMaxMs: 5000,
+  breakerFailureThreshold: 2,
+  breakerOpenMs: 2000,
+  breakerMaxOpenMs: 30_000,
+  modbusMergeGap: 16,
+  opcuaQueueSize: 10,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

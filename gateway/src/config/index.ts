@@ -9,6 +9,7 @@ export * from './ports.js';
 export * from './profile-schema.js';
 export * from './register-codec.js';
 export { conditionProblem } from './schema-alarms.js';
+export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';

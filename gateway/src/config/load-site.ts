@@ -8,6 +8,7 @@ import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from 
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
 import { resolveSecrets } from './secrets.js';
+import { resolveAcquisition } from './schema-acquisition.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -135,12 +136,16 @@ function resolveDevice(
   });
   const transport = resolveTransport(device, index, source, issues);
   if (!transport) return undefined;
+  const pollIntervalMs = device.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
+  const ids = points.map((p) => p.id);
+  const acquisition = resolveAcquisition(device.acquisition, pollIntervalMs, ids, ['devices', index, 'acquisition'], source, issues);
   return {
     id: device.id,
     name: device.name ?? profile.name,
     profile,
-    pollIntervalMs: device.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    pollIntervalMs,
     points,
+    acquisition,
     ...transport,
   };
 }

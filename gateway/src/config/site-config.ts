@@ -2,6 +2,8 @@ import type { LimitCondition, ModbusRegister, OpcuaDataType, Profile } from './p
 import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
 
 export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js';
+import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
+import type { AcquisitionConfig } from './schema-acquisition.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -44,6 +46,7 @@ interface DeviceBase {
   readonly profile: Profile;
   readonly pollIntervalMs: number;
   readonly points: readonly PointConfig[];
+  readonly acquisition: AcquisitionConfig;
 }
 
 export interface ModbusDeviceConfig extends DeviceBase {

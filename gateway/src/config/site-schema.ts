@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
+import { AcquisitionSchema } from './schema-acquisition.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -61,6 +62,7 @@ export const SiteDeviceSchema = Type.Object(
     modbus: Type.Optional(ModbusLinkSchema),
     opcua: Type.Optional(OpcuaLinkSchema),
     pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'default 1000' })),
+    acquisition: Type.Optional(AcquisitionSchema),
     points: Type.Optional(
       Type.Record(
         Id,

@@ -1,3 +1,4 @@
+import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { SiteConfig } from '../config/index.js';
 import type { LiveState } from '../runtime/live-state.js';
@@ -11,4 +12,6 @@ export interface GatewayView {
   readonly live: LiveState;
   activeAlarms(): AlarmTransition[];
   uplinks(): Record<string, { connected: boolean }>;
+  /** Per-device comm state, counters and latency histogram (acquisition). */
+  deviceHealth?(): DeviceHealth[];
 }

@@ -3,7 +3,7 @@ import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
-import { ModbusPoller } from '../acquisition/modbus-poller.js';
+import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
@@ -30,7 +30,7 @@ export interface GatewayEndpoints {
 }
 
 /**
- * One running gateway: pollers → alarm engine → publisher → uplinks, with the
+ * One running gateway: acquisition → alarm engine → publisher → uplinks, with the
  * local broker and the HTTP server. `start()` and `stop()` are idempotent;
  * what start built, stop tears down in reverse order.
  */
@@ -38,12 +38,13 @@ export class Gateway {
   readonly config: SiteConfig;
   readonly bootId = randomUUID();
   readonly live = new LiveState();
+  /** Device reads, writes (DeviceWriter) and per-device health (AcquisitionHealth). */
+  readonly acquisition: AcquisitionManager;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
   readonly #publisher: AlarmPublisher;
-  readonly #pollers: ModbusPoller[];
   readonly #uplinks: MqttUplink[] = [];
   readonly #broker = new LocalBroker();
   #http: FastifyInstance | undefined;
@@ -55,16 +56,17 @@ export class Gateway {
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
     const topics = gatewayTopics(config.site, config.gateway);
-    // Alarm state is restored here, before any poller exists, so the first evaluation sees it.
+    this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
+    // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
     this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
-      ...(options.writer ? { writer: options.writer } : {}),
+      // Local actions write through acquisition (queued ahead of polls, read back) unless a test injects a writer.
+      writer: options.writer ?? this.acquisition,
       log: this.#log,
     });
     this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
-    this.#pollers = config.devices.flatMap((d) => (d.transport === 'modbus' ? [new ModbusPoller(d, this.#clock, this.#log)] : []));
     this.#wirePipeline();
   }
 
@@ -84,7 +86,7 @@ export class Gateway {
       const mqttPort = await this.#startBroker();
       this.#startUplinks(mqttPort);
       this.#engine.start();
-      for (const poller of this.#pollers) poller.start();
+      this.acquisition.start();
       const httpPort = await this.#startHttp();
       this.#endpoints = { httpPort, mqttPort };
       this.#log.info({ ...this.#endpoints, bootId: this.bootId }, 'gateway started');
@@ -98,7 +100,7 @@ export class Gateway {
   async stop(): Promise<void> {
     await this.#http?.close();
     this.#http = undefined;
-    await Promise.all(this.#pollers.map((p) => p.stop()));
+    await this.acquisition.stop();
     this.#engine.stop();
     await Promise.all(this.#uplinks.splice(0).map((u) => u.stop()));
     await this.#broker.stop();
@@ -107,18 +109,16 @@ export class Gateway {
     this.#endpoints = undefined;
   }
 
-  /** The pipeline of DESIGN.md §3 for this slice: decode (in the poller) → alarms → publish. */
+  /** The pipeline of DESIGN.md §3 for this slice: decode (in acquisition) → alarms → publish. */
   #wirePipeline(): void {
-    for (const poller of this.#pollers) {
-      poller.on('readings', (readings) => {
-        for (const reading of readings) this.#engine.evaluate(reading);
-        this.live.updateReadings(readings);
-      });
-      poller.on('comm', (state, reason) => {
-        this.live.updateComm(poller.device.id, state, reason);
-        if (state !== 'connecting') this.#engine.deviceComm(poller.device.id, state === 'online', reason);
-      });
-    }
+    this.acquisition.on('readings', (readings) => {
+      for (const reading of readings) this.#engine.evaluate(reading);
+      this.live.updateReadings(readings);
+    });
+    this.acquisition.on('comm', (device, state, reason) => {
+      this.live.updateComm(device, state, reason);
+      if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
+    });
     this.#engine.on('transition', (transition) => {
       const event = this.#publisher.publish(transition);
       this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
@@ -157,6 +157,7 @@ export class Gateway {
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
       uplinks: () => Object.fromEntries(this.#uplinks.map((u) => [u.name, { connected: u.connected }])),
+      deviceHealth: () => this.acquisition.deviceHealth(),
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;

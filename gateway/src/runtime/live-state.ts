@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AlarmEvent } from '@lifeline/twin';
-import type { CommState } from '../acquisition/modbus-poller.js';
+import type { CommState } from '../acquisition/comm-state.js';
 import type { Reading } from '../acquisition/reading.js';
 
 /** What the dashboard's WebSocket receives. */

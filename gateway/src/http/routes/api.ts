@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DeviceHealth } from '../../acquisition/device-health.js';
 import { describeTransport } from '../../config/index.js';
 import type { GatewayView } from '../gateway-view.js';
 
@@ -16,8 +17,9 @@ export function apiRoutes(view: GatewayView) {
       devices: Object.fromEntries(view.config.devices.map((d) => [d.id, view.live.comm(d.id).state])),
     }));
 
-    app.get('/api/devices', async () =>
-      view.config.devices.map((d) => ({
+    app.get('/api/devices', async () => {
+      const health = new Map((view.deviceHealth?.() ?? []).map((h) => [h.device, h]));
+      return view.config.devices.map((d) => ({
         id: d.id,
         name: d.name,
         profile: d.profile.id,
@@ -25,8 +27,9 @@ export function apiRoutes(view: GatewayView) {
         transport: describeTransport(d),
         pollIntervalMs: d.pollIntervalMs,
         comm: view.live.comm(d.id),
-      })),
-    );
+        ...commHealth(health.get(d.id)),
+      }));
+    });
 
     app.get('/api/points', async () => {
       const latest = new Map(view.live.readings().map((r) => [`${r.device}/${r.point}`, r]));
@@ -51,4 +54,10 @@ export function apiRoutes(view: GatewayView) {
 
     app.get('/api/alarms', async () => view.activeAlarms());
   };
+}
+
+/** The acquisition health a device row shows: connection, breaker, counters and latency histogram. */
+function commHealth(h: DeviceHealth | undefined) {
+  if (!h) return {};
+  return { connection: h.connection, breaker: h.breaker, counters: h.counters, latency: h.latency, lastSuccessTs: h.lastSuccessTs ?? null };
 }

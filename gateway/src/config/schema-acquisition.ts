@@ -1,0 +1,129 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { ConfigIssue } from './config-issue.js';
+import { DEFAULTS } from './defaults.js';
+import type { YamlSource } from './yaml-source.js';
+
+/**
+ * A device's acquisition tuning (docs/acquisition.md): poll groups, retries,
+ * backoff, circuit breaker, register merging and OPC UA monitoring. Every key is
+ * optional; defaults live in defaults.ts.
+ */
+export const AcquisitionSchema = Type.Object(
+  {
+    retries: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10, description: 'extra attempts after a timeout or bad frame; default 1' }),
+    ),
+    backoff: Type.Optional(
+      Type.Object(
+        {
+          baseMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000, description: 'first retry delay; default 50' })),
+          maxMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'retry/reconnect delay cap; default 5000' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    circuitBreaker: Type.Optional(
+      Type.Object(
+        {
+          failureThreshold: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 100, description: 'failed cycles before the device is skipped; default 2' }),
+          ),
+          openMs: Type.Optional(
+            Type.Integer({ minimum: 10, maximum: 600_000, description: 'first skip period before a probe; default 2000' }),
+          ),
+          maxOpenMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'longest skip period; default 30000' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    mergeGap: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 124, description: 'unused registers read to merge two requests into one; default 16' }),
+    ),
+    pollGroups: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            intervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000 }),
+            points: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'points polled at their own interval; the rest at pollIntervalMs' },
+      ),
+    ),
+    opcua: Type.Optional(
+      Type.Object(
+        {
+          samplingIntervalMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'default: pollIntervalMs' })),
+          queueSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 10' })),
+          deadband: Type.Optional(
+            Type.Object(
+              {
+                type: Type.Unsafe<'absolute' | 'percent'>({ type: 'string', enum: ['absolute', 'percent'] }),
+                value: Type.Number({ minimum: 0 }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type AcquisitionInput = Static<typeof AcquisitionSchema>;
+
+/** The resolved, defaulted acquisition settings of one device. */
+export interface AcquisitionConfig {
+  readonly retries: number;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  readonly circuitBreaker: { readonly failureThreshold: number; readonly openMs: number; readonly maxOpenMs: number };
+  readonly mergeGap: number;
+  readonly pollGroups: readonly { readonly intervalMs: number; readonly points: readonly string[] }[];
+  readonly opcua: {
+    readonly samplingIntervalMs: number;
+    readonly queueSize: number;
+    readonly deadband?: { readonly type: 'absolute' | 'percent'; readonly value: number };
+  };
+}
+
+/** Applies defaults and checks that poll groups name points of the profile, each at most once. */
+export function resolveAcquisition(
+  input: AcquisitionInput | undefined,
+  pollIntervalMs: number,
+  pointIds: readonly string[],
+  at: readonly (string | number)[],
+  source: YamlSource,
+  issues: ConfigIssue[],
+): AcquisitionConfig {
+  const a = input ?? {};
+  const seen = new Set<string>();
+  for (const [g, group] of (a.pollGroups ?? []).entries()) {
+    for (const [i, id] of group.points.entries()) {
+      const where = [...at, 'pollGroups', g, 'points', i];
+      if (!pointIds.includes(id))
+        issues.push(source.issueAt(where, `no point "${id}" on this device`, `use one of: ${pointIds.join(', ')}`));
+      else if (seen.has(id)) issues.push(source.issueAt(where, `point "${id}" is in two poll groups`, 'keep it in one group'));
+      seen.add(id);
+    }
+  }
+  const d = DEFAULTS;
+  return {
+    retries: a.retries ?? d.acquisitionRetries,
+    backoff: { baseMs: a.backoff?.baseMs ?? d.acquisitionBackoffBaseMs, maxMs: a.backoff?.maxMs ?? d.acquisitionBackoffMaxMs },
+    circuitBreaker: {
+      failureThreshold: a.circuitBreaker?.failureThreshold ?? d.breakerFailureThreshold,
+      openMs: a.circuitBreaker?.openMs ?? d.breakerOpenMs,
+      maxOpenMs: a.circuitBreaker?.maxOpenMs ?? d.breakerMaxOpenMs,
+    },
+    mergeGap: a.mergeGap ?? d.modbusMergeGap,
+    pollGroups: a.pollGroups ?? [],
+    opcua: {
+      samplingIntervalMs: a.opcua?.samplingIntervalMs ?? pollIntervalMs,
+      queueSize: a.opcua?.queueSize ?? d.opcuaQueueSize,
+      ...(a.opcua?.deadband ? { deadband: a.opcua.deadband } : {}),
+    },
+  };
+}

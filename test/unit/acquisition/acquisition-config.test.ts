@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { planPollGroups } from '../../../gateway/src/acquisition/poll-groups.js';
+import { planReads } from '../../../gateway/src/acquisition/register-plan.js';
+import { DEFAULTS, isConfigError, type ModbusDeviceConfig, type ModbusPointConfig } from '../../../gateway/src/config/index.js';
+import { loadTestSite } from '../../support/modbus-site.js';
+
+const device = (acquisition?: Record<string, unknown>) => ({
+  id: 'm',
+  profile: 'test-meter',
+  modbus: { host: '127.0.0.1', port: 502 },
+  ...(acquisition ? { acquisition } : {}),
+});
+
+describe('acquisition config', () => {
+  it('applies the defaults when the key is absent', async () => {
+    const site = await loadTestSite([device()]);
+    try {
+      const a = (site.config.devices[0] as ModbusDeviceConfig).acquisition;
+      assert.equal(a.retries, DEFAULTS.acquisitionRetries);
+      assert.equal(a.mergeGap, DEFAULTS.modbusMergeGap);
+      assert.deepEqual(a.circuitBreaker, { failureThreshold: 2, openMs: 2000, maxOpenMs: 30_000 });
+      assert.equal(a.opcua.samplingIntervalMs, 1000, 'sampling follows pollIntervalMs');
+      assert.ok(Object.isFrozen(a));
+    } finally {
+      await site.cleanup();
+    }
+  });
+
+  it('locates a poll group naming an unknown or repeated point', async () => {
+    await assert.rejects(
+      loadTestSite([
+        device({
+          pollGroups: [
+            { intervalMs: 100, points: ['r0', 'nope'] },
+            { intervalMs: 200, points: ['r0'] },
+          ],
+        }),
+      ]),
+      (e) => {
+        assert.ok(isConfigError(e));
+        const text = e.issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+        assert.match(text, /devices\[0\]\.acquisition\.pollGroups\[0\]\.points\[1\]: no point "nope"/);
+        assert.match(text, /devices\[0\]\.acquisition\.pollGroups\[1\]\.points\[0\]: point "r0" is in two poll groups/);
+        assert.ok(e.issues.every((i) => i.line > 0));
+        return true;
+      },
+    );
+  });
+
+  it('plans each poll group on its own with the configured merge gap', async () => {
+    const site = await loadTestSite([device({ mergeGap: 0, pollGroups: [{ intervalMs: 100, points: ['r0', 'r1'] }] })]);
+    try {
+      const groups = planPollGroups(site.config.devices[0] as ModbusDeviceConfig);
+      assert.deepEqual(
+        groups.map((g) => [g.intervalMs, g.blocks.map((b) => `${b.table}@${b.address}+${b.length}`).join(' ')]),
+        [
+          [100, 'holding@0+2'],
+          [1000, 'holding@10+1 holding@100+1 coil@0+1'],
+        ],
+      );
+    } finally {
+      await site.cleanup();
+    }
+  });
+
+  it('never asks for more than 2000 coils in one request (Modbus V1.1b3 §6.1)', () => {
+    const coils = Array.from(
+      { length: 2500 },
+      (_, i): ModbusPointConfig => ({
+        id: `c${i}`,
+        name: '',
+        unit: '',
+        writable: false,
+        limits: [],
+        register: { table: 'coil', address: i, type: 'bool', wordOrder: 'big', scale: 1, offset: 0 },
+      }),
+    );
+    assert.deepEqual(
+      planReads(coils).map((b) => b.length),
+      [2000, 500],
+    );
+  });
+});

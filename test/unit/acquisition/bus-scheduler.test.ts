@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import sinon from 'sinon';
+import { BusScheduler } from '../../../gateway/src/acquisition/bus-scheduler.js';
+import type { Reading } from '../../../gateway/src/acquisition/reading.js';
+import type { ModbusDeviceConfig } from '../../../gateway/src/config/index.js';
+import { systemClock } from '../../../gateway/src/runtime/clock.js';
+import { ModbusConnection } from '../../../gateway/src/transports/modbus-connection.js';
+import type { ModbusClient } from '../../../gateway/src/transports/modbus-serial.js';
+import { loadTestSite, type TestSite } from '../../support/modbus-site.js';
+
+interface Call {
+  readonly at: number;
+  readonly unit: number;
+  readonly op: string;
+}
+
+/**
+ * The scheduler over a faked connection (sinon stubs, fake time): unit 9 never
+ * answers (each request costs its timeout), every other unit answers in 5 ms.
+ */
+describe('bus scheduler (fake connection, fake time)', () => {
+  let clock: sinon.SinonFakeTimers;
+  let site: TestSite;
+  let calls: Call[];
+  let bus: BusScheduler | undefined;
+
+  beforeEach(async () => {
+    site = await loadTestSite([
+      dev('live', 1, { pollGroups: [{ intervalMs: 100, points: ['r0'] }] }),
+      dev('dead', 9, {}),
+      dev('other', 2, {}),
+    ]);
+    clock = sinon.useFakeTimers({ now: 1_000_000 });
+    calls = [];
+    const held = new Map<number, number>();
+    let open = false;
+    sinon.stub(ModbusConnection.prototype, 'isOpen').get(() => open);
+    sinon.stub(ModbusConnection.prototype, 'open').callsFake(async () => {
+      open = true;
+    });
+    sinon.stub(ModbusConnection.prototype, 'close').callsFake(async () => {
+      open = false;
+    });
+    sinon.stub(ModbusConnection.prototype, 'transact').callsFake(async (unit, timeoutMs, exchange) => {
+      const client = fakeClient(unit, timeoutMs, held, (op) => calls.push({ at: Date.now(), unit, op }));
+      return exchange(client);
+    });
+  });
+
+  afterEach(async () => {
+    // stop() waits for the request in flight, which finishes on fake time.
+    const stopping = bus?.stop();
+    await clock.tickAsync(1000);
+    await stopping;
+    bus = undefined;
+    clock.restore();
+    sinon.restore();
+    await site.cleanup();
+  });
+
+  function dev(id: string, unitId: number, acquisition: Record<string, unknown>) {
+    return {
+      id,
+      profile: 'test-meter',
+      modbus: { host: '10.0.0.1', port: 502, unitId, timeoutMs: 200 },
+      pollIntervalMs: 500,
+      acquisition: {
+        retries: 1,
+        backoff: { baseMs: 50, maxMs: 50 },
+        circuitBreaker: { failureThreshold: 2, openMs: 5000 },
+        ...acquisition,
+      },
+    };
+  }
+
+  function start(): Reading[] {
+    const readings: Reading[] = [];
+    bus = new BusScheduler(site.config.devices as ModbusDeviceConfig[], systemClock, pino({ level: 'silent' }));
+    bus.on('readings', (r) => readings.push(...r));
+    bus.start();
+    return readings;
+  }
+
+  it('polls each group at its own interval and keeps live units within one timeout of nominal beside a dead unit', async () => {
+    start();
+    await clock.tickAsync(10_000);
+    const fast = calls.filter((c) => c.unit === 1 && c.op === 'read holding 0+1').map((c) => c.at);
+    const periods = fast.slice(1).map((t, i) => t - (fast[i] as number));
+    assert.ok(fast.length >= 80, `fast group polled ${fast.length} times in 10 s`);
+    // One dead-unit timeout (200 ms) plus a few 5 ms requests of other live units due at the same time.
+    assert.ok(Math.max(...periods) <= 100 + 200 + 20, `worst fast period ${Math.max(...periods)} ms`);
+    const slow = calls.filter((c) => c.unit === 1 && c.op === 'read holding 1+10').length;
+    assert.ok(slow >= 18 && slow <= 21, `slow group polled ${slow} times`);
+    // Dead unit: 2 cycles × (1 try + 1 retry) open the breaker, then one probe per open period.
+    const dead = calls.filter((c) => c.unit === 9).length;
+    assert.ok(dead >= 4 && dead <= 10, `dead unit got ${dead} requests`);
+    assert.equal(bus?.devices.get('dead')?.comm, 'offline');
+    assert.equal(bus?.devices.get('live')?.comm, 'online');
+  });
+
+  it('runs a write ahead of every queued poll and verifies it by reading back', async () => {
+    start();
+    await clock.tickAsync(1000);
+    const before = calls.length;
+    const written = bus?.write('other', site.config.devices[2]?.points.find((p) => p.id === 'sp') as never, 7);
+    await clock.tickAsync(300);
+    await written;
+    const after = calls.slice(before).map((c) => `${c.unit}:${c.op}`);
+    const writeAt = after.indexOf('2:write 100');
+    assert.ok(writeAt >= 0 && writeAt <= 1, `write sent first (or right after the request in flight): ${after.slice(0, 4).join(', ')}`);
+    assert.equal(after[writeAt + 1], '2:read holding 100+1', 'read back right after the write');
+  });
+});
+
+/** A modbus-serial client stand-in: unit 9 times out, others answer after 5 ms with register i = i. */
+function fakeClient(unit: number, timeoutMs: number, held: Map<number, number>, log: (op: string) => void): ModbusClient {
+  const answer = <T>(op: string, value: T): Promise<T> => {
+    log(op);
+    return new Promise((resolve, reject) => {
+      if (unit === 9) setTimeout(() => reject(Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' })), timeoutMs);
+      else setTimeout(() => resolve(value), 5);
+    });
+  };
+  const regs = (address: number, length: number) => ({ data: Array.from({ length }, (_, i) => held.get(address + i) ?? address + i) });
+  return {
+    readHoldingRegisters: (a: number, n: number) => answer(`read holding ${a}+${n}`, regs(a, n)),
+    readCoils: (a: number, n: number) => answer(`read coil ${a}+${n}`, { data: new Array<boolean>(n).fill(false) }),
+    writeRegister: (a: number, v: number) => {
+      held.set(a, v);
+      return answer(`write ${a}`, { address: a, value: v });
+    },
+  } as unknown as ModbusClient;
+}
