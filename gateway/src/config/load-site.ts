@@ -1,11 +1,13 @@
 import { dirname, resolve } from 'node:path';
 import { isLifelineError } from '../errors.js';
+import { buildCentre } from './build-centre.js';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
 import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
+import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -33,8 +35,16 @@ export async function loadSiteConfig(file: string): Promise<SiteConfig> {
     if (resolved) devices.push(resolved);
   }
   issues.push(...checkUniqueDevices(input.devices, devices, source));
+  const delivery = buildDelivery(input, source, issues);
+  const users = buildLocalUsers(input.mqtt?.local, source, issues);
+  const centre = buildCentre(path, input, source, issues);
   if (issues.length > 0) throw new ConfigError(path, issues);
-  return deepFreeze(buildSite(path, input, devices));
+  const site = buildSite(path, input, devices);
+  return deepFreeze({
+    ...site,
+    delivery,
+    mqtt: { local: { ...site.mqtt.local, ...(users.length > 0 ? { users } : {}) }, ...(centre ? { centre } : {}) },
+  });
 }
 
 async function loadProfileFor(
@@ -55,8 +65,7 @@ async function loadProfileFor(
   }
 }
 
-function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): SiteConfig {
-  const centre = input.mqtt?.centre;
+function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): Omit<SiteConfig, 'delivery'> {
   return {
     file,
     site: input.site,
@@ -69,7 +78,6 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
         port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
       },
-      ...(centre ? { centre: { ...centre, protocolVersion: centre.protocolVersion ?? DEFAULTS.mqttProtocolVersion } } : {}),
     },
     simulator: {
       http: {

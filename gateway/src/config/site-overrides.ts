@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import { portFromEnv } from './ports.js';
 import { deepFreeze, type SiteConfig } from './site-config.js';
 
 /**
  * Deployment overrides on top of the file: ports from LIFELINE_*_PORT and the
- * centre broker from LIFELINE_CENTRE_URL, so one site file serves a laptop, a
+ * centre broker from LIFELINE_CENTRE_URL, the state folder from LIFELINE_STATE_DIR, so one site file serves a laptop, a
  * container and a test on free ports.
  */
 export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): SiteConfig {
@@ -13,6 +14,8 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
   const centreUrl = env.LIFELINE_CENTRE_URL;
   return deepFreeze({
     ...config,
+    // LIFELINE_STATE_DIR moves the outbox (a container volume, a test's temp folder).
+    stateDir: env.LIFELINE_STATE_DIR ? resolve(env.LIFELINE_STATE_DIR) : config.stateDir,
     http: { ...config.http, port: http ?? config.http.port },
     mqtt: {
       local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },

@@ -8,8 +8,8 @@ import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
+import { Delivery } from '../sinks/delivery.js';
 import { LocalBroker } from '../uplink/local-broker.js';
-import { MqttUplink } from '../uplink/mqtt-uplink.js';
 import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
 import { GATEWAY_VERSION } from './version.js';
@@ -38,8 +38,9 @@ export class Gateway {
   readonly #engine: AlarmEngine;
   readonly #publisher: AlarmPublisher;
   readonly #pollers: ModbusPoller[];
-  readonly #uplinks: MqttUplink[] = [];
   readonly #broker = new LocalBroker();
+  /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
+  readonly delivery: Delivery;
   #http: FastifyInstance | undefined;
   #endpoints: GatewayEndpoints | undefined;
   #startedAt = 0;
@@ -50,7 +51,12 @@ export class Gateway {
     this.#clock = options.clock ?? systemClock;
     const topics = gatewayTopics(config.site, config.gateway);
     this.#engine = new AlarmEngine(config.devices, this.#clock);
-    this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
+    this.delivery = new Delivery(config, { bootId: this.bootId, version: GATEWAY_VERSION, clock: this.#clock, log: this.#log });
+    this.#publisher = new AlarmPublisher(
+      { site: config.site, gateway: config.gateway, bootId: this.bootId },
+      topics.alarms,
+      this.delivery.outbox,
+    );
     this.#pollers = config.devices.flatMap((d) => (d.transport === 'modbus' ? [new ModbusPoller(d, this.#clock, this.#log)] : []));
     this.#wirePipeline();
   }
@@ -64,7 +70,7 @@ export class Gateway {
     this.#startedAt = Date.now();
     try {
       const mqttPort = await this.#startBroker();
-      this.#startUplinks(mqttPort);
+      this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
       for (const poller of this.#pollers) poller.start();
       const httpPort = await this.#startHttp();
       this.#endpoints = { httpPort, mqttPort };
@@ -81,7 +87,7 @@ export class Gateway {
     this.#http = undefined;
     await Promise.all(this.#pollers.map((p) => p.stop()));
     this.#engine.stop();
-    await Promise.all(this.#uplinks.splice(0).map((u) => u.stop()));
+    await this.delivery.stop();
     await this.#broker.stop();
     this.#endpoints = undefined;
   }
@@ -92,6 +98,7 @@ export class Gateway {
       poller.on('readings', (readings) => {
         for (const reading of readings) this.#engine.evaluate(reading);
         this.live.updateReadings(readings);
+        this.delivery.telemetry?.offer(readings);
       });
       poller.on('comm', (state, reason) => this.live.updateComm(poller.device.id, state, reason));
     }
@@ -105,23 +112,7 @@ export class Gateway {
   async #startBroker(): Promise<number | undefined> {
     const local = this.config.mqtt.local;
     if (!local.enabled) return undefined;
-    return this.#broker.start(local.host, local.port, this.#log);
-  }
-
-  #startUplinks(localPort: number | undefined): void {
-    const topics = gatewayTopics(this.config.site, this.config.gateway);
-    const common = { topics, bootId: this.bootId, version: GATEWAY_VERSION };
-    const clientId = `lifeline-${this.config.site}-${this.config.gateway}`;
-    if (localPort !== undefined) {
-      const url = `mqtt://127.0.0.1:${localPort}`;
-      this.#uplinks.push(new MqttUplink({ ...common, name: 'local', url, clientId, protocolVersion: 4 }, this.#log));
-    }
-    const centre = this.config.mqtt.centre;
-    if (centre) {
-      this.#uplinks.push(new MqttUplink({ ...common, name: 'centre', ...centre, clientId: centre.clientId ?? clientId }, this.#log));
-    }
-    for (const uplink of this.#uplinks) uplink.start();
-    this.#publisher.setSinks(this.#uplinks);
+    return this.#broker.start(local.host, local.port, this.#log, local.users);
   }
 
   async #startHttp(): Promise<number> {
@@ -132,7 +123,8 @@ export class Gateway {
       startedAt: this.#startedAt,
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
-      uplinks: () => Object.fromEntries(this.#uplinks.map((u) => [u.name, { connected: u.connected }])),
+      uplinks: () => this.delivery.uplinks(),
+      outbox: () => this.delivery.outbox.view(),
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
