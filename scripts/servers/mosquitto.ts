@@ -22,8 +22,9 @@ export class MosquittoBroker {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
+  /** A restart after `stop()` reuses the port, so clients reconnect to it (outage tests). */
   async start(): Promise<void> {
-    this.port = await freePort();
+    if (this.port === 0) this.port = await freePort();
     this.#dir = await mkdtemp(join(tmpdir(), 'lifeline-mosquitto-'));
     const conf = join(this.#dir, 'mosquitto.conf');
     await writeFile(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);

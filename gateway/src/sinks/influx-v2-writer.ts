@@ -31,7 +31,8 @@ export class InfluxV2Writer implements LineWriter {
       maxRetries: 0,
       // Never flush on its own: each delivery writes and flushes once.
       flushInterval: 0,
-      batchSize: Number.MAX_SAFE_INTEGER,
+      // Larger than any one delivery (50 batches × 500 readings), so only our flush sends. The client preallocates it.
+      batchSize: 100_000,
       writeFailed: (error) => Promise.reject(this.#classify(error)),
     });
   }
