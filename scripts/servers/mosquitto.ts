@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ export class MosquittoBroker {
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
     this.#dir ??= await mkdtemp(join(tmpdir(), 'lifeline-mosquitto-'));
+    // Started as root, mosquitto drops to its own user, which must be able to save its database here.
+    if (this.#options.persistence) await chmod(this.#dir, 0o777);
     const conf = join(this.#dir, 'mosquitto.conf');
     const persistence = this.#options.persistence ? ['persistence true', `persistence_location ${this.#dir}/`] : ['persistence false'];
     const lines = [`listener ${this.port} 127.0.0.1`, ...(this.#options.listener ?? []), 'allow_anonymous true', ...persistence];
