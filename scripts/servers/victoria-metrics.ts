@@ -36,7 +36,13 @@ export class VictoriaMetricsServer {
     }
     const child = spawn(
       VICTORIA_METRICS,
-      [`-storageDataPath=${this.#dir}`, `-httpListenAddr=127.0.0.1:${this.port}`, '-retentionPeriod=100y', '-search.latencyOffset=0s', '-loggerLevel=ERROR'],
+      [
+        `-storageDataPath=${this.#dir}`,
+        `-httpListenAddr=127.0.0.1:${this.port}`,
+        '-retentionPeriod=100y',
+        '-search.latencyOffset=0s',
+        '-loggerLevel=ERROR',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.#process = child;

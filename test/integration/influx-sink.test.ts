@@ -23,7 +23,14 @@ function batches(from: number, n: number): TelemetryBatch[] {
     ts: new Date().toISOString(),
     readings: Array.from({ length: 10 }, (_, i) => {
       const k = (from + b) * 10 + i;
-      return { device: 'gas-1', point: 'lel1', value: k, unit: '%LEL', quality: 'good' as const, sourceTs: new Date(T0 + k * 1000).toISOString() };
+      return {
+        device: 'gas-1',
+        point: 'lel1',
+        value: k,
+        unit: '%LEL',
+        quality: 'good' as const,
+        sourceTs: new Date(T0 + k * 1000).toISOString(),
+      };
     }),
   }));
 }
@@ -103,13 +110,24 @@ describe('InfluxDB v1 /write sink against a real InfluxDB 1.x', () => {
     await until('50 points', count, (n) => n === 50);
     await server.stop();
     enqueue(outbox, batches(5, 20));
-    await until('a failed write', async () => built.sink.health(), (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE');
+    await until(
+      'a failed write',
+      async () => built.sink.health(),
+      (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE',
+    );
     assert.equal(outbox.view().stats.sinks.influx?.telemetry?.pending, 20);
     await server.start();
     await until('250 points', count, (n) => n === 250);
     const values = (await server.query('lifeline', 'SELECT value FROM reading')).map((r) => r.value);
-    assert.deepEqual(values, Array.from({ length: 250 }, (_, i) => i));
-    await until('an empty outbox', async () => outbox?.view().stats.lanes.telemetry.depth, (d) => d === 0);
+    assert.deepEqual(
+      values,
+      Array.from({ length: 250 }, (_, i) => i),
+    );
+    await until(
+      'an empty outbox',
+      async () => outbox?.view().stats.lanes.telemetry.depth,
+      (d) => d === 0,
+    );
   });
 
   it('an unknown database is reported as rejected and nothing is lost meanwhile', async () => {
@@ -117,7 +135,11 @@ describe('InfluxDB v1 /write sink against a real InfluxDB 1.x', () => {
     outbox = built.outbox;
     outbox.start();
     enqueue(outbox, batches(0, 2));
-    const health = await until('a rejection', async () => built.sink.health(), (h) => h.lastError !== undefined);
+    const health = await until(
+      'a rejection',
+      async () => built.sink.health(),
+      (h) => h.lastError !== undefined,
+    );
     assert.equal(health.lastError?.code, 'LL_ERR_INFLUX_REJECTED');
     assert.match(health.lastError?.message ?? '', /HTTP 404.*database not found/);
     assert.equal(outbox.view().stats.lanes.telemetry.depth, 2);
@@ -141,7 +163,8 @@ describe('InfluxDB v2 write API sink (@influxdata/influxdb-client) against Victo
     await server?.dispose();
   });
 
-  const v2 = () => new InfluxV2Writer({ sink: 'influx', url: server.url, org: 'lifeline', bucket: 'lifeline', token: 'secret', timeoutMs: 2000 });
+  const v2 = () =>
+    new InfluxV2Writer({ sink: 'influx', url: server.url, org: 'lifeline', bucket: 'lifeline', token: 'secret', timeoutMs: 2000 });
   const samples = async () => (await server.export('{__name__="reading_value"}')).reduce((n, s) => n + s.values.length, 0);
 
   it('writes every reading with its tags', async () => {
@@ -152,7 +175,10 @@ describe('InfluxDB v2 write API sink (@influxdata/influxdb-client) against Victo
     await until('30 samples', samples, (n) => n === 30);
     const [series] = await server.export('{__name__="reading_value"}');
     const { site, gateway, device, point, unit } = series?.metric ?? {};
-    assert.deepEqual({ site, gateway, device, point, unit }, { site: 'test-site', gateway: 'gw-test', device: 'gas-1', point: 'lel1', unit: '%LEL' });
+    assert.deepEqual(
+      { site, gateway, device, point, unit },
+      { site: 'test-site', gateway: 'gw-test', device: 'gas-1', point: 'lel1', unit: '%LEL' },
+    );
     assert.equal(series?.timestamps[1], T0 + 1000);
   });
 
@@ -165,10 +191,17 @@ describe('InfluxDB v2 write API sink (@influxdata/influxdb-client) against Victo
     await until('50 samples', samples, (n) => n === 50);
     await server.stop();
     enqueue(outbox, batches(5, 20));
-    await until('a failed write', async () => built.sink.health(), (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE');
+    await until(
+      'a failed write',
+      async () => built.sink.health(),
+      (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE',
+    );
     await server.start();
     await until('250 samples', samples, (n) => n === 250);
     const [series] = await server.export('{__name__="reading_value"}');
-    assert.deepEqual(series?.values, Array.from({ length: 250 }, (_, i) => i));
+    assert.deepEqual(
+      series?.values,
+      Array.from({ length: 250 }, (_, i) => i),
+    );
   });
 });

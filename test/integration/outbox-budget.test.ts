@@ -53,7 +53,16 @@ describe('outbox disk budget exhausted during a centre outage', () => {
       telemetryRetentionMs: 0,
     });
     const uplink = new MqttUplink(
-      { name: 'centre', url: broker.url, topics, bootId: 'boot-1', version: 'test', clientId: 'gw-budget', protocolVersion: 5, backoff: { baseMs: 50, maxMs: 200 } },
+      {
+        name: 'centre',
+        url: broker.url,
+        topics,
+        bootId: 'boot-1',
+        version: 'test',
+        clientId: 'gw-budget',
+        protocolVersion: 5,
+        backoff: { baseMs: 50, maxMs: 200 },
+      },
       log,
     );
     outbox = new Outbox(store, systemClock, log, {
@@ -71,7 +80,11 @@ describe('outbox disk budget exhausted during a centre outage', () => {
     const filler = 'x'.repeat(1000);
     let alarms = 0;
     for (let i = 1; i <= 1000; i += 1) {
-      outbox.enqueue({ lane: 'telemetry', topic: topics.telemetry, payload: JSON.stringify({ bootId: 'boot-1', seq: i, readings: [], filler }) });
+      outbox.enqueue({
+        lane: 'telemetry',
+        topic: topics.telemetry,
+        payload: JSON.stringify({ bootId: 'boot-1', seq: i, readings: [], filler }),
+      });
       if (i % 50 === 0) {
         alarms += 1;
         outbox.enqueue({ lane: 'alarm', topic: topics.alarms, payload: JSON.stringify({ bootId: 'boot-1', seq: alarms, filler }) });
@@ -85,14 +98,29 @@ describe('outbox disk budget exhausted during a centre outage', () => {
 
     await broker.start();
     const c = centre as DurableCollector;
-    await eventually('the outbox drained', () => outbox?.view().stats.lanes.telemetry.depth === 0 && outbox?.view().stats.lanes.alarm.depth === 0, 15_000);
-    await eventually('everything at the subscriber', () => c.on('/telemetry').length + c.on('/alarms').length >= 20 + 1000 - during.evicted, 10_000, () => JSON.stringify({ evicted: during.evicted, t: c.on('/telemetry').length, a: c.on('/alarms').length, all: c.messages.length }));
+    await eventually(
+      'the outbox drained',
+      () => outbox?.view().stats.lanes.telemetry.depth === 0 && outbox?.view().stats.lanes.alarm.depth === 0,
+      15_000,
+    );
+    await eventually(
+      'everything at the subscriber',
+      () => c.on('/telemetry').length + c.on('/alarms').length >= 20 + 1000 - during.evicted,
+      10_000,
+      () => JSON.stringify({ evicted: during.evicted, t: c.on('/telemetry').length, a: c.on('/alarms').length, all: c.messages.length }),
+    );
     const alarmSeqs = new Set(c.on('/alarms').map((m) => m.payload.seq));
-    assert.deepEqual([...alarmSeqs].sort((a, b) => Number(a) - Number(b)), Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...alarmSeqs].sort((a, b) => Number(a) - Number(b)),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     const telemetrySeqs = [...new Set(c.on('/telemetry').map((m) => m.payload.seq as number))].sort((a, b) => a - b);
     assert.equal(telemetrySeqs.length, 1000 - during.evicted);
     // Oldest-first: what survived is exactly the newest.
-    assert.deepEqual(telemetrySeqs, Array.from({ length: telemetrySeqs.length }, (_, i) => during.evicted + 1 + i));
+    assert.deepEqual(
+      telemetrySeqs,
+      Array.from({ length: telemetrySeqs.length }, (_, i) => during.evicted + 1 + i),
+    );
     assert.equal(outbox.view().stats.evicted, during.evicted);
   });
 });

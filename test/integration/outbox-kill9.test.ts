@@ -88,9 +88,19 @@ describe('outbox: kill -9 of the gateway during a centre outage', () => {
   const cycle = async (simUrl: string, run: CliRun, high: number) => {
     const before = raised(run).length;
     await setPoint(simUrl, 'gas-1', 'lel1', high);
-    await eventually('a raise', () => raised(run).length === before + 1, 10_000, () => run.stderr.slice(-2000));
+    await eventually(
+      'a raise',
+      () => raised(run).length === before + 1,
+      10_000,
+      () => run.stderr.slice(-2000),
+    );
     await setPoint(simUrl, 'gas-1', 'lel1', 5);
-    await eventually('a clear', () => raised(run).length === before + 2, 10_000, () => run.stderr.slice(-2000));
+    await eventually(
+      'a clear',
+      () => raised(run).length === before + 2,
+      10_000,
+      () => run.stderr.slice(-2000),
+    );
   };
 
   it('loses no alarm and duplicates none across kill -9 and restart', async function () {

@@ -77,7 +77,9 @@ describe('centre uplink through a broker outage (Mosquitto)', () => {
 
     await eventually('online at the centre', () => c.on('/status').some((m) => m.payload.online === true));
     await setPoint(running.urls.simulator, 'gas-1', 'lel1', 20);
-    await eventually('live telemetry at the centre', () => c.on('/telemetry').some((m) => JSON.stringify(m.payload).includes('"value":20')));
+    await eventually('live telemetry at the centre', () =>
+      c.on('/telemetry').some((m) => JSON.stringify(m.payload).includes('"value":20')),
+    );
     assert.ok(c.on('/telemetry').every((m) => !m.historical && m.payload.historical === undefined));
 
     await broker.stop();
@@ -127,10 +129,18 @@ describe('centre uplink through a broker outage (Mosquitto)', () => {
     );
 
     // Telemetry: the same batches as the local broker saw, replayed ones marked historical.
-    const localBatches = new Map(l.messages.filter((m) => m.topic.endsWith('/telemetry')).map((m) => [key(m.payload as Record<string, unknown>), m.payload]));
+    const localBatches = new Map(
+      l.messages.filter((m) => m.topic.endsWith('/telemetry')).map((m) => [key(m.payload as Record<string, unknown>), m.payload]),
+    );
     const centreBatches = c.on('/telemetry');
-    for (const [id] of localBatches) assert.ok(centreBatches.some((m) => key(m.payload) === id), `batch ${id} reached the centre`);
-    const values = centreBatches.flatMap((m) => (m.payload.readings as { point: string; value: number }[]).filter((r) => r.point === 'lel1').map((r) => r.value));
+    for (const [id] of localBatches)
+      assert.ok(
+        centreBatches.some((m) => key(m.payload) === id),
+        `batch ${id} reached the centre`,
+      );
+    const values = centreBatches.flatMap((m) =>
+      (m.payload.readings as { point: string; value: number }[]).filter((r) => r.point === 'lel1').map((r) => r.value),
+    );
     for (const v of [60, 10, 61, 11]) assert.ok(values.includes(v), `lel1=${v} reached the centre`);
     const replayed = centreBatches.filter((m) => m.historical);
     assert.ok(replayed.length > 0);

@@ -51,7 +51,12 @@ export class DurableCollector {
 }
 
 /** Polls `check` until it returns true; fails with `what` and the last diagnostics. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, diagnostics = () => ''): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  diagnostics = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);

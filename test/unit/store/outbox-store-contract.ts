@@ -106,7 +106,10 @@ export function outboxStoreContract(name: string, open: (options: OutboxStoreOpt
       assert.equal(stats.evicted, 10 - stats.lanes.telemetry.depth);
       assert.ok(stats.evicted >= 7);
       // The survivors are the newest.
-      assert.deepEqual(seqs(s, 'centre', 'telemetry'), Array.from({ length: stats.lanes.telemetry.depth }, (_, i) => 12 - stats.lanes.telemetry.depth + 1 + i));
+      assert.deepEqual(
+        seqs(s, 'centre', 'telemetry'),
+        Array.from({ length: stats.lanes.telemetry.depth }, (_, i) => 12 - stats.lanes.telemetry.depth + 1 + i),
+      );
       // Alarms alone may exceed the budget: they are kept, never dropped.
       for (let i = 0; i < 20; i += 1) s.append([entry('alarm', payload)]);
       assert.equal(s.stats().lanes.alarm.depth, 21);
