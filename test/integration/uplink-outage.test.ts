@@ -104,11 +104,10 @@ describe('centre uplink through a broker outage (Mosquitto)', () => {
     assert.equal(api.stats.lanes.alarm.depth, 4);
     assert.equal(api.stats.sinks.centre?.alarm.pending, 4);
     assert.equal(api.stats.sinks.local?.alarm.pending, 0);
-    assert.deepEqual(
-      { centre: api.sinks.centre?.ready, local: api.sinks.local?.ready },
-      { centre: false, local: true },
-    );
-    const health = (await (await fetch(new URL('/api/health', running.urls.dashboard))).json()) as { uplinks: Record<string, { connected: boolean }> };
+    assert.deepEqual({ centre: api.sinks.centre?.ready, local: api.sinks.local?.ready }, { centre: false, local: true });
+    const health = (await (await fetch(new URL('/api/health', running.urls.dashboard))).json()) as {
+      uplinks: Record<string, { connected: boolean }>;
+    };
     assert.equal(health.uplinks.centre?.connected, false);
 
     await broker.start();

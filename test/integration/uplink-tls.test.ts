@@ -40,7 +40,23 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
     }
     for (const name of ['server', 'client']) {
       ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-      ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`);
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-out',
+        `${name}.crt`,
+        '-extfile',
+        `${name}.ext`,
+      );
     }
     // mosquitto drops to its own user: it must read the key and the password file.
     for (const f of ['server.key', 'ca.crt', 'server.crt']) await chmod(join(dir, f), 0o644);
@@ -59,7 +75,16 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
 
   const uplink = (o: Partial<UplinkOptions> & { url: string }) => {
     const u = new MqttUplink(
-      { name: 'centre', topics, bootId: 'boot-1', version: 'test', clientId: `gw-${uplinks.length}`, protocolVersion: 4, backoff: { baseMs: 50, maxMs: 200 }, ...o },
+      {
+        name: 'centre',
+        topics,
+        bootId: 'boot-1',
+        version: 'test',
+        clientId: `gw-${uplinks.length}`,
+        protocolVersion: 4,
+        backoff: { baseMs: 50, maxMs: 200 },
+        ...o,
+      },
       log,
     );
     uplinks.push(u);
@@ -82,7 +107,12 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
   const tlsBroker = async () => {
     broker = new MosquittoBroker({
       tls: true,
-      listener: [`cafile ${join(dir, 'ca.crt')}`, `certfile ${join(dir, 'server.crt')}`, `keyfile ${join(dir, 'server.key')}`, 'require_certificate true'],
+      listener: [
+        `cafile ${join(dir, 'ca.crt')}`,
+        `certfile ${join(dir, 'server.crt')}`,
+        `keyfile ${join(dir, 'server.key')}`,
+        'require_certificate true',
+      ],
     });
     await broker.start();
     return broker;
@@ -105,7 +135,12 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
     const b = await tlsBroker();
     const u = uplink({
       url: b.url,
-      tls: { caFile: join(dir, 'other-ca.crt'), certFile: join(dir, 'client.crt'), keyFile: join(dir, 'client.key'), rejectUnauthorized: true },
+      tls: {
+        caFile: join(dir, 'other-ca.crt'),
+        certFile: join(dir, 'client.crt'),
+        keyFile: join(dir, 'client.key'),
+        rejectUnauthorized: true,
+      },
     });
     const outbox = withOutbox(u);
     outbox.enqueue({ lane: 'alarm', topic: topics.alarms, payload: '{"seq":1}' });

@@ -98,7 +98,7 @@ export class Gateway {
       poller.on('readings', (readings) => {
         for (const reading of readings) this.#engine.evaluate(reading);
         this.live.updateReadings(readings);
-        this.delivery.telemetry?.offer(readings);
+        this.delivery.offer(readings);
       });
       poller.on('comm', (state, reason) => this.live.updateComm(poller.device.id, state, reason));
     }

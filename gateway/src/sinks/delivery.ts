@@ -1,12 +1,16 @@
 import { join } from 'node:path';
 import { gatewayTopics, type TelemetryBatch } from '@lifeline/twin';
 import type { Logger } from 'pino';
+import type { Reading } from '../acquisition/reading.js';
 import type { InfluxConfig, SiteConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
 import { DEFAULT_BACKOFF } from '../runtime/backoff.js';
 import type { Clock } from '../runtime/clock.js';
+import type { HistoryStore } from '../store/history-store.js';
+import { LocalHistory } from '../store/local-history.js';
 import { Outbox } from '../store/outbox.js';
 import type { Lane, OutboxStore, SinkLanes } from '../store/outbox-store.js';
+import { SqliteHistoryStore } from '../store/sqlite-history-store.js';
 import { SqliteOutboxStore } from '../store/sqlite-outbox-store.js';
 import { TelemetryReporter } from '../telemetry/telemetry-reporter.js';
 import { MqttUplink } from '../uplink/mqtt-uplink.js';
@@ -24,6 +28,8 @@ export interface DeliveryOptions {
   readonly log: Logger;
   /** Defaults to SQLite at `${stateDir}/outbox.db`. */
   readonly store?: (sinks: SinkLanes) => OutboxStore;
+  /** Defaults to SQLite at `${stateDir}/history.db`. */
+  readonly historyStore?: () => HistoryStore;
 }
 
 /**
@@ -34,6 +40,8 @@ export interface DeliveryOptions {
 export class Delivery {
   readonly outbox: Outbox;
   readonly telemetry: TelemetryReporter | undefined;
+  /** Downsampled local history for the dashboard's trends: `history.trend(device, point, fromMs, toMs)`. */
+  readonly history: LocalHistory;
   /** The centre link, for `subscribe()` to `twin/desired` and `cmd/*`; undefined without a centre. */
   readonly centre: MqttUplink | undefined;
   readonly #config: SiteConfig;
@@ -54,6 +62,10 @@ export class Delivery {
       replayRatePerS: config.delivery.outbox.replayRatePerS,
       backoff: DEFAULT_BACKOFF,
     });
+    this.history = new LocalHistory(
+      (options.historyStore ?? (() => new SqliteHistoryStore(join(config.stateDir, 'history.db'))))(),
+      options.clock,
+    );
     const centre = config.mqtt.centre;
     this.centre = centre
       ? new MqttUplink(
@@ -75,6 +87,12 @@ export class Delivery {
           (batch: TelemetryBatch) => this.outbox.enqueue({ lane: 'telemetry', topic: topics.telemetry, payload: JSON.stringify(batch) }),
         )
       : undefined;
+  }
+
+  /** Every batch of readings from the pollers: telemetry by exception, and the local history. */
+  offer(readings: readonly Reading[]): void {
+    this.telemetry?.offer(readings);
+    this.history.record(readings);
   }
 
   /** Builds the sinks (the local one needs the broker's port) and starts delivering. */
@@ -100,13 +118,15 @@ export class Delivery {
       this.outbox.addSink(new InfluxSink(influx.name, writerFor(influx), identity, log));
     }
     this.outbox.start();
+    this.history.start();
   }
 
-  /** Flushes the open telemetry batch, stops the sinks (status offline), closes the store. */
+  /** Flushes the open telemetry batch, stops the sinks (status offline), closes the stores. Idempotent. */
   async stop(): Promise<void> {
     this.telemetry?.stop();
     await this.outbox.stop();
     this.outbox.close();
+    this.history.stop();
   }
 
   /** Link health for `/api/health` and the twin. */
