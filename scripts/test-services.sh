@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # python3-serial-asyncio: pymodbus 3.0 imports it from pymodbus.client even for TCP.
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics python3-pymodbus python3-serial-asyncio mbpoll chromium)
+# openssl: the uplink TLS test makes a throwaway CA, broker and client certificates.
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics python3-pymodbus python3-serial-asyncio mbpoll chromium openssl)
 
 missing=()
 for p in "${packages[@]}"; do
