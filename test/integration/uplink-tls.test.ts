@@ -13,6 +13,7 @@ import { Outbox } from '../../gateway/src/store/outbox.js';
 import { MqttUplink, type UplinkOptions } from '../../gateway/src/uplink/mqtt-uplink.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { eventually } from '../support/durable-collector.js';
+import { freePort } from '../support/ports.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 
 const log = pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' });
@@ -147,6 +148,17 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
     await eventually('a TLS error', () => u.lastError !== undefined);
     assert.equal(u.lastError?.code, 'LL_ERR_UPLINK_TLS');
     assert.equal(outbox.view().sinks.centre?.lastError?.code, 'LL_ERR_UPLINK_TLS');
+    assert.equal(outbox.view().stats.sinks.centre?.alarm?.pending, 1);
+  });
+
+  it('an unreachable broker is reported as such; alarms wait in the outbox', async () => {
+    const port = await freePort();
+    const u = uplink({ url: `mqtt://127.0.0.1:${port}` });
+    const outbox = withOutbox(u);
+    outbox.enqueue({ lane: 'alarm', topic: topics.alarms, payload: '{"seq":1}' });
+    await eventually('an error', () => u.lastError !== undefined);
+    assert.equal(u.lastError?.code, 'LL_ERR_UPLINK_UNREACHABLE');
+    assert.match(u.lastError?.message ?? '', /ECONNREFUSED/);
     assert.equal(outbox.view().stats.sinks.centre?.alarm?.pending, 1);
   });
 
