@@ -66,6 +66,11 @@ describe('local broker: authentication and topic ACLs', () => {
 
   it('gives each user only its topics; the gateway itself still publishes', async () => {
     const running = site as RunningDemo;
+    // The gateway's own subscription (Delivery.subscribe) hears commands on the local link.
+    const commands: string[] = [];
+    running.gateway.delivery.subscribe('lifeline/v1/test-site/gw-test/cmd/+', (topic, payload, link) =>
+      commands.push(`${link} ${topic} ${payload}`),
+    );
     const hmi = await login('hmi', 'hmi-pw');
     const nodered = await login('nodered', 'nr-pw');
     const seen = { hmi: [] as string[], nodered: [] as string[] };
@@ -87,5 +92,12 @@ describe('local broker: authentication and topic ACLs', () => {
     await eventually('the HMI command delivered', () => seen.hmi.filter((t) => t.endsWith('/cmd/ack')).length === 1);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(seen.hmi.filter((t) => t.endsWith('/cmd/ack')).length, 1, 'the Node-RED publish was dropped');
+    await eventually(
+      'the command at the gateway',
+      () => commands.length > 0,
+      3000,
+      () => JSON.stringify({ commands, seen }),
+    );
+    assert.deepEqual(commands, ['local lifeline/v1/test-site/gw-test/cmd/ack {"by":"hmi"}']);
   });
 });

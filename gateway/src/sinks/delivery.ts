@@ -47,6 +47,7 @@ export class Delivery {
   readonly #config: SiteConfig;
   readonly #options: DeliveryOptions;
   #local: MqttUplink | undefined;
+  readonly #subscriptions: { filter: string; handler: (topic: string, payload: Buffer, link: 'centre' | 'local') => void }[] = [];
 
   constructor(config: SiteConfig, options: DeliveryOptions) {
     this.#config = config;
@@ -89,6 +90,17 @@ export class Delivery {
       : undefined;
   }
 
+  /**
+   * Subscribes on the centre link now and on the local broker link once it
+   * exists (HMI commands); both re-subscribe on every reconnect. `link` says
+   * where a message came from.
+   */
+  subscribe(filter: string, handler: (topic: string, payload: Buffer, link: 'centre' | 'local') => void): void {
+    this.#subscriptions.push({ filter, handler });
+    this.centre?.subscribe(filter, (topic, payload) => handler(topic, payload, 'centre'));
+    this.#local?.subscribe(filter, (topic, payload) => handler(topic, payload, 'local'));
+  }
+
   /** Every batch of readings from the pollers: telemetry by exception, and the local history. */
   offer(readings: readonly Reading[]): void {
     this.telemetry?.offer(readings);
@@ -110,6 +122,9 @@ export class Delivery {
         },
         log,
       );
+      for (const { filter, handler } of this.#subscriptions) {
+        this.#local.subscribe(filter, (topic, payload) => handler(topic, payload, 'local'));
+      }
       this.outbox.addSink(new MqttSink(this.#local));
     }
     if (this.centre) this.outbox.addSink(new MqttSink(this.centre));
