@@ -154,6 +154,7 @@ export class Delivery {
 
   #common() {
     return {
+      clock: this.#options.clock,
       topics: gatewayTopics(this.#config.site, this.#config.gateway),
       bootId: this.#options.bootId,
       version: this.#options.version,

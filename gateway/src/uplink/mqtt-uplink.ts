@@ -4,6 +4,7 @@ import { connect, type IClientOptions, type IClientPublishOptions, type MqttClie
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../runtime/backoff.js';
+import { type Clock, systemClock, type TimerHandle } from '../runtime/clock.js';
 import { topicMatches } from './topic-filter.js';
 
 export interface UplinkTls {
@@ -32,6 +33,8 @@ export interface UplinkOptions {
   readonly backoff?: BackoffPolicy;
   /** How long a QoS 1 publish may wait for its PUBACK before it counts as failed. */
   readonly ackTimeoutMs?: number;
+  /** Owns the PUBACK timeouts (tests inject fake timers). */
+  readonly clock?: Clock;
 }
 
 type Handler = (topic: string, payload: Buffer) => void;
@@ -142,14 +145,15 @@ export class MqttUplink {
       ...(opts.userProperties && this.#options.protocolVersion === 5 ? { properties: { userProperties: opts.userProperties } } : {}),
     };
     const timeoutMs = this.#options.ackTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const clock = this.#options.clock ?? systemClock;
+    let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(gatewayError('LL_ERR_UPLINK_TIMEOUT', this.name, timeoutMs)), timeoutMs);
+      timer = clock.setTimeout(() => reject(gatewayError('LL_ERR_UPLINK_TIMEOUT', this.name, timeoutMs)), timeoutMs);
     });
     try {
       await Promise.race([client.publishAsync(topic, payload, publishOptions), timeout]);
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clock.clearTimeout(timer);
     }
   }
 
