@@ -73,7 +73,14 @@ export class SinkPump {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      const next = this.sink.ready ? this.#next() : { records: [], waitMs: undefined };
+      let next: { records: OutboxRecord[]; waitMs: number | undefined };
+      try {
+        next = this.sink.ready ? this.#next() : { records: [], waitMs: undefined };
+      } catch (e) {
+        // The store failed (disk I/O): say so and try again later rather than die with an unhandled rejection.
+        this.#log.error({ err: (e as Error).message }, 'outbox read failed');
+        next = { records: [], waitMs: this.#options.backoff.maxMs };
+      }
       if (next.records.length === 0) {
         await this.#sleep(next.waitMs);
         continue;
