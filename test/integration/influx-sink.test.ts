@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TelemetryBatch } from '@lifeline/twin';
 import { pino } from 'pino';
+import { startDemo } from '../../gateway/src/cli/demo.js';
 import { systemClock } from '../../gateway/src/runtime/clock.js';
 import { InfluxSink, type LineWriter } from '../../gateway/src/sinks/influx-sink.js';
 import { InfluxV1Writer } from '../../gateway/src/sinks/influx-v1-writer.js';
@@ -10,6 +14,7 @@ import { Outbox } from '../../gateway/src/store/outbox.js';
 import { INFLUXD, InfluxDb1Server } from '../../scripts/servers/influxdb.js';
 import { VICTORIA_METRICS, VictoriaMetricsServer } from '../../scripts/servers/victoria-metrics.js';
 import { requireBinary } from '../support/services.js';
+import { setPoint } from '../support/site-harness.js';
 
 const log = pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' });
 const identity = { site: 'test-site', gateway: 'gw-test' };
@@ -128,6 +133,51 @@ describe('InfluxDB v1 /write sink against a real InfluxDB 1.x', () => {
       async () => outbox?.view().stats.lanes.telemetry.depth,
       (d) => d === 0,
     );
+  });
+
+  it('a running gateway configured with influx: writes its readings (site → simulator → gateway → InfluxDB)', async function () {
+    this.timeout(30_000);
+    const dir = await mkdtemp(join(tmpdir(), 'lifeline-influx-site-'));
+    await writeFile(
+      join(dir, 'site.yaml'),
+      `site: test-site
+gateway: gw-test
+http: { host: 127.0.0.1, port: 0 }
+mqtt: { local: { enabled: false } }
+telemetry: { batchIntervalMs: 50 }
+influx: [{ url: "${server.url}", version: 1, database: lifeline }]
+simulator: { http: { host: 127.0.0.1, port: 0 } }
+devices:
+  - id: gas-1
+    profile: gas-detector
+    modbus: { host: 127.0.0.1, port: 0, unitId: 1, timeoutMs: 500 }
+    pollIntervalMs: 50
+`,
+    );
+    const site = await startDemo(
+      join(dir, 'site.yaml'),
+      { LIFELINE_HTTP_PORT: '0', LIFELINE_SIM_PORT: '0', LIFELINE_STATE_DIR: join(dir, 'state') },
+      log,
+    );
+    try {
+      await setPoint(site.urls.simulator, 'gas-1', 'lel1', 33.3);
+      const rows = await until(
+        'lel1 = 33.3 in InfluxDB',
+        () =>
+          server.query(
+            'lifeline',
+            `SELECT value, quality, unit FROM reading WHERE device='gas-1' AND point='lel1' AND value > 33 AND value < 34`,
+          ),
+        (r) => r.length > 0,
+      );
+      assert.deepEqual({ quality: rows[0]?.quality, unit: rows[0]?.unit }, { quality: 'good', unit: '%LEL' });
+      assert.ok(Math.abs(Number(rows[0]?.value) - 33.3) < 1e-9);
+      const tags = await server.query('lifeline', 'SHOW TAG VALUES FROM reading WITH KEY IN ("site", "gateway")');
+      assert.deepEqual(tags.map((t) => `${t.key}=${t.value}`).sort(), ['gateway=gw-test', 'site=test-site']);
+    } finally {
+      await site.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown database is reported as rejected and nothing is lost meanwhile', async () => {
