@@ -65,8 +65,16 @@ export class MqttSink implements OutboxSink {
   }
 }
 
-/** Telemetry batches carry `historical: true` in the payload; other lanes keep theirs byte for byte. */
+/**
+ * Lanes whose payload schema has an optional `historical` flag. Alarm events
+ * join once AlarmEventSchema (twin/src/alarm-event.ts, additionalProperties:
+ * false) gains it; until then an MQTT 3.1.1 centre tells replayed alarms by
+ * `publishedAt`, and MQTT 5 by the user property.
+ */
+export const PAYLOAD_MARKED_LANES: ReadonlySet<Lane> = new Set<Lane>(['telemetry']);
+
+/** Replayed payloads of those lanes carry `"historical": true`; other lanes keep theirs byte for byte. */
 function markHistorical(record: OutboxRecord): string {
-  if (record.lane !== 'telemetry') return record.payload;
+  if (!PAYLOAD_MARKED_LANES.has(record.lane)) return record.payload;
   return `${record.payload.slice(0, -1)},"historical":true}`;
 }
