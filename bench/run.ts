@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'sim-modbus': () => import('./sim-modbus.js'),
   'alarm-decision': () => import('./alarm-decision.js'),
   acquisition: () => import('./acquisition.js'),
+  outbox: () => import('./outbox.js'),
 };
 
 const name = process.argv[2];

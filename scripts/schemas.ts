@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfileSchema, SiteSchema } from '@lifeline/gateway/config';
-import { AlarmEventSchema, GatewayStatusSchema } from '@lifeline/twin';
+import { AlarmEventSchema, GatewayStatusSchema, TelemetryBatchSchema } from '@lifeline/twin';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -15,6 +15,7 @@ export const GENERATED_SCHEMAS: Record<string, unknown> = {
   'docs/schemas/site.schema.json': SiteSchema,
   'docs/schemas/alarm-event.schema.json': AlarmEventSchema,
   'docs/schemas/gateway-status.schema.json': GatewayStatusSchema,
+  'docs/schemas/telemetry-batch.schema.json': TelemetryBatchSchema,
 };
 
 export function render(schema: unknown): string {

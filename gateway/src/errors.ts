@@ -122,6 +122,44 @@ export const GATEWAY_ERRORS = {
   LL_ERR_OPCUA_TYPE: {
     message: 'OPC UA device %s point %s sent a %s, expected a number or boolean',
     hint: 'map the point to a variable of a numeric or Boolean DataType',
+  LL_ERR_UPLINK_OFFLINE: {
+    message: 'uplink %s to %s is offline',
+    hint: 'nothing is lost: records wait in the outbox and go out, marked historical, when the link is back',
+    transient: true,
+  },
+  LL_ERR_UPLINK_TIMEOUT: {
+    message: 'uplink %s: no PUBACK within %s ms',
+    hint: 'the broker is slow or the link dropped; the outbox cursor did not move and the records are sent again',
+    transient: true,
+  },
+  LL_ERR_UPLINK_UNREACHABLE: {
+    message: 'uplink %s cannot reach %s: %s',
+    hint: 'check the URL, DNS, firewall and that the broker runs; the gateway keeps reconnecting with backoff',
+    transient: true,
+  },
+  LL_ERR_UPLINK_REFUSED: {
+    message: 'uplink %s: broker %s refused the connection: %s',
+    hint: 'check username, password (or its environment variable) and the client id the broker allows',
+    transient: false,
+  },
+  LL_ERR_UPLINK_TLS: {
+    message: 'uplink %s: TLS with %s failed: %s',
+    hint: 'check mqtt.centre.tls: the CA file must sign the broker certificate, whose name must match the URL host; client cert and key must pair',
+    transient: false,
+  },
+  LL_ERR_INFLUX_UNREACHABLE: {
+    message: 'InfluxDB sink %s cannot write to %s: %s',
+    hint: 'check the URL and that the server runs; points wait in the outbox and are retried with backoff',
+    transient: true,
+  },
+  LL_ERR_INFLUX_REJECTED: {
+    message: 'InfluxDB sink %s: %s answered HTTP %s: %s',
+    hint: 'check the token or user/password, org, bucket or database and retention policy; points wait in the outbox until it is fixed',
+    transient: false,
+  },
+  LL_ERR_STORE_OPEN: {
+    message: 'cannot open the outbox store %s: %s',
+    hint: 'check that stateDir is writable and not used by another gateway process',
     transient: false,
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,21 +12,40 @@ export const MOSQUITTO = '/usr/sbin/mosquitto';
  * A real Mosquitto broker on a free loopback port, as the monitoring centre's
  * broker: started by integration tests and benchmarks alike (dev-only code).
  */
+export interface MosquittoOptions {
+  /** Keep sessions and queued messages across a restart (saved on stop); for outage tests. */
+  readonly persistence?: boolean;
+  /** Extra lines for the listener, e.g. TLS (`cafile`, `certfile`, `keyfile`, `require_certificate true`). */
+  readonly listener?: readonly string[];
+  /** `mqtts://` instead of `mqtt://` in `url`. */
+  readonly tls?: boolean;
+}
+
 export class MosquittoBroker {
   port = 0;
+  readonly #options: MosquittoOptions;
   #process: ChildProcess | undefined;
   #dir: string | undefined;
   #log = '';
 
-  get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+  constructor(options: MosquittoOptions = {}) {
+    this.#options = options;
   }
 
+  get url(): string {
+    return `${this.#options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
+  }
+
+  /** A restart after `stop()` reuses the port, so clients reconnect to it (outage tests). */
   async start(): Promise<void> {
-    this.port = await freePort();
-    this.#dir = await mkdtemp(join(tmpdir(), 'lifeline-mosquitto-'));
+    if (this.port === 0) this.port = await freePort();
+    this.#dir ??= await mkdtemp(join(tmpdir(), 'lifeline-mosquitto-'));
+    // Started as root, mosquitto drops to its own user, which must be able to save its database here.
+    if (this.#options.persistence) await chmod(this.#dir, 0o777);
     const conf = join(this.#dir, 'mosquitto.conf');
-    await writeFile(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+    const persistence = this.#options.persistence ? ['persistence true', `persistence_location ${this.#dir}/`] : ['persistence false'];
+    const lines = [`listener ${this.port} 127.0.0.1`, ...(this.#options.listener ?? []), 'allow_anonymous true', ...persistence];
+    await writeFile(conf, `${lines.join('\n')}\n`);
     const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#process = child;
     child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
@@ -42,7 +61,18 @@ export class MosquittoBroker {
       child.kill('SIGTERM');
       await exited;
     }
+    // A persistent broker keeps its folder for the restart; `dispose()` removes it.
+    if (!this.#options.persistence) await this.#removeDir();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    await this.#removeDir();
+  }
+
+  async #removeDir(): Promise<void> {
     if (this.#dir) await rm(this.#dir, { recursive: true, force: true });
+    this.#dir = undefined;
   }
 }
 

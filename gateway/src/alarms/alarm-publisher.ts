@@ -1,34 +1,34 @@
 import type { AlarmEvent } from '@lifeline/twin';
+import type { OutboxEntry } from '../store/outbox-store.js';
 import type { AlarmTransition } from './alarm-engine.js';
 
-export interface AlarmSink {
-  publish(topic: string, payload: string): void;
+/** Where alarm events go: the durable outbox (committed before `enqueue` returns). */
+export interface AlarmOutbox {
+  enqueue(...entries: OutboxEntry[]): unknown;
 }
 
 /**
  * Stamps each transition with the gateway's identity, a per-boot `seq` and
- * `publishedAt`, serialises it once and hands it to every uplink.
+ * `publishedAt`, serialises it once and commits it to the outbox's alarm
+ * lane. The outbox wakes every sink at once: an alarm never waits for a
+ * batch timer, and a sink's cursor moves only when its server confirms.
  */
 export class AlarmPublisher {
   readonly #identity: Pick<AlarmEvent, 'site' | 'gateway' | 'bootId'>;
   readonly #topic: string;
-  #sinks: readonly AlarmSink[] = [];
+  readonly #outbox: AlarmOutbox;
   #seq = 0;
 
-  constructor(identity: Pick<AlarmEvent, 'site' | 'gateway' | 'bootId'>, topic: string) {
+  constructor(identity: Pick<AlarmEvent, 'site' | 'gateway' | 'bootId'>, topic: string, outbox: AlarmOutbox) {
     this.#identity = identity;
     this.#topic = topic;
-  }
-
-  setSinks(sinks: readonly AlarmSink[]): void {
-    this.#sinks = sinks;
+    this.#outbox = outbox;
   }
 
   publish(transition: AlarmTransition): AlarmEvent {
     this.#seq += 1;
     const event: AlarmEvent = { ...transition, ...this.#identity, seq: this.#seq, publishedAt: new Date().toISOString() };
-    const payload = JSON.stringify(event);
-    for (const sink of this.#sinks) sink.publish(this.#topic, payload);
+    this.#outbox.enqueue({ lane: 'alarm', topic: this.#topic, payload: JSON.stringify(event) });
     return event;
   }
 }

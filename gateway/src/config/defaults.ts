@@ -30,6 +30,16 @@ export const DEFAULTS = {
   breakerMaxOpenMs: 30_000,
   modbusMergeGap: 16,
   opcuaQueueSize: 10,
+  /** Outbox disk budget: 256 MiB of payload before telemetry is evicted oldest-first. */
+  outboxBudgetBytes: 268_435_456,
+  /** Telemetry older than 7 days is dropped even if a sink never took it. */
+  telemetryRetentionMs: 604_800_000,
+  replayRatePerS: 500,
+  telemetryDeadband: 0,
+  telemetryMaxSilenceMs: 60_000,
+  telemetryBatchIntervalMs: 1000,
+  telemetryBatchMaxReadings: 500,
+  influxTimeoutMs: 10_000,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

@@ -10,6 +10,7 @@ export * from './profile-schema.js';
 export * from './register-codec.js';
 export { conditionProblem } from './schema-alarms.js';
 export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.js';
+export type { DeliveryConfig, InfluxConfig, LocalUser } from './schema-uplinks.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { isLifelineError } from '../errors.js';
+import { buildCentre } from './build-centre.js';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
 import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
@@ -9,6 +10,7 @@ import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
 import { resolveSecrets } from './secrets.js';
 import { resolveAcquisition } from './schema-acquisition.js';
+import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -40,8 +42,17 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   }
   issues.push(...checkUniqueDevices(input.devices, devices, source));
   const alarmKeys = resolveAlarmKeys(input, devices, source, issues);
+  const delivery = buildDelivery(input, source, issues);
+  const users = buildLocalUsers(input.mqtt?.local, source, issues);
+  const centre = buildCentre(path, input, source, issues);
   if (issues.length > 0) throw new ConfigError(path, issues);
-  return deepFreeze({ ...buildSite(path, input, devices), ...alarmKeys });
+  const site = buildSite(path, input, devices);
+  return deepFreeze({
+    ...site,
+    ...alarmKeys,
+    delivery,
+    mqtt: { local: { ...site.mqtt.local, ...(users.length > 0 ? { users } : {}) }, ...(centre ? { centre } : {}) },
+  });
 }
 
 async function loadProfileFor(
@@ -62,8 +73,7 @@ async function loadProfileFor(
   }
 }
 
-function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): Omit<SiteConfig, 'actions' | 'alarms'> {
-  const centre = input.mqtt?.centre;
+function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): Omit<SiteConfig, 'actions' | 'alarms' | 'delivery'> {
   return {
     file,
     site: input.site,
@@ -76,7 +86,6 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
         port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
       },
-      ...(centre ? { centre: { ...centre, protocolVersion: centre.protocolVersion ?? DEFAULTS.mqttProtocolVersion } } : {}),
     },
     simulator: {
       http: {

@@ -4,6 +4,7 @@ import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
 export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js';
 import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
 import type { AcquisitionConfig } from './schema-acquisition.js';
+import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -14,10 +15,12 @@ export interface SiteConfig {
   readonly stateDir: string;
   readonly http: Endpoint;
   readonly mqtt: {
-    readonly local: Endpoint & { readonly enabled: boolean };
+    readonly local: Endpoint & { readonly enabled: boolean; readonly users?: readonly LocalUser[] };
     readonly centre?: CentreLink;
   };
   readonly simulator: { readonly http: Endpoint };
+  /** Outbox budget, telemetry and InfluxDB sinks (schema-uplinks.ts). */
+  readonly delivery: DeliveryConfig;
   readonly devices: readonly DeviceConfig[];
   /** Local automatic control rules (docs/alarms.md#local-actions). */
   readonly actions: readonly ActionConfig[];
@@ -35,6 +38,15 @@ export interface CentreLink {
   readonly username?: string;
   readonly password?: string;
   readonly protocolVersion: 4 | 5;
+  readonly keepaliveS?: number;
+  readonly ackTimeoutMs?: number;
+  readonly tls?: {
+    readonly caFile?: string;
+    readonly certFile?: string;
+    readonly keyFile?: string;
+    readonly rejectUnauthorized: boolean;
+    readonly servername?: string;
+  };
 }
 
 /** A device is reached over exactly one transport. */

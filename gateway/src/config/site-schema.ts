@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
+import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetrySchema } from './schema-uplinks.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -86,34 +87,11 @@ export const SiteSchema = Type.Object(
     stateDir: Type.Optional(Type.String({ description: 'where the gateway keeps durable state (SQLite), relative to this file' })),
     http: Type.Optional(Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false })),
     mqtt: Type.Optional(
-      Type.Object(
-        {
-          local: Type.Optional(
-            Type.Object(
-              {
-                enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
-                host: Type.Optional(Type.String()),
-                port: Type.Optional(Port),
-              },
-              { additionalProperties: false },
-            ),
-          ),
-          centre: Type.Optional(
-            Type.Object(
-              {
-                url: Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'mqtt://host:1883 or mqtts://…' }),
-                clientId: Type.Optional(Type.String()),
-                username: Type.Optional(Type.String()),
-                password: Type.Optional(Type.String()),
-                protocolVersion: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(5)])),
-              },
-              { additionalProperties: false },
-            ),
-          ),
-        },
-        { additionalProperties: false },
-      ),
+      Type.Object({ local: Type.Optional(LocalBrokerSchema), centre: Type.Optional(CentreSchema) }, { additionalProperties: false }),
     ),
+    outbox: Type.Optional(OutboxSchema),
+    telemetry: Type.Optional(TelemetrySchema),
+    influx: Type.Optional(Type.Array(InfluxSchema, { description: 'InfluxDB sinks for telemetry' })),
     simulator: Type.Optional(
       Type.Object(
         {

@@ -11,8 +11,8 @@ import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
+import { Delivery } from '../sinks/delivery.js';
 import { LocalBroker } from '../uplink/local-broker.js';
-import { MqttUplink } from '../uplink/mqtt-uplink.js';
 import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
 import { GATEWAY_VERSION } from './version.js';
@@ -45,8 +45,9 @@ export class Gateway {
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
   readonly #publisher: AlarmPublisher;
-  readonly #uplinks: MqttUplink[] = [];
   readonly #broker = new LocalBroker();
+  /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
+  readonly delivery: Delivery;
   #http: FastifyInstance | undefined;
   #endpoints: GatewayEndpoints | undefined;
   #startedAt = 0;
@@ -66,7 +67,8 @@ export class Gateway {
       writer: options.writer ?? this.acquisition,
       log: this.#log,
     });
-    this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
+    this.delivery = new Delivery(config, { bootId: this.bootId, version: GATEWAY_VERSION, clock: this.#clock, log: this.#log });
+    this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms, this.delivery.outbox);
     this.#wirePipeline();
   }
 
@@ -84,7 +86,7 @@ export class Gateway {
     this.#startedAt = Date.now();
     try {
       const mqttPort = await this.#startBroker();
-      this.#startUplinks(mqttPort);
+      this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
       this.#engine.start();
       this.acquisition.start();
       const httpPort = await this.#startHttp();
@@ -102,7 +104,7 @@ export class Gateway {
     this.#http = undefined;
     await this.acquisition.stop();
     this.#engine.stop();
-    await Promise.all(this.#uplinks.splice(0).map((u) => u.stop()));
+    await this.delivery.stop();
     await this.#broker.stop();
     // Everything is saved per transition; closing checkpoints the WAL. A stopped gateway is not started again.
     this.#alarmStore.close();
@@ -114,6 +116,7 @@ export class Gateway {
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
       this.live.updateReadings(readings);
+      this.delivery.offer(readings);
     });
     this.acquisition.on('comm', (device, state, reason) => {
       this.live.updateComm(device, state, reason);
@@ -129,23 +132,7 @@ export class Gateway {
   async #startBroker(): Promise<number | undefined> {
     const local = this.config.mqtt.local;
     if (!local.enabled) return undefined;
-    return this.#broker.start(local.host, local.port, this.#log);
-  }
-
-  #startUplinks(localPort: number | undefined): void {
-    const topics = gatewayTopics(this.config.site, this.config.gateway);
-    const common = { topics, bootId: this.bootId, version: GATEWAY_VERSION };
-    const clientId = `lifeline-${this.config.site}-${this.config.gateway}`;
-    if (localPort !== undefined) {
-      const url = `mqtt://127.0.0.1:${localPort}`;
-      this.#uplinks.push(new MqttUplink({ ...common, name: 'local', url, clientId, protocolVersion: 4 }, this.#log));
-    }
-    const centre = this.config.mqtt.centre;
-    if (centre) {
-      this.#uplinks.push(new MqttUplink({ ...common, name: 'centre', ...centre, clientId: centre.clientId ?? clientId }, this.#log));
-    }
-    for (const uplink of this.#uplinks) uplink.start();
-    this.#publisher.setSinks(this.#uplinks);
+    return this.#broker.start(local.host, local.port, this.#log, local.users);
   }
 
   async #startHttp(): Promise<number> {
@@ -156,7 +143,8 @@ export class Gateway {
       startedAt: this.#startedAt,
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
-      uplinks: () => Object.fromEntries(this.#uplinks.map((u) => [u.name, { connected: u.connected }])),
+      uplinks: () => this.delivery.uplinks(),
+      outbox: () => this.delivery.outbox.view(),
       deviceHealth: () => this.acquisition.deviceHealth(),
     };
     const app = await buildHttpServer(view, this.#log);

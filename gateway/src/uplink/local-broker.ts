@@ -1,23 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { listenOrExplain } from '../config/index.js';
+import type { LocalUser } from '../config/schema-uplinks.js';
+import { LocalAcl } from './local-acl.js';
+
+/** The gateway's own client on its local broker: may publish and subscribe anywhere. */
+export const GATEWAY_LOCAL_USER = 'lifeline-gateway';
 
 /**
  * The embedded MQTT broker (aedes) for site-local consumers: Node-RED, an HMI,
- * and the gateway's own local uplink. Plain TCP on the configured port.
+ * and the gateway's own local uplink. Plain TCP on the configured port. With
+ * `users`, clients authenticate and are held to their topic ACLs; the gateway
+ * itself logs in with a per-process random password (`gatewayCredentials`).
  */
 export class LocalBroker {
+  readonly gatewayCredentials = { username: GATEWAY_LOCAL_USER, password: randomBytes(18).toString('base64url') };
   #broker: Aedes | undefined;
   #server: Server | undefined;
   #port = 0;
+  #denied = 0;
 
   get port(): number {
     return this.#port;
   }
 
-  async start(host: string, port: number, log: Logger): Promise<number> {
-    const broker = await Aedes.createBroker();
+  /** Connections, publishes and subscriptions refused since start. */
+  get denied(): number {
+    return this.#denied;
+  }
+
+  async start(host: string, port: number, log: Logger, users: readonly LocalUser[] = []): Promise<number> {
+    const acl = new LocalAcl(users.length === 0 ? [] : [...users, { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] }]);
+    const broker = await Aedes.createBroker(this.#hooks(acl, log));
     const server = createServer(broker.handle);
     try {
       this.#port = await listenOrExplain(server, 'mqtt', 'local MQTT broker', host, port);
@@ -28,7 +44,7 @@ export class LocalBroker {
     this.#broker = broker;
     this.#server = server;
     broker.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'local mqtt client error'));
-    log.info({ host, port: this.#port }, 'local MQTT broker listening');
+    log.info({ host, port: this.#port, auth: !acl.open }, 'local MQTT broker listening');
     return this.#port;
   }
 
@@ -41,5 +57,36 @@ export class LocalBroker {
     if (server) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  }
+
+  #hooks(acl: LocalAcl, log: Logger): Partial<AedesOptions> {
+    const users = new WeakMap<object, string>();
+    const deny = (what: string, detail: Record<string, unknown>) => {
+      this.#denied += 1;
+      log.warn(detail, `local broker denied ${what}`);
+    };
+    return {
+      authenticate: (client, username, password, done) => {
+        if (acl.authenticate(username, password)) {
+          if (username !== undefined) users.set(client, username);
+          return done(null, true);
+        }
+        deny('login', { client: client.id, username });
+        // CONNACK 0x05 "not authorized" (MQTT 3.1.1 §3.2.2.3).
+        const err = Object.assign(new Error('not authorized'), { returnCode: 5 });
+        done(err as Parameters<typeof done>[0], false);
+      },
+      authorizePublish: (client, packet, done) => {
+        if (client === null || acl.mayPublish(users.get(client), packet.topic)) return done(null);
+        deny('publish', { client: client.id, topic: packet.topic });
+        done(new Error(`publish to ${packet.topic} not allowed`));
+      },
+      authorizeSubscribe: (client, sub, done) => {
+        if (acl.maySubscribe(users.get(client), sub.topic)) return done(null, sub);
+        deny('subscribe', { client: client.id, filter: sub.topic });
+        // A null subscription makes aedes answer SUBACK 0x80 (failure) for this filter [MQTT-3.9.3].
+        done(null, null);
+      },
+    };
   }
 }

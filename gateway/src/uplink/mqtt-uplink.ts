@@ -1,6 +1,21 @@
+import { readFileSync } from 'node:fs';
 import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { gatewayError, type LifelineError } from '../errors.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../runtime/backoff.js';
+import { type Clock, systemClock, type TimerHandle } from '../runtime/clock.js';
+import { topicMatches } from './topic-filter.js';
+
+export interface UplinkTls {
+  /** PEM files: the CA that signed the broker's certificate, and the client's own certificate and key. */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** Verify the broker's certificate and host name (default true; turn off only on a test bench). */
+  readonly rejectUnauthorized: boolean;
+  readonly servername?: string;
+}
 
 export interface UplinkOptions {
   /** Names the link in logs and health: "local" or "centre". */
@@ -13,20 +28,35 @@ export interface UplinkOptions {
   readonly username?: string;
   readonly password?: string;
   readonly protocolVersion: 4 | 5;
+  readonly tls?: UplinkTls;
+  readonly keepaliveS?: number;
+  readonly backoff?: BackoffPolicy;
+  /** How long a QoS 1 publish may wait for its PUBACK before it counts as failed. */
+  readonly ackTimeoutMs?: number;
+  /** Owns the PUBACK timeouts (tests inject fake timers). */
+  readonly clock?: Clock;
 }
+
+type Handler = (topic: string, payload: Buffer) => void;
 
 /**
  * One MQTT link (MQTT.js) from the gateway to a broker. On every connect it
- * publishes a retained `status` {online: true}; its Last Will sets
- * {online: false} if the link dies; a clean stop publishes that itself.
- * QoS 1 messages published while offline wait in MQTT.js's queue and go out
- * on reconnect.
+ * publishes a retained `status` {online: true} and re-subscribes every
+ * filter (a clean session keeps none); its Last Will sets {online: false} if
+ * the link dies; a clean stop publishes that itself. Reconnects back off
+ * exponentially with jitter.
  */
 export class MqttUplink {
   readonly name: string;
   readonly #options: UplinkOptions;
   readonly #log: Logger;
+  readonly #handlers = new Map<string, Handler[]>();
+  readonly #connectListeners: (() => void)[] = [];
   #client: MqttClient | undefined;
+  #attempt = 0;
+  #onlineSince = 0;
+  #lastError: LifelineError | undefined;
+  #lastErrorAt = 0;
 
   constructor(options: UplinkOptions, log: Logger) {
     this.name = options.name;
@@ -38,33 +68,93 @@ export class MqttUplink {
     return this.#client?.connected ?? false;
   }
 
+  /** When the current connection came up (ms), 0 while offline. */
+  get onlineSince(): number {
+    return this.connected ? this.#onlineSince : 0;
+  }
+
+  get lastError(): { code: string; message: string; at: string } | undefined {
+    const e = this.#lastError;
+    return e ? { code: e.code, message: e.message, at: new Date(this.#lastErrorAt).toISOString() } : undefined;
+  }
+
+  onConnect(listener: () => void): void {
+    this.#connectListeners.push(listener);
+  }
+
+  /**
+   * Subscribes now (if connected) and on every reconnect, QoS 1. The handler
+   * gets each message whose topic matches the filter.
+   */
+  subscribe(topicFilter: string, handler: Handler): void {
+    const list = this.#handlers.get(topicFilter) ?? [];
+    list.push(handler);
+    this.#handlers.set(topicFilter, list);
+    if (list.length === 1 && this.#client?.connected) this.#subscribeOne(this.#client, topicFilter);
+  }
+
   start(): void {
     if (this.#client) return;
     const o = this.#options;
-    const clientOptions: IClientOptions = {
-      clientId: o.clientId,
-      protocolVersion: o.protocolVersion,
-      clean: true,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(this.#status(false))), qos: 1, retain: true },
-      ...(o.username !== undefined ? { username: o.username } : {}),
-      ...(o.password !== undefined ? { password: o.password } : {}),
-    };
-    const client = connect(o.url, clientOptions);
+    const client = connect(o.url, this.#clientOptions());
     this.#client = client;
     client.on('connect', () => {
-      this.#log.info({ url: o.url }, 'mqtt uplink connected');
+      this.#attempt = 0;
+      this.#onlineSince = Date.now();
+      this.#lastError = undefined;
+      this.#log.info({ url: o.url, protocolVersion: o.protocolVersion }, 'mqtt uplink connected');
       this.publish(o.topics.status, JSON.stringify(this.#status(true)), { retain: true });
+      for (const filter of this.#handlers.keys()) this.#subscribeOne(client, filter);
+      for (const listener of this.#connectListeners) listener();
+    });
+    client.on('message', (topic, payload) => {
+      for (const [filter, handlers] of this.#handlers) {
+        if (topicMatches(filter, topic)) for (const h of handlers) h(topic, payload);
+      }
+    });
+    client.on('close', () => {
+      // MQTT.js reconnects after `reconnectPeriod`; stretch it per attempt (backoff with jitter).
+      this.#attempt += 1;
+      client.options.reconnectPeriod = backoffDelay(this.#attempt, o.backoff ?? DEFAULT_BACKOFF);
     });
     client.on('offline', () => this.#log.warn({ url: o.url }, 'mqtt uplink offline'));
-    client.on('error', (err) => this.#log.warn({ url: o.url, err: err.message }, 'mqtt uplink error'));
+    client.on('error', (err) => this.#fail(err));
   }
 
+  /** Fire and forget, QoS 1 (status messages). */
   publish(topic: string, payload: string, opts: { retain?: boolean } = {}): void {
     this.#client?.publish(topic, payload, { qos: 1, retain: opts.retain ?? false }, (err) => {
       if (err) this.#log.warn({ topic, err: err.message }, 'mqtt publish failed');
     });
+  }
+
+  /**
+   * QoS 1 publish that resolves on the broker's PUBACK [MQTT-4.3.2]. Refuses
+   * while offline instead of queueing: the outbox is the queue.
+   */
+  async publishAcked(
+    topic: string,
+    payload: string,
+    opts: { retain?: boolean; userProperties?: Record<string, string> } = {},
+  ): Promise<void> {
+    const client = this.#client;
+    if (!client?.connected) throw gatewayError('LL_ERR_UPLINK_OFFLINE', this.name, this.#options.url);
+    const publishOptions: IClientPublishOptions = {
+      qos: 1,
+      retain: opts.retain ?? false,
+      ...(opts.userProperties && this.#options.protocolVersion === 5 ? { properties: { userProperties: opts.userProperties } } : {}),
+    };
+    const timeoutMs = this.#options.ackTimeoutMs ?? 10_000;
+    const clock = this.#options.clock ?? systemClock;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(() => reject(gatewayError('LL_ERR_UPLINK_TIMEOUT', this.name, timeoutMs)), timeoutMs);
+    });
+    try {
+      await Promise.race([client.publishAsync(topic, payload, publishOptions), timeout]);
+    } finally {
+      if (timer !== undefined) clock.clearTimeout(timer);
+    }
   }
 
   /** Says goodbye with a retained offline status (a clean disconnect suppresses the Will). */
@@ -78,6 +168,50 @@ export class MqttUplink {
         .catch(() => undefined);
     }
     await client.endAsync(!client.connected);
+  }
+
+  #clientOptions(): IClientOptions {
+    const o = this.#options;
+    const tls = o.tls;
+    return {
+      clientId: o.clientId,
+      protocolVersion: o.protocolVersion,
+      clean: true,
+      keepalive: o.keepaliveS ?? 30,
+      reconnectPeriod: (o.backoff ?? DEFAULT_BACKOFF).baseMs,
+      connectTimeout: 10_000,
+      // The outbox is the offline queue; MQTT.js must not keep its own copy.
+      queueQoSZero: false,
+      will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(this.#status(false))), qos: 1, retain: true },
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(tls
+        ? {
+            rejectUnauthorized: tls.rejectUnauthorized,
+            ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+            ...(tls.certFile ? { cert: readFileSync(tls.certFile) } : {}),
+            ...(tls.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
+            ...(tls.servername ? { servername: tls.servername } : {}),
+          }
+        : {}),
+    };
+  }
+
+  #subscribeOne(client: MqttClient, filter: string): void {
+    client.subscribe(filter, { qos: 1 }, (err) => {
+      if (err) this.#log.warn({ filter, err: err.message }, 'mqtt subscribe failed');
+    });
+  }
+
+  /** Classifies a link failure once, for logs, health and the twin. */
+  #fail(err: Error & { code?: string | number }): void {
+    const tlsFailure = typeof err.code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(err.code);
+    // MQTT.js gives a CONNACK refusal its numeric reason code (MQTT 3.1.1 §3.2.2.3, MQTT 5 §3.2.2.2).
+    const refused = typeof err.code === 'number';
+    const code = tlsFailure ? 'LL_ERR_UPLINK_TLS' : refused ? 'LL_ERR_UPLINK_REFUSED' : 'LL_ERR_UPLINK_UNREACHABLE';
+    this.#lastError = gatewayError(code, this.name, this.#options.url, err.message);
+    this.#lastErrorAt = Date.now();
+    this.#log.warn({ url: this.#options.url, code, err: err.message }, 'mqtt uplink error');
   }
 
   #status(online: boolean): GatewayStatus {

@@ -3,7 +3,7 @@ import type { DeviceHealth } from '../../acquisition/device-health.js';
 import { describeTransport } from '../../config/index.js';
 import type { GatewayView } from '../gateway-view.js';
 
-/** The read-only API of this slice: health, devices, points, alarms. */
+/** The read-only API of this slice: health, devices, points, alarms, outbox. */
 export function apiRoutes(view: GatewayView) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/health', async () => ({
@@ -53,6 +53,12 @@ export function apiRoutes(view: GatewayView) {
     });
 
     app.get('/api/alarms', async () => view.activeAlarms());
+
+    // Depth per lane, where each sink stands, what the disk budget dropped (DESIGN.md §6).
+    app.get('/api/outbox', async (_request, reply) => {
+      if (!view.outbox) return reply.code(404).send({ error: 'this gateway has no outbox' });
+      return view.outbox();
+    });
   };
 }
 

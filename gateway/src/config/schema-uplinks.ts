@@ -1,0 +1,235 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { ConfigIssue } from './config-issue.js';
+import { DEFAULTS } from './defaults.js';
+import type { YamlSource } from './yaml-source.js';
+
+/**
+ * Site config for delivery (issue #6): the outbox and its disk budget,
+ * telemetry report-by-exception, InfluxDB sinks, centre TLS and credentials,
+ * local broker users and ACLs. Secrets may come from the environment
+ * (`passwordEnv`, `tokenEnv` name a variable), so site files need not hold them.
+ */
+
+const EnvName = Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', description: 'name of an environment variable holding the secret' });
+const Filters = Type.Array(Type.String({ minLength: 1 }), { description: 'MQTT topic filters (+ and # allowed)' });
+
+export const CentreSchema = Type.Object(
+  {
+    url: Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'mqtt://host:1883 or mqtts://…' }),
+    clientId: Type.Optional(Type.String()),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    passwordEnv: Type.Optional(EnvName),
+    protocolVersion: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(5)])),
+    keepaliveS: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, description: 'default 30' })),
+    ackTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, description: 'default 10000' })),
+    tls: Type.Optional(
+      Type.Object(
+        {
+          caFile: Type.Optional(Type.String({ description: 'PEM CA bundle that signed the broker certificate' })),
+          certFile: Type.Optional(Type.String({ description: 'PEM client certificate' })),
+          keyFile: Type.Optional(Type.String({ description: 'PEM client key' })),
+          rejectUnauthorized: Type.Optional(Type.Boolean({ description: 'verify the broker certificate; default true' })),
+          servername: Type.Optional(Type.String({ description: 'SNI / expected certificate name if not the URL host' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const LocalBrokerSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+    host: Type.Optional(Type.String()),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port' })),
+    users: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            username: Type.String({ minLength: 1 }),
+            password: Type.Optional(Type.String()),
+            passwordEnv: Type.Optional(EnvName),
+            publish: Type.Optional(Filters),
+            subscribe: Type.Optional(Filters),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'when set, clients must log in and are limited to their topic filters' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const OutboxSchema = Type.Object(
+  {
+    budgetBytes: Type.Optional(Type.Integer({ minimum: 65_536, description: 'default 268435456 (256 MiB)' })),
+    telemetryRetentionMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'default 604800000 (7 days); 0 keeps until the budget forces' }),
+    ),
+    replayRatePerS: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'default 500 backlog messages/s per sink' })),
+  },
+  { additionalProperties: false },
+);
+
+export const TelemetrySchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+    deadband: Type.Optional(Type.Number({ minimum: 0, description: 'default 0 (every change)' })),
+    maxSilenceMs: Type.Optional(Type.Integer({ minimum: 100, description: 'default 60000' })),
+    batchIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'default 1000' })),
+    batchMaxReadings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 500' })),
+  },
+  { additionalProperties: false },
+);
+
+export const InfluxSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'default influx, influx-2, …' })),
+    url: Type.String({ pattern: '^https?://', description: 'http://influxdb:8086' }),
+    version: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1: /write API; 2: v2 write API' }),
+    database: Type.Optional(Type.String({ minLength: 1, description: 'v1' })),
+    retentionPolicy: Type.Optional(Type.String({ minLength: 1, description: 'v1' })),
+    username: Type.Optional(Type.String({ description: 'v1' })),
+    password: Type.Optional(Type.String({ description: 'v1' })),
+    passwordEnv: Type.Optional(EnvName),
+    org: Type.Optional(Type.String({ minLength: 1, description: 'v2' })),
+    bucket: Type.Optional(Type.String({ minLength: 1, description: 'v2' })),
+    token: Type.Optional(Type.String({ description: 'v2' })),
+    tokenEnv: Type.Optional(EnvName),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, description: 'default 10000' })),
+  },
+  { additionalProperties: false },
+);
+
+export type CentreInput = Static<typeof CentreSchema>;
+export type LocalBrokerInput = Static<typeof LocalBrokerSchema>;
+export type InfluxInput = Static<typeof InfluxSchema>;
+
+export interface LocalUser {
+  readonly username: string;
+  readonly password: string;
+  readonly publish: readonly string[];
+  readonly subscribe: readonly string[];
+}
+
+export type InfluxConfig =
+  | {
+      readonly name: string;
+      readonly version: 1;
+      readonly url: string;
+      readonly database: string;
+      readonly retentionPolicy?: string;
+      readonly username?: string;
+      readonly password?: string;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly name: string;
+      readonly version: 2;
+      readonly url: string;
+      readonly org: string;
+      readonly bucket: string;
+      readonly token: string;
+      readonly timeoutMs: number;
+    };
+
+export interface DeliveryConfig {
+  readonly outbox: { readonly budgetBytes: number; readonly telemetryRetentionMs: number; readonly replayRatePerS: number };
+  readonly telemetry: {
+    readonly enabled: boolean;
+    readonly deadband: number;
+    readonly maxSilenceMs: number;
+    readonly batchIntervalMs: number;
+    readonly batchMaxReadings: number;
+  };
+  readonly influx: readonly InfluxConfig[];
+}
+
+export interface DeliveryInput {
+  readonly outbox?: Static<typeof OutboxSchema>;
+  readonly telemetry?: Static<typeof TelemetrySchema>;
+  readonly influx?: readonly InfluxInput[];
+}
+
+/** Reads a secret given inline or through `…Env`; a named variable that is unset is a located issue. */
+export function secret(
+  inline: string | undefined,
+  envName: string | undefined,
+  at: (string | number)[],
+  source: YamlSource,
+  issues: ConfigIssue[],
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (envName === undefined) return inline;
+  const value = env[envName];
+  if (value === undefined)
+    issues.push(source.issueAt(at, `environment variable ${envName} is not set`, `export ${envName}=… before starting`));
+  return value;
+}
+
+export function buildDelivery(input: DeliveryInput, source: YamlSource, issues: ConfigIssue[]): DeliveryConfig {
+  const o = input.outbox ?? {};
+  const t = input.telemetry ?? {};
+  return {
+    outbox: {
+      budgetBytes: o.budgetBytes ?? DEFAULTS.outboxBudgetBytes,
+      telemetryRetentionMs: o.telemetryRetentionMs ?? DEFAULTS.telemetryRetentionMs,
+      replayRatePerS: o.replayRatePerS ?? DEFAULTS.replayRatePerS,
+    },
+    telemetry: {
+      enabled: t.enabled ?? true,
+      deadband: t.deadband ?? DEFAULTS.telemetryDeadband,
+      maxSilenceMs: t.maxSilenceMs ?? DEFAULTS.telemetryMaxSilenceMs,
+      batchIntervalMs: t.batchIntervalMs ?? DEFAULTS.telemetryBatchIntervalMs,
+      batchMaxReadings: t.batchMaxReadings ?? DEFAULTS.telemetryBatchMaxReadings,
+    },
+    influx: (input.influx ?? []).flatMap((i, index) => buildInflux(i, index, source, issues)),
+  };
+}
+
+function buildInflux(i: InfluxInput, index: number, source: YamlSource, issues: ConfigIssue[]): InfluxConfig[] {
+  const at = ['influx', index];
+  const name = i.name ?? (index === 0 ? 'influx' : `influx-${index + 1}`);
+  const timeoutMs = i.timeoutMs ?? DEFAULTS.influxTimeoutMs;
+  const need = (keys: readonly (keyof InfluxInput)[]) => {
+    const missing = keys.filter((k) => i[k] === undefined);
+    for (const k of missing) issues.push(source.issueAt(at, `InfluxDB v${i.version} needs "${k}"`, `add ${k}: …`));
+    return missing.length === 0;
+  };
+  if (i.version === 1) {
+    if (!need(['database'])) return [];
+    const password = secret(i.password, i.passwordEnv, [...at, 'passwordEnv'], source, issues);
+    return [
+      {
+        name,
+        version: 1,
+        url: i.url,
+        database: i.database as string,
+        timeoutMs,
+        ...(i.retentionPolicy ? { retentionPolicy: i.retentionPolicy } : {}),
+        ...(i.username !== undefined ? { username: i.username } : {}),
+        ...(password !== undefined ? { password } : {}),
+      },
+    ];
+  }
+  if (!need(['org', 'bucket'])) return [];
+  const token = secret(i.token, i.tokenEnv, [...at, 'tokenEnv'], source, issues);
+  if (token === undefined && i.tokenEnv === undefined) {
+    issues.push(source.issueAt(at, 'InfluxDB v2 needs "token" or "tokenEnv"', 'add tokenEnv: INFLUX_TOKEN and export it'));
+  }
+  return [{ name, version: 2, url: i.url, org: i.org as string, bucket: i.bucket as string, token: token ?? '', timeoutMs }];
+}
+
+export function buildLocalUsers(local: LocalBrokerInput | undefined, source: YamlSource, issues: ConfigIssue[]): LocalUser[] {
+  return (local?.users ?? []).map((u, index) => {
+    const at = ['mqtt', 'local', 'users', index];
+    const password = secret(u.password, u.passwordEnv, [...at, 'passwordEnv'], source, issues);
+    if (password === undefined && u.passwordEnv === undefined) {
+      issues.push(source.issueAt(at, `user "${u.username}" has no password`, 'add password: or passwordEnv:'));
+    }
+    return { username: u.username, password: password ?? '', publish: u.publish ?? [], subscribe: u.subscribe ?? [] };
+  });
+}

@@ -1,0 +1,80 @@
+import type { OutboxSink, SinkHealth } from '../store/outbox-sink.js';
+import type { Lane, OutboxRecord } from '../store/outbox-store.js';
+import type { MqttUplink } from '../uplink/mqtt-uplink.js';
+
+/** MQTT 5 user property on replayed messages; MQTT 3.1.1 has no headers, so telemetry also says it in its payload. */
+export const HISTORICAL_PROPERTY = 'lifeline-historical';
+
+/**
+ * An MQTT broker (the centre, or the local broker) as an outbox sink: QoS 1
+ * for every lane, the cursor moving only after every PUBACK of a delivery.
+ * Records of one delivery are pipelined (in flight together, in order).
+ */
+export class MqttSink implements OutboxSink {
+  readonly name: string;
+  readonly lanes: readonly Lane[];
+  readonly #uplink: MqttUplink;
+  #delivered = 0;
+
+  constructor(uplink: MqttUplink, lanes: readonly Lane[] = ['alarm', 'twin', 'telemetry']) {
+    this.name = uplink.name;
+    this.lanes = lanes;
+    this.#uplink = uplink;
+  }
+
+  get uplink(): MqttUplink {
+    return this.#uplink;
+  }
+
+  get ready(): boolean {
+    return this.#uplink.connected;
+  }
+
+  get onlineSince(): number {
+    return this.#uplink.onlineSince;
+  }
+
+  onReady(listener: () => void): void {
+    this.#uplink.onConnect(listener);
+  }
+
+  start(): void {
+    this.#uplink.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#uplink.stop();
+  }
+
+  async deliver(records: readonly OutboxRecord[], historical: boolean): Promise<void> {
+    const userProperties = historical ? { [HISTORICAL_PROPERTY]: 'true' } : undefined;
+    await Promise.all(
+      records.map((r) =>
+        this.#uplink.publishAcked(r.topic, historical ? markHistorical(r) : r.payload, {
+          retain: r.retain,
+          ...(userProperties ? { userProperties } : {}),
+        }),
+      ),
+    );
+    this.#delivered += records.length;
+  }
+
+  health(): SinkHealth {
+    const lastError = this.#uplink.lastError;
+    return { ready: this.ready, delivered: this.#delivered, ...(lastError ? { lastError } : {}) };
+  }
+}
+
+/**
+ * Lanes whose payload schema has an optional `historical` flag. Alarm events
+ * join once AlarmEventSchema (twin/src/alarm-event.ts, additionalProperties:
+ * false) gains it; until then an MQTT 3.1.1 centre tells replayed alarms by
+ * `publishedAt`, and MQTT 5 by the user property.
+ */
+export const PAYLOAD_MARKED_LANES: ReadonlySet<Lane> = new Set<Lane>(['telemetry']);
+
+/** Replayed payloads of those lanes carry `"historical": true`; other lanes keep theirs byte for byte. */
+function markHistorical(record: OutboxRecord): string {
+  if (!PAYLOAD_MARKED_LANES.has(record.lane)) return record.payload;
+  return `${record.payload.slice(0, -1)},"historical":true}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * The local history behind the dashboard's trends (DESIGN.md §6): per point,
+ * min/max/sum/count per time bucket, at two resolutions (tiers) with their
+ * own retention — downsampling, so a month of trends fits in a few MB.
+ */
+export interface HistoryTier {
+  readonly name: string;
+  readonly bucketMs: number;
+  readonly retentionMs: number;
+}
+
+/** 10-second buckets for a day, 5-minute buckets for 30 days. */
+export const HISTORY_TIERS: readonly HistoryTier[] = [
+  { name: 'fine', bucketMs: 10_000, retentionMs: 86_400_000 },
+  { name: 'coarse', bucketMs: 300_000, retentionMs: 2_592_000_000 },
+];
+
+export interface HistoryBucket {
+  readonly device: string;
+  readonly point: string;
+  /** Bucket start (ms since epoch). */
+  readonly ts: number;
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface HistoryStore {
+  /** Adds buckets into a tier, combining with what is stored for the same bucket. */
+  merge(tier: string, buckets: readonly HistoryBucket[]): void;
+  /** A point's buckets in [fromMs, toMs), oldest first. */
+  query(tier: string, device: string, point: string, fromMs: number, toMs: number): HistoryBucket[];
+  /** Drops a tier's buckets older than `beforeMs`; returns how many. */
+  prune(tier: string, beforeMs: number): number;
+  close(): void;
+}
+
+export function combine(a: HistoryBucket, b: HistoryBucket): HistoryBucket {
+  return { ...a, count: a.count + b.count, sum: a.sum + b.sum, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+}

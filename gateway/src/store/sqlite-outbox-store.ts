@@ -1,0 +1,243 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  consumers,
+  LANES,
+  type Lane,
+  type OutboxCursor,
+  type OutboxEntry,
+  type OutboxRecord,
+  type OutboxStats,
+  type OutboxStore,
+  type OutboxStoreOptions,
+  payloadBytes,
+} from './outbox-store.js';
+
+interface Row {
+  seq: number;
+  lane: Lane;
+  topic: string;
+  payload: string;
+  retain: number;
+  created_at: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  lane TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  retain INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_lane_seq ON outbox (lane, seq);
+CREATE TABLE IF NOT EXISTS cursors (sink TEXT NOT NULL, lane TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (sink, lane));
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+/**
+ * The outbox in SQLite (better-sqlite3) with WAL and synchronous=FULL: an
+ * append returns only after the commit is on disk, so a kill -9 or power loss
+ * right after `append` keeps the record (SQLite docs, "Write-Ahead Logging";
+ * PRAGMA synchronous: FULL syncs the WAL on every commit).
+ */
+export class SqliteOutboxStore implements OutboxStore {
+  readonly #db: Database.Database;
+  readonly #options: OutboxStoreOptions;
+  readonly #now: () => number;
+  readonly #insert: Database.Statement;
+  readonly #read: Database.Statement;
+  readonly #laneOf: Database.Statement;
+  readonly #setCursor: Database.Statement;
+  readonly #getCursor: Database.Statement;
+  readonly #prune: Database.Statement;
+  readonly #oldestTelemetry: Database.Statement;
+  readonly #deleteTelemetryUpTo: Database.Statement;
+  readonly #count: Database.Statement;
+  readonly #bump: Database.Statement;
+  #bytes: number;
+
+  constructor(file: string, options: OutboxStoreOptions) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    const db = new Database(file);
+    this.#db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+    this.#insert = db.prepare('INSERT INTO outbox (lane, topic, payload, retain, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#read = db.prepare(
+      'SELECT seq, lane, topic, payload, retain, created_at FROM outbox WHERE lane = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.#laneOf = db.prepare('SELECT lane FROM outbox WHERE seq = ?');
+    this.#setCursor = db.prepare(
+      'INSERT INTO cursors (sink, lane, seq) VALUES (?, ?, ?) ON CONFLICT (sink, lane) DO UPDATE SET seq = max(seq, excluded.seq)',
+    );
+    this.#getCursor = db.prepare('SELECT seq FROM cursors WHERE sink = ? AND lane = ?');
+    this.#prune = db.prepare('DELETE FROM outbox WHERE lane = ? AND seq <= ?');
+    this.#oldestTelemetry = db.prepare("SELECT seq, bytes FROM outbox WHERE lane = 'telemetry' ORDER BY seq LIMIT 256");
+    this.#deleteTelemetryUpTo = db.prepare("DELETE FROM outbox WHERE lane = 'telemetry' AND seq <= ?");
+    this.#count = db.prepare('SELECT value FROM counters WHERE name = ?');
+    this.#bump = db.prepare(
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
+    );
+    this.#bytes = (db.prepare('SELECT coalesce(sum(bytes), 0) AS b FROM outbox').get() as { b: number }).b;
+    this.#forgetRemovedSinks();
+  }
+
+  append(entries: readonly OutboxEntry[]): OutboxRecord[] {
+    const createdAt = this.#now();
+    return this.#db.transaction(() => {
+      const records = entries.map((e): OutboxRecord => {
+        const retain = e.retain ?? false;
+        const bytes = payloadBytes(e);
+        if (consumers(this.#options.sinks, e.lane).length === 0) {
+          // Nobody consumes this lane: still number it, keep nothing.
+          const seq = Number(this.#insert.run(e.lane, e.topic, '', 0, 0, createdAt).lastInsertRowid);
+          this.#prune.run(e.lane, seq);
+          return { lane: e.lane, topic: e.topic, payload: e.payload, retain, seq, createdAt };
+        }
+        const seq = Number(this.#insert.run(e.lane, e.topic, e.payload, retain ? 1 : 0, bytes, createdAt).lastInsertRowid);
+        this.#bytes += bytes;
+        return { lane: e.lane, topic: e.topic, payload: e.payload, retain, seq, createdAt };
+      });
+      this.#enforceBudget();
+      return records;
+    })();
+  }
+
+  read(cursor: OutboxCursor, n: number): OutboxRecord[] {
+    return (this.#read.all(cursor.lane, cursor.after, n) as Row[]).map((r) => ({
+      seq: r.seq,
+      lane: r.lane,
+      topic: r.topic,
+      payload: r.payload,
+      retain: r.retain === 1,
+      createdAt: r.created_at,
+    }));
+  }
+
+  cursor(sink: string, lane: Lane): OutboxCursor {
+    const row = this.#getCursor.get(sink, lane) as { seq: number } | undefined;
+    return { sink, lane, after: row?.seq ?? 0 };
+  }
+
+  ack(sink: string, seq: number): void {
+    this.#db.transaction(() => {
+      const lane = ((this.#laneOf.get(seq) as { lane: Lane } | undefined)?.lane ?? 'telemetry') as Lane;
+      this.#setCursor.run(sink, lane, seq);
+      this.#pruneLane(lane);
+    })();
+  }
+
+  expire(): number {
+    if (this.#options.telemetryRetentionMs <= 0) return 0;
+    const before = this.#now() - this.#options.telemetryRetentionMs;
+    return this.#db.transaction(() => {
+      const row = this.#db
+        .prepare("SELECT coalesce(max(seq), 0) AS seq FROM outbox WHERE lane = 'telemetry' AND created_at < ?")
+        .get(before) as { seq: number };
+      const n = this.#dropTelemetryUpTo(row.seq);
+      if (n > 0) this.#bump.run('expired', n);
+      return n;
+    })();
+  }
+
+  stats(): OutboxStats {
+    const laneRows = this.#db
+      .prepare('SELECT lane, count(*) AS depth, coalesce(sum(bytes), 0) AS bytes FROM outbox GROUP BY lane')
+      .all() as {
+      lane: Lane;
+      depth: number;
+      bytes: number;
+    }[];
+    const lanes = Object.fromEntries(LANES.map((l) => [l, { depth: 0, bytes: 0 }])) as Record<Lane, { depth: number; bytes: number }>;
+    for (const r of laneRows) lanes[r.lane] = { depth: r.depth, bytes: r.bytes };
+    const pending = this.#db.prepare('SELECT count(*) AS n FROM outbox WHERE lane = ? AND seq > ?');
+    const sinks = Object.fromEntries(
+      Object.entries(this.#options.sinks).map(([sink, sinkLanes]) => [
+        sink,
+        Object.fromEntries(
+          sinkLanes.map((l) => {
+            const after = this.cursor(sink, l).after;
+            return [l, { cursor: after, pending: (pending.get(l, after) as { n: number }).n }];
+          }),
+        ),
+      ]),
+    );
+    const last = this.#db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM sqlite_sequence WHERE name = 'outbox'").get() as {
+      seq: number;
+    };
+    return {
+      lanes,
+      bytes: this.#bytes,
+      budgetBytes: this.#options.budgetBytes,
+      evicted: this.#counter('evicted'),
+      expired: this.#counter('expired'),
+      lastSeq: last.seq,
+      sinks,
+    };
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #counter(name: string): number {
+    return (this.#count.get(name) as { value: number } | undefined)?.value ?? 0;
+  }
+
+  /** Deletes what every consumer of the lane has acked. */
+  #pruneLane(lane: Lane): void {
+    const held = consumers(this.#options.sinks, lane).map((s) => this.cursor(s, lane).after);
+    const upTo = held.length === 0 ? Number.MAX_SAFE_INTEGER : Math.min(...held);
+    if (lane === 'telemetry') this.#dropTelemetryUpTo(upTo);
+    else {
+      const freed = this.#db.prepare('SELECT coalesce(sum(bytes), 0) AS b FROM outbox WHERE lane = ? AND seq <= ?').get(lane, upTo) as {
+        b: number;
+      };
+      this.#prune.run(lane, upTo);
+      this.#bytes -= freed.b;
+    }
+  }
+
+  /** Oldest telemetry first, until the store fits its budget; alarms and twin are never touched. */
+  #enforceBudget(): void {
+    let evicted = 0;
+    while (this.#bytes > this.#options.budgetBytes) {
+      const oldest = this.#oldestTelemetry.all() as { seq: number; bytes: number }[];
+      if (oldest.length === 0) break;
+      let bytes = this.#bytes;
+      let cut = 0;
+      for (const r of oldest) {
+        bytes -= r.bytes;
+        cut = r.seq;
+        if (bytes <= this.#options.budgetBytes) break;
+      }
+      evicted += this.#dropTelemetryUpTo(cut);
+    }
+    if (evicted > 0) this.#bump.run('evicted', evicted);
+  }
+
+  #dropTelemetryUpTo(seq: number): number {
+    const freed = this.#db
+      .prepare("SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM outbox WHERE lane = 'telemetry' AND seq <= ?")
+      .get(seq) as { n: number; b: number };
+    if (freed.n === 0) return 0;
+    this.#deleteTelemetryUpTo.run(seq);
+    this.#bytes -= freed.b;
+    return freed.n;
+  }
+
+  /** A sink removed from the config must not hold records forever. */
+  #forgetRemovedSinks(): void {
+    const known = new Set(Object.keys(this.#options.sinks));
+    const rows = this.#db.prepare('SELECT DISTINCT sink FROM cursors').all() as { sink: string }[];
+    for (const { sink } of rows) if (!known.has(sink)) this.#db.prepare('DELETE FROM cursors WHERE sink = ?').run(sink);
+    for (const lane of LANES) this.#pruneLane(lane);
+  }
+}

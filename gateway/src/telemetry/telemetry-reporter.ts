@@ -1,0 +1,73 @@
+import type { TelemetryBatch, TelemetryReading } from '@lifeline/twin';
+import type { Reading } from '../acquisition/reading.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import { type ExceptionPolicy, type LastReported, shouldReport } from './exception-filter.js';
+
+export interface TelemetryOptions extends ExceptionPolicy {
+  readonly bootId: string;
+  /** A batch closes this long after its first reading… */
+  readonly batchIntervalMs: number;
+  /** …or when it holds this many readings, whichever comes first. */
+  readonly batchMaxReadings: number;
+  readonly unitOf: (device: string, point: string) => string;
+}
+
+/**
+ * Readings → report-by-exception → batches `{bootId, seq, ts, readings}`
+ * handed to `emit` (the outbox's telemetry lane). Owns the batch timer.
+ */
+export class TelemetryReporter {
+  readonly #options: TelemetryOptions;
+  readonly #clock: Clock;
+  readonly #emit: (batch: TelemetryBatch) => void;
+  readonly #last = new Map<string, LastReported>();
+  #pending: TelemetryReading[] = [];
+  #timer: TimerHandle | undefined;
+  #seq = 0;
+  #stopped = false;
+
+  constructor(options: TelemetryOptions, clock: Clock, emit: (batch: TelemetryBatch) => void) {
+    this.#options = options;
+    this.#clock = clock;
+    this.#emit = emit;
+  }
+
+  offer(readings: readonly Reading[]): void {
+    if (this.#stopped) return;
+    const now = this.#clock.now();
+    for (const r of readings) {
+      const key = `${r.device}/${r.point}`;
+      if (!shouldReport(this.#last.get(key), r, now, this.#options)) continue;
+      this.#last.set(key, { value: r.value, quality: r.quality, at: now });
+      this.#pending.push({
+        device: r.device,
+        point: r.point,
+        value: r.value ?? null,
+        unit: this.#options.unitOf(r.device, r.point),
+        quality: r.quality,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        sourceTs: new Date(r.sourceTs).toISOString(),
+      });
+      if (this.#pending.length >= this.#options.batchMaxReadings) this.flush();
+    }
+    if (this.#pending.length > 0 && this.#timer === undefined) {
+      this.#timer = this.#clock.setTimeout(() => this.flush(), this.#options.batchIntervalMs);
+    }
+  }
+
+  /** Closes the open batch now (also on stop, so nothing offered is dropped). */
+  flush(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const readings = this.#pending;
+    this.#pending = [];
+    this.#seq += 1;
+    this.#emit({ bootId: this.#options.bootId, seq: this.#seq, ts: new Date(this.#clock.now()).toISOString(), readings });
+  }
+
+  stop(): void {
+    this.flush();
+    this.#stopped = true;
+  }
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import sinon from 'sinon';
+import { gatewayError } from '../../../gateway/src/errors.js';
+import type { Clock } from '../../../gateway/src/runtime/clock.js';
+import { MemoryOutboxStore } from '../../../gateway/src/store/memory-outbox-store.js';
+import { Outbox } from '../../../gateway/src/store/outbox.js';
+import type { OutboxSink, SinkHealth } from '../../../gateway/src/store/outbox-sink.js';
+import type { Lane, OutboxRecord } from '../../../gateway/src/store/outbox-store.js';
+
+/** A sink the test drives: each delivery waits until the test settles it. */
+class FakeSink implements OutboxSink {
+  readonly name = 'centre';
+  readonly lanes: readonly Lane[] = ['alarm', 'twin', 'telemetry'];
+  ready = true;
+  onlineSince = 0;
+  readonly deliveries: { records: readonly OutboxRecord[]; historical: boolean; settle: (err?: Error) => void }[] = [];
+  #listeners: (() => void)[] = [];
+
+  onReady(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  comeOnline(at: number): void {
+    this.ready = true;
+    this.onlineSince = at;
+    for (const l of this.#listeners) l();
+  }
+
+  deliver(records: readonly OutboxRecord[], historical: boolean): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.deliveries.push({ records, historical, settle: (err) => (err ? reject(err) : resolve()) }),
+    );
+  }
+
+  health(): SinkHealth {
+    return { ready: this.ready, delivered: 0 };
+  }
+
+  start(): void {}
+  async stop(): Promise<void> {
+    for (const d of this.deliveries) d.settle(new Error('stopped'));
+  }
+}
+
+describe('outbox pump: order, acks and pacing', () => {
+  let clock: sinon.SinonFakeTimers;
+  let outbox: Outbox;
+  let store: MemoryOutboxStore;
+  let sink: FakeSink;
+  const c: Clock = {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h),
+  };
+  const tick = async (ms = 0) => {
+    await clock.tickAsync(ms);
+  };
+  const last = () => sink.deliveries[sink.deliveries.length - 1];
+  const kinds = (d = last()) => d?.records.map((r) => `${r.lane}:${r.payload}`);
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: 1_000_000 });
+    store = new MemoryOutboxStore({ sinks: { centre: ['alarm', 'twin', 'telemetry'] }, budgetBytes: 1e9, telemetryRetentionMs: 0 });
+    outbox = new Outbox(store, c, pino({ level: 'silent' }), {
+      batch: { alarm: 10, twin: 10, telemetry: 2 },
+      replayRatePerS: 10,
+      backoff: { baseMs: 100, maxMs: 1000 },
+    });
+    sink = new FakeSink();
+    outbox.addSink(sink);
+  });
+
+  afterEach(async () => {
+    const stopping = outbox.stop();
+    await clock.tickAsync(0);
+    await stopping;
+    clock.restore();
+  });
+
+  it('delivers an alarm at once, not after a timer, and moves the cursor only after the sink confirms', async () => {
+    outbox.start();
+    outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '1' });
+    await tick();
+    assert.deepEqual(kinds(), ['alarm:1']);
+    assert.equal(store.cursor('centre', 'alarm').after, 0, 'no ack before the server confirms');
+    last()?.settle();
+    await tick();
+    assert.equal(store.cursor('centre', 'alarm').after, 1);
+    assert.equal(store.stats().lanes.alarm.depth, 0);
+  });
+
+  it('a live alarm overtakes the telemetry backlog after the delivery in flight', async () => {
+    sink.ready = false;
+    outbox.start();
+    for (let i = 1; i <= 6; i += 1) outbox.enqueue({ lane: 'telemetry', topic: 't', payload: `${i}` });
+    await tick(10);
+    sink.comeOnline(Date.now());
+    await tick();
+    assert.deepEqual(kinds(), ['telemetry:1', 'telemetry:2']);
+    assert.equal(last()?.historical, true, 'committed before the link came up: historical');
+    outbox.enqueue({ lane: 'alarm', topic: 'a', payload: 'live' });
+    last()?.settle();
+    await tick();
+    assert.deepEqual(kinds(), ['alarm:live']);
+    assert.equal(last()?.historical, false);
+    last()?.settle();
+    await tick(1000);
+    assert.deepEqual(kinds(), ['telemetry:3', 'telemetry:4']);
+  });
+
+  it('paces the historical backlog at replayRatePerS', async () => {
+    sink.ready = false;
+    outbox.start();
+    for (let i = 1; i <= 6; i += 1) outbox.enqueue({ lane: 'telemetry', topic: 't', payload: `${i}` });
+    await tick(10);
+    sink.comeOnline(Date.now());
+    await tick();
+    last()?.settle();
+    await tick(100);
+    // 2 records at 10/s: the next batch is due 200 ms later.
+    assert.equal(sink.deliveries.length, 1);
+    await tick(100);
+    assert.equal(sink.deliveries.length, 2);
+  });
+
+  it('retries the same records after a failure, with backoff, never skipping', async () => {
+    outbox.start();
+    outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '1' });
+    await tick();
+    last()?.settle(gatewayError('LL_ERR_UPLINK_TIMEOUT', 'centre', 10));
+    await tick();
+    assert.equal(sink.deliveries.length, 1);
+    assert.equal(store.cursor('centre', 'alarm').after, 0);
+    await tick(1000);
+    assert.equal(sink.deliveries.length, 2);
+    assert.deepEqual(kinds(), ['alarm:1']);
+    last()?.settle();
+    await tick();
+    assert.equal(store.cursor('centre', 'alarm').after, 1);
+  });
+
+  it('holds everything while the sink is offline and replays in order when it returns', async () => {
+    sink.ready = false;
+    outbox.start();
+    outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '1' }, { lane: 'alarm', topic: 'a', payload: '2' });
+    await tick(5000);
+    assert.equal(sink.deliveries.length, 0);
+    sink.comeOnline(Date.now());
+    await tick();
+    assert.deepEqual(kinds(), ['alarm:1', 'alarm:2']);
+    assert.equal(last()?.historical, true);
+  });
+});

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sinon from 'sinon';
+import type { Reading } from '../../../gateway/src/acquisition/reading.js';
+import { systemClock } from '../../../gateway/src/runtime/clock.js';
+import type { HistoryBucket, HistoryStore } from '../../../gateway/src/store/history-store.js';
+import { LocalHistory } from '../../../gateway/src/store/local-history.js';
+import { MemoryHistoryStore } from '../../../gateway/src/store/memory-history-store.js';
+import { SqliteHistoryStore } from '../../../gateway/src/store/sqlite-history-store.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const bucket = (ts: number, value: number, point = 'p'): HistoryBucket => ({
+  device: 'd',
+  point,
+  ts,
+  count: 1,
+  sum: value,
+  min: value,
+  max: value,
+});
+
+/** One contract for every HistoryStore (STYLE.md §8). */
+function historyContract(name: string, open: () => HistoryStore): void {
+  describe(`HistoryStore contract: ${name}`, () => {
+    let store: HistoryStore;
+    beforeEach(() => {
+      store = open();
+    });
+    afterEach(() => store.close());
+
+    it('merges buckets: count and sum add, min and max widen', () => {
+      store.merge('fine', [bucket(0, 5), bucket(10, 1)]);
+      store.merge('fine', [bucket(0, 7), bucket(0, 2)]);
+      assert.deepEqual(store.query('fine', 'd', 'p', 0, 100), [
+        { device: 'd', point: 'p', ts: 0, count: 3, sum: 14, min: 2, max: 7 },
+        { device: 'd', point: 'p', ts: 10, count: 1, sum: 1, min: 1, max: 1 },
+      ]);
+    });
+
+    it('queries one tier, point and half-open range', () => {
+      store.merge('fine', [bucket(0, 1), bucket(10, 2), bucket(20, 3), bucket(10, 9, 'other')]);
+      store.merge('coarse', [bucket(0, 4)]);
+      assert.deepEqual(
+        store.query('fine', 'd', 'p', 10, 20).map((b) => b.sum),
+        [2],
+      );
+    });
+
+    it('prunes a tier before a time', () => {
+      store.merge('fine', [bucket(0, 1), bucket(10, 2)]);
+      store.merge('coarse', [bucket(0, 1)]);
+      assert.equal(store.prune('fine', 10), 1);
+      assert.equal(store.query('fine', 'd', 'p', 0, 100).length, 1);
+      assert.equal(store.query('coarse', 'd', 'p', 0, 100).length, 1);
+    });
+  });
+}
+
+historyContract('memory', () => new MemoryHistoryStore());
+historyContract('sqlite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-history-'));
+  dirs.push(dir);
+  return new SqliteHistoryStore(join(dir, 'history.db'));
+});
+
+describe('local history: downsampling for trends', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: 1_000_000_000 });
+  });
+  afterEach(() => clock.restore());
+
+  const reading = (ts: number, value: number | boolean | undefined, quality: Reading['quality'] = 'good'): Reading => ({
+    device: 'd',
+    point: 'p',
+    ...(value !== undefined ? { value } : {}),
+    quality,
+    sourceTs: ts,
+    rxTs: ts,
+  });
+
+  it('aggregates readings into 10 s buckets (min, max, avg) and skips bad ones', () => {
+    const h = new LocalHistory(new MemoryHistoryStore(), systemClock);
+    const t0 = 1_000_000_000 - 60_000;
+    h.record([
+      reading(t0, 1),
+      reading(t0 + 1000, 3),
+      reading(t0 + 10_000, 10),
+      reading(t0 + 11_000, undefined, 'bad'),
+      reading(t0 + 12_000, true),
+    ]);
+    assert.deepEqual(h.trend('d', 'p', t0, t0 + 20_000), [
+      { ts: t0, min: 1, max: 3, avg: 2, count: 2 },
+      { ts: t0 + 10_000, min: 1, max: 10, avg: 5.5, count: 2 },
+    ]);
+    h.stop();
+  });
+
+  it('answers long ranges from the 5-minute tier', () => {
+    const h = new LocalHistory(new MemoryHistoryStore(), systemClock);
+    const day = 86_400_000;
+    const now = 1_000_000_000;
+    h.record([reading(now - day / 2, 4), reading(now - day / 2 + 20_000, 6)]);
+    const trend = h.trend('d', 'p', now - day, now, 500);
+    assert.equal(trend.length, 1, 'one 5-minute bucket');
+    assert.deepEqual({ avg: trend[0]?.avg, count: trend[0]?.count }, { avg: 5, count: 2 });
+    h.stop();
+  });
+
+  it('flushes on its timer and prunes past retention', async () => {
+    const store = new MemoryHistoryStore();
+    const h = new LocalHistory(store, systemClock, { flushEveryMs: 1000 });
+    h.start();
+    h.record([reading(Date.now(), 1)]);
+    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0);
+    clock.tick(1000);
+    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 1);
+    clock.tick(86_400_000 + 10_000);
+    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0, 'a day later the fine bucket is gone');
+    assert.equal(store.query('coarse', 'd', 'p', 0, Date.now() + 1).length, 1, 'the coarse one stays');
+    h.stop();
+  });
+});
