@@ -69,6 +69,8 @@ export const GATEWAY_ERRORS = {
   LL_ERR_ACTION_FAILED: {
     message: 'local action %s could not write %s/%s: %s',
     hint: 'an action alarm is raised; check the device link and the output, the action runs again when its condition returns',
+    transient: false,
+  },
   LL_ERR_MODBUS_TIMEOUT: {
     message: 'device %s unit %s did not answer %s within %s ms',
     hint: 'check the unit id, wiring and baud rate; a unit that keeps timing out is skipped by its circuit breaker',
@@ -122,6 +124,8 @@ export const GATEWAY_ERRORS = {
   LL_ERR_OPCUA_TYPE: {
     message: 'OPC UA device %s point %s sent a %s, expected a number or boolean',
     hint: 'map the point to a variable of a numeric or Boolean DataType',
+    transient: false,
+  },
   LL_ERR_UPLINK_OFFLINE: {
     message: 'uplink %s to %s is offline',
     hint: 'nothing is lost: records wait in the outbox and go out, marked historical, when the link is back',

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
 import { tempStateDir } from './state-dir.js';
@@ -12,12 +9,11 @@ import { tempStateDir } from './state-dir.js';
  */
 export async function startSite(file: string, centreUrl?: string, stateDir = tempStateDir()): Promise<RunningDemo> {
   const env = {
+    // Each site gets fresh state (alarms, outbox): nothing replays from an earlier test.
     LIFELINE_STATE_DIR: stateDir,
     LIFELINE_HTTP_PORT: '0',
     LIFELINE_MQTT_PORT: '0',
     LIFELINE_SIM_PORT: '0',
-    // Each site gets a fresh outbox: nothing replays from an earlier test.
-    LIFELINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'lifeline-state-')),
     ...(centreUrl ? { LIFELINE_CENTRE_URL: centreUrl } : {}),
   };
   return startDemo(file, env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }));

@@ -7,10 +7,10 @@ import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js'
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
-import { resolveAlarmKeys } from './schema-alarms.js';
-import { resolveSecrets } from './secrets.js';
 import { resolveAcquisition } from './schema-acquisition.js';
+import { resolveAlarmKeys } from './schema-alarms.js';
 import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
+import { resolveSecrets } from './secrets.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';

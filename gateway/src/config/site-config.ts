@@ -2,7 +2,7 @@ import type { LimitCondition, ModbusRegister, OpcuaDataType, Profile } from './p
 import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
 
 export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js';
-import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
+
 import type { AcquisitionConfig } from './schema-acquisition.js';
 import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { DeviceWriter } from '../acquisition/device-writer.js';
 import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
+import type { DeviceWriter } from '../acquisition/device-writer.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
@@ -68,7 +68,11 @@ export class Gateway {
       log: this.#log,
     });
     this.delivery = new Delivery(config, { bootId: this.bootId, version: GATEWAY_VERSION, clock: this.#clock, log: this.#log });
-    this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms, this.delivery.outbox);
+    this.#publisher = new AlarmPublisher(
+      { site: config.site, gateway: config.gateway, bootId: this.bootId },
+      topics.alarms,
+      this.delivery.outbox,
+    );
     this.#wirePipeline();
   }
 
