@@ -106,7 +106,8 @@ describe('outbox: kill -9 of the gateway during a centre outage', () => {
   it('loses no alarm and duplicates none across kill -9 and restart', async function () {
     this.timeout(45_000);
     const simUrl = this.simUrl as string;
-    const env = { LIFELINE_LOG_LEVEL: 'info' };
+    // The state folder the site file names must survive the restart (the harness would give each run a fresh one).
+    const env = { LIFELINE_LOG_LEVEL: 'info', LIFELINE_STATE_DIR: join(dir, 'state') };
     await broker.stop();
 
     const first = startCli(GATEWAY_BIN, ['run', '--config', join(dir, 'site.yaml')], env);
