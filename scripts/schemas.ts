@@ -6,7 +6,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfileSchema, SiteSchema } from '@lifeline/gateway/config';
-import { AlarmEventSchema, GatewayStatusSchema } from '@lifeline/twin';
+import {
+  AckCommandSchema,
+  AlarmEventSchema,
+  CommandResultSchema,
+  GatewayStatusSchema,
+  ResyncCommandSchema,
+  ShelveCommandSchema,
+  TwinDesiredResultSchema,
+  TwinDesiredSchema,
+  TwinPatchSchema,
+  TwinSnapshotSchema,
+} from '@lifeline/twin';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -15,6 +26,14 @@ export const GENERATED_SCHEMAS: Record<string, unknown> = {
   'docs/schemas/site.schema.json': SiteSchema,
   'docs/schemas/alarm-event.schema.json': AlarmEventSchema,
   'docs/schemas/gateway-status.schema.json': GatewayStatusSchema,
+  'docs/schemas/twin.schema.json': TwinSnapshotSchema,
+  'docs/schemas/twin-patch.schema.json': TwinPatchSchema,
+  'docs/schemas/twin-desired.schema.json': TwinDesiredSchema,
+  'docs/schemas/twin-desired-result.schema.json': TwinDesiredResultSchema,
+  'docs/schemas/ack-command.schema.json': AckCommandSchema,
+  'docs/schemas/shelve-command.schema.json': ShelveCommandSchema,
+  'docs/schemas/resync-command.schema.json': ResyncCommandSchema,
+  'docs/schemas/command-result.schema.json': CommandResultSchema,
 };
 
 export function render(schema: unknown): string {

@@ -16,6 +16,11 @@ export const DEFAULTS = {
   opcuaSecurityPolicy: 'None',
   pollIntervalMs: 1000,
   mqttProtocolVersion: 4,
+  twinCoalesceMs: 250,
+  twinMaxPatchBytes: 65_536,
+  twinResyncMinIntervalMs: 1000,
+  /** Anyone may ack and shelve; limit changes need an explicit grant. */
+  twinAuthorise: [{ user: '*', may: ['ack', 'shelve'] }] as const,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

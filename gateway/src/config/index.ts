@@ -11,3 +11,4 @@ export * from './register-codec.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';
+export * from './schema-twin.js';

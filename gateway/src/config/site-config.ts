@@ -1,4 +1,5 @@
 import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
+import type { TwinConfig } from './schema-twin.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -13,6 +14,7 @@ export interface SiteConfig {
     readonly centre?: CentreLink;
   };
   readonly simulator: { readonly http: Endpoint };
+  readonly twin: TwinConfig;
   readonly devices: readonly DeviceConfig[];
 }
 

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
+import { TwinConfigSchema } from './schema-twin.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -121,6 +122,7 @@ export const SiteSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    twin: Type.Optional(TwinConfigSchema),
     devices: Type.Array(SiteDeviceSchema, { minItems: 1 }),
   },
   { $id: 'https://lifeline.dev/schemas/site.json', additionalProperties: false },

@@ -9,6 +9,7 @@ import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { LocalBroker } from '../uplink/local-broker.js';
+import { alarmControlOf, GatewayTwin } from '../twin/index.js';
 import { MqttUplink } from '../uplink/mqtt-uplink.js';
 import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
@@ -40,6 +41,7 @@ export class Gateway {
   readonly #pollers: ModbusPoller[];
   readonly #uplinks: MqttUplink[] = [];
   readonly #broker = new LocalBroker();
+  #twin: GatewayTwin | undefined;
   #http: FastifyInstance | undefined;
   #endpoints: GatewayEndpoints | undefined;
   #startedAt = 0;
@@ -53,6 +55,11 @@ export class Gateway {
     this.#publisher = new AlarmPublisher({ site: config.site, gateway: config.gateway, bootId: this.bootId }, topics.alarms);
     this.#pollers = config.devices.flatMap((d) => (d.transport === 'modbus' ? [new ModbusPoller(d, this.#clock, this.#log)] : []));
     this.#wirePipeline();
+  }
+
+  /** The reported twin and its protocol handler, while running. */
+  get twin(): GatewayTwin | undefined {
+    return this.#twin;
   }
 
   get endpoints(): GatewayEndpoints | undefined {
@@ -80,6 +87,9 @@ export class Gateway {
     await this.#http?.close();
     this.#http = undefined;
     await Promise.all(this.#pollers.map((p) => p.stop()));
+    this.#twin?.flush();
+    this.#twin?.stop();
+    this.#twin = undefined;
     this.#engine.stop();
     await Promise.all(this.#uplinks.splice(0).map((u) => u.stop()));
     await this.#broker.stop();
@@ -120,6 +130,18 @@ export class Gateway {
     if (centre) {
       this.#uplinks.push(new MqttUplink({ ...common, name: 'centre', ...centre, clientId: centre.clientId ?? clientId }, this.#log));
     }
+    // The twin subscribes before the links connect, so it sees every birth (docs/twin.md).
+    this.#twin = new GatewayTwin({
+      config: this.config,
+      bootId: this.bootId,
+      softwareVersion: GATEWAY_VERSION,
+      live: this.live,
+      alarms: alarmControlOf(this.#engine),
+      clock: this.#clock,
+      log: this.#log,
+      startedAt: this.#startedAt,
+    });
+    this.#twin.start(this.#uplinks);
     for (const uplink of this.#uplinks) uplink.start();
     this.#publisher.setSinks(this.#uplinks);
   }

@@ -1,4 +1,4 @@
-import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
+import { type GatewayStatus, type GatewayTopics, topicMatches } from '@lifeline/twin';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
@@ -27,6 +27,7 @@ export class MqttUplink {
   readonly #options: UplinkOptions;
   readonly #log: Logger;
   #client: MqttClient | undefined;
+  readonly #subscriptions = new Map<string, (topic: string, payload: Buffer) => void>();
 
   constructor(options: UplinkOptions, log: Logger) {
     this.name = options.name;
@@ -56,6 +57,11 @@ export class MqttUplink {
     client.on('connect', () => {
       this.#log.info({ url: o.url }, 'mqtt uplink connected');
       this.publish(o.topics.status, JSON.stringify(this.#status(true)), { retain: true });
+      // A clean session forgets subscriptions: make them again on every connect.
+      for (const filter of this.#subscriptions.keys()) this.#subscribe(client, filter);
+    });
+    client.on('message', (topic, payload) => {
+      for (const [filter, handler] of this.#subscriptions) if (topicMatches(filter, topic)) handler(topic, payload);
     });
     client.on('offline', () => this.#log.warn({ url: o.url }, 'mqtt uplink offline'));
     client.on('error', (err) => this.#log.warn({ url: o.url, err: err.message }, 'mqtt uplink error'));
@@ -64,6 +70,18 @@ export class MqttUplink {
   publish(topic: string, payload: string, opts: { retain?: boolean } = {}): void {
     this.#client?.publish(topic, payload, { qos: 1, retain: opts.retain ?? false }, (err) => {
       if (err) this.#log.warn({ topic, err: err.message }, 'mqtt publish failed');
+    });
+  }
+
+  /** Delivers messages matching `topicFilter` (QoS 1) to `handler`, re-subscribing on every connect. */
+  subscribe(topicFilter: string, handler: (topic: string, payload: Buffer) => void): void {
+    this.#subscriptions.set(topicFilter, handler);
+    if (this.#client?.connected) this.#subscribe(this.#client, topicFilter);
+  }
+
+  #subscribe(client: MqttClient, filter: string): void {
+    client.subscribe(filter, { qos: 1 }, (err) => {
+      if (err) this.#log.warn({ filter, err: err.message }, 'mqtt subscribe failed');
     });
   }
 
