@@ -22,6 +22,13 @@ export const TwinConfigSchema = Type.Object(
         description: `a larger patch is sent as a full retained twin instead; default ${DEFAULTS.twinMaxPatchBytes}`,
       }),
     ),
+    snapshotMaxAgeMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3_600_000,
+        description: `after a change, the full retained twin is republished within this time, healing a lost last patch; 0 = never; default ${DEFAULTS.twinSnapshotMaxAgeMs}`,
+      }),
+    ),
     resyncMinIntervalMs: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 600_000, description: `at most one full twin per link per interval on cmd/resync; default ${DEFAULTS.twinResyncMinIntervalMs}` }),
     ),
@@ -53,6 +60,7 @@ export interface TwinGrantRule {
 export interface TwinConfig {
   readonly coalesceMs: number;
   readonly maxPatchBytes: number;
+  readonly snapshotMaxAgeMs: number;
   readonly resyncMinIntervalMs: number;
   readonly authorise: readonly TwinGrantRule[];
 }
@@ -61,6 +69,7 @@ export function resolveTwinConfig(input: TwinConfigInput | undefined): TwinConfi
   return {
     coalesceMs: input?.coalesceMs ?? DEFAULTS.twinCoalesceMs,
     maxPatchBytes: input?.maxPatchBytes ?? DEFAULTS.twinMaxPatchBytes,
+    snapshotMaxAgeMs: input?.snapshotMaxAgeMs ?? DEFAULTS.twinSnapshotMaxAgeMs,
     resyncMinIntervalMs: input?.resyncMinIntervalMs ?? DEFAULTS.twinResyncMinIntervalMs,
     authorise: input?.authorise ?? DEFAULTS.twinAuthorise,
   };

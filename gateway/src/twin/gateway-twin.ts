@@ -58,6 +58,8 @@ export class GatewayTwin {
   readonly #onLive = (m: LiveMessage) => this.#observe(m);
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
+  #refreshTimer: TimerHandle | undefined;
+  #snapshotVersion = 0;
   #snapshotBytes = 0;
   #patchBytesSinceSnapshot = 0;
   #running = false;
@@ -84,6 +86,8 @@ export class GatewayTwin {
     this.#o.live.off('message', this.#onLive);
     if (this.#flushTimer !== undefined) this.#o.clock.clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
+    if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = undefined;
     for (const r of this.#resyncs.values()) if (r.timer !== undefined) this.#o.clock.clearTimeout(r.timer);
     this.#resyncs.clear();
     this.#links.length = 0;
@@ -107,6 +111,21 @@ export class GatewayTwin {
     // outweigh it, republish it (amortised: at most doubles the bytes sent).
     this.#patchBytesSinceSnapshot += bytes;
     if (this.#patchBytesSinceSnapshot >= this.#snapshotBytes) this.#publishSnapshot(this.#links);
+    else this.#scheduleRefresh();
+  }
+
+  /**
+   * A lost last patch leaves a mirror one version behind with nothing to show
+   * a gap: the retained twin, republished within snapshotMaxAgeMs of a change, heals it.
+   */
+  #scheduleRefresh(): void {
+    const maxAge = this.#o.config.twin.snapshotMaxAgeMs;
+    if (maxAge === 0 || this.#refreshTimer !== undefined || !this.#running) return;
+    this.#refreshTimer = this.#o.clock.setTimeout(() => {
+      this.#refreshTimer = undefined;
+      this.flush();
+      if (this.twin.version !== this.#snapshotVersion) this.#publishSnapshot(this.#links);
+    }, maxAge);
   }
 
   #attach(link: TwinLink): void {
@@ -148,6 +167,7 @@ export class GatewayTwin {
     if (links === this.#links || this.#links.length === 1) {
       this.#snapshotBytes = Buffer.byteLength(payload);
       this.#patchBytesSinceSnapshot = 0;
+      this.#snapshotVersion = this.twin.version;
     }
   }
 
