@@ -1,11 +1,13 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { FormatRegistry } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { Reason } from './twin-messages.js';
 
-// TypeBox checks formats only once registered: RFC 3339 date-time, as ajv-formats does.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)));
+// One compiled validator per schema (ajv, as the gateway's config loader uses): schemas
+// with enum-typed members (Type.Unsafe) are plain JSON Schema that only a JSON Schema validator checks.
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reasons: readonly Reason[] };
 
@@ -25,15 +27,19 @@ export function parsePayload<T extends TSchema>(schema: T, payload: Buffer | str
 }
 
 export function checkValue<T extends TSchema>(schema: T, data: unknown, code: string): Parsed<Static<T>> {
-  if (Value.Check(schema, data)) return { ok: true, value: data };
-  const reasons: Reason[] = [];
-  const seen = new Set<string>();
-  for (const error of Value.Errors(schema, data)) {
-    const key = `${error.path}\u0000${error.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    reasons.push({ code, path: error.path, message: error.message });
-    if (reasons.length >= 50) break;
+  let validate = compiled.get(schema);
+  if (!validate) {
+    const { $id: _id, ...anonymous } = schema as TSchema & { $id?: string };
+    validate = ajv.compile(anonymous);
+    compiled.set(schema, validate);
   }
+  if (validate(data)) return { ok: true, value: data as Static<T> };
+  const reasons = (validate.errors ?? []).slice(0, 50).map(
+    (e): Reason => ({
+      code,
+      path: e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath,
+      message: e.keyword === 'additionalProperties' ? 'unknown member' : (e.message ?? e.keyword),
+    }),
+  );
   return { ok: false, reasons };
 }
