@@ -18,7 +18,7 @@ export const DEFAULTS = {
   mqttProtocolVersion: 4,
   twinCoalesceMs: 250,
   twinMaxPatchBytes: 65_536,
-  twinSnapshotMaxAgeMs: 30_000,
+  twinSnapshotQuietMs: 2000,
   twinResyncMinIntervalMs: 1000,
   /** Anyone may ack and shelve; limit changes need an explicit grant. */
   twinAuthorise: [{ user: '*', may: ['ack', 'shelve'] }] as const,

@@ -22,11 +22,11 @@ export const TwinConfigSchema = Type.Object(
         description: `a larger patch is sent as a full retained twin instead; default ${DEFAULTS.twinMaxPatchBytes}`,
       }),
     ),
-    snapshotMaxAgeMs: Type.Optional(
+    snapshotQuietMs: Type.Optional(
       Type.Integer({
         minimum: 0,
         maximum: 3_600_000,
-        description: `after a change, the full retained twin is republished within this time, healing a lost last patch; 0 = never; default ${DEFAULTS.twinSnapshotMaxAgeMs}`,
+        description: `once changes pause this long, the retained twin is republished if it is behind (heals a lost last patch, fresh for restarted mirrors); 0 = never; default ${DEFAULTS.twinSnapshotQuietMs}`,
       }),
     ),
     resyncMinIntervalMs: Type.Optional(
@@ -60,7 +60,7 @@ export interface TwinGrantRule {
 export interface TwinConfig {
   readonly coalesceMs: number;
   readonly maxPatchBytes: number;
-  readonly snapshotMaxAgeMs: number;
+  readonly snapshotQuietMs: number;
   readonly resyncMinIntervalMs: number;
   readonly authorise: readonly TwinGrantRule[];
 }
@@ -69,7 +69,7 @@ export function resolveTwinConfig(input: TwinConfigInput | undefined): TwinConfi
   return {
     coalesceMs: input?.coalesceMs ?? DEFAULTS.twinCoalesceMs,
     maxPatchBytes: input?.maxPatchBytes ?? DEFAULTS.twinMaxPatchBytes,
-    snapshotMaxAgeMs: input?.snapshotMaxAgeMs ?? DEFAULTS.twinSnapshotMaxAgeMs,
+    snapshotQuietMs: input?.snapshotQuietMs ?? DEFAULTS.twinSnapshotQuietMs,
     resyncMinIntervalMs: input?.resyncMinIntervalMs ?? DEFAULTS.twinResyncMinIntervalMs,
     authorise: input?.authorise ?? DEFAULTS.twinAuthorise,
   };

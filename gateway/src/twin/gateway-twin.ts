@@ -116,16 +116,19 @@ export class GatewayTwin {
 
   /**
    * A lost last patch leaves a mirror one version behind with nothing to show
-   * a gap: the retained twin, republished within snapshotMaxAgeMs of a change, heals it.
+   * a gap, and a mirror that starts later sees an old retained twin: once
+   * changes pause for snapshotQuietMs, republish the retained twin if it is behind.
+   * While changes flow, each patch shows any gap by itself.
    */
   #scheduleRefresh(): void {
-    const maxAge = this.#o.config.twin.snapshotMaxAgeMs;
-    if (maxAge === 0 || this.#refreshTimer !== undefined || !this.#running) return;
+    const quietMs = this.#o.config.twin.snapshotQuietMs;
+    if (quietMs === 0 || !this.#running) return;
+    if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
     this.#refreshTimer = this.#o.clock.setTimeout(() => {
       this.#refreshTimer = undefined;
       this.flush();
       if (this.twin.version !== this.#snapshotVersion) this.#publishSnapshot(this.#links);
-    }, maxAge);
+    }, quietMs);
   }
 
   #attach(link: TwinLink): void {

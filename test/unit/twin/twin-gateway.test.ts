@@ -233,17 +233,24 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     assert.equal(twin.twin.reported.devices['gas-1']?.points.lel1?.alarm, 'normal');
   });
 
-  it('republishes the retained twin within snapshotMaxAgeMs of a change', () => {
+  it('republishes the retained twin once changes pause for snapshotQuietMs', () => {
     birth();
     live.updateReadings([reading(5)]);
     clock.tick(100);
     assert.equal(link.on('twin/patch').length, 1);
     assert.equal(link.on('twin').length, 1, 'a small patch does not outweigh the twin');
-    clock.tick(site.twin.snapshotMaxAgeMs);
+    clock.tick(site.twin.snapshotQuietMs - 200);
+    live.updateReadings([reading(6)]);
+    clock.tick(100);
+    assert.equal(link.on('twin/patch').length, 2);
+    clock.tick(site.twin.snapshotQuietMs - 1);
+    assert.equal(link.on('twin').length, 1, 'not yet quiet long enough');
+    clock.tick(1);
+    clock.tick(site.twin.snapshotQuietMs);
     const snapshots = link.on<TwinSnapshot>('twin');
     assert.equal(snapshots.length, 2);
-    assert.equal(snapshots[1]?.version, 2);
-    clock.tick(site.twin.snapshotMaxAgeMs * 2);
+    assert.equal(snapshots[1]?.version, 3);
+    clock.tick(site.twin.snapshotQuietMs * 2);
     assert.equal(link.on('twin').length, 2, 'nothing changed since: no more');
   });
 });
