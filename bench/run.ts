@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'alarm-latency': () => import('./alarm-latency.js'),
+  twin: () => import('./twin.js'),
 };
 
 const name = process.argv[2];
