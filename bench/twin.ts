@@ -7,15 +7,14 @@
  * 3. full resync: the mirror asks `cmd/resync`, the gateway publishes the full
  *    retained twin, the mirror has it applied.
  */
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { gatewayTopics } from '@lifeline/twin';
 import { startCentre } from '@lifeline/twin/centre';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
-import { loadSiteConfig, type SiteConfig } from '../gateway/src/config/index.js';
 import type { Reading } from '../gateway/src/acquisition/reading.js';
+import { loadSiteConfig, type SiteConfig } from '../gateway/src/config/index.js';
 import { systemClock } from '../gateway/src/runtime/clock.js';
 import { LiveState } from '../gateway/src/runtime/live-state.js';
 import { GatewayTwin } from '../gateway/src/twin/index.js';
@@ -43,7 +42,13 @@ async function bigSite(): Promise<SiteConfig> {
   const template = base.devices[0] as SiteConfig['devices'][number];
   const many = Array.from({ length: devices }, (_, i) => ({ ...template, id: `gas-${i}` }));
   // Large twins: patches up to 1 MB stay patches; no quiet refresh during the run.
-  return { ...base, site: 'bench', gateway: 'gw-big', devices: many, twin: { ...base.twin, coalesceMs: 0, maxPatchBytes: 1_048_576, snapshotQuietMs: 0 } };
+  return {
+    ...base,
+    site: 'bench',
+    gateway: 'gw-big',
+    devices: many,
+    twin: { ...base.twin, coalesceMs: 0, maxPatchBytes: 1_048_576, snapshotQuietMs: 0 },
+  };
 }
 
 function readingsFor(site: SiteConfig, round: number): Reading[] {
@@ -70,7 +75,15 @@ export async function run(): Promise<void> {
       publish: (t: string, p: string) => void (t.endsWith('/twin/patch') && sent.push(p.length)),
       subscribe: () => undefined,
     };
-    const twin = new GatewayTwin({ config: site, bootId: 'bench', softwareVersion: '0', live, alarms: undefined, clock: systemClock, log: silent });
+    const twin = new GatewayTwin({
+      config: site,
+      bootId: 'bench',
+      softwareVersion: '0',
+      live,
+      alarms: undefined,
+      clock: systemClock,
+      log: silent,
+    });
     twin.start([link]);
     const times: number[] = [];
     for (let round = 1; round <= patchCount; round++) {
@@ -83,7 +96,9 @@ export async function run(): Promise<void> {
     twin.stop();
     const s = summarise(times);
     process.stdout.write(`${formatSummary('readings → patch (in process)', s)}\n`);
-    process.stdout.write(`  ≈ ${Math.round((perPatch * 1000) / s.p50).toLocaleString('en')} point changes/s at p50; patch p50 ${Math.round(summarise(sent).p50 / 1024)} KiB\n`);
+    process.stdout.write(
+      `  ≈ ${Math.round((perPatch * 1000) / s.p50).toLocaleString('en')} point changes/s at p50; patch p50 ${Math.round(summarise(sent).p50 / 1024)} KiB\n`,
+    );
   }
 
   // 2 and 3. Over a real Mosquitto into the mirror.
@@ -144,7 +159,9 @@ export async function run(): Promise<void> {
       mirror.off('event', onEvent);
     }
     const bytes = JSON.stringify(twin.twin.snapshot(Date.now())).length;
-    process.stdout.write(`${formatSummary('full resync (cmd → applied)', summarise(times))}\n  full twin ${Math.round(bytes / 1024)} KiB\n`);
+    process.stdout.write(
+      `${formatSummary('full resync (cmd → applied)', summarise(times))}\n  full twin ${Math.round(bytes / 1024)} KiB\n`,
+    );
   } finally {
     twin.stop();
     await client.endAsync(true);

@@ -18,6 +18,7 @@ import {
   TwinPatchSchema,
   TwinSnapshotSchema,
 } from '@lifeline/twin';
+import { renderAsyncApi } from './asyncapi.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -53,6 +54,18 @@ async function main(check: boolean): Promise<number> {
     } else {
       await writeFile(file, text);
       process.stdout.write(`wrote ${path}\n`);
+    }
+  }
+  const asyncapi = join(root, 'docs/asyncapi.yaml');
+  const version = (JSON.parse(await readFile(join(root, 'twin/package.json'), 'utf8')) as { version: string }).version;
+  const text = renderAsyncApi(version);
+  if ((await readFile(asyncapi, 'utf8').catch(() => '')) !== text) {
+    if (check) {
+      process.stderr.write('docs/asyncapi.yaml is out of date: run npm run schemas\n');
+      stale += 1;
+    } else {
+      await writeFile(asyncapi, text);
+      process.stdout.write('wrote docs/asyncapi.yaml\n');
     }
   }
   return stale === 0 ? 0 : 1;

@@ -87,7 +87,11 @@ describe('e2e: a desired limit change sent through the mirror changes alarm beha
     const again = await fetch(`${url}/desired`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ by: { user: 'ops' }, ifLimitsVersion: before.reported.limitsVersion, limits: { 'gas-1/lel1/hihi': { value: 45 } } }),
+      body: JSON.stringify({
+        by: { user: 'ops' },
+        ifLimitsVersion: before.reported.limitsVersion,
+        limits: { 'gas-1/lel1/hihi': { value: 45 } },
+      }),
     });
     assert.equal(again.status, 422);
     assert.equal(((await again.json()) as TwinDesiredResult).reasons[0]?.code, 'LL_ERR_TWIN_STALE_VERSION');

@@ -47,7 +47,9 @@ describe('integration: centre mirror HTTP API and WebSocket feed', () => {
       list.map((g) => [g.site, g.gateway, g.online, g.bootId]),
       [['test-site', 'gw-test', true, site.gateway.bootId]],
     );
-    const twin = await get<{ reported: { devices: Record<string, unknown>; limits: Record<string, unknown> } }>('/api/twins/test-site/gw-test');
+    const twin = await get<{ reported: { devices: Record<string, unknown>; limits: Record<string, unknown> } }>(
+      '/api/twins/test-site/gw-test',
+    );
     assert.ok(twin.reported.devices['gas-1']);
     assert.ok(twin.reported.limits['gas-1/lel1/hihi']);
     const missing = await fetch(`${centre.url}/api/twins/test-site/nope`);
@@ -71,11 +73,17 @@ describe('integration: centre mirror HTTP API and WebSocket feed', () => {
     const before = await get<{ version: number; reported: { limitsVersion: string; limits: Record<string, { value: number }> } }>(
       '/api/twins/test-site/gw-test',
     );
-    const malformed = await post('/api/twins/test-site/gw-test/desired', { by: { user: 'ops' }, limits: { 'gas-1/lel1/hihi': { value: 'x' } } });
+    const malformed = await post('/api/twins/test-site/gw-test/desired', {
+      by: { user: 'ops' },
+      limits: { 'gas-1/lel1/hihi': { value: 'x' } },
+    });
     assert.equal(malformed.status, 422);
     const m = (await malformed.json()) as TwinDesiredResult;
     assert.equal(m.status, 'rejected');
-    assert.ok(m.reasons.some((r) => r.code === 'LL_ERR_TWIN_DESIRED_INVALID' && r.path === '/limits/gas-1~1lel1~1hihi/value'), JSON.stringify(m.reasons));
+    assert.ok(
+      m.reasons.some((r) => r.code === 'LL_ERR_TWIN_DESIRED_INVALID' && r.path === '/limits/gas-1~1lel1~1hihi/value'),
+      JSON.stringify(m.reasons),
+    );
 
     // gas-site.yaml grants nothing: by default nobody may change limits.
     const unauthorised = await post('/api/twins/test-site/gw-test/desired', {
@@ -85,10 +93,15 @@ describe('integration: centre mirror HTTP API and WebSocket feed', () => {
     });
     assert.equal(unauthorised.status, 422);
     const u = (await unauthorised.json()) as TwinDesiredResult;
-    assert.ok(u.reasons.some((r) => r.code === 'LL_ERR_TWIN_UNAUTHORISED' && r.path === '/limits/gas-1~1lel1~1hihi'), JSON.stringify(u.reasons));
+    assert.ok(
+      u.reasons.some((r) => r.code === 'LL_ERR_TWIN_UNAUTHORISED' && r.path === '/limits/gas-1~1lel1~1hihi'),
+      JSON.stringify(u.reasons),
+    );
     assert.equal(u.limitsVersion, before.reported.limitsVersion);
 
-    const after = await get<{ reported: { limitsVersion: string; limits: Record<string, { value: number }> } }>('/api/twins/test-site/gw-test');
+    const after = await get<{ reported: { limitsVersion: string; limits: Record<string, { value: number }> } }>(
+      '/api/twins/test-site/gw-test',
+    );
     assert.equal(after.reported.limitsVersion, before.reported.limitsVersion);
     assert.equal(after.reported.limits['gas-1/lel1/hihi']?.value, before.reported.limits['gas-1/lel1/hihi']?.value);
   });

@@ -54,9 +54,21 @@ describe('integration: a fleet of 200 gateways converges in one mirror', functio
     const lives: LiveState[] = [];
     for (let i = 0; i < GATEWAYS; i++) {
       const config = { ...base, site: `site-${i % 40}`, gateway: `gw-${i}`, twin: { ...base.twin, coalesceMs: 50, snapshotQuietMs: 500 } };
-      const link = new SharedClientLink(clients[i % CONNECTIONS] as MqttClient, `fleet-${i}`, (t) => t.endsWith('/twin/patch') && published++ % 20 === 7);
+      const link = new SharedClientLink(
+        clients[i % CONNECTIONS] as MqttClient,
+        `fleet-${i}`,
+        (t) => t.endsWith('/twin/patch') && published++ % 20 === 7,
+      );
       const live = new LiveState();
-      const twin = new GatewayTwin({ config, bootId: `boot-${i}`, softwareVersion: '0.1.0', live, alarms: undefined, clock: systemClock, log: silent });
+      const twin = new GatewayTwin({
+        config,
+        bootId: `boot-${i}`,
+        softwareVersion: '0.1.0',
+        live,
+        alarms: undefined,
+        clock: systemClock,
+        log: silent,
+      });
       twin.start([link]);
       link.birth(gatewayTopics(config.site, config.gateway).status, `boot-${i}`);
       twins.push(twin);
@@ -77,7 +89,12 @@ describe('integration: a fleet of 200 gateways converges in one mirror', functio
         const copy = running.service.mirror.twin(t.twin.identity.site, t.twin.identity.gateway);
         return !(copy?.version === t.twin.version && !t.twin.dirty && JSON.stringify(copy.reported) === JSON.stringify(t.twin.reported));
       });
-    await waitUntil(() => lagging().length === 0, 15_000, 'all 200 twins to converge', () => `${lagging().length} still behind`);
+    await waitUntil(
+      () => lagging().length === 0,
+      15_000,
+      'all 200 twins to converge',
+      () => `${lagging().length} still behind`,
+    );
     const list = (await (await fetch(`${running.url}/api/twins`)).json()) as GatewaySummary[];
     assert.equal(list.length, GATEWAYS);
     assert.ok(list.every((g) => g.devicesOnline === 1));

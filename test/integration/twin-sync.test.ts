@@ -71,7 +71,15 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     let n = 0;
     const link = new SharedClientLink(client, 'lossy', (topic) => topic.endsWith('/twin/patch') && n++ % 10 < 3);
     const live = new LiveState();
-    twin = new GatewayTwin({ config, bootId: 'boot-lossy', softwareVersion: '0.1.0', live, alarms: undefined, clock: systemClock, log: silent });
+    twin = new GatewayTwin({
+      config,
+      bootId: 'boot-lossy',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: undefined,
+      clock: systemClock,
+      log: silent,
+    });
     twin.start([link]);
     link.birth(gatewayTopics(SITE, GW).status, 'boot-lossy');
     const points = config.devices[0]?.points.map((p) => p.id) ?? [];
@@ -83,7 +91,12 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     }
     const running = centre;
     const gw = twin;
-    await waitUntil(() => converged(running, gw), 8000, 'convergence', () => describeState(running, gw));
+    await waitUntil(
+      () => converged(running, gw),
+      8000,
+      'convergence',
+      () => describeState(running, gw),
+    );
     assert.ok(link.dropped > 0, 'patches were lost');
     assert.ok(twin.twin.version > 20);
   });
@@ -100,7 +113,12 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
       'the new value at the mirror',
       () => describeState(running, first.twin),
     );
-    await waitUntil(() => first.twin !== undefined && converged(running, first.twin), 8000, 'convergence', () => describeState(running, first.twin));
+    await waitUntil(
+      () => first.twin !== undefined && converged(running, first.twin),
+      8000,
+      'convergence',
+      () => describeState(running, first.twin),
+    );
     assert.equal(centre.service.mirror.list()[0]?.online, true);
 
     await site.stop();
@@ -123,7 +141,12 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     const gw = site.gateway;
     await setPoint(site.urls.simulator, 'gas-1', 'lel2', 7);
     const firstCentre = centre;
-    await waitUntil(() => gw.twin !== undefined && converged(firstCentre, gw.twin), 8000, 'convergence', () => describeState(firstCentre, gw.twin));
+    await waitUntil(
+      () => gw.twin !== undefined && converged(firstCentre, gw.twin),
+      8000,
+      'convergence',
+      () => describeState(firstCentre, gw.twin),
+    );
     await centre.stop();
     centre = undefined;
     // Changes while no mirror runs: the next retained twin or patches carry them.
@@ -131,7 +154,12 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     await new Promise((r) => setTimeout(r, 300));
     centre = await start(60_000);
     const restarted = centre;
-    await waitUntil(() => gw.twin !== undefined && converged(restarted, gw.twin), 8000, 'rebuilt twin', () => describeState(restarted, gw.twin));
+    await waitUntil(
+      () => gw.twin !== undefined && converged(restarted, gw.twin),
+      8000,
+      'rebuilt twin',
+      () => describeState(restarted, gw.twin),
+    );
     assert.equal(restarted.service.mirror.twin(SITE, GW)?.reported?.devices['gas-1']?.points.lel2?.value, 9);
   });
 });

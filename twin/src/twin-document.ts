@@ -123,7 +123,10 @@ export type TwinPatch = Static<typeof TwinPatchSchema>;
  * set is refused (optimistic concurrency).
  */
 export function limitsVersionOf(limits: Readonly<Record<string, TwinLimit>>): string {
-  return createHash('sha256').update(canonicalJson(limits as unknown as Json)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(limits as unknown as Json))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** JSON with object keys sorted, so equal documents hash equally. */

@@ -28,13 +28,19 @@ export const TwinDesiredSchema = Type.Object(
   {
     clientToken: ClientToken,
     by: Operator,
-    ifLimitsVersion: Type.Optional(Type.String({ description: 'The reported limitsVersion the change was made against; required with `limits`' })),
+    ifLimitsVersion: Type.Optional(
+      Type.String({ description: 'The reported limitsVersion the change was made against; required with `limits`' }),
+    ),
     limits: Type.Optional(Type.Record(AlarmId, LimitPatchSchema, { minProperties: 1 })),
     acks: Type.Optional(Type.Array(AlarmId, { minItems: 1, maxItems: 1000, uniqueItems: true })),
     shelve: Type.Optional(
-      Type.Record(AlarmId, Type.Object({ durationMs: Type.Integer({ minimum: 1000, maximum: MAX_SHELVE_MS }) }, { additionalProperties: false }), {
-        minProperties: 1,
-      }),
+      Type.Record(
+        AlarmId,
+        Type.Object({ durationMs: Type.Integer({ minimum: 1000, maximum: MAX_SHELVE_MS }) }, { additionalProperties: false }),
+        {
+          minProperties: 1,
+        },
+      ),
     ),
   },
   { $id: 'TwinDesired', additionalProperties: false },

@@ -2,10 +2,7 @@ import { applyMergePatch, type Json } from './merge-patch.js';
 import type { TwinPatch, TwinReported, TwinSnapshot } from './twin-document.js';
 
 /** What a replica did with a message: a gap means it must ask the gateway for a full twin (`cmd/resync`). */
-export type ReplicaOutcome =
-  | { readonly kind: 'applied' }
-  | { readonly kind: 'stale' }
-  | { readonly kind: 'gap'; readonly reason: string };
+export type ReplicaOutcome = { readonly kind: 'applied' } | { readonly kind: 'stale' } | { readonly kind: 'gap'; readonly reason: string };
 
 /**
  * The centre's copy of one gateway's reported twin, rebuilt from snapshots and

@@ -6,8 +6,8 @@ import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js'
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
-import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { resolveTwinConfig } from './schema-twin.js';
+import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
 import type { YamlSource } from './yaml-source.js';

@@ -13,7 +13,11 @@ export type TwinGrant = (typeof TWIN_GRANTS)[number];
 export const TwinConfigSchema = Type.Object(
   {
     coalesceMs: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 60_000, description: `changes within this window go out as one twin/patch; default ${DEFAULTS.twinCoalesceMs}` }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 60_000,
+        description: `changes within this window go out as one twin/patch; default ${DEFAULTS.twinCoalesceMs}`,
+      }),
     ),
     maxPatchBytes: Type.Optional(
       Type.Integer({
@@ -30,7 +34,11 @@ export const TwinConfigSchema = Type.Object(
       }),
     ),
     resyncMinIntervalMs: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 600_000, description: `at most one full twin per link per interval on cmd/resync; default ${DEFAULTS.twinResyncMinIntervalMs}` }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 600_000,
+        description: `at most one full twin per link per interval on cmd/resync; default ${DEFAULTS.twinResyncMinIntervalMs}`,
+      }),
     ),
     authorise: Type.Optional(
       Type.Array(
@@ -38,7 +46,9 @@ export const TwinConfigSchema = Type.Object(
           {
             user: Type.String({ minLength: 1, description: 'the by.user of a request, or * for anyone' }),
             may: Type.Array(Type.Unsafe<TwinGrant>({ type: 'string', enum: [...TWIN_GRANTS] }), { minItems: 1, uniqueItems: true }),
-            devices: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'only these devices; default all' })),
+            devices: Type.Optional(
+              Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'only these devices; default all' }),
+            ),
           },
           { additionalProperties: false },
         ),

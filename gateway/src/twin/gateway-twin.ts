@@ -1,9 +1,9 @@
 import {
   type CommandName,
   type CommandResult,
+  GatewayStatusSchema,
   type GatewayTopics,
   gatewayTopics,
-  GatewayStatusSchema,
   parsePayload,
   type Reason,
   ReportedTwin,
@@ -70,7 +70,10 @@ export class GatewayTwin {
     this.#topics = gatewayTopics(options.config.site, options.config.gateway);
     const limits = options.alarms?.limits() ?? configuredLimits(options.config);
     const identity = { site: options.config.site, gateway: options.config.gateway, bootId: options.bootId };
-    this.twin = new ReportedTwin(identity, initialReported(options.config, limits, options.softwareVersion, options.startedAt ?? options.clock.now()));
+    this.twin = new ReportedTwin(
+      identity,
+      initialReported(options.config, limits, options.softwareVersion, options.startedAt ?? options.clock.now()),
+    );
   }
 
   /** Starts observing the gateway and serving the twin topics on every link. Idempotent. */
@@ -180,16 +183,22 @@ export class GatewayTwin {
     if (!decision.ok || !alarms) {
       const reasons = decision.ok ? [] : decision.reasons;
       this.#log.warn({ clientToken: decision.clientToken, reasons }, 'twin/desired rejected');
-      return this.#answerDesired(link, decision.clientToken, reasons, false);
+      this.#answerDesired(link, decision.clientToken, reasons, false);
+      return;
     }
     const { desired, limitChanges } = decision;
     if (limitChanges.length > 0) {
       const applied = alarms.applyLimits(limitChanges);
       if (!applied.ok) {
         const reasons = applied.reasons.map(
-          (r): Reason => ({ code: 'LL_ERR_TWIN_LIMIT_REFUSED', path: '/limits', message: gatewayError('LL_ERR_TWIN_LIMIT_REFUSED', r).message }),
+          (r): Reason => ({
+            code: 'LL_ERR_TWIN_LIMIT_REFUSED',
+            path: '/limits',
+            message: gatewayError('LL_ERR_TWIN_LIMIT_REFUSED', r).message,
+          }),
         );
-        return this.#answerDesired(link, decision.clientToken, reasons, false);
+        this.#answerDesired(link, decision.clientToken, reasons, false);
+        return;
       }
       setLimits(this.twin, alarms.limits());
     }
@@ -223,10 +232,15 @@ export class GatewayTwin {
   }
 
   #command(link: TwinLink, name: CommandName, payload: Buffer): void {
-    const outcome = runCommand(name, payload, { reported: this.twin.reported, rules: this.#o.config.twin.authorise, alarms: this.#o.alarms });
+    const outcome = runCommand(name, payload, {
+      reported: this.twin.reported,
+      rules: this.#o.config.twin.authorise,
+      alarms: this.#o.alarms,
+    });
     if (outcome.kind === 'resync') {
       this.#log.info({ reason: outcome.reason, link: link.name }, 'resync asked');
-      return this.#resync(link, outcome.clientToken);
+      this.#resync(link, outcome.clientToken);
+      return;
     }
     if (!outcome.result.ok) this.#log.warn({ command: name, code: outcome.result.code, reason: outcome.result.reason }, 'command refused');
     this.flush();
@@ -245,8 +259,8 @@ export class GatewayTwin {
     this.#resyncs.set(link, state);
     state.tokens.push(clientToken);
     const wait = state.last + this.#o.config.twin.resyncMinIntervalMs - clock.now();
-    if (wait <= 0) return this.#resyncNow(link, state);
-    state.timer ??= clock.setTimeout(() => this.#resyncNow(link, state), wait);
+    if (wait <= 0) this.#resyncNow(link, state);
+    else state.timer ??= clock.setTimeout(() => this.#resyncNow(link, state), wait);
   }
 
   #resyncNow(link: TwinLink, state: { last: number; timer: TimerHandle | undefined; tokens: string[] }): void {

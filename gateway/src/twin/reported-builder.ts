@@ -20,7 +20,12 @@ import type { SiteConfig } from '../config/index.js';
  * (twin/src/twin-document.ts). Each writes only the members that changed, so
  * the coalesced patch stays small.
  */
-export function initialReported(config: SiteConfig, limits: readonly ActiveLimit[], softwareVersion: string, startedAt: number): TwinReported {
+export function initialReported(
+  config: SiteConfig,
+  limits: readonly ActiveLimit[],
+  softwareVersion: string,
+  startedAt: number,
+): TwinReported {
   const twinLimits = limitsRecord(limits);
   return {
     gateway: {
@@ -38,7 +43,10 @@ export function initialReported(config: SiteConfig, limits: readonly ActiveLimit
           profile: d.profile.id,
           comm: 'connecting' as const,
           points: Object.fromEntries(
-            d.points.map((p): [string, TwinPoint] => [p.id, { quality: 'uncertain', reason: 'not read yet', unit: p.unit, alarm: 'normal' }]),
+            d.points.map((p): [string, TwinPoint] => [
+              p.id,
+              { quality: 'uncertain', reason: 'not read yet', unit: p.unit, alarm: 'normal' },
+            ]),
           ),
         },
       ]),

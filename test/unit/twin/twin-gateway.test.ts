@@ -46,7 +46,14 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     const loaded = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
     site = {
       ...loaded,
-      twin: { ...loaded.twin, coalesceMs: 100, authorise: [{ user: 'ops', may: ['limits', 'ack', 'shelve'] }, { user: 'viewer', may: ['ack'] }] },
+      twin: {
+        ...loaded.twin,
+        coalesceMs: 100,
+        authorise: [
+          { user: 'ops', may: ['limits', 'ack', 'shelve'] },
+          { user: 'viewer', may: ['ack'] },
+        ],
+      },
     };
   });
 
@@ -62,7 +69,15 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
       limits: sinon.stub<[]>().returns(limits),
     } as unknown as sinon.SinonStubbedInstance<AlarmControl>;
     link = new FakeLink();
-    twin = new GatewayTwin({ config: site, bootId: 'boot-1', softwareVersion: '0.1.0', live, alarms: control, clock: systemClock, log: pino({ level: 'silent' }) });
+    twin = new GatewayTwin({
+      config: site,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
     twin.start([link]);
   });
 
@@ -72,7 +87,14 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
   });
 
   const birth = () => link.deliver('status', { online: true, bootId: 'boot-1', ts: new Date().toISOString(), version: '0.1.0' });
-  const reading = (value: number) => ({ device: 'gas-1', point: 'lel1', value, quality: 'good' as const, sourceTs: Date.now(), rxTs: Date.now() });
+  const reading = (value: number) => ({
+    device: 'gas-1',
+    point: 'lel1',
+    value,
+    quality: 'good' as const,
+    sourceTs: Date.now(),
+    rxTs: Date.now(),
+  });
 
   it('publishes the retained twin when its own birth comes back, not for another boot', () => {
     link.deliver('status', { online: true, bootId: 'old-boot', ts: new Date().toISOString(), version: '0.1.0' });
@@ -97,7 +119,12 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     assert.equal(patches.length, 1);
     assert.deepEqual(patches[0]?.patch, {
       gateway: { devicesOnline: 1 },
-      devices: { 'gas-1': { comm: 'online', points: { lel1: { value: 11, quality: 'good', reason: null, ts: new Date(Date.now() - 100).toISOString() } } } },
+      devices: {
+        'gas-1': {
+          comm: 'online',
+          points: { lel1: { value: 11, quality: 'good', reason: null, ts: new Date(Date.now() - 100).toISOString() } },
+        },
+      },
     });
     live.updateReadings([reading(11)]);
     clock.tick(1000);
@@ -107,7 +134,15 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
   it('sends a full twin instead of a patch larger than maxPatchBytes', () => {
     twin.stop();
     const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
-    twin = new GatewayTwin({ config: small, bootId: 'boot-1', softwareVersion: '0.1.0', live, alarms: control, clock: systemClock, log: pino({ level: 'silent' }) });
+    twin = new GatewayTwin({
+      config: small,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
     link = new FakeLink();
     twin.start([link]);
     live.updateReadings(site.devices[0]?.points.map((p) => ({ ...reading(1), point: p.id, reason: 'x'.repeat(200) })) ?? []);
@@ -134,7 +169,11 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
 
   it('rejects malformed, unauthorised and stale desired changes with every reason, applying nothing', () => {
     link.deliver('twin/desired', '{not json');
-    link.deliver('twin/desired', { clientToken: 't2', by: { user: 'ops' }, limits: { 'gas-1/lel1/hihi': { value: 'high', colour: 'red' } } });
+    link.deliver('twin/desired', {
+      clientToken: 't2',
+      by: { user: 'ops' },
+      limits: { 'gas-1/lel1/hihi': { value: 'high', colour: 'red' } },
+    });
     link.deliver('twin/desired', {
       clientToken: 't3',
       by: { user: 'viewer' },
@@ -176,7 +215,10 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     });
     const [result] = link.on<TwinDesiredResult>('twin/desired/result');
     assert.equal(result?.status, 'rejected');
-    assert.deepEqual(result?.reasons.map((r) => r.code), ['LL_ERR_TWIN_LIMIT_REFUSED']);
+    assert.deepEqual(
+      result?.reasons.map((r) => r.code),
+      ['LL_ERR_TWIN_LIMIT_REFUSED'],
+    );
     assert.match(result?.reasons[0]?.message ?? '', /hi 60 is above hihi 50/);
     sinon.assert.notCalled(control.ack);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ReportedTwin, type TwinReported, TwinReplica, limitsVersionOf } from '@lifeline/twin';
+import { limitsVersionOf, ReportedTwin, TwinReplica, type TwinReported } from '@lifeline/twin';
 
 const identity = { site: 's1', gateway: 'g1', bootId: 'boot-a' };
 
@@ -7,7 +7,14 @@ function reported(): TwinReported {
   const limits = { 'd1/p1/hihi': { value: 50, hysteresis: 2, priority: 1 as const, onDelayMs: 0, offDelayMs: 0, enabled: true } };
   return {
     gateway: { softwareVersion: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', configVersion: 'c', devicesOnline: 0, devicesTotal: 1 },
-    devices: { d1: { name: 'D1', profile: 'gas-detector', comm: 'connecting', points: { p1: { quality: 'uncertain', unit: '%LEL', alarm: 'normal' } } } },
+    devices: {
+      d1: {
+        name: 'D1',
+        profile: 'gas-detector',
+        comm: 'connecting',
+        points: { p1: { quality: 'uncertain', unit: '%LEL', alarm: 'normal' } },
+      },
+    },
     limits,
     limitsVersion: limitsVersionOf(limits),
     alarms: {},

@@ -42,7 +42,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   if (positionals[0] !== 'run') return usage(positionals[0] ? `unknown command "${positionals[0]}"` : 'name a command');
   const brokerUrl = values.broker ?? env.LIFELINE_CENTRE_BROKER;
-  if (!brokerUrl || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(brokerUrl)) return usage('--broker: give the broker URL, e.g. mqtt://localhost:1883');
+  if (!brokerUrl || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(brokerUrl))
+    return usage('--broker: give the broker URL, e.g. mqtt://localhost:1883');
   const portText = values['http-port'] ?? env.LIFELINE_CENTRE_HTTP_PORT ?? '8090';
   const httpPort = Number(portText);
   if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) return usage(`--http-port "${portText}" is not a port (0-65535)`);
@@ -59,7 +60,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     ...(partition ? { partition } : {}),
   });
   process.stdout.write(`lifeline-centre: mirroring ${brokerUrl}${partition ? ` (partition ${partition.index}/${partition.count})` : ''}\n`);
-  process.stdout.write(`  twins    ${centre.url}/api/twins\n  alarms   ${centre.url}/api/alarms\n  feed     ${centre.url.replace(/^http/, 'ws')}/ws\n`);
+  process.stdout.write(
+    `  twins    ${centre.url}/api/twins\n  alarms   ${centre.url}/api/alarms\n  feed     ${centre.url.replace(/^http/, 'ws')}/ws\n`,
+  );
   const stop = () => {
     centre.stop().then(
       () => process.exit(0),

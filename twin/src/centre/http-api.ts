@@ -61,9 +61,14 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
     );
   }
 
-  async function sendCommand(req: FastifyRequest<{ Params: GatewayParams; Body: Record<string, unknown> | undefined }>, reply: FastifyReply, name: CommandName) {
+  async function sendCommand(
+    req: FastifyRequest<{ Params: GatewayParams; Body: Record<string, unknown> | undefined }>,
+    reply: FastifyReply,
+    name: CommandName,
+  ) {
     const body = req.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'the body must be a JSON object');
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'the body must be a JSON object');
     const result = await service.sendCommand(req.params.site, req.params.gateway, name, body);
     return reply.code(result.ok ? 200 : 422).send(result);
   }

@@ -85,9 +85,7 @@ export class MirrorService {
   }
 
   async #subscribe(client: MqttClient): Promise<void> {
-    await client.subscribeAsync(
-      Object.fromEntries(MIRROR_FILTERS.map((f) => [f, { qos: 1 as const }])),
-    );
+    await client.subscribeAsync(Object.fromEntries(MIRROR_FILTERS.map((f) => [f, { qos: 1 as const }])));
   }
 
   #topicsOf(site: string, gateway: string) {

@@ -3,7 +3,14 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { type AlarmEvent, AlarmEventSchema } from '../alarm-event.js';
 import { type GatewayStatus, GatewayStatusSchema } from '../status.js';
 import { parseGatewayTopic } from '../topics.js';
-import { type TwinAlarm, type TwinPatch, TwinPatchSchema, type TwinReported, type TwinSnapshot, TwinSnapshotSchema } from '../twin-document.js';
+import {
+  type TwinAlarm,
+  type TwinPatch,
+  TwinPatchSchema,
+  type TwinReported,
+  type TwinSnapshot,
+  TwinSnapshotSchema,
+} from '../twin-document.js';
 import { type CommandResult, CommandResultSchema, type Reason, type TwinDesiredResult, TwinDesiredResultSchema } from '../twin-messages.js';
 import { type ReplicaOutcome, TwinReplica } from '../twin-replica.js';
 import { parsePayload } from '../validate-payload.js';
@@ -93,25 +100,18 @@ export class TwinMirror extends EventEmitter<{ event: [MirrorEvent] }> {
     if (!parsed) return;
     const { site, gateway, suffix } = parsed;
     if (this.#partition && partitionOf(site, this.#partition.count) !== this.#partition.index) return;
-    switch (suffix) {
-      case 'status':
-        return this.#parsed(site, gateway, GatewayStatusSchema, payload, (s) => this.#status(site, gateway, s));
-      case 'twin':
-        return this.#parsed(site, gateway, TwinSnapshotSchema, payload, (s) => this.#snapshot(s));
-      case 'twin/patch':
-        return this.#parsed(site, gateway, TwinPatchSchema, payload, (p) => this.#patch(p));
-      case 'alarms':
-        return this.#parsed(site, gateway, AlarmEventSchema, payload, (e) => this.#alarm(site, gateway, e));
-      case 'twin/desired/result':
-        return this.#parsed(site, gateway, TwinDesiredResultSchema, payload, (result) =>
-          this.emit('event', { type: 'desired-result', site, gateway, result }),
-        );
-      default:
-        if (/^cmd\/[^/]+\/result$/.test(suffix)) {
-          this.#parsed(site, gateway, CommandResultSchema, payload, (result) =>
-            this.emit('event', { type: 'command-result', site, gateway, result }),
-          );
-        }
+    if (suffix === 'status') this.#parsed(site, gateway, GatewayStatusSchema, payload, (s) => this.#status(site, gateway, s));
+    else if (suffix === 'twin') this.#parsed(site, gateway, TwinSnapshotSchema, payload, (s) => this.#snapshot(s));
+    else if (suffix === 'twin/patch') this.#parsed(site, gateway, TwinPatchSchema, payload, (p) => this.#patch(p));
+    else if (suffix === 'alarms') this.#parsed(site, gateway, AlarmEventSchema, payload, (e) => this.#alarm(site, gateway, e));
+    else if (suffix === 'twin/desired/result') {
+      this.#parsed(site, gateway, TwinDesiredResultSchema, payload, (result) =>
+        this.emit('event', { type: 'desired-result', site, gateway, result }),
+      );
+    } else if (/^cmd\/[^/]+\/result$/.test(suffix)) {
+      this.#parsed(site, gateway, CommandResultSchema, payload, (result) =>
+        this.emit('event', { type: 'command-result', site, gateway, result }),
+      );
     }
   }
 
