@@ -82,6 +82,6 @@ export function tokenOf(payload: Buffer | string): string {
 }
 
 /** RFC 6901 JSON pointer escaping of one reference token. */
-function pointer(token: string): string {
+export function pointer(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -16,7 +16,7 @@ import { gatewayError } from '../errors.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { LiveMessage, LiveState } from '../runtime/live-state.js';
 import { runCommand } from './command-decision.js';
-import { decideDesired } from './desired-decision.js';
+import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
 
 /** What the twin needs of an uplink (MqttUplink has both). */
@@ -94,6 +94,17 @@ export class GatewayTwin {
     for (const r of this.#resyncs.values()) if (r.timer !== undefined) this.#o.clock.clearTimeout(r.timer);
     this.#resyncs.clear();
     this.#links.length = 0;
+  }
+
+  /**
+   * Re-reads the limits in force from AlarmControl into the twin. Desired
+   * changes do this themselves; call it when limits change another way
+   * (e.g. the gateway's own HTTP admin API).
+   */
+  refreshLimits(): void {
+    if (!this.#o.alarms) return;
+    setLimits(this.twin, this.#o.alarms.limits());
+    this.#schedule();
   }
 
   /** Publishes pending changes now as one patch (or a full twin when too large). */
@@ -211,7 +222,7 @@ export class GatewayTwin {
     }
     for (const [alarmId, { durationMs }] of Object.entries(desired.shelve ?? {})) {
       const r = alarms.shelve(alarmId, durationMs, desired.by);
-      if (!r.ok) late.push({ code: r.code, path: `/shelve/${alarmId}`, message: r.reason });
+      if (!r.ok) late.push({ code: r.code, path: `/shelve/${pointer(alarmId)}`, message: r.reason });
     }
     this.#log.info({ clientToken: decision.clientToken, by: desired.by.user, limits: limitChanges.length }, 'twin/desired applied');
     this.flush();

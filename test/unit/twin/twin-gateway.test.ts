@@ -320,3 +320,58 @@ function alarmEvent() {
     bootId: 'boot-1',
   };
 }
+
+describe('twin: gateway side, limits and merged acks', () => {
+  let clock: sinon.SinonFakeTimers;
+  afterEach(() => clock.restore());
+
+  it('applies acks and shelving together, reports refreshed limits and a new limitsVersion', async () => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
+    const loaded = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
+    const site = { ...loaded, twin: { ...loaded.twin, authorise: [{ user: 'ops', may: ['limits', 'ack', 'shelve'] as const }] } };
+    let limits = configuredLimits(site);
+    const control: AlarmControl = {
+      ack: sinon.stub().returns({ ok: true, alarmId: 'gas-1/lel1/hihi', state: 'acknowledged' }),
+      shelve: sinon.stub().returns({ ok: false, code: 'LL_ERR_ALARM_NOT_ACTIVE', reason: 'cleared meanwhile' }),
+      unshelve: sinon.stub(),
+      applyLimits: sinon.stub().callsFake(() => {
+        limits = limits.map((l) => (l.condition === 'hihi' && l.point === 'lel1' ? { ...l, value: 40 } : l));
+        return { ok: true };
+      }),
+      limits: () => limits,
+    };
+    const live = new LiveState();
+    const link = new FakeLink();
+    const twin = new GatewayTwin({
+      config: site,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
+    twin.start([link]);
+    live.alarm({ ...alarmEvent(), seq: 1 });
+    const before = twin.twin.reported.limitsVersion;
+    link.deliver('twin/desired', {
+      clientToken: 'm1',
+      by: { user: 'ops' },
+      ifLimitsVersion: before,
+      limits: { 'gas-1/lel1/hihi': { value: 40 } },
+      acks: ['gas-1/lel1/hihi'],
+      shelve: { 'gas-1/lel1/hihi': { durationMs: 60_000 } },
+    });
+    const [result] = link.on<TwinDesiredResult>('twin/desired/result');
+    assert.equal(result?.status, 'accepted');
+    assert.deepEqual(
+      result?.reasons.map((r) => [r.code, r.path]),
+      [['LL_ERR_ALARM_NOT_ACTIVE', '/shelve/gas-1~1lel1~1hihi']],
+    );
+    assert.notEqual(result?.limitsVersion, before);
+    assert.equal(twin.twin.reported.limits['gas-1/lel1/hihi']?.value, 40);
+    const patch = link.on<TwinPatch>('twin/patch').at(-1);
+    assert.equal((patch?.patch as { limitsVersion?: string }).limitsVersion, result?.limitsVersion, 'the patch went out before the answer');
+    twin.stop();
+  });
+});
