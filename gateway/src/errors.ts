@@ -164,6 +164,39 @@ export const GATEWAY_ERRORS = {
   LL_ERR_STORE_OPEN: {
     message: 'cannot open the outbox store %s: %s',
     hint: 'check that stateDir is writable and not used by another gateway process',
+  LL_ERR_TWIN_DESIRED_INVALID: {
+    message: 'twin/desired is malformed: %s',
+    hint: 'send the shape of docs/schemas/twin-desired.schema.json; every reason lists its JSON pointer',
+    transient: false,
+  },
+  LL_ERR_TWIN_COMMAND_INVALID: {
+    message: 'cmd/%s is malformed: %s',
+    hint: 'send the shape of docs/schemas/%s-command.schema.json',
+    transient: false,
+  },
+  LL_ERR_TWIN_UNAUTHORISED: {
+    message: 'user "%s" may not %s on device %s',
+    hint: 'grant it in the site config under twin.authorise (user, may, devices)',
+    transient: false,
+  },
+  LL_ERR_TWIN_STALE_VERSION: {
+    message: 'limits changed since version %s; they are at version %s now',
+    hint: 'read the twin again (reported.limitsVersion), check the limits, and resend with the new ifLimitsVersion',
+    transient: false,
+  },
+  LL_ERR_TWIN_UNKNOWN_TARGET: {
+    message: 'no %s %s on this gateway',
+    hint: 'use an id from the reported twin: limits for limit changes, alarms for acks and shelving',
+    transient: false,
+  },
+  LL_ERR_TWIN_LIMIT_REFUSED: {
+    message: 'the alarm engine refused the limit change: %s',
+    hint: 'keep lolo ≤ lo ≤ hi ≤ hihi and values inside the point range; nothing was changed',
+    transient: false,
+  },
+  LL_ERR_TWIN_NO_ALARM_CONTROL: {
+    message: 'this gateway cannot apply desired changes or alarm commands: its alarm engine offers no control',
+    hint: 'upgrade the gateway to a release whose alarm engine implements AlarmControl',
     transient: false,
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -40,6 +40,12 @@ export const DEFAULTS = {
   telemetryBatchIntervalMs: 1000,
   telemetryBatchMaxReadings: 500,
   influxTimeoutMs: 10_000,
+  twinCoalesceMs: 250,
+  twinMaxPatchBytes: 65_536,
+  twinSnapshotQuietMs: 2000,
+  twinResyncMinIntervalMs: 1000,
+  /** Anyone may ack and shelve; limit changes need an explicit grant. */
+  twinAuthorise: [{ user: '*', may: ['ack', 'shelve'] }] as const,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

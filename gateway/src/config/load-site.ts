@@ -11,6 +11,7 @@ import { resolveAcquisition } from './schema-acquisition.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
 import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
 import { resolveSecrets } from './secrets.js';
+import { resolveTwinConfig } from './schema-twin.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -93,6 +94,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         port: input.simulator?.http?.port ?? DEFAULTS.simHttpPort,
       },
     },
+    twin: resolveTwinConfig(input.twin),
     devices,
   };
 }

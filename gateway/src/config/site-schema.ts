@@ -3,6 +3,7 @@ import { LimitSchema, limitsOf } from './profile-schema.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
 import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetrySchema } from './schema-uplinks.js';
+import { TwinConfigSchema } from './schema-twin.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -102,6 +103,7 @@ export const SiteSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    twin: Type.Optional(TwinConfigSchema),
     devices: Type.Array(SiteDeviceSchema, { minItems: 1 }),
     actions: Type.Optional(Type.Array(ActionSchema, { description: 'local automatic control rules' })),
     alarms: Type.Optional(AlarmOptionsSchema),
