@@ -1,0 +1,83 @@
+import { createRequire } from 'node:module';
+import type { NodeMessage } from '../../nodes/src/red-api.js';
+
+/**
+ * node-red-node-test-helper (untyped CommonJS) behind the few calls the nodes
+ * tests make: load a flow into a real Node-RED 4.1 runtime, reach its nodes,
+ * and unload everything after each test.
+ */
+export interface TestNode {
+  readonly id: string;
+  receive(msg: NodeMessage): void;
+  on(event: 'input', listener: (msg: NodeMessage) => void): void;
+  on(event: `call:${'error' | 'warn' | 'status' | 'send'}`, listener: (call: { args: unknown[] }) => void): void;
+}
+
+interface Helper {
+  init(runtimePath: string): void;
+  load(nodes: unknown[], flow: object[], credentials?: Record<string, Record<string, string>>): Promise<void>;
+  unload(): Promise<void>;
+  getNode(id: string): TestNode | null;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+export const helper = require('node-red-node-test-helper') as Helper;
+helper.init(require.resolve('node-red'));
+
+export function nodeOf(id: string): TestNode {
+  const node = helper.getNode(id);
+  if (!node) throw new Error(`node ${id} is not in the loaded flow`);
+  return node;
+}
+
+/** Collects what a helper node receives and waits for a message matching a predicate. */
+export class Received {
+  readonly messages: NodeMessage[] = [];
+  #waiters: { match: (m: NodeMessage) => boolean; resolve: (m: NodeMessage) => void }[] = [];
+
+  constructor(node: TestNode) {
+    node.on('input', (msg) => {
+      this.messages.push(msg);
+      this.#waiters = this.#waiters.filter((w) => (w.match(msg) ? (w.resolve(msg), false) : true));
+    });
+  }
+
+  waitFor(match: (m: NodeMessage) => boolean, what: string, timeoutMs = 10_000): Promise<NodeMessage> {
+    const found = this.messages.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.messages.length}`)), timeoutMs);
+      this.#waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+    });
+  }
+}
+
+/** Resolves with the next `node.error(...)` call's first argument (Node-RED's catchable errors). */
+export function nextError(node: TestNode, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no error from node ${node.id} within ${timeoutMs} ms`)), timeoutMs);
+    node.on('call:error', (call) => {
+      clearTimeout(timer);
+      const first = call.args[0];
+      resolve(first instanceof Error ? first.message : String(first));
+    });
+  });
+}
+
+/**
+ * A node module as Node-RED's loader sees it: compiled TypeScript sets
+ * `exports.default`, which the runtime unwraps (`r.__esModule ? r.default : r`)
+ * and the helper does not, so the tests unwrap here.
+ */
+export function redModule(loaded: unknown): unknown {
+  const m = loaded as { default?: unknown };
+  return typeof m === 'function' ? m : m.default;
+}
