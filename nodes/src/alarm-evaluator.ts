@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  AlarmTransition,
+  AlarmCondition,
+  AlarmEvent,
+  AlarmState,
   Clock,
   LifecycleInput,
+  LifelineApi,
   LimitInput,
   LimitState,
+  Priority,
   TimerHandle,
-} from '@lifeline/gateway' with { 'resolution-mode': 'import' };
-import type { AlarmCondition, AlarmEvent, AlarmState, Priority } from '@lifeline/twin' with { 'resolution-mode': 'import' };
-import type { LifelineApi } from './lifeline-api.js';
+} from './lifeline-api.js';
 
 /** One limit as the alarm node is configured: the gateway's limit rule plus what an event reports. */
 export interface AlarmRule {
@@ -89,7 +91,15 @@ export class AlarmEvaluator {
     const id = this.alarmId(device, point);
     let slot = this.#slots.get(id);
     if (!slot) {
-      slot = { device, point, condition: { kind: 'normal' }, lifecycle: 'normal', timer: undefined, lastValue: Number.NaN, lastSourceTs: 0 };
+      slot = {
+        device,
+        point,
+        condition: { kind: 'normal' },
+        lifecycle: 'normal',
+        timer: undefined,
+        lastValue: Number.NaN,
+        lastSourceTs: 0,
+      };
       this.#slots.set(id, slot);
     }
     return slot;
@@ -112,7 +122,7 @@ export class AlarmEvaluator {
     }
   }
 
-  #transition(slot: Slot, input: LifecycleInput, event: AlarmTransition['event']): void {
+  #transition(slot: Slot, input: LifecycleInput, event: AlarmEvent['event']): void {
     slot.lifecycle = this.#api.gateway.nextLifecycle(slot.lifecycle, input);
     const now = new Date(this.#clock.now()).toISOString();
     const rule = this.#rule;

@@ -1,8 +1,8 @@
-import { ALARM_CONDITIONS_FOR_NODE, type AlarmNodeDef, readAlarmRule } from './alarm-rule.js';
 import { AlarmEvaluator, type NodeAlarmEvent } from './alarm-evaluator.js';
+import { type ALARM_CONDITIONS_FOR_NODE, type AlarmNodeDef, readAlarmRule } from './alarm-rule.js';
 import { nodeError } from './errors.js';
 import { type LifelineApi, loadLifelineApi } from './lifeline-api.js';
-import { deviceAndPoint, describeValue, sourceTsOf } from './msg-fields.js';
+import { describeValue, deviceAndPoint, sourceTsOf } from './msg-fields.js';
 import { NodeConfigReader, setupOrReport } from './node-config.js';
 import { defineNode, type NodeAPI, type NodeMessage, type RedNode, STATUS } from './red-api.js';
 
@@ -20,7 +20,13 @@ export default async function register(RED: NodeAPI): Promise<void> {
       const config = new NodeConfigReader(api, ALARM_NODE_TYPE, def);
       const rule = readAlarmRule(config);
       const configured = { device: config.string('device'), point: config.string('point') };
-      run(api, node, rule.condition, new AlarmEvaluator(api, rule, api.gateway.systemClock, (event) => node.send(toMsg(event))), configured);
+      run(
+        api,
+        node,
+        rule.condition,
+        new AlarmEvaluator(api, rule, api.gateway.systemClock, (event) => node.send(toMsg(event))),
+        configured,
+      );
     }),
   );
 }
@@ -60,7 +66,14 @@ function run(
     }
     const sourceTs = sourceTsOf(msg, Date.now());
     if (sourceTs === undefined) {
-      return done(nodeError(api, 'LL_ERR_NODE_INPUT', 'sourceTs', `must be epoch milliseconds or an ISO 8601 time, got ${describeValue(msg.sourceTs)}`));
+      return done(
+        nodeError(
+          api,
+          'LL_ERR_NODE_INPUT',
+          'sourceTs',
+          `must be epoch milliseconds or an ISO 8601 time, got ${describeValue(msg.sourceTs)}`,
+        ),
+      );
     }
     evaluator.sample(device, point, msg.payload, sourceTs);
     showStatus();

@@ -1,5 +1,4 @@
-import type { ErrorSpec, LifelineError } from '@lifeline/gateway' with { 'resolution-mode': 'import' };
-import type { LifelineApi } from './lifeline-api.js';
+import type { ErrorSpec, LifelineApi, LifelineError } from './lifeline-api.js';
 
 /**
  * The nodes' error catalog, in the gateway's format (code, message, hint):

@@ -10,7 +10,8 @@ export function deviceAndPoint(
   configured: { device: string; point: string },
   fallback: { device: string; point: string },
 ): { device: string; point: string } {
-  const [topicDevice, topicPoint] = typeof msg.topic === 'string' && msg.topic.includes('/') ? msg.topic.split('/', 2) : [msg.topic, undefined];
+  const [topicDevice, topicPoint] =
+    typeof msg.topic === 'string' && msg.topic.includes('/') ? msg.topic.split('/', 2) : [msg.topic, undefined];
   const pick = (...candidates: unknown[]) => candidates.find((c): c is string => typeof c === 'string' && c !== '');
   return {
     device: pick(configured.device, msg.device, topicDevice) ?? fallback.device,

@@ -1,6 +1,5 @@
-import type { LifelineError } from '@lifeline/gateway' with { 'resolution-mode': 'import' };
 import { nodeError } from './errors.js';
-import type { LifelineApi } from './lifeline-api.js';
+import type { LifelineApi, LifelineError } from './lifeline-api.js';
 import { type RedNode, STATUS } from './red-api.js';
 
 /**

@@ -46,7 +46,7 @@ export interface NodeAPI {
     createNode(node: RedNode, def: NodeDef): void;
     registerType(
       type: string,
-      constructor: (this: RedNode, def: never) => void,
+      nodeConstructor: (this: RedNode, def: never) => void,
       options?: { credentials?: Record<string, CredentialSpec> },
     ): void;
   };

@@ -40,7 +40,11 @@ export class Received {
   constructor(node: TestNode) {
     node.on('input', (msg) => {
       this.messages.push(msg);
-      this.#waiters = this.#waiters.filter((w) => (w.match(msg) ? (w.resolve(msg), false) : true));
+      this.#waiters = this.#waiters.filter((w) => {
+        if (!w.match(msg)) return true;
+        w.resolve(msg);
+        return false;
+      });
     });
   }
 
@@ -48,7 +52,10 @@ export class Received {
     const found = this.messages.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.messages.length}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.messages.length}`)),
+        timeoutMs,
+      );
       this.#waiters.push({
         match,
         resolve: (m) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import alarmModule from '../../nodes/src/alarm-node.js';
 import type { NodeAlarmEvent } from '../../nodes/src/alarm-evaluator.js';
+import alarmModule from '../../nodes/src/alarm-node.js';
 import { helper, nextError, nodeOf, Received, redModule } from '../support/node-red.js';
 
 const alarmNode = redModule(alarmModule);
@@ -75,10 +75,15 @@ describe('Node-RED alarm node (real Node-RED runtime)', () => {
     nodeOf('a1').receive({ topic: 'pump-1/pressure', payload: 0.1 });
     nodeOf('a1').receive({ device: 'pump-2', point: 'pressure', payload: 0.15 });
     await out.waitFor(() => out.messages.length === 2, 'two raises');
-    assert.deepEqual(events(out).map((e) => [e.alarmId, e.colour]).sort(), [
-      ['pump-1/pressure/lo', 'yellow'],
-      ['pump-2/pressure/lo', 'yellow'],
-    ]);
+    assert.deepEqual(
+      events(out)
+        .map((e) => [e.alarmId, e.colour])
+        .sort(),
+      [
+        ['pump-1/pressure/lo', 'yellow'],
+        ['pump-2/pressure/lo', 'yellow'],
+      ],
+    );
   });
 
   it('debounces with the on delay and off delay (fake timers)', async () => {
@@ -100,10 +105,13 @@ describe('Node-RED alarm node (real Node-RED runtime)', () => {
     assert.equal(out.messages.length, 1, 'no clear before the off delay');
     await clock.tickAsync(1);
     await out.waitFor((m) => (m.payload as NodeAlarmEvent).event === 'clear', 'clear after the off delay');
-    assert.deepEqual(events(out).map((e) => [e.alarmId, e.event]), [
-      ['dev/p/hi', 'raise'],
-      ['dev/p/hi', 'clear'],
-    ]);
+    assert.deepEqual(
+      events(out).map((e) => [e.alarmId, e.event]),
+      [
+        ['dev/p/hi', 'raise'],
+        ['dev/p/hi', 'clear'],
+      ],
+    );
   });
 
   it('refuses a payload that is not a finite number, without coercion', async () => {
