@@ -62,7 +62,7 @@ function topicsFor(prefix: string, receive: Receive): string[] {
 function runMqtt(node: RedNode, url: URL, topics: string[], emit: (parsed: Parsed, where: string) => void): void {
   const client: MqttClient = openMqtt(node, url, (c) => {
     c.subscribe(topics, { qos: 1 }, (err) => {
-      if (err) node.status(STATUS.error(`subscribe failed: ${err.message}`));
+      node.status(err ? STATUS.error(`subscribe failed: ${err.message}`) : STATUS.connected(`subscribed ${url.host}`));
     });
   });
   client.on('message', (topic, payload) => {

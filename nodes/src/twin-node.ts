@@ -67,7 +67,7 @@ function run(api: LifelineApi, node: RedNode, url: URL, settings: TwinSettings):
 
   const client: MqttClient = openMqtt(node, url, (c) => {
     c.subscribe([topics.twin, ...resultTopics], { qos: 1 }, (err) => {
-      if (err) node.status(STATUS.error(`subscribe failed: ${err.message}`));
+      node.status(err ? STATUS.error(`subscribe failed: ${err.message}`) : STATUS.connected(`subscribed ${url.host}`));
     });
   });
 

@@ -88,3 +88,16 @@ export function redModule(loaded: unknown): unknown {
   const m = loaded as { default?: unknown };
   return typeof m === 'function' ? m : m.default;
 }
+
+/** Resolves when the node shows a status whose text starts with `text` (e.g. "subscribed" once its SUBACK arrived). */
+export function waitForStatus(id: string, text: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node ${id} showed no "${text}" status within ${timeoutMs} ms`)), timeoutMs);
+    nodeOf(id).on('call:status', (call) => {
+      if (String((call.args[0] as { text?: string }).text).startsWith(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
