@@ -110,7 +110,7 @@ describe('Node-RED flows against the real simulator and gateway', () => {
     const list = await ask({ action: 'list' });
     assert.deepEqual(got?.payload, { device: 'gas-1', point: 'lel2', unit: '%LEL', value: 7.5 });
     assert.deepEqual(
-      (list?.payload as { id: string }[]).map((d) => d.id),
+      ((list?.payload ?? []) as { id: string }[]).map((d) => d.id),
       ['gas-1'],
     );
 
