@@ -20,6 +20,8 @@ interface Helper {
   getNode(id: string): TestNode | null;
   startServer(): Promise<void>;
   stopServer(): Promise<void>;
+  /** A sinon spy on the runtime log during the last load: each call's first argument is a log entry. */
+  log(): { args: [{ level: number; msg: unknown }][]; ERROR: number };
 }
 
 const require = createRequire(import.meta.url);
@@ -100,4 +102,13 @@ export function waitForStatus(id: string, text: string, timeoutMs = 10_000): Pro
       }
     });
   });
+}
+
+/** Messages the runtime logged at error level since the last load (a node's construction-time errors land here). */
+export function loggedErrors(): string[] {
+  const log = helper.log();
+  return log.args
+    .map(([entry]) => entry)
+    .filter((e) => e.level === log.ERROR)
+    .map((e) => String(e.msg));
 }
