@@ -99,7 +99,7 @@ describe('Node-RED twin node (real Node-RED, real Mosquitto, gateway test double
     await out.waitFor((m) => (m.payload as { version: number }).version === 4, 'the updated twin');
     nodeOf('twin').receive({ action: 'get', payload: 'anything' });
     await out.waitFor(() => out.messages.length === 3, 'the twin on request');
-    assert.equal((out.messages[2]?.payload as { version: number }).version, 4);
+    assert.deepEqual(out.messages[2]?.payload, { ...TWIN, version: 4 });
   });
 
   it('sends desired changes with a clientToken and outputs the matching result, accepted or rejected', async () => {
