@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { type Origin, type Parsed, parseJson, webSocketMessages } from './gateway-messages.js';
+import type { Clock, TimerHandle } from './lifeline-api.js';
 import { type RedNode, STATUS } from './red-api.js';
 
 /** Reconnect backoff for the dashboard WebSocket: doubles from 1 s up to 30 s, reset by a good connection. */
@@ -20,11 +21,16 @@ export function webSocketUrl(base: URL): string {
  * readings and alarms. Reconnects with backoff; `close()` ends the socket and
  * the retry timer this owns.
  */
-export function openGatewaySocket(node: RedNode, base: URL, emit: (parsed: Parsed, where: string) => void): { close(): void } {
+export function openGatewaySocket(
+  node: RedNode,
+  base: URL,
+  clock: Clock,
+  emit: (parsed: Parsed, where: string) => void,
+): { close(): void } {
   const url = webSocketUrl(base);
   let origin: Origin = { site: undefined, gateway: undefined };
   let socket: WebSocket | undefined;
-  let retry: ReturnType<typeof setTimeout> | undefined;
+  let retry: TimerHandle | undefined;
   let delay = FIRST_RETRY_MS;
   let closed = false;
 
@@ -48,7 +54,7 @@ export function openGatewaySocket(node: RedNode, base: URL, emit: (parsed: Parse
     ws.on('close', () => {
       if (closed) return;
       node.status(STATUS.disconnected(`disconnected ${base.host}, retry in ${delay / 1000} s`));
-      retry = setTimeout(connectNow, delay);
+      retry = clock.setTimeout(connectNow, delay);
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     });
   };
@@ -57,7 +63,7 @@ export function openGatewaySocket(node: RedNode, base: URL, emit: (parsed: Parse
   return {
     close() {
       closed = true;
-      if (retry !== undefined) clearTimeout(retry);
+      if (retry !== undefined) clock.clearTimeout(retry);
       socket?.terminate();
     },
   };
