@@ -91,12 +91,20 @@ export function redModule(loaded: unknown): unknown {
   return typeof m === 'function' ? m : m.default;
 }
 
-/** Resolves when the node shows a status whose text starts with `text` (e.g. "subscribed" once its SUBACK arrived). */
+/**
+ * Resolves when the node shows (or already showed, since the flow was loaded) a
+ * status whose text starts with `text`, e.g. "subscribed" once its SUBACK came.
+ */
 export function waitForStatus(id: string, text: string, timeoutMs = 10_000): Promise<void> {
+  const matches = (status: unknown) => String((status as { text?: string } | undefined)?.text).startsWith(text);
+  // The helper spies on Node.prototype.status for the whole load: a status set before we listen is in its calls.
+  const spy = (helper as unknown as { _NodePrototype: { status: { getCalls(): { thisValue: { id: string }; args: unknown[] }[] } } })
+    ._NodePrototype.status;
+  if (spy.getCalls().some((c) => c.thisValue.id === id && matches(c.args[0]))) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node ${id} showed no "${text}" status within ${timeoutMs} ms`)), timeoutMs);
     nodeOf(id).on('call:status', (call) => {
-      if (String((call.args[0] as { text?: string }).text).startsWith(text)) {
+      if (matches(call.args[0])) {
         clearTimeout(timer);
         resolve();
       }
