@@ -8,6 +8,7 @@ export { loadSiteConfig } from './load-site.js';
 export * from './ports.js';
 export * from './profile-schema.js';
 export * from './register-codec.js';
+export * from './schema-http.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';

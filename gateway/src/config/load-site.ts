@@ -6,6 +6,7 @@ import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js'
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
+import { resolveHttp } from './schema-http.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -62,7 +63,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
     site: input.site,
     gateway: input.gateway,
     stateDir: resolve(dirname(file), input.stateDir ?? DEFAULTS.stateDir),
-    http: { host: input.http?.host ?? DEFAULTS.httpHost, port: input.http?.port ?? DEFAULTS.httpPort },
+    http: resolveHttp(input.http),
     mqtt: {
       local: {
         enabled: input.mqtt?.local?.enabled ?? true,

@@ -1,4 +1,5 @@
 import { portFromEnv } from './ports.js';
+import { tokensFromEnv } from './schema-http.js';
 import { deepFreeze, type SiteConfig } from './site-config.js';
 
 /**
@@ -13,7 +14,7 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
   const centreUrl = env.LIFELINE_CENTRE_URL;
   return deepFreeze({
     ...config,
-    http: { ...config.http, port: http ?? config.http.port },
+    http: { ...config.http, port: http ?? config.http.port, tokens: [...config.http.tokens, ...tokensFromEnv(env)] },
     mqtt: {
       local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },
       ...(centreUrl

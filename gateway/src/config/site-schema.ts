@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
+import { HttpSchema } from './schema-http.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -81,7 +82,7 @@ export const SiteSchema = Type.Object(
     gateway: Id,
     profilesDir: Type.Optional(Type.String({ description: 'extra profile folder, relative to this file' })),
     stateDir: Type.Optional(Type.String({ description: 'where the gateway keeps durable state (SQLite), relative to this file' })),
-    http: Type.Optional(Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false })),
+    http: Type.Optional(HttpSchema),
     mqtt: Type.Optional(
       Type.Object(
         {

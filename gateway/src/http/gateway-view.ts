@@ -1,8 +1,16 @@
+import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { SiteConfig } from '../config/index.js';
 import type { LiveState } from '../runtime/live-state.js';
+import type { HistorySource } from './history/history-source.js';
+import type { AcquisitionSource, OutboxSource, TwinSource } from './sources.js';
 
-/** What the HTTP layer may see of a running gateway: read-only views, no internals. */
+/**
+ * What the HTTP layer may see of a running gateway: read-only views, no
+ * internals, plus the one command surface operators need (AlarmControl).
+ * Optional members are subsystems the integrator plugs in; their routes answer
+ * 503 LL_ERR_HTTP_UNAVAILABLE until they are.
+ */
 export interface GatewayView {
   readonly config: SiteConfig;
   readonly bootId: string;
@@ -11,4 +19,11 @@ export interface GatewayView {
   readonly live: LiveState;
   activeAlarms(): AlarmTransition[];
   uplinks(): Record<string, { connected: boolean }>;
+  /** Ack, shelve, unshelve and limits; absent until the alarm engine implements it. */
+  readonly alarmControl?: AlarmControl;
+  /** Trend history per point; an in-memory ring buffer fed from `live` is used when absent. */
+  readonly history?: HistorySource;
+  readonly outbox?: OutboxSource;
+  readonly twin?: TwinSource;
+  readonly acquisition?: AcquisitionSource;
 }

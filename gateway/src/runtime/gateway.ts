@@ -6,6 +6,7 @@ import { ModbusPoller } from '../acquisition/modbus-poller.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
+import { alarmControlOf } from '../http/alarm-control-of.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { LocalBroker } from '../uplink/local-broker.js';
@@ -133,6 +134,7 @@ export class Gateway {
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
       uplinks: () => Object.fromEntries(this.#uplinks.map((u) => [u.name, { connected: u.connected }])),
+      alarmControl: alarmControlOf(this.#engine),
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
