@@ -7,6 +7,8 @@ import { HttpError } from './http-error.js';
 export interface Principal {
   readonly user: string;
   readonly role: HttpRole | 'none';
+  /** False for a request without a token: it gets 401 (not 403) where its role falls short. */
+  readonly authenticated: boolean;
 }
 
 declare module 'fastify' {
@@ -29,7 +31,7 @@ export class TokenAuthority {
 
   constructor(http: Pick<HttpConfig, 'tokens' | 'anonymous'>) {
     this.#tokens = http.tokens.map((t) => ({ digest: digest(t.token), user: t.user, role: t.role }));
-    this.#anonymous = { user: 'anonymous', role: http.anonymous === 'viewer' ? 'viewer' : 'none' };
+    this.#anonymous = { user: 'anonymous', role: http.anonymous === 'viewer' ? 'viewer' : 'none', authenticated: false };
   }
 
   /** The principal for a presented token; undefined when the token is unknown. */
@@ -38,7 +40,7 @@ export class TokenAuthority {
     const presented = digest(token);
     let found: Principal | undefined;
     // Compare against every token, matched or not, so timing says nothing about which one matched.
-    for (const t of this.#tokens) if (timingSafeEqual(presented, t.digest)) found = { user: t.user, role: t.role };
+    for (const t of this.#tokens) if (timingSafeEqual(presented, t.digest)) found = { user: t.user, role: t.role, authenticated: true };
     return found;
   }
 
@@ -55,7 +57,7 @@ export function requireRole(role: HttpRole, action: string) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const p = request.principal;
     if (RANK[p.role] >= RANK[role]) return;
-    if (p.role === 'none') throw new HttpError(401, 'LL_ERR_HTTP_UNAUTHORIZED', [action]);
+    if (!p.authenticated) throw new HttpError(401, 'LL_ERR_HTTP_UNAUTHORIZED', [action]);
     throw new HttpError(403, 'LL_ERR_HTTP_FORBIDDEN', [p.user, p.role, action, role]);
   };
 }

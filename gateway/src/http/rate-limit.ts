@@ -22,7 +22,7 @@ export async function installRateLimit(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     keyGenerator: (request: FastifyRequest) =>
-      request.principal && request.principal.user !== 'anonymous' ? `user:${request.principal.user}` : `ip:${request.ip}`,
+      request.principal?.authenticated ? `user:${request.principal.user}` : `ip:${request.ip}`,
     errorResponseBuilder: (_request, context) => new HttpError(429, 'LL_ERR_HTTP_RATE_LIMITED', [context.max, context.ttl]),
   });
 }
