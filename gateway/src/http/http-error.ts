@@ -24,6 +24,8 @@ export const ErrorBodySchema = {
     hint: { type: 'string' },
     field: { type: 'string', description: 'for 400: the offending field, as a JSON pointer without the leading slash' },
     reason: { type: 'string', description: 'for 400 and 409: why it was refused' },
+    reasons: { type: 'array', items: { type: 'string' }, description: 'for a refused limit change: every reason' },
+    engineCode: { type: 'string', description: "for 409: the alarm engine's own code" },
   },
   required: ['statusCode', 'code', 'message'],
 } as const;
