@@ -16,12 +16,27 @@ describe('HTTP alarm commands', () => {
     { url: '/api/alarms/ack', payload: {}, field: 'alarmId', reason: /is required/ },
     { url: '/api/alarms/ack', payload: { alarmId: 'gas-1/lel1/hihi', user: 'mallory' }, field: 'user', reason: /is not allowed/ },
     { url: '/api/alarms/ack', payload: { alarmId: 'GAS 1' }, field: 'alarmId', reason: /must match pattern/ },
-    { url: '/api/alarms/ack', payload: { alarmId: 'gas-1/lel1/hihi', comment: 'x'.repeat(501) }, field: 'comment', reason: /500 characters/ },
+    {
+      url: '/api/alarms/ack',
+      payload: { alarmId: 'gas-1/lel1/hihi', comment: 'x'.repeat(501) },
+      field: 'comment',
+      reason: /500 characters/,
+    },
     { url: '/api/alarms/ack', payload: { alarmId: 42 }, field: 'alarmId', reason: /must be string/ },
     { url: '/api/alarms/shelve', payload: { alarmId: 'gas-1/lel1/hihi' }, field: 'durationMs', reason: /is required/ },
-    { url: '/api/alarms/shelve', payload: { alarmId: 'gas-1/lel1/hihi', durationMs: '900000' }, field: 'durationMs', reason: /must be integer/ },
+    {
+      url: '/api/alarms/shelve',
+      payload: { alarmId: 'gas-1/lel1/hihi', durationMs: '900000' },
+      field: 'durationMs',
+      reason: /must be integer/,
+    },
     { url: '/api/alarms/shelve', payload: { alarmId: 'gas-1/lel1/hihi', durationMs: 1000 }, field: 'durationMs', reason: />= 60000/ },
-    { url: '/api/alarms/shelve', payload: { alarmId: 'gas-1/lel1/hihi', durationMs: 90_000_000 }, field: 'durationMs', reason: /<= 86400000/ },
+    {
+      url: '/api/alarms/shelve',
+      payload: { alarmId: 'gas-1/lel1/hihi', durationMs: 90_000_000 },
+      field: 'durationMs',
+      reason: /<= 86400000/,
+    },
     { url: '/api/alarms/unshelve', payload: [], field: 'body', reason: /must be object/ },
   ];
   for (const { url, payload, field, reason } of badRequests) {

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import sinon from 'sinon';
-import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
 import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js';
+import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
 import { deepFreeze, type HttpConfig, loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
 import type { GatewayView } from '../../../gateway/src/http/gateway-view.js';
 import { buildHttpServer } from '../../../gateway/src/http/http-server.js';
@@ -24,7 +24,9 @@ export type FakeControl = { [K in keyof AlarmControl]: sinon.SinonStub<Parameter
 /** A sinon fake of AlarmControl that accepts everything, for tests to reconfigure. */
 export function fakeControl(): FakeControl {
   return {
-    ack: sinon.stub<Parameters<AlarmControl['ack']>, ReturnType<AlarmControl['ack']>>().callsFake((alarmId) => ({ ok: true, alarmId, state: 'acknowledged' })),
+    ack: sinon
+      .stub<Parameters<AlarmControl['ack']>, ReturnType<AlarmControl['ack']>>()
+      .callsFake((alarmId) => ({ ok: true, alarmId, state: 'acknowledged' })),
     shelve: sinon
       .stub<Parameters<AlarmControl['shelve']>, ReturnType<AlarmControl['shelve']>>()
       .callsFake((alarmId) => ({ ok: true, alarmId, state: 'shelved' })),
@@ -32,9 +34,21 @@ export function fakeControl(): FakeControl {
       .stub<Parameters<AlarmControl['unshelve']>, ReturnType<AlarmControl['unshelve']>>()
       .callsFake((alarmId) => ({ ok: true, alarmId, state: 'unacknowledged' })),
     applyLimits: sinon.stub<Parameters<AlarmControl['applyLimits']>, ReturnType<AlarmControl['applyLimits']>>().returns({ ok: true }),
-    limits: sinon.stub<[], ReturnType<AlarmControl['limits']>>().returns([
-      { device: 'gas-1', point: 'lel1', condition: 'hihi', value: 50, hysteresis: 2, priority: 1, onDelayMs: 0, offDelayMs: 300, enabled: true },
-    ]),
+    limits: sinon
+      .stub<[], ReturnType<AlarmControl['limits']>>()
+      .returns([
+        {
+          device: 'gas-1',
+          point: 'lel1',
+          condition: 'hihi',
+          value: 50,
+          hysteresis: 2,
+          priority: 1,
+          onDelayMs: 0,
+          offDelayMs: 300,
+          enabled: true,
+        },
+      ]),
   };
 }
 
