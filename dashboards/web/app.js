@@ -6,7 +6,6 @@
   const { el, fmt, time } = L;
   const $ = (id) => document.getElementById(id);
   const RANK = { none: 0, viewer: 1, operator: 2, admin: 3 };
-  const TREND_WINDOW_MS = 15 * 60 * 1000;
 
   const state = {
     points: new Map(), // "device/point" -> { meta, reading }
@@ -17,6 +16,7 @@
     trend: undefined, // { key, samples }
   };
   let retryMs = 500;
+  const trendWindowMs = () => Number($('trend-window').value);
   let socket;
 
   // ---- WebSocket, reconnecting with capped exponential backoff ----
@@ -77,7 +77,7 @@
     const t = state.trend;
     if (t && t.key === `${r.device}/${r.point}` && r.quality !== 'bad' && r.value !== undefined) {
       t.samples.push({ ts: r.sourceTs, value: Number(r.value) });
-      const cutoff = Date.now() - TREND_WINDOW_MS;
+      const cutoff = Date.now() - trendWindowMs();
       while (t.samples.length && t.samples[0].ts < cutoff) t.samples.shift();
     }
   }
@@ -263,7 +263,7 @@
     renderTrend();
     const [device, point] = key.split('/');
     try {
-      const h = await L.api('GET', `/api/points/${device}/${point}/history?windowMs=${TREND_WINDOW_MS}`);
+      const h = await L.api('GET', `/api/points/${device}/${point}/history?windowMs=${trendWindowMs()}`);
       if (state.trend && state.trend.key === key) {
         const live = state.trend.samples.filter((s) => !h.samples.length || s.ts > h.samples[h.samples.length - 1].ts);
         state.trend.samples = h.samples.concat(live);
@@ -282,7 +282,7 @@
     const { meta } = entry;
     $('trend-title').textContent = `${meta.device} · ${meta.name}`;
     const limits = (meta.limits || []).map((l) => ({ value: l.value, colour: L.COLOURS[l.priority], label: l.condition.toUpperCase() }));
-    L.drawTrend($('trend'), t.samples, { unit: meta.unit, limits, windowMs: TREND_WINDOW_MS });
+    L.drawTrend($('trend'), t.samples, { unit: meta.unit, limits, windowMs: trendWindowMs() });
   }
 
   // ---- Alarm history, link and outbox health (HTTP) ----
@@ -351,6 +351,7 @@
     notify.timer = setTimeout(() => (n.hidden = true), 6000);
   }
 
+  $('trend-window').addEventListener('change', () => state.trend && selectTrend(state.trend.key));
   $('sign-in').addEventListener('click', () => {
     $('login').hidden = false;
     $('token').focus();

@@ -3,7 +3,6 @@
   window.Lifeline = window.Lifeline || {};
   const L = window.Lifeline;
   const NS = 'http://www.w3.org/2000/svg';
-  const W = 600;
   const H = 220;
   const PAD = { left: 48, right: 12, top: 12, bottom: 24 };
 
@@ -30,7 +29,16 @@
    * The y axis always includes the limits so a trip point is visible before it is reached.
    */
   L.drawTrend = (host, samples, { unit = '', limits = [], windowMs = 15 * 60 * 1000, now = Date.now() } = {}) => {
-    const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'trend', role: 'img', 'aria-label': `trend (${samples.length} samples)` });
+    // Draw at the host's own width so text stays at its natural size on a phone and a wall screen.
+    const W = Math.max(280, Math.round(host.clientWidth || 600));
+    const root = svg('svg', {
+      viewBox: `0 0 ${W} ${H}`,
+      width: W,
+      height: H,
+      class: 'trend',
+      role: 'img',
+      'aria-label': `trend (${samples.length} samples)`,
+    });
     const t0 = now - windowMs;
     const values = samples.map((s) => s.value).concat(limits.map((l) => l.value));
     let min = values.length ? Math.min(...values) : 0;

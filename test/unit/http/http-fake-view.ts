@@ -34,21 +34,19 @@ export function fakeControl(): FakeControl {
       .stub<Parameters<AlarmControl['unshelve']>, ReturnType<AlarmControl['unshelve']>>()
       .callsFake((alarmId) => ({ ok: true, alarmId, state: 'unacknowledged' })),
     applyLimits: sinon.stub<Parameters<AlarmControl['applyLimits']>, ReturnType<AlarmControl['applyLimits']>>().returns({ ok: true }),
-    limits: sinon
-      .stub<[], ReturnType<AlarmControl['limits']>>()
-      .returns([
-        {
-          device: 'gas-1',
-          point: 'lel1',
-          condition: 'hihi',
-          value: 50,
-          hysteresis: 2,
-          priority: 1,
-          onDelayMs: 0,
-          offDelayMs: 300,
-          enabled: true,
-        },
-      ]),
+    limits: sinon.stub<[], ReturnType<AlarmControl['limits']>>().returns([
+      {
+        device: 'gas-1',
+        point: 'lel1',
+        condition: 'hihi',
+        value: 50,
+        hysteresis: 2,
+        priority: 1,
+        onDelayMs: 0,
+        offDelayMs: 300,
+        enabled: true,
+      },
+    ]),
   };
 }
 
