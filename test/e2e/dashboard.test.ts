@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { RunningDemo } from '../../gateway/src/cli/demo.js';
 import { setPoint } from '../support/site-harness.js';
+import { type Harness, harness, TOKENS, transition } from '../unit/http/http-fake-view.js';
 import { launch, screenshot, startDashboardSite } from './dashboard-browser.js';
 
 /**
@@ -104,6 +105,83 @@ describe('e2e: dashboard in Chromium', function () {
       assert.equal(opened.length, 2, 'a second connection was opened');
       await setPoint(running.urls.simulator, 'gas-1', 'lel4', 7.5);
       await page.locator('tr[data-point="gas-1/lel4"] td.num', { hasText: '7.50' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+/**
+ * The operator controls in the browser against the real HTTP server over a
+ * sinon fake of AlarmControl (the real engine's ack is in dashboard-ack.test.ts).
+ */
+describe('e2e: dashboard operator controls (fake AlarmControl)', function () {
+  this.timeout(30_000);
+  let browser: Browser | undefined;
+  let h: Harness | undefined;
+
+  before(async function () {
+    browser = await launch(this);
+  });
+  after(async () => browser?.close());
+  afterEach(async () => h?.app.close());
+
+  it('signs in, acks and shelves through the API, and shows the new state from the live feed', async () => {
+    const harnessed = await harness();
+    h = harnessed;
+    harnessed.alarms.push(transition());
+    const publish = (event: 'ack' | 'shelve', state: 'acknowledged' | 'shelved') => {
+      const t = transition({ event, state });
+      harnessed.alarms.splice(0, 1, t);
+      harnessed.view.live.alarm({
+        ...t,
+        site: 'test-site',
+        gateway: 'gw-test',
+        publishedAt: new Date().toISOString(),
+        seq: 2,
+        bootId: 'boot-1',
+      });
+    };
+    harnessed.control.ack.callsFake((alarmId) => {
+      publish('ack', 'acknowledged');
+      return { ok: true, alarmId, state: 'acknowledged' };
+    });
+    harnessed.control.shelve.callsFake((alarmId) => {
+      publish('shelve', 'shelved');
+      return { ok: true, alarmId, state: 'shelved' };
+    });
+    const url = await harnessed.app.listen({ host: '127.0.0.1', port: 0 });
+    const page = await (browser as Browser).newPage();
+    try {
+      await page.goto(`${url}/`);
+      const alarm = page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"]');
+      await alarm.waitFor({ timeout: 10_000 });
+      assert.equal(await alarm.locator('button').count(), 0, 'no controls before signing in');
+
+      await page.click('#sign-in');
+      await page.fill('#token', 'not-a-valid-token-at-all');
+      await page.click('#login button[type="submit"]');
+      await page.locator('#notice', { hasText: 'token not accepted' }).waitFor({ timeout: 5000 });
+
+      await page.click('#sign-in');
+      await page.fill('#token', TOKENS.operator);
+      await page.click('#login button[type="submit"]');
+      await page.locator('#me', { hasText: 'olga (operator)' }).waitFor({ timeout: 5000 });
+      await alarm.locator('button[data-action="ack"]').click();
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"][data-state="acknowledged"]').waitFor({ timeout: 5000 });
+      assert.deepEqual(harnessed.control.ack.firstCall.args, ['gas-1/lel1/hihi', { user: 'olga' }]);
+
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] select').selectOption('3600000');
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] button[data-action="shelve"]').click();
+      await page
+        .locator('#alarms li[data-alarm="gas-1/lel1/hihi"][data-state="shelved"] button[data-action="unshelve"]')
+        .waitFor({ timeout: 5000 });
+      assert.deepEqual(harnessed.control.shelve.firstCall.args, ['gas-1/lel1/hihi', 3_600_000, { user: 'olga' }]);
+
+      harnessed.control.unshelve.returns({ ok: false, code: 'LL_ERR_ALARM_NOT_SHELVED', reason: 'already back in service' });
+      await page.locator('button[data-action="unshelve"]').click();
+      await page.locator('#notice.bad', { hasText: 'already back in service' }).waitFor({ timeout: 5000 });
+      await screenshot(page, 'dashboard-operator');
     } finally {
       await page.close();
     }
