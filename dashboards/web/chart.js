@@ -57,11 +57,11 @@
       root.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: 'grid' }));
       root.append(svg('text', { x: PAD.left - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' }, L.fmt(v)));
     }
-    for (let i = 0; i <= 3; i++) {
-      const ts = t0 + (windowMs * i) / 3;
-      root.append(
-        svg('text', { x: x(ts), y: H - 6, class: 'axis', 'text-anchor': i === 0 ? 'start' : i === 3 ? 'end' : 'middle' }, L.time(ts)),
-      );
+    const steps = W < 500 ? 1 : 3; // phones: only the two ends, so time labels never overlap
+    for (let i = 0; i <= steps; i++) {
+      const ts = t0 + (windowMs * i) / steps;
+      const anchor = i === 0 ? 'start' : i === steps ? 'end' : 'middle';
+      root.append(svg('text', { x: x(ts), y: H - 6, class: 'axis', 'text-anchor': anchor }, L.time(ts)));
     }
     for (const l of limits) {
       root.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(l.value), y2: y(l.value), class: `limit limit-${l.colour}` }));
