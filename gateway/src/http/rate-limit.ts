@@ -21,8 +21,7 @@ export function writeLimitOf(http: HttpConfig): WriteLimit {
 export async function installRateLimit(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
     global: false,
-    keyGenerator: (request: FastifyRequest) =>
-      request.principal?.authenticated ? `user:${request.principal.user}` : `ip:${request.ip}`,
+    keyGenerator: (request: FastifyRequest) => (request.principal?.authenticated ? `user:${request.principal.user}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) => new HttpError(429, 'LL_ERR_HTTP_RATE_LIMITED', [context.max, context.ttl]),
   });
 }
