@@ -6,7 +6,7 @@ import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js'
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
-import { resolveHttp } from './schema-http.js';
+import { checkHttpTokens, resolveHttp } from './schema-http.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -33,7 +33,7 @@ export async function loadSiteConfig(file: string): Promise<SiteConfig> {
     const resolved = profile ? resolveDevice(device, index, profile, source, issues) : undefined;
     if (resolved) devices.push(resolved);
   }
-  issues.push(...checkUniqueDevices(input.devices, devices, source));
+  issues.push(...checkUniqueDevices(input.devices, devices, source), ...checkHttpTokens(input.http, source));
   if (issues.length > 0) throw new ConfigError(path, issues);
   return deepFreeze(buildSite(path, input, devices));
 }

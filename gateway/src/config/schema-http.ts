@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { gatewayError } from '../errors.js';
+import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import type { YamlSource } from './yaml-source.js';
 
 /**
  * The `http:` block of a site config: where the API and dashboard listen, who
@@ -107,4 +109,23 @@ export function tokensFromEnv(env: NodeJS.ProcessEnv): HttpToken[] {
     if (token.length < 16) throw gatewayError('LL_ERR_CONFIG_ENV', TOKEN_VARIABLES[role], '(hidden)', 'a token of at least 16 characters');
     return [{ user: `env-${role}`, role, token }];
   });
+}
+
+/** One token, one holder: a shared token would make every ack's `user` a guess. */
+export function checkHttpTokens(input: HttpInput | undefined, source: YamlSource): ConfigIssue[] {
+  const seen = new Map<string, number>();
+  const issues: ConfigIssue[] = [];
+  for (const [index, t] of (input?.tokens ?? []).entries()) {
+    const first = seen.get(t.token);
+    if (first === undefined) seen.set(t.token, index);
+    else
+      issues.push(
+        source.issueAt(
+          ['http', 'tokens', index, 'token'],
+          `the same token as http.tokens[${first}]`,
+          'give every user a token of their own',
+        ),
+      );
+  }
+  return issues;
 }

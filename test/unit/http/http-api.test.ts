@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { applyEnvironment, isLifelineError } from '../../../gateway/src/config/index.js';
+import { applyEnvironment, ConfigError, isLifelineError, loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { RingHistory } from '../../../gateway/src/http/history/ring-history.js';
 import type { PollOutcome } from '../../../gateway/src/http/sources.js';
+import { FIXTURES } from '../../support/fixtures.js';
 import { auth, type Harness, harness, TOKENS, transition } from './http-fake-view.js';
 
 const reading = (point: string, value: number | boolean, sourceTs: number, quality: 'good' | 'bad' = 'good') => ({
@@ -220,5 +224,58 @@ describe('RingHistory', () => {
     ]);
     assert.deepEqual(ring.history('d', 'q', 0), [{ ts: 1000, value: 42 }]);
     assert.deepEqual(ring.history('d', 'none', 0), []);
+  });
+});
+
+describe('HTTP config keys', () => {
+  const write = async (http: string) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lifeline-http-'));
+    const file = join(dir, 'site.yaml');
+    const site = await readFile(join(FIXTURES, 'gas-site.yaml'), 'utf8');
+    await writeFile(file, site.replace(/^http: .*$/m, http));
+    return file;
+  };
+  const issuesOf = async (file: string) => {
+    try {
+      await loadSiteConfig(file);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.report();
+      throw e;
+    }
+    return '';
+  };
+
+  it('loads tokens, anonymous access, the write rate limit and history size, with defaults', async () => {
+    const file = await write(
+      'http:\n  port: 0\n  anonymous: none\n  tokens:\n    - { user: olga, role: operator, token: "0123456789abcdef" }\n  writeRateLimit: { max: 5 }\n  historyPerPoint: 100',
+    );
+    const config = await loadSiteConfig(file);
+    assert.deepEqual(config.http, {
+      host: '0.0.0.0',
+      port: 0,
+      tokens: [{ user: 'olga', role: 'operator', token: '0123456789abcdef' }],
+      anonymous: 'none',
+      writeRateLimit: { max: 5, windowMs: 60_000 },
+      historyPerPoint: 100,
+    });
+    const defaults = await loadSiteConfig(await write('http: { port: 0 }'));
+    assert.deepEqual([defaults.http.tokens, defaults.http.anonymous, defaults.http.historyPerPoint], [[], 'viewer', 3600]);
+  });
+
+  it('refuses a short token, an unknown role and a shared token, at their lines, without echoing secrets', async () => {
+    const schema = await issuesOf(
+      await write(
+        'http:\n  tokens:\n    - { user: a, role: operator, token: "short" }\n    - { user: b, role: root, token: "0123456789abcdef" }',
+      ),
+    );
+    assert.match(schema, /site\.yaml:6:\d+: http\.tokens\[0\]\.token: must NOT have fewer than 16 characters/);
+    assert.match(schema, /site\.yaml:7:\d+: http\.tokens\[1\]\.role: "root" is not one of/);
+    const shared = await issuesOf(
+      await write(
+        'http:\n  tokens:\n    - { user: c, role: viewer, token: "shared-secret-0123" }\n    - { user: d, role: admin, token: "shared-secret-0123" }',
+      ),
+    );
+    assert.match(shared, /site\.yaml:7:\d+: http\.tokens\[1\]\.token: the same token as http\.tokens\[0\]/);
+    assert.ok(!shared.includes('shared-secret-0123'), 'the report does not echo a token');
   });
 });
