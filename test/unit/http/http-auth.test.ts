@@ -101,3 +101,39 @@ describe('HTTP identity', () => {
     assert.equal(res.json().role, 'viewer');
   });
 });
+
+describe('HTTP WebSocket access', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness({ anonymous: 'none' });
+  });
+  after(async () => h.app.close());
+
+  it('needs a viewer token on /ws when reads need one, taken from ?token=', async () => {
+    await assert.rejects(h.app.injectWS('/ws'), /Unexpected server response: 401/);
+    await assert.rejects(h.app.injectWS('/ws?token=not-a-known-token-at-all'), /401/);
+    const received: { type: string; site?: string }[] = [];
+    const ws = await h.app.injectWS(
+      `/ws?token=${TOKENS.viewer}`,
+      {},
+      { onInit: (w) => w.on('message', (d) => received.push(JSON.parse(String(d)))) },
+    );
+    try {
+      await until(() => received.length >= 1);
+      assert.deepEqual([received[0]?.type, received[0]?.site], ['snapshot', 'test-site']);
+      h.view.live.updateComm('gas-1', 'online');
+      await until(() => received.length >= 2);
+      assert.deepEqual(received[1], { type: 'comm', device: 'gas-1', state: 'online' });
+    } finally {
+      ws.terminate();
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
