@@ -12,6 +12,7 @@ export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.
 export { conditionProblem } from './schema-alarms.js';
 export type { DeliveryConfig, InfluxConfig, LocalUser } from './schema-uplinks.js';
 export * from './schema-twin.js';
+export * from './schema-http.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';

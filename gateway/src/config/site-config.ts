@@ -7,6 +7,7 @@ import type { AcquisitionConfig } from './schema-acquisition.js';
 import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
 import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
 import type { TwinConfig } from './schema-twin.js';
+import type { HttpConfig } from './schema-http.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -15,7 +16,7 @@ export interface SiteConfig {
   readonly gateway: string;
   /** Absolute path of the folder for durable state (alarm state, outbox); created on start. */
   readonly stateDir: string;
-  readonly http: Endpoint;
+  readonly http: HttpConfig;
   readonly mqtt: {
     readonly local: Endpoint & { readonly enabled: boolean; readonly users?: readonly LocalUser[] };
     readonly centre?: CentreLink;

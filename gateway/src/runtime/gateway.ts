@@ -9,6 +9,7 @@ import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
+import { alarmControlOf } from '../http/alarm-control-of.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -174,12 +175,22 @@ export class Gateway {
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
       uplinks: () => this.delivery.uplinks(),
-      outbox: () => this.delivery.outbox.view(),
       deviceHealth: () => this.acquisition.deviceHealth(),
+      alarmControl: alarmControlOf(this.#engine),
+      outbox: { stats: () => outboxStats(this.delivery) },
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
     await app.ready();
     return listenOrExplain(app.server, 'http', 'HTTP dashboard', this.config.http.host, this.config.http.port);
   }
+}
+
+/** The outbox as the HTTP API shows it: depth per lane, pending per sink, what the budget dropped. */
+function outboxStats(delivery: Delivery) {
+  const { stats } = delivery.outbox.view();
+  const sinks = Object.fromEntries(
+    Object.entries(stats.sinks).map(([name, lanes]) => [name, { pending: Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0) }]),
+  );
+  return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
 }
