@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'alarm-decision': () => import('./alarm-decision.js'),
   acquisition: () => import('./acquisition.js'),
   outbox: () => import('./outbox.js'),
+  twin: () => import('./twin.js'),
 };
 
 const name = process.argv[2];

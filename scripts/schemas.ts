@@ -7,6 +7,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfileSchema, SiteSchema } from '@lifeline/gateway/config';
 import { AlarmEventSchema, GatewayStatusSchema, TelemetryBatchSchema } from '@lifeline/twin';
+import {
+  AckCommandSchema,
+  AlarmEventSchema,
+  CommandResultSchema,
+  GatewayStatusSchema,
+  ResyncCommandSchema,
+  ShelveCommandSchema,
+  TwinDesiredResultSchema,
+  TwinDesiredSchema,
+  TwinPatchSchema,
+  TwinSnapshotSchema,
+} from '@lifeline/twin';
+import { renderAsyncApi } from './asyncapi.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -16,6 +29,14 @@ export const GENERATED_SCHEMAS: Record<string, unknown> = {
   'docs/schemas/alarm-event.schema.json': AlarmEventSchema,
   'docs/schemas/gateway-status.schema.json': GatewayStatusSchema,
   'docs/schemas/telemetry-batch.schema.json': TelemetryBatchSchema,
+  'docs/schemas/twin.schema.json': TwinSnapshotSchema,
+  'docs/schemas/twin-patch.schema.json': TwinPatchSchema,
+  'docs/schemas/twin-desired.schema.json': TwinDesiredSchema,
+  'docs/schemas/twin-desired-result.schema.json': TwinDesiredResultSchema,
+  'docs/schemas/ack-command.schema.json': AckCommandSchema,
+  'docs/schemas/shelve-command.schema.json': ShelveCommandSchema,
+  'docs/schemas/resync-command.schema.json': ResyncCommandSchema,
+  'docs/schemas/command-result.schema.json': CommandResultSchema,
 };
 
 export function render(schema: unknown): string {
@@ -35,6 +56,18 @@ async function main(check: boolean): Promise<number> {
     } else {
       await writeFile(file, text);
       process.stdout.write(`wrote ${path}\n`);
+    }
+  }
+  const asyncapi = join(root, 'docs/asyncapi.yaml');
+  const version = (JSON.parse(await readFile(join(root, 'twin/package.json'), 'utf8')) as { version: string }).version;
+  const text = renderAsyncApi(version);
+  if ((await readFile(asyncapi, 'utf8').catch(() => '')) !== text) {
+    if (check) {
+      process.stderr.write('docs/asyncapi.yaml is out of date: run npm run schemas\n');
+      stale += 1;
+    } else {
+      await writeFile(asyncapi, text);
+      process.stdout.write('wrote docs/asyncapi.yaml\n');
     }
   }
   return stale === 0 ? 0 : 1;

@@ -164,6 +164,77 @@ export const GATEWAY_ERRORS = {
   LL_ERR_STORE_OPEN: {
     message: 'cannot open the outbox store %s: %s',
     hint: 'check that stateDir is writable and not used by another gateway process',
+  LL_ERR_TWIN_DESIRED_INVALID: {
+    message: 'twin/desired is malformed: %s',
+    hint: 'send the shape of docs/schemas/twin-desired.schema.json; every reason lists its JSON pointer',
+    transient: false,
+  },
+  LL_ERR_TWIN_COMMAND_INVALID: {
+    message: 'cmd/%s is malformed: %s',
+    hint: 'send the shape of docs/schemas/%s-command.schema.json',
+    transient: false,
+  },
+  LL_ERR_TWIN_UNAUTHORISED: {
+    message: 'user "%s" may not %s on device %s',
+    hint: 'grant it in the site config under twin.authorise (user, may, devices)',
+    transient: false,
+  },
+  LL_ERR_TWIN_STALE_VERSION: {
+    message: 'limits changed since version %s; they are at version %s now',
+    hint: 'read the twin again (reported.limitsVersion), check the limits, and resend with the new ifLimitsVersion',
+    transient: false,
+  },
+  LL_ERR_TWIN_UNKNOWN_TARGET: {
+    message: 'no %s %s on this gateway',
+    hint: 'use an id from the reported twin: limits for limit changes, alarms for acks and shelving',
+    transient: false,
+  },
+  LL_ERR_TWIN_LIMIT_REFUSED: {
+    message: 'the alarm engine refused the limit change: %s',
+    hint: 'keep lolo ≤ lo ≤ hi ≤ hihi and values inside the point range; nothing was changed',
+    transient: false,
+  },
+  LL_ERR_TWIN_NO_ALARM_CONTROL: {
+    message: 'this gateway cannot apply desired changes or alarm commands: its alarm engine offers no control',
+    hint: 'upgrade the gateway to a release whose alarm engine implements AlarmControl',
+  LL_ERR_HTTP_UNAUTHORIZED: {
+    message: '%s needs a bearer token',
+    hint: 'send "Authorization: Bearer <token>" with a token from http.tokens or LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN',
+    transient: false,
+  },
+  LL_ERR_HTTP_FORBIDDEN: {
+    message: 'user %s (role %s) may not %s: it needs role %s',
+    hint: 'use a token of that role or higher (viewer < operator < admin)',
+    transient: false,
+  },
+  LL_ERR_HTTP_BAD_REQUEST: {
+    message: 'bad request: %s %s',
+    hint: 'see the route in the OpenAPI document at /docs',
+    transient: false,
+  },
+  LL_ERR_HTTP_NOT_FOUND: {
+    message: '%s "%s" not found',
+    hint: 'GET /api/points and GET /api/alarms list what exists',
+    transient: false,
+  },
+  LL_ERR_HTTP_REFUSED: {
+    message: 'the alarm engine refused %s of %s: %s',
+    hint: 'check the alarm state in GET /api/alarms; e.g. only an alarm in an active state can be acknowledged',
+    transient: false,
+  },
+  LL_ERR_HTTP_RATE_LIMITED: {
+    message: 'too many write requests: at most %s per %s ms',
+    hint: 'wait and retry; http.writeRateLimit sets the limit',
+    transient: true,
+  },
+  LL_ERR_HTTP_UNAVAILABLE: {
+    message: '%s is not available in this gateway',
+    hint: 'the subsystem that provides it is not running or not wired into the HTTP view',
+    transient: false,
+  },
+  LL_ERR_HTTP_INTERNAL: {
+    message: 'internal error in %s',
+    hint: 'see the gateway log for the cause; the gateway keeps running',
     transient: false,
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -11,6 +11,6 @@ export { DEMO_SITE, type RunningDemo, startDemo } from './cli/demo.js';
 export * from './config/index.js';
 export { GATEWAY_ERRORS, gatewayError } from './errors.js';
 export { createLogger } from './log.js';
-export type { Clock } from './runtime/clock.js';
+export { type Clock, systemClock, type TimerHandle } from './runtime/clock.js';
 export { Gateway, type GatewayEndpoints, type GatewayOptions } from './runtime/gateway.js';
 export { GATEWAY_VERSION } from './runtime/version.js';

@@ -1,5 +1,13 @@
 export * from './alarm-event.js';
+export * from './merge-patch.js';
 export * from './priority.js';
+export { ALARM_ID_PATTERN } from './schema-helpers.js';
 export * from './status.js';
 export * from './telemetry.js';
 export * from './topics.js';
+export * from './twin-document.js';
+export * from './twin-messages.js';
+export * from './twin-policy.js';
+export * from './twin-replica.js';
+export * from './twin-state.js';
+export * from './validate-payload.js';

@@ -40,3 +40,22 @@ export function gatewayTopics(site: string, gateway: string): GatewayTopics {
     commandResult: (name) => `${prefix}/cmd/${name}/result`,
   };
 }
+
+/** MQTT topic filter matching (MQTT 3.1.1 §4.7: `+` one level, `#` the rest, including the parent level). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** `lifeline/v1/{site}/{gateway}/{suffix}` → its parts, or undefined for anything else. */
+export function parseGatewayTopic(topic: string): { site: string; gateway: string; suffix: string } | undefined {
+  const parts = topic.split('/');
+  if (parts.length < 5 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return undefined;
+  return { site: parts[2] as string, gateway: parts[3] as string, suffix: parts.slice(4).join('/') };
+}

@@ -4,6 +4,10 @@ export const DEFAULTS = {
   stateDir: '.lifeline-state',
   httpHost: '0.0.0.0',
   httpPort: 8080,
+  httpAnonymous: 'viewer',
+  httpWriteRateLimitMax: 60,
+  httpWriteRateLimitWindowMs: 60_000,
+  httpHistoryPerPoint: 3600,
   mqttLocalHost: '0.0.0.0',
   mqttLocalPort: 1883,
   simHttpHost: '0.0.0.0',
@@ -40,6 +44,12 @@ export const DEFAULTS = {
   telemetryBatchIntervalMs: 1000,
   telemetryBatchMaxReadings: 500,
   influxTimeoutMs: 10_000,
+  twinCoalesceMs: 250,
+  twinMaxPatchBytes: 65_536,
+  twinSnapshotQuietMs: 2000,
+  twinResyncMinIntervalMs: 1000,
+  /** Anyone may ack and shelve; limit changes need an explicit grant. */
+  twinAuthorise: [{ user: '*', may: ['ack', 'shelve'] }] as const,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

@@ -11,6 +11,8 @@ export * from './register-codec.js';
 export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.js';
 export { conditionProblem } from './schema-alarms.js';
 export type { DeliveryConfig, InfluxConfig, LocalUser } from './schema-uplinks.js';
+export * from './schema-twin.js';
+export * from './schema-http.js';
 export * from './site-config.js';
 export * from './site-overrides.js';
 export { SiteSchema } from './site-schema.js';

@@ -11,6 +11,8 @@ import { resolveAcquisition } from './schema-acquisition.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
 import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
 import { resolveSecrets } from './secrets.js';
+import { resolveTwinConfig } from './schema-twin.js';
+import { checkHttpTokens, resolveHttp } from './schema-http.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';
@@ -45,6 +47,7 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   const delivery = buildDelivery(input, source, issues);
   const users = buildLocalUsers(input.mqtt?.local, source, issues);
   const centre = buildCentre(path, input, source, issues);
+  issues.push(...checkUniqueDevices(input.devices, devices, source), ...checkHttpTokens(input.http, source));
   if (issues.length > 0) throw new ConfigError(path, issues);
   const site = buildSite(path, input, devices);
   return deepFreeze({
@@ -79,7 +82,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
     site: input.site,
     gateway: input.gateway,
     stateDir: resolve(dirname(file), input.stateDir ?? DEFAULTS.stateDir),
-    http: { host: input.http?.host ?? DEFAULTS.httpHost, port: input.http?.port ?? DEFAULTS.httpPort },
+    http: resolveHttp(input.http),
     mqtt: {
       local: {
         enabled: input.mqtt?.local?.enabled ?? true,
@@ -93,6 +96,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         port: input.simulator?.http?.port ?? DEFAULTS.simHttpPort,
       },
     },
+    twin: resolveTwinConfig(input.twin),
     devices,
   };
 }

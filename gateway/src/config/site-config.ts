@@ -5,6 +5,9 @@ export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js
 
 import type { AcquisitionConfig } from './schema-acquisition.js';
 import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
+import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
+import type { TwinConfig } from './schema-twin.js';
+import type { HttpConfig } from './schema-http.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {
@@ -13,7 +16,7 @@ export interface SiteConfig {
   readonly gateway: string;
   /** Absolute path of the folder for durable state (alarm state, outbox); created on start. */
   readonly stateDir: string;
-  readonly http: Endpoint;
+  readonly http: HttpConfig;
   readonly mqtt: {
     readonly local: Endpoint & { readonly enabled: boolean; readonly users?: readonly LocalUser[] };
     readonly centre?: CentreLink;
@@ -21,6 +24,7 @@ export interface SiteConfig {
   readonly simulator: { readonly http: Endpoint };
   /** Outbox budget, telemetry and InfluxDB sinks (schema-uplinks.ts). */
   readonly delivery: DeliveryConfig;
+  readonly twin: TwinConfig;
   readonly devices: readonly DeviceConfig[];
   /** Local automatic control rules (docs/alarms.md#local-actions). */
   readonly actions: readonly ActionConfig[];

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { portFromEnv } from './ports.js';
+import { tokensFromEnv } from './schema-http.js';
 import { deepFreeze, type SiteConfig } from './site-config.js';
 
 /**
@@ -17,6 +18,7 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
     ...config,
     stateDir: stateDir ? resolve(stateDir) : config.stateDir,
     http: { ...config.http, port: http ?? config.http.port },
+    http: { ...config.http, port: http ?? config.http.port, tokens: [...config.http.tokens, ...tokensFromEnv(env)] },
     mqtt: {
       local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },
       ...(centreUrl

@@ -3,6 +3,8 @@ import { LimitSchema, limitsOf } from './profile-schema.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
 import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetrySchema } from './schema-uplinks.js';
+import { TwinConfigSchema } from './schema-twin.js';
+import { HttpSchema } from './schema-http.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
@@ -85,7 +87,7 @@ export const SiteSchema = Type.Object(
     gateway: Id,
     profilesDir: Type.Optional(Type.String({ description: 'extra profile folder, relative to this file' })),
     stateDir: Type.Optional(Type.String({ description: 'where the gateway keeps durable state (SQLite), relative to this file' })),
-    http: Type.Optional(Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false })),
+    http: Type.Optional(HttpSchema),
     mqtt: Type.Optional(
       Type.Object({ local: Type.Optional(LocalBrokerSchema), centre: Type.Optional(CentreSchema) }, { additionalProperties: false }),
     ),
@@ -102,6 +104,7 @@ export const SiteSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    twin: Type.Optional(TwinConfigSchema),
     devices: Type.Array(SiteDeviceSchema, { minItems: 1 }),
     actions: Type.Optional(Type.Array(ActionSchema, { description: 'local automatic control rules' })),
     alarms: Type.Optional(AlarmOptionsSchema),

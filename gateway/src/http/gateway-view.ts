@@ -1,10 +1,17 @@
 import type { DeviceHealth } from '../acquisition/device-health.js';
+import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { SiteConfig } from '../config/index.js';
 import type { LiveState } from '../runtime/live-state.js';
-import type { OutboxView } from '../store/outbox.js';
+import type { HistorySource } from './history/history-source.js';
+import type { AcquisitionSource, OutboxSource, TwinSource } from './sources.js';
 
-/** What the HTTP layer may see of a running gateway: read-only views, no internals. */
+/**
+ * What the HTTP layer may see of a running gateway: read-only views, no
+ * internals, plus the one command surface operators need (AlarmControl).
+ * Optional members are subsystems the integrator plugs in; their routes answer
+ * 503 LL_ERR_HTTP_UNAVAILABLE until they are.
+ */
 export interface GatewayView {
   readonly config: SiteConfig;
   readonly bootId: string;
@@ -15,6 +22,11 @@ export interface GatewayView {
   /** Per-device comm state, counters and latency histogram (acquisition). */
   deviceHealth?(): DeviceHealth[];
   uplinks(): Record<string, { connected: boolean; lastError?: { code: string; message: string; at: string } }>;
-  /** Outbox depth per lane, per-sink cursors and sink health (read-only). */
-  outbox?(): OutboxView;
+  /** Ack, shelve, unshelve and limits; absent until the alarm engine implements it. */
+  readonly alarmControl?: AlarmControl;
+  /** Trend history per point; an in-memory ring buffer fed from `live` is used when absent. */
+  readonly history?: HistorySource;
+  readonly outbox?: OutboxSource;
+  readonly twin?: TwinSource;
+  readonly acquisition?: AcquisitionSource;
 }

@@ -1,17 +1,74 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { type Principal, TokenAuthority } from './auth.js';
 import type { GatewayView } from './gateway-view.js';
-import { apiRoutes } from './routes/api.js';
+import { AlarmLog } from './history/alarm-log.js';
+import type { HistorySource } from './history/history-source.js';
+import { RingHistory } from './history/ring-history.js';
+import { installErrorHandler } from './http-error.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { installOpenApi } from './openapi.js';
+import { installRateLimit, writeLimitOf } from './rate-limit.js';
+import { alarmRoutes } from './routes/alarms.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { deviceRoutes } from './routes/devices.js';
+import { healthRoutes } from './routes/health.js';
+import { limitRoutes } from './routes/limits.js';
 import { liveRoutes } from './routes/live.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { pointRoutes } from './routes/points.js';
+import { statusRoutes } from './routes/status.js';
+import { installValidation } from './validation.js';
 
-/** Builds the gateway's fastify app (not listening), so tests can use `app.inject()`. */
+/** Alarm events kept for the dashboard's history list. */
+const ALARM_LOG_SIZE = 500;
+
+/**
+ * Builds the gateway's fastify app (not listening), so tests can use
+ * `app.inject()`: auth first, then OpenAPI (it must see every route), the
+ * rate limiter, and one plugin per area.
+ */
 export async function buildHttpServer(view: GatewayView, log: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: log.child({ component: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
+  });
+  const detach: (() => void)[] = [];
+  let history: HistorySource | undefined = view.history;
+  if (!history) {
+    const ring = new RingHistory(view.config.http.historyPerPoint);
+    detach.push(ring.attach(view.live));
+    history = ring;
+  }
+  const alarmLog = new AlarmLog(ALARM_LOG_SIZE);
+  detach.push(alarmLog.attach(view.live));
+  const metrics = new GatewayMetrics(view);
+  detach.push(() => metrics.close());
+  app.addHook('onClose', async () => {
+    for (const d of detach.splice(0)) d();
+  });
+
+  installErrorHandler(app);
+  installValidation(app);
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.addHook('onRequest', new TokenAuthority(view.config.http).identify);
+  await installOpenApi(app, view);
+  await installRateLimit(app);
   await app.register(websocket);
-  await app.register(apiRoutes(view));
+  const writeLimit = writeLimitOf(view.config.http);
+  await app.register(healthRoutes(view));
+  await app.register(deviceRoutes(view));
+  await app.register(pointRoutes(view, history));
+  await app.register(alarmRoutes(view, alarmLog, writeLimit));
+  await app.register(limitRoutes(view, writeLimit));
+  await app.register(statusRoutes(view));
+  await app.register(metricsRoutes(metrics));
   await app.register(liveRoutes(view));
   await app.register(dashboardRoutes);
   return app;
+}
+
+/** What a request looks like in the log: never its token (a `?token=` on /ws is cut). */
+function requestForLog(req: { method?: string; url?: string; ip?: string }) {
+  return { method: req.method, url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[redacted]'), remoteAddress: req.ip };
 }

@@ -9,9 +9,11 @@ import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
+import { alarmControlOf } from '../http/alarm-control-of.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
+import { alarmControlOf, GatewayTwin } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
 import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
@@ -48,6 +50,7 @@ export class Gateway {
   readonly #broker = new LocalBroker();
   /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
   readonly delivery: Delivery;
+  #twin: GatewayTwin | undefined;
   #http: FastifyInstance | undefined;
   #endpoints: GatewayEndpoints | undefined;
   #startedAt = 0;
@@ -81,6 +84,11 @@ export class Gateway {
     return this.#engine;
   }
 
+  /** The reported twin and its protocol handler, while running. */
+  get twin(): GatewayTwin | undefined {
+    return this.#twin;
+  }
+
   get endpoints(): GatewayEndpoints | undefined {
     return this.#endpoints;
   }
@@ -91,6 +99,7 @@ export class Gateway {
     try {
       const mqttPort = await this.#startBroker();
       this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
+      this.#startTwin();
       this.#engine.start();
       this.acquisition.start();
       const httpPort = await this.#startHttp();
@@ -106,6 +115,9 @@ export class Gateway {
   async stop(): Promise<void> {
     await this.#http?.close();
     this.#http = undefined;
+    this.#twin?.flush();
+    this.#twin?.stop();
+    this.#twin = undefined;
     await this.acquisition.stop();
     this.#engine.stop();
     await this.delivery.stop();
@@ -113,6 +125,21 @@ export class Gateway {
     // Everything is saved per transition; closing checkpoints the WAL. A stopped gateway is not started again.
     this.#alarmStore.close();
     this.#endpoints = undefined;
+  }
+
+  /** The twin subscribes in the same tick the links start connecting, so it sees every birth (docs/twin.md). */
+  #startTwin(): void {
+    this.#twin = new GatewayTwin({
+      config: this.config,
+      bootId: this.bootId,
+      softwareVersion: GATEWAY_VERSION,
+      live: this.live,
+      alarms: alarmControlOf(this.#engine),
+      clock: this.#clock,
+      log: this.#log,
+      startedAt: this.#startedAt,
+    });
+    this.#twin.start(this.delivery.links());
   }
 
   /** The pipeline of DESIGN.md §3 for this slice: decode (in acquisition) → alarms → publish. */
@@ -148,12 +175,22 @@ export class Gateway {
       live: this.live,
       activeAlarms: () => this.#engine.activeAlarms(),
       uplinks: () => this.delivery.uplinks(),
-      outbox: () => this.delivery.outbox.view(),
       deviceHealth: () => this.acquisition.deviceHealth(),
+      alarmControl: alarmControlOf(this.#engine),
+      outbox: { stats: () => outboxStats(this.delivery) },
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
     await app.ready();
     return listenOrExplain(app.server, 'http', 'HTTP dashboard', this.config.http.host, this.config.http.port);
   }
+}
+
+/** The outbox as the HTTP API shows it: depth per lane, pending per sink, what the budget dropped. */
+function outboxStats(delivery: Delivery) {
+  const { stats } = delivery.outbox.view();
+  const sinks = Object.fromEntries(
+    Object.entries(stats.sinks).map(([name, lanes]) => [name, { pending: Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0) }]),
+  );
+  return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
 }

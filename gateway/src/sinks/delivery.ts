@@ -136,6 +136,11 @@ export class Delivery {
     this.history.start();
   }
 
+  /** The MQTT links (local broker, centre) once started: the twin publishes and subscribes on them. */
+  links(): MqttUplink[] {
+    return [this.#local, this.centre].filter((l): l is MqttUplink => l !== undefined);
+  }
+
   /** Flushes the open telemetry batch, stops the sinks (status offline), closes the stores. Idempotent. */
   async stop(): Promise<void> {
     this.telemetry?.stop();

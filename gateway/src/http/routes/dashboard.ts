@@ -4,18 +4,24 @@ import type { FastifyInstance } from 'fastify';
 /** The dashboard's static files, shipped in dashboards/web and served with no CDN. */
 export const DASHBOARD_DIR = new URL('../../../../dashboards/web/', import.meta.url);
 
-const ASSETS: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
 };
 
+/** Every file the page loads; read once at start so a request never touches the disk. */
+export const DASHBOARD_ASSETS = ['app.js', 'api.js', 'chart.js', 'render.js', 'style.css', 'favicon.svg'] as const;
+
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const files = new Map<string, Buffer>();
-  for (const name of Object.keys(ASSETS)) files.set(name, await readFile(new URL(name, DASHBOARD_DIR)));
-  const send = (name: string) => async (_req: unknown, reply: import('fastify').FastifyReply) =>
-    reply.type(ASSETS[name] ?? 'application/octet-stream').send(files.get(name));
-  app.get('/', send('index.html'));
-  app.get('/assets/app.js', send('app.js'));
-  app.get('/assets/style.css', send('style.css'));
+  const typeOf = (name: string) => TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+  const index = await readFile(new URL('index.html', DASHBOARD_DIR));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type(TYPES.html as string).send(index));
+  for (const name of DASHBOARD_ASSETS) {
+    const body = await readFile(new URL(name, DASHBOARD_DIR));
+    app.get(`/assets/${name}`, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(typeOf(name)).header('cache-control', 'no-cache').send(body),
+    );
+  }
 }

@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveMessage } from '../../runtime/live-state.js';
+import { requireRole } from '../auth.js';
 import type { GatewayView } from '../gateway-view.js';
 
-/** `/ws`: a snapshot on connect, then every reading, alarm and comm change as it happens. */
+/**
+ * `/ws`: a snapshot on connect, then every reading, alarm and comm change as
+ * it happens. Browsers cannot send headers on a WebSocket, so a token may come
+ * as `?token=` (redacted from logs).
+ */
 export function liveRoutes(view: GatewayView) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/ws', { websocket: true }, (socket) => {
+    app.get('/ws', { websocket: true, preHandler: requireRole('viewer', 'watch live values'), schema: { hide: true } }, (socket) => {
       socket.send(
         JSON.stringify({
           type: 'snapshot',
@@ -13,7 +18,9 @@ export function liveRoutes(view: GatewayView) {
           gateway: view.config.gateway,
           version: view.version,
           devices: view.config.devices.map((d) => ({ id: d.id, name: d.name, kind: d.profile.kind, comm: view.live.comm(d.id) })),
-          points: view.config.devices.flatMap((d) => d.points.map((p) => ({ device: d.id, point: p.id, name: p.name, unit: p.unit }))),
+          points: view.config.devices.flatMap((d) =>
+            d.points.map((p) => ({ device: d.id, point: p.id, name: p.name, unit: p.unit, limits: p.limits })),
+          ),
           readings: view.live.readings(),
           alarms: view.activeAlarms(),
         }),

@@ -1,0 +1,32 @@
+// The gateway API as the dashboard uses it: a bearer token kept in this browser only.
+(() => {
+  window.Lifeline = window.Lifeline || {};
+  const L = window.Lifeline;
+  const KEY = 'lifeline.token';
+
+  L.token = () => localStorage.getItem(KEY) || '';
+  L.setToken = (t) => (t ? localStorage.setItem(KEY, t) : localStorage.removeItem(KEY));
+
+  /** fetch + JSON with the token; rejects with the API's coded error message. */
+  L.api = async (method, path, body) => {
+    const headers = {};
+    if (L.token()) headers.authorization = `Bearer ${L.token()}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const e = new Error(data?.message ? data.message : `HTTP ${res.status}`);
+      e.status = res.status;
+      e.code = data?.code;
+      throw e;
+    }
+    return data;
+  };
+
+  L.wsUrl = () => {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const t = L.token();
+    return `${scheme}://${location.host}/ws${t ? `?token=${encodeURIComponent(t)}` : ''}`;
+  };
+})();

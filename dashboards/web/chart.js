@@ -1,0 +1,84 @@
+// A small hand-written SVG line chart for trends: no charting library, no CDN.
+(() => {
+  window.Lifeline = window.Lifeline || {};
+  const L = window.Lifeline;
+  const NS = 'http://www.w3.org/2000/svg';
+  const H = 220;
+  const PAD = { left: 48, right: 12, top: 12, bottom: 24 };
+
+  const svg = (tag, attrs, text) => {
+    const node = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  /** Nice round tick values covering [min, max]. */
+  function ticks(min, max, count) {
+    const span = max - min || 1;
+    const step0 = span / count;
+    const mag = 10 ** Math.floor(Math.log10(step0));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) || step0;
+    const out = [];
+    for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) out.push(Number(v.toFixed(10)));
+    return out;
+  }
+
+  /**
+   * Draws samples [{ts, value}] into `host`, with limit lines [{value, colour, label}].
+   * The y axis always includes the limits so a trip point is visible before it is reached.
+   */
+  L.drawTrend = (host, samples, { unit = '', limits = [], windowMs = 15 * 60 * 1000, now = Date.now() } = {}) => {
+    // Draw at the host's own width so text stays at its natural size on a phone and a wall screen.
+    const W = Math.max(280, Math.round(host.clientWidth || 600));
+    const root = svg('svg', {
+      viewBox: `0 0 ${W} ${H}`,
+      width: W,
+      height: H,
+      class: 'trend',
+      role: 'img',
+      'aria-label': `trend (${samples.length} samples)`,
+    });
+    const t0 = now - windowMs;
+    const values = samples.map((s) => s.value).concat(limits.map((l) => l.value));
+    let min = values.length ? Math.min(...values) : 0;
+    let max = values.length ? Math.max(...values) : 1;
+    if (min === max) {
+      min -= 1;
+      max += 1;
+    }
+    const pad = (max - min) * 0.08;
+    min -= pad;
+    max += pad;
+    const x = (ts) => PAD.left + ((ts - t0) / windowMs) * (W - PAD.left - PAD.right);
+    const y = (v) => PAD.top + (1 - (v - min) / (max - min)) * (H - PAD.top - PAD.bottom);
+
+    for (const v of ticks(min, max, 4)) {
+      root.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: 'grid' }));
+      root.append(svg('text', { x: PAD.left - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' }, L.fmt(v)));
+    }
+    const steps = W < 500 ? 1 : 3; // phones: only the two ends, so time labels never overlap
+    for (let i = 0; i <= steps; i++) {
+      const ts = t0 + (windowMs * i) / steps;
+      const anchor = i === 0 ? 'start' : i === steps ? 'end' : 'middle';
+      root.append(svg('text', { x: x(ts), y: H - 6, class: 'axis', 'text-anchor': anchor }, L.time(ts)));
+    }
+    for (const l of limits) {
+      root.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(l.value), y2: y(l.value), class: `limit limit-${l.colour}` }));
+      root.append(
+        svg('text', { x: W - PAD.right, y: y(l.value) - 4, class: `axis limit-label limit-${l.colour}`, 'text-anchor': 'end' }, l.label),
+      );
+    }
+    const visible = samples.filter((s) => s.ts >= t0);
+    if (visible.length > 0) {
+      const d = visible.map((s, i) => `${i ? 'L' : 'M'}${x(s.ts).toFixed(1)},${y(s.value).toFixed(1)}`).join('');
+      root.append(svg('path', { d, class: 'line' }));
+      const last = visible[visible.length - 1];
+      root.append(svg('circle', { cx: x(last.ts), cy: y(last.value), r: 3, class: 'dot' }));
+    } else {
+      root.append(svg('text', { x: W / 2, y: H / 2, class: 'axis', 'text-anchor': 'middle' }, 'no samples yet'));
+    }
+    root.append(svg('text', { x: PAD.left + 4, y: PAD.top + 10, class: 'axis unit' }, unit));
+    host.replaceChildren(root);
+  };
+})();

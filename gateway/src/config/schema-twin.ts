@@ -1,0 +1,86 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { DEFAULTS } from './defaults.js';
+
+/** What a desired change may touch; the classes of docs/twin.md "Policies". */
+export const TWIN_GRANTS = ['limits', 'ack', 'shelve'] as const;
+export type TwinGrant = (typeof TWIN_GRANTS)[number];
+
+/**
+ * `twin:` in the site config: how the gateway reports its twin and who may
+ * change what through `twin/desired` and `cmd/*`. The `user` is the one the
+ * request names (`by.user`); who may publish at all is the broker's ACL.
+ */
+export const TwinConfigSchema = Type.Object(
+  {
+    coalesceMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60_000,
+        description: `changes within this window go out as one twin/patch; default ${DEFAULTS.twinCoalesceMs}`,
+      }),
+    ),
+    maxPatchBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 16_777_216,
+        description: `a larger patch is sent as a full retained twin instead; default ${DEFAULTS.twinMaxPatchBytes}`,
+      }),
+    ),
+    snapshotQuietMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3_600_000,
+        description: `once changes pause this long, the retained twin is republished if it is behind (heals a lost last patch, fresh for restarted mirrors); 0 = never; default ${DEFAULTS.twinSnapshotQuietMs}`,
+      }),
+    ),
+    resyncMinIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 600_000,
+        description: `at most one full twin per link per interval on cmd/resync; default ${DEFAULTS.twinResyncMinIntervalMs}`,
+      }),
+    ),
+    authorise: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            user: Type.String({ minLength: 1, description: 'the by.user of a request, or * for anyone' }),
+            may: Type.Array(Type.Unsafe<TwinGrant>({ type: 'string', enum: [...TWIN_GRANTS] }), { minItems: 1, uniqueItems: true }),
+            devices: Type.Optional(
+              Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'only these devices; default all' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'default: anyone may ack and shelve; nobody may change limits' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type TwinConfigInput = Static<typeof TwinConfigSchema>;
+
+export interface TwinGrantRule {
+  readonly user: string;
+  readonly may: readonly TwinGrant[];
+  readonly devices?: readonly string[];
+}
+
+export interface TwinConfig {
+  readonly coalesceMs: number;
+  readonly maxPatchBytes: number;
+  readonly snapshotQuietMs: number;
+  readonly resyncMinIntervalMs: number;
+  readonly authorise: readonly TwinGrantRule[];
+}
+
+export function resolveTwinConfig(input: TwinConfigInput | undefined): TwinConfig {
+  return {
+    coalesceMs: input?.coalesceMs ?? DEFAULTS.twinCoalesceMs,
+    maxPatchBytes: input?.maxPatchBytes ?? DEFAULTS.twinMaxPatchBytes,
+    snapshotQuietMs: input?.snapshotQuietMs ?? DEFAULTS.twinSnapshotQuietMs,
+    resyncMinIntervalMs: input?.resyncMinIntervalMs ?? DEFAULTS.twinResyncMinIntervalMs,
+    authorise: input?.authorise ?? DEFAULTS.twinAuthorise,
+  };
+}

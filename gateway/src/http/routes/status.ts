@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { requireRole } from '../auth.js';
+import type { GatewayView } from '../gateway-view.js';
+import { HttpError } from '../http-error.js';
+
+/** `/api/twin` and `/api/outbox`: views onto subsystems the integrator wires in (503 until then). */
+export function statusRoutes(view: GatewayView) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get(
+      '/api/twin',
+      {
+        preHandler: requireRole('viewer', 'read the twin'),
+        schema: {
+          tags: ['status'],
+          summary: 'The reported twin document (as published on the twin topic)',
+          response: { 200: { type: 'object', additionalProperties: true }, 503: { $ref: 'ErrorBody#' } },
+        },
+      },
+      async () => {
+        if (!view.twin) throw new HttpError(503, 'LL_ERR_HTTP_UNAVAILABLE', ['the twin']);
+        return view.twin.reported();
+      },
+    );
+
+    app.get(
+      '/api/outbox',
+      {
+        preHandler: requireRole('viewer', 'read outbox health'),
+        schema: {
+          tags: ['status'],
+          summary: 'Outbox depth per lane, per-sink backlog and dropped telemetry',
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                lanes: { type: 'object', additionalProperties: { type: 'object', properties: { depth: { type: 'integer' } } } },
+                sinks: {
+                  type: 'object',
+                  additionalProperties: { type: 'object', properties: { pending: { type: 'integer' }, connected: { type: 'boolean' } } },
+                },
+                dropped: { type: 'integer' },
+              },
+            },
+            503: { $ref: 'ErrorBody#' },
+          },
+        },
+      },
+      async () => {
+        if (!view.outbox) throw new HttpError(503, 'LL_ERR_HTTP_UNAVAILABLE', ['the outbox']);
+        return view.outbox.stats();
+      },
+    );
+  };
+}

@@ -1,0 +1,87 @@
+import { parsePayload, type Reason, type TwinDesired, TwinDesiredSchema, type TwinReported } from '@lifeline/twin';
+import type { LimitChange } from '../alarms/alarm-control.js';
+import type { LimitCondition, TwinGrant, TwinGrantRule } from '../config/index.js';
+import { type GatewayErrorCode, gatewayError } from '../errors.js';
+import { isAuthorised } from './twin-authorisation.js';
+
+/** A desired change that passed every check, ready to apply; or every reason it did not. */
+export type DesiredDecision =
+  | {
+      readonly ok: true;
+      readonly clientToken: string;
+      readonly desired: TwinDesired;
+      readonly limitChanges: readonly LimitChange[];
+    }
+  | { readonly ok: false; readonly clientToken: string; readonly reasons: readonly Reason[] };
+
+export interface DesiredContext {
+  readonly reported: TwinReported;
+  readonly rules: readonly TwinGrantRule[];
+  /** False when the engine offers no AlarmControl: nothing can be applied. */
+  readonly canApply: boolean;
+}
+
+/**
+ * Decides a `twin/desired` message whole: schema, then authorisation of every
+ * member, the limits version guard, and that every target exists. It applies
+ * nothing; every reason is collected so the centre can fix all at once.
+ */
+export function decideDesired(payload: Buffer | string, ctx: DesiredContext): DesiredDecision {
+  const parsed = parsePayload(TwinDesiredSchema, payload, 'LL_ERR_TWIN_DESIRED_INVALID');
+  if (!parsed.ok) return { ok: false, clientToken: tokenOf(payload), reasons: parsed.reasons };
+  const desired = parsed.value;
+  const reasons: Reason[] = [];
+  const reason = (code: GatewayErrorCode, path: string, ...args: unknown[]) =>
+    reasons.push({ code, path, message: gatewayError(code, ...args).message });
+  if (!desired.limits && !desired.acks && !desired.shelve) {
+    reason('LL_ERR_TWIN_DESIRED_INVALID', '', 'nothing to do: give limits, acks or shelve');
+  }
+  if (!ctx.canApply) reason('LL_ERR_TWIN_NO_ALARM_CONTROL', '');
+  const user = desired.by.user;
+  const check = (grant: TwinGrant, alarmId: string, path: string) => {
+    const device = alarmId.split('/')[0] as string;
+    if (!isAuthorised(ctx.rules, user, grant, device)) reason('LL_ERR_TWIN_UNAUTHORISED', path, user, grant, device);
+  };
+
+  const limitChanges: LimitChange[] = [];
+  if (desired.limits) {
+    if (desired.ifLimitsVersion === undefined) {
+      reason('LL_ERR_TWIN_DESIRED_INVALID', '/ifLimitsVersion', 'ifLimitsVersion is required with limits (the reported limitsVersion)');
+    } else if (desired.ifLimitsVersion !== ctx.reported.limitsVersion) {
+      reason('LL_ERR_TWIN_STALE_VERSION', '/ifLimitsVersion', desired.ifLimitsVersion, ctx.reported.limitsVersion);
+    }
+    for (const [alarmId, change] of Object.entries(desired.limits)) {
+      const path = `/limits/${pointer(alarmId)}`;
+      check('limits', alarmId, path);
+      if (!(alarmId in ctx.reported.limits)) reason('LL_ERR_TWIN_UNKNOWN_TARGET', path, 'limit', alarmId);
+      const [device, point, condition] = alarmId.split('/') as [string, string, LimitCondition];
+      limitChanges.push({ device, point, condition, ...change });
+    }
+  }
+  for (const [i, alarmId] of (desired.acks ?? []).entries()) {
+    check('ack', alarmId, `/acks/${i}`);
+    if (!(alarmId in ctx.reported.alarms)) reason('LL_ERR_TWIN_UNKNOWN_TARGET', `/acks/${i}`, 'active alarm', alarmId);
+  }
+  for (const alarmId of Object.keys(desired.shelve ?? {})) {
+    const path = `/shelve/${pointer(alarmId)}`;
+    check('shelve', alarmId, path);
+    if (!(alarmId in ctx.reported.alarms)) reason('LL_ERR_TWIN_UNKNOWN_TARGET', path, 'active alarm', alarmId);
+  }
+  if (reasons.length > 0) return { ok: false, clientToken: desired.clientToken, reasons };
+  return { ok: true, clientToken: desired.clientToken, desired, limitChanges };
+}
+
+/** The clientToken of a request that failed validation, if one can be read, so the answer still matches. */
+export function tokenOf(payload: Buffer | string): string {
+  try {
+    const data = JSON.parse(payload.toString()) as { clientToken?: unknown };
+    return typeof data.clientToken === 'string' ? data.clientToken.slice(0, 128) : '';
+  } catch {
+    return '';
+  }
+}
+
+/** RFC 6901 JSON pointer escaping of one reference token. */
+export function pointer(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,286 @@
+import {
+  type CommandName,
+  type CommandResult,
+  GatewayStatusSchema,
+  type GatewayTopics,
+  gatewayTopics,
+  parsePayload,
+  type Reason,
+  ReportedTwin,
+  type TwinDesiredResult,
+} from '@lifeline/twin';
+import type { Logger } from 'pino';
+import type { AlarmControl } from '../alarms/alarm-control.js';
+import type { SiteConfig } from '../config/index.js';
+import { gatewayError } from '../errors.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { LiveMessage, LiveState } from '../runtime/live-state.js';
+import { runCommand } from './command-decision.js';
+import { decideDesired, pointer } from './desired-decision.js';
+import { applyAlarm, applyComm, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
+
+/** What the twin needs of an uplink (MqttUplink has both). */
+export interface TwinLink {
+  readonly name: string;
+  publish(topic: string, payload: string, opts?: { retain?: boolean }): void;
+  subscribe(topicFilter: string, handler: (topic: string, payload: Buffer) => void): void;
+}
+
+export interface GatewayTwinOptions {
+  readonly config: SiteConfig;
+  readonly bootId: string;
+  readonly softwareVersion: string;
+  readonly live: LiveState;
+  /** The alarm engine's control; without it desired changes and alarm commands are refused. */
+  readonly alarms: AlarmControl | undefined;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly startedAt?: number;
+}
+
+const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
+
+/**
+ * The gateway side of the twin protocol (docs/twin.md): keeps the reported
+ * twin from LiveState (readings, comm, alarm events) and the limits in force;
+ * publishes the retained `twin` whenever a link's birth `status` comes back
+ * from its broker (that is, on every connect) and on `cmd/resync`;
+ * `twin/patch` on change, coalesced over `twin.coalesceMs` and never larger
+ * than `twin.maxPatchBytes` (a larger change goes out as a full twin); answers
+ * `twin/desired` and `cmd/*` on their result topics.
+ */
+export class GatewayTwin {
+  readonly twin: ReportedTwin;
+  readonly #o: GatewayTwinOptions;
+  readonly #topics: GatewayTopics;
+  readonly #log: Logger;
+  readonly #links: TwinLink[] = [];
+  readonly #onLive = (m: LiveMessage) => this.#observe(m);
+  readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
+  #flushTimer: TimerHandle | undefined;
+  #refreshTimer: TimerHandle | undefined;
+  #snapshotVersion = 0;
+  #snapshotBytes = 0;
+  #patchBytesSinceSnapshot = 0;
+  #running = false;
+
+  constructor(options: GatewayTwinOptions) {
+    this.#o = options;
+    this.#log = options.log.child({ part: 'twin' });
+    this.#topics = gatewayTopics(options.config.site, options.config.gateway);
+    const limits = options.alarms?.limits() ?? configuredLimits(options.config);
+    const identity = { site: options.config.site, gateway: options.config.gateway, bootId: options.bootId };
+    this.twin = new ReportedTwin(
+      identity,
+      initialReported(options.config, limits, options.softwareVersion, options.startedAt ?? options.clock.now()),
+    );
+  }
+
+  /** Starts observing the gateway and serving the twin topics on every link. Idempotent. */
+  start(links: readonly TwinLink[]): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#o.live.on('message', this.#onLive);
+    for (const link of links) this.#attach(link);
+  }
+
+  stop(): void {
+    this.#running = false;
+    this.#o.live.off('message', this.#onLive);
+    if (this.#flushTimer !== undefined) this.#o.clock.clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = undefined;
+    for (const r of this.#resyncs.values()) if (r.timer !== undefined) this.#o.clock.clearTimeout(r.timer);
+    this.#resyncs.clear();
+    this.#links.length = 0;
+  }
+
+  /**
+   * Re-reads the limits in force from AlarmControl into the twin. Desired
+   * changes do this themselves; call it when limits change another way
+   * (e.g. the gateway's own HTTP admin API).
+   */
+  refreshLimits(): void {
+    if (!this.#o.alarms) return;
+    setLimits(this.twin, this.#o.alarms.limits());
+    this.#schedule();
+  }
+
+  /** Publishes pending changes now as one patch (or a full twin when too large). */
+  flush(): void {
+    if (this.#flushTimer !== undefined) this.#o.clock.clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const patch = this.twin.takePatch(this.#o.clock.now());
+    if (!patch) return;
+    const payload = JSON.stringify(patch);
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > this.#o.config.twin.maxPatchBytes) {
+      this.#log.debug({ bytes, version: patch.version }, 'patch over maxPatchBytes: sending the full twin');
+      this.#publishSnapshot(this.#links);
+      return;
+    }
+    for (const link of this.#links) link.publish(this.#topics.twinPatch, payload);
+    // Keep the retained twin fresh for mirrors that start later: once the patches since it
+    // outweigh it, republish it (amortised: at most doubles the bytes sent).
+    this.#patchBytesSinceSnapshot += bytes;
+    if (this.#patchBytesSinceSnapshot >= this.#snapshotBytes) this.#publishSnapshot(this.#links);
+    else this.#scheduleRefresh();
+  }
+
+  /**
+   * A lost last patch leaves a mirror one version behind with nothing to show
+   * a gap, and a mirror that starts later sees an old retained twin: once
+   * changes pause for snapshotQuietMs, republish the retained twin if it is behind.
+   * While changes flow, each patch shows any gap by itself.
+   */
+  #scheduleRefresh(): void {
+    const quietMs = this.#o.config.twin.snapshotQuietMs;
+    if (quietMs === 0 || !this.#running) return;
+    if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = this.#o.clock.setTimeout(() => {
+      this.#refreshTimer = undefined;
+      this.flush();
+      if (this.twin.version !== this.#snapshotVersion) this.#publishSnapshot(this.#links);
+    }, quietMs);
+  }
+
+  #attach(link: TwinLink): void {
+    this.#links.push(link);
+    link.subscribe(this.#topics.status, (_t, payload) => {
+      const status = parsePayload(GatewayStatusSchema, payload, 'status');
+      // Our own birth came back from the broker: this link is (re)connected, so give it the full twin.
+      if (status.ok && status.value.online && status.value.bootId === this.#o.bootId) this.#snapshotFor(link);
+    });
+    link.subscribe(this.#topics.twinDesired, (_t, payload) => this.#desired(link, payload));
+    for (const name of COMMANDS) link.subscribe(this.#topics.command(name), (_t, payload) => this.#command(link, name, payload));
+  }
+
+  #observe(m: LiveMessage): void {
+    if (m.type === 'readings') for (const r of m.readings) applyReading(this.twin, r);
+    else if (m.type === 'comm') applyComm(this.twin, m.device, m.state, m.reason);
+    else applyAlarm(this.twin, m.event);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (!this.#running || this.#flushTimer !== undefined || !this.twin.dirty) return;
+    this.#flushTimer = this.#o.clock.setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.flush();
+    }, this.#o.config.twin.coalesceMs);
+  }
+
+  /** A full twin for one link; pending changes go to every link first, so no link skips a version. */
+  #snapshotFor(link: TwinLink): void {
+    if (!this.#running) return;
+    this.flush();
+    this.#publishSnapshot([link]);
+  }
+
+  #publishSnapshot(links: readonly TwinLink[]): void {
+    const payload = JSON.stringify(this.twin.snapshot(this.#o.clock.now()));
+    for (const link of links) link.publish(this.#topics.twin, payload, { retain: true });
+    if (links === this.#links || this.#links.length === 1) {
+      this.#snapshotBytes = Buffer.byteLength(payload);
+      this.#patchBytesSinceSnapshot = 0;
+      this.#snapshotVersion = this.twin.version;
+    }
+  }
+
+  #desired(link: TwinLink, payload: Buffer): void {
+    const alarms = this.#o.alarms;
+    const decision = decideDesired(payload, { reported: this.twin.reported, rules: this.#o.config.twin.authorise, canApply: !!alarms });
+    if (!decision.ok || !alarms) {
+      const reasons = decision.ok ? [] : decision.reasons;
+      this.#log.warn({ clientToken: decision.clientToken, reasons }, 'twin/desired rejected');
+      this.#answerDesired(link, decision.clientToken, reasons, false);
+      return;
+    }
+    const { desired, limitChanges } = decision;
+    if (limitChanges.length > 0) {
+      const applied = alarms.applyLimits(limitChanges);
+      if (!applied.ok) {
+        const reasons = applied.reasons.map(
+          (r): Reason => ({
+            code: 'LL_ERR_TWIN_LIMIT_REFUSED',
+            path: '/limits',
+            message: gatewayError('LL_ERR_TWIN_LIMIT_REFUSED', r).message,
+          }),
+        );
+        this.#answerDesired(link, decision.clientToken, reasons, false);
+        return;
+      }
+      setLimits(this.twin, alarms.limits());
+    }
+    // Acks and shelving merge: each is idempotent, and one that lost a race (the alarm
+    // moved on between check and apply) is reported without undoing the rest.
+    const late: Reason[] = [];
+    for (const [i, alarmId] of (desired.acks ?? []).entries()) {
+      const r = alarms.ack(alarmId, desired.by);
+      if (!r.ok) late.push({ code: r.code, path: `/acks/${i}`, message: r.reason });
+    }
+    for (const [alarmId, { durationMs }] of Object.entries(desired.shelve ?? {})) {
+      const r = alarms.shelve(alarmId, durationMs, desired.by);
+      if (!r.ok) late.push({ code: r.code, path: `/shelve/${pointer(alarmId)}`, message: r.reason });
+    }
+    this.#log.info({ clientToken: decision.clientToken, by: desired.by.user, limits: limitChanges.length }, 'twin/desired applied');
+    this.flush();
+    this.#answerDesired(link, decision.clientToken, late, true);
+  }
+
+  #answerDesired(link: TwinLink, clientToken: string, reasons: readonly Reason[], accepted: boolean): void {
+    const result: TwinDesiredResult = {
+      clientToken,
+      status: accepted ? 'accepted' : 'rejected',
+      reasons: [...reasons],
+      limitsVersion: this.twin.reported.limitsVersion,
+      version: this.twin.version,
+      bootId: this.#o.bootId,
+      ts: new Date(this.#o.clock.now()).toISOString(),
+    };
+    link.publish(this.#topics.twinDesiredResult, JSON.stringify(result));
+  }
+
+  #command(link: TwinLink, name: CommandName, payload: Buffer): void {
+    const outcome = runCommand(name, payload, {
+      reported: this.twin.reported,
+      rules: this.#o.config.twin.authorise,
+      alarms: this.#o.alarms,
+    });
+    if (outcome.kind === 'resync') {
+      this.#log.info({ reason: outcome.reason, link: link.name }, 'resync asked');
+      this.#resync(link, outcome.clientToken);
+      return;
+    }
+    if (!outcome.result.ok) this.#log.warn({ command: name, code: outcome.result.code, reason: outcome.result.reason }, 'command refused');
+    this.flush();
+    this.#answerCommand(link, { ...outcome.result });
+  }
+
+  #answerCommand(link: TwinLink, result: Omit<CommandResult, 'bootId' | 'ts'>): void {
+    const full: CommandResult = { ...result, bootId: this.#o.bootId, ts: new Date(this.#o.clock.now()).toISOString() };
+    link.publish(this.#topics.commandResult(result.command), JSON.stringify(full));
+  }
+
+  /** At most one full twin per link per resyncMinIntervalMs: many mirrors asking at once share one. */
+  #resync(link: TwinLink, clientToken: string): void {
+    const clock = this.#o.clock;
+    const state = this.#resyncs.get(link) ?? { last: Number.NEGATIVE_INFINITY, timer: undefined, tokens: [] };
+    this.#resyncs.set(link, state);
+    state.tokens.push(clientToken);
+    const wait = state.last + this.#o.config.twin.resyncMinIntervalMs - clock.now();
+    if (wait <= 0) this.#resyncNow(link, state);
+    else state.timer ??= clock.setTimeout(() => this.#resyncNow(link, state), wait);
+  }
+
+  #resyncNow(link: TwinLink, state: { last: number; timer: TimerHandle | undefined; tokens: string[] }): void {
+    if (state.timer !== undefined) this.#o.clock.clearTimeout(state.timer);
+    state.timer = undefined;
+    state.last = this.#o.clock.now();
+    this.#snapshotFor(link);
+    for (const clientToken of state.tokens.splice(0)) {
+      this.#answerCommand(link, { clientToken, command: 'resync', ok: true, version: this.twin.version });
+    }
+  }
+}

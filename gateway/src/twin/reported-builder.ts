@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import {
+  type AlarmEvent,
+  type AlarmState,
+  limitsVersionOf,
+  type ReportedTwin,
+  type TwinAlarm,
+  type TwinLimit,
+  type TwinPoint,
+  type TwinReported,
+} from '@lifeline/twin';
+import type { CommState } from '../acquisition/modbus-poller.js';
+import type { Reading } from '../acquisition/reading.js';
+import type { ActiveLimit } from '../alarms/alarm-control.js';
+import type { SiteConfig } from '../config/index.js';
+
+/**
+ * Pure helpers that turn what the gateway knows (config, readings, comm
+ * states, alarm events, limits in force) into the reported twin
+ * (twin/src/twin-document.ts). Each writes only the members that changed, so
+ * the coalesced patch stays small.
+ */
+export function initialReported(
+  config: SiteConfig,
+  limits: readonly ActiveLimit[],
+  softwareVersion: string,
+  startedAt: number,
+): TwinReported {
+  const twinLimits = limitsRecord(limits);
+  return {
+    gateway: {
+      softwareVersion,
+      startedAt: new Date(startedAt).toISOString(),
+      configVersion: configVersionOf(config),
+      devicesOnline: 0,
+      devicesTotal: config.devices.length,
+    },
+    devices: Object.fromEntries(
+      config.devices.map((d) => [
+        d.id,
+        {
+          name: d.name,
+          profile: d.profile.id,
+          comm: 'connecting' as const,
+          points: Object.fromEntries(
+            d.points.map((p): [string, TwinPoint] => [
+              p.id,
+              { quality: 'uncertain', reason: 'not read yet', unit: p.unit, alarm: 'normal' },
+            ]),
+          ),
+        },
+      ]),
+    ),
+    limits: twinLimits,
+    limitsVersion: limitsVersionOf(twinLimits),
+    alarms: {},
+    alarmSeq: 0,
+  };
+}
+
+/** The limits of a site as the config sets them, for a gateway whose engine offers no AlarmControl. */
+export function configuredLimits(config: SiteConfig): ActiveLimit[] {
+  return config.devices.flatMap((d) =>
+    d.points.flatMap((p) =>
+      p.limits.map((l) => ({
+        device: d.id,
+        point: p.id,
+        condition: l.condition,
+        value: l.value,
+        hysteresis: l.hysteresis,
+        priority: l.priority,
+        onDelayMs: l.onDelayMs,
+        offDelayMs: l.offDelayMs,
+        enabled: true,
+      })),
+    ),
+  );
+}
+
+export function limitsRecord(limits: readonly ActiveLimit[]): Record<string, TwinLimit> {
+  return Object.fromEntries(
+    limits.map((l) => [
+      `${l.device}/${l.point}/${l.condition}`,
+      {
+        value: l.value,
+        hysteresis: l.hysteresis,
+        priority: l.priority,
+        onDelayMs: l.onDelayMs,
+        offDelayMs: l.offDelayMs,
+        enabled: l.enabled,
+      },
+    ]),
+  );
+}
+
+export function setLimits(twin: ReportedTwin, limits: readonly ActiveLimit[]): void {
+  const record = limitsRecord(limits);
+  twin.set(['limits'], record);
+  twin.set(['limitsVersion'], limitsVersionOf(record));
+}
+
+/** Report by exception: a point changes in the twin only when its value, quality or reason does. */
+export function applyReading(twin: ReportedTwin, r: Reading): void {
+  const path = ['devices', r.device, 'points', r.point];
+  const before = twin.get(path) as TwinPoint | undefined;
+  if (!before) return;
+  const value = typeof r.value === 'number' && !Number.isFinite(r.value) ? undefined : r.value;
+  if (before.value === value && before.quality === r.quality && before.reason === r.reason) return;
+  const next: TwinPoint = {
+    ...(value !== undefined ? { value } : {}),
+    quality: r.quality,
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    unit: before.unit,
+    ts: new Date(r.sourceTs).toISOString(),
+    alarm: before.alarm,
+  };
+  twin.set(path, next as unknown as Parameters<ReportedTwin['set']>[1]);
+}
+
+export function applyComm(twin: ReportedTwin, device: string, state: CommState, reason: string | undefined): void {
+  if (twin.get(['devices', device]) === undefined) return;
+  twin.set(['devices', device, 'comm'], state);
+  twin.set(['devices', device, 'commReason'], reason);
+  const online = Object.values(twin.reported.devices).filter((d) => d.comm === 'online').length;
+  twin.set(['gateway', 'devicesOnline'], online);
+}
+
+/** Alarms not normal are listed; a point shows its most pressing alarm state. */
+export function applyAlarm(twin: ReportedTwin, e: AlarmEvent): void {
+  const alarm: TwinAlarm = {
+    device: e.device,
+    point: e.point,
+    condition: e.condition,
+    priority: e.priority,
+    state: e.state,
+    value: e.value,
+    limit: e.limit,
+    unit: e.unit,
+    detectedAt: e.detectedAt,
+    seq: e.seq,
+  };
+  twin.set(['alarms', e.alarmId], e.state === 'normal' ? undefined : (alarm as unknown as Parameters<ReportedTwin['set']>[1]));
+  if (e.seq > twin.reported.alarmSeq) twin.set(['alarmSeq'], e.seq);
+  if (twin.get(['devices', e.device, 'points', e.point]) === undefined) return;
+  const states = Object.values(twin.reported.alarms)
+    .filter((a) => a.device === e.device && a.point === e.point)
+    .map((a) => a.state);
+  twin.set(['devices', e.device, 'points', e.point, 'alarm'], mostPressing(states));
+}
+
+/** What an operator must look at first: unacknowledged, then returned-unacknowledged, … (ISA-18.2 §5). */
+const PRESSING: readonly AlarmState[] = [
+  'unacknowledged',
+  'returned-unacknowledged',
+  'acknowledged',
+  'shelved',
+  'suppressed',
+  'out-of-service',
+  'normal',
+];
+
+export function mostPressing(states: readonly AlarmState[]): AlarmState {
+  return PRESSING.find((s) => states.includes(s)) ?? 'normal';
+}
+
+/** A short hash of the running config, so the centre can tell which config each gateway runs. */
+export function configVersionOf(config: SiteConfig): string {
+  const { file: _file, ...content } = config;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+}

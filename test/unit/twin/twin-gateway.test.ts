@@ -1,0 +1,381 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { CommandResult, TwinDesiredResult, TwinPatch, TwinSnapshot } from '@lifeline/twin';
+import { pino } from 'pino';
+import sinon from 'sinon';
+import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js';
+import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
+import { systemClock } from '../../../gateway/src/runtime/clock.js';
+import { LiveState } from '../../../gateway/src/runtime/live-state.js';
+import { configuredLimits, GatewayTwin, type TwinLink } from '../../../gateway/src/twin/index.js';
+import { FIXTURES } from '../../support/fixtures.js';
+
+const PREFIX = 'lifeline/v1/test-site/gw-test';
+
+/** A link that records what the twin publishes and lets the test deliver messages to its subscriptions. */
+class FakeLink implements TwinLink {
+  readonly name = 'fake';
+  readonly sent: { topic: string; payload: unknown; retain: boolean }[] = [];
+  readonly handlers = new Map<string, (topic: string, payload: Buffer) => void>();
+  publish(topic: string, payload: string, opts: { retain?: boolean } = {}): void {
+    this.sent.push({ topic, payload: JSON.parse(payload), retain: opts.retain ?? false });
+  }
+  subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): void {
+    this.handlers.set(filter, handler);
+  }
+  deliver(suffix: string, body: unknown): void {
+    const topic = `${PREFIX}/${suffix}`;
+    const handler = this.handlers.get(topic);
+    if (!handler) throw new Error(`not subscribed to ${topic}`);
+    handler(topic, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
+  }
+  on<T>(suffix: string): T[] {
+    return this.sent.filter((m) => m.topic === `${PREFIX}/${suffix}`).map((m) => m.payload as T);
+  }
+}
+
+describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
+  let site: SiteConfig;
+  let clock: sinon.SinonFakeTimers;
+  let live: LiveState;
+  let control: sinon.SinonStubbedInstance<AlarmControl>;
+  let link: FakeLink;
+  let twin: GatewayTwin;
+
+  before(async () => {
+    const loaded = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
+    site = {
+      ...loaded,
+      twin: {
+        ...loaded.twin,
+        coalesceMs: 100,
+        authorise: [
+          { user: 'ops', may: ['limits', 'ack', 'shelve'] },
+          { user: 'viewer', may: ['ack'] },
+        ],
+      },
+    };
+  });
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
+    live = new LiveState();
+    const limits = configuredLimits(site);
+    control = {
+      ack: sinon.stub<Parameters<AlarmControl['ack']>>().returns({ ok: true, alarmId: 'gas-1/lel1/hihi', state: 'acknowledged' }),
+      shelve: sinon.stub<Parameters<AlarmControl['shelve']>>().returns({ ok: true, alarmId: 'gas-1/lel1/hihi', state: 'shelved' }),
+      unshelve: sinon.stub(),
+      applyLimits: sinon.stub<Parameters<AlarmControl['applyLimits']>>().returns({ ok: true }),
+      limits: sinon.stub<[]>().returns(limits),
+    } as unknown as sinon.SinonStubbedInstance<AlarmControl>;
+    link = new FakeLink();
+    twin = new GatewayTwin({
+      config: site,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
+    twin.start([link]);
+  });
+
+  afterEach(() => {
+    twin.stop();
+    clock.restore();
+  });
+
+  const birth = () => link.deliver('status', { online: true, bootId: 'boot-1', ts: new Date().toISOString(), version: '0.1.0' });
+  const reading = (value: number) => ({
+    device: 'gas-1',
+    point: 'lel1',
+    value,
+    quality: 'good' as const,
+    sourceTs: Date.now(),
+    rxTs: Date.now(),
+  });
+
+  it('publishes the retained twin when its own birth comes back, not for another boot', () => {
+    link.deliver('status', { online: true, bootId: 'old-boot', ts: new Date().toISOString(), version: '0.1.0' });
+    assert.equal(link.on('twin').length, 0);
+    birth();
+    const [snapshot] = link.on<TwinSnapshot>('twin');
+    assert.equal(snapshot?.bootId, 'boot-1');
+    assert.equal(snapshot?.version, 1);
+    assert.equal(link.sent.find((m) => m.topic.endsWith('/twin'))?.retain, true);
+    assert.ok(snapshot?.reported.limits['gas-1/lel1/hihi']);
+  });
+
+  it('coalesces changes within coalesceMs into one patch, reporting by exception', () => {
+    birth();
+    live.updateReadings([reading(10)]);
+    live.updateReadings([reading(11)]);
+    live.updateComm('gas-1', 'online', undefined);
+    clock.tick(99);
+    assert.equal(link.on('twin/patch').length, 0);
+    clock.tick(1);
+    const patches = link.on<TwinPatch>('twin/patch');
+    assert.equal(patches.length, 1);
+    assert.deepEqual(patches[0]?.patch, {
+      gateway: { devicesOnline: 1 },
+      devices: {
+        'gas-1': {
+          comm: 'online',
+          points: { lel1: { value: 11, quality: 'good', reason: null, ts: new Date(Date.now() - 100).toISOString() } },
+        },
+      },
+    });
+    live.updateReadings([reading(11)]);
+    clock.tick(1000);
+    assert.equal(link.on('twin/patch').length, 1, 'an unchanged value is no change');
+  });
+
+  it('sends a full twin instead of a patch larger than maxPatchBytes', () => {
+    twin.stop();
+    const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
+    twin = new GatewayTwin({
+      config: small,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
+    link = new FakeLink();
+    twin.start([link]);
+    live.updateReadings(site.devices[0]?.points.map((p) => ({ ...reading(1), point: p.id, reason: 'x'.repeat(200) })) ?? []);
+    clock.tick(100);
+    assert.equal(link.on('twin/patch').length, 0);
+    const [snapshot] = link.on<TwinSnapshot>('twin');
+    assert.equal(snapshot?.version, 2);
+  });
+
+  it('applies an authorised desired limit change whole and answers accepted', () => {
+    const limitsVersion = twin.twin.reported.limitsVersion;
+    link.deliver('twin/desired', {
+      clientToken: 't1',
+      by: { user: 'ops' },
+      ifLimitsVersion: limitsVersion,
+      limits: { 'gas-1/lel1/hihi': { value: 40 } },
+    });
+    sinon.assert.calledOnceWithExactly(control.applyLimits, [{ device: 'gas-1', point: 'lel1', condition: 'hihi', value: 40 }]);
+    const [result] = link.on<TwinDesiredResult>('twin/desired/result');
+    assert.equal(result?.clientToken, 't1');
+    assert.equal(result?.status, 'accepted');
+    assert.deepEqual(result?.reasons, []);
+  });
+
+  it('rejects malformed, unauthorised and stale desired changes with every reason, applying nothing', () => {
+    link.deliver('twin/desired', '{not json');
+    link.deliver('twin/desired', {
+      clientToken: 't2',
+      by: { user: 'ops' },
+      limits: { 'gas-1/lel1/hihi': { value: 'high', colour: 'red' } },
+    });
+    link.deliver('twin/desired', {
+      clientToken: 't3',
+      by: { user: 'viewer' },
+      ifLimitsVersion: 'stale',
+      limits: { 'gas-1/lel1/hihi': { value: 40 }, 'gas-1/nope/hi': { value: 1 } },
+      acks: ['gas-1/lel1/hihi'],
+    });
+    const results = link.on<TwinDesiredResult>('twin/desired/result');
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
+    assert.equal(results[0]?.clientToken, '');
+    assert.match(results[0]?.reasons[0]?.message ?? '', /not JSON/);
+    assert.equal(results[1]?.clientToken, 't2');
+    assert.ok(results[1]?.reasons.some((r) => r.path === '/limits/gas-1~1lel1~1hihi/value'));
+    assert.ok(results[1]?.reasons.some((r) => r.path === '/limits/gas-1~1lel1~1hihi/colour'));
+    const codes = results[2]?.reasons.map((r) => `${r.code} ${r.path}`);
+    assert.deepEqual(codes, [
+      'LL_ERR_TWIN_STALE_VERSION /ifLimitsVersion',
+      'LL_ERR_TWIN_UNAUTHORISED /limits/gas-1~1lel1~1hihi',
+      'LL_ERR_TWIN_UNAUTHORISED /limits/gas-1~1nope~1hi',
+      'LL_ERR_TWIN_UNKNOWN_TARGET /limits/gas-1~1nope~1hi',
+      'LL_ERR_TWIN_UNKNOWN_TARGET /acks/0',
+    ]);
+    sinon.assert.notCalled(control.applyLimits);
+    sinon.assert.notCalled(control.ack);
+  });
+
+  it('reports the engine refusing limits as the reason, and nothing else is applied', () => {
+    control.applyLimits.returns({ ok: false, reasons: ['hi 60 is above hihi 50'] });
+    live.alarm({ ...alarmEvent(), seq: 1 });
+    link.deliver('twin/desired', {
+      clientToken: 't4',
+      by: { user: 'ops' },
+      ifLimitsVersion: twin.twin.reported.limitsVersion,
+      limits: { 'gas-1/lel1/hi': { value: 60 } },
+      acks: ['gas-1/lel1/hihi'],
+    });
+    const [result] = link.on<TwinDesiredResult>('twin/desired/result');
+    assert.equal(result?.status, 'rejected');
+    assert.deepEqual(
+      result?.reasons.map((r) => r.code),
+      ['LL_ERR_TWIN_LIMIT_REFUSED'],
+    );
+    assert.match(result?.reasons[0]?.message ?? '', /hi 60 is above hihi 50/);
+    sinon.assert.notCalled(control.ack);
+  });
+
+  it('answers cmd/ack and cmd/shelve through AlarmControl, and refuses the unauthorised', () => {
+    link.deliver('cmd/ack', { clientToken: 'a1', alarmId: 'gas-1/lel1/hihi', by: { user: 'viewer', comment: 'seen' } });
+    link.deliver('cmd/shelve', { clientToken: 's1', alarmId: 'gas-1/lel1/hihi', durationMs: 60_000, by: { user: 'viewer' } });
+    link.deliver('cmd/shelve', { clientToken: 's2', alarmId: 'gas-1/lel1/hihi', durationMs: 60_000, by: { user: 'ops' } });
+    link.deliver('cmd/ack', { clientToken: 'a2', alarmId: 'gas-1/lel1' });
+    sinon.assert.calledOnceWithExactly(control.ack, 'gas-1/lel1/hihi', { user: 'viewer', comment: 'seen' });
+    sinon.assert.calledOnceWithExactly(control.shelve, 'gas-1/lel1/hihi', 60_000, { user: 'ops' });
+    const acks = link.on<CommandResult>('cmd/ack/result');
+    const shelves = link.on<CommandResult>('cmd/shelve/result');
+    assert.deepEqual(
+      acks.map((r) => [r.clientToken, r.ok, r.state ?? r.code]),
+      [
+        ['a1', true, 'acknowledged'],
+        ['a2', false, 'LL_ERR_TWIN_COMMAND_INVALID'],
+      ],
+    );
+    assert.deepEqual(
+      shelves.map((r) => [r.clientToken, r.ok, r.state ?? r.code]),
+      [
+        ['s1', false, 'LL_ERR_TWIN_UNAUTHORISED'],
+        ['s2', true, 'shelved'],
+      ],
+    );
+  });
+
+  it('answers cmd/resync with a full twin, at most one per resyncMinIntervalMs', () => {
+    link.deliver('cmd/resync', { clientToken: 'r1', reason: 'gap' });
+    link.deliver('cmd/resync', { clientToken: 'r2' });
+    assert.equal(link.on('twin').length, 1);
+    clock.tick(site.twin.resyncMinIntervalMs);
+    assert.equal(link.on('twin').length, 2);
+    assert.deepEqual(
+      link.on<CommandResult>('cmd/resync/result').map((r) => [r.clientToken, r.ok, r.version]),
+      [
+        ['r1', true, 1],
+        ['r2', true, 1],
+      ],
+    );
+  });
+
+  it('reflects alarm events in alarms, alarmSeq and the point alarm state', () => {
+    live.alarm({ ...alarmEvent(), seq: 1 });
+    clock.tick(100);
+    assert.equal(twin.twin.reported.alarms['gas-1/lel1/hihi']?.state, 'unacknowledged');
+    assert.equal(twin.twin.reported.devices['gas-1']?.points.lel1?.alarm, 'unacknowledged');
+    live.alarm({ ...alarmEvent(), seq: 2, event: 'clear', state: 'normal' });
+    clock.tick(100);
+    assert.deepEqual(twin.twin.reported.alarms, {});
+    assert.equal(twin.twin.reported.alarmSeq, 2);
+    assert.equal(twin.twin.reported.devices['gas-1']?.points.lel1?.alarm, 'normal');
+  });
+
+  it('republishes the retained twin once changes pause for snapshotQuietMs', () => {
+    birth();
+    live.updateReadings([reading(5)]);
+    clock.tick(100);
+    assert.equal(link.on('twin/patch').length, 1);
+    assert.equal(link.on('twin').length, 1, 'a small patch does not outweigh the twin');
+    clock.tick(site.twin.snapshotQuietMs - 200);
+    live.updateReadings([reading(6)]);
+    clock.tick(100);
+    assert.equal(link.on('twin/patch').length, 2);
+    clock.tick(site.twin.snapshotQuietMs - 1);
+    assert.equal(link.on('twin').length, 1, 'not yet quiet long enough');
+    clock.tick(1);
+    clock.tick(site.twin.snapshotQuietMs);
+    const snapshots = link.on<TwinSnapshot>('twin');
+    assert.equal(snapshots.length, 2);
+    assert.equal(snapshots[1]?.version, 3);
+    clock.tick(site.twin.snapshotQuietMs * 2);
+    assert.equal(link.on('twin').length, 2, 'nothing changed since: no more');
+  });
+});
+
+function alarmEvent() {
+  return {
+    event: 'raise' as const,
+    alarmId: 'gas-1/lel1/hihi',
+    site: 'test-site',
+    gateway: 'gw-test',
+    device: 'gas-1',
+    point: 'lel1',
+    condition: 'hihi' as const,
+    priority: 1 as const,
+    colour: 'red' as const,
+    state: 'unacknowledged' as const,
+    value: 60,
+    limit: 50,
+    hysteresis: 2,
+    unit: '%LEL',
+    sourceTs: new Date().toISOString(),
+    detectedAt: new Date().toISOString(),
+    publishedAt: new Date().toISOString(),
+    seq: 1,
+    bootId: 'boot-1',
+  };
+}
+
+describe('twin: gateway side, limits and merged acks', () => {
+  let clock: sinon.SinonFakeTimers;
+  afterEach(() => clock.restore());
+
+  it('applies acks and shelving together, reports refreshed limits and a new limitsVersion', async () => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
+    const loaded = await loadSiteConfig(join(FIXTURES, 'gas-site.yaml'));
+    const site = { ...loaded, twin: { ...loaded.twin, authorise: [{ user: 'ops', may: ['limits', 'ack', 'shelve'] as const }] } };
+    let limits = configuredLimits(site);
+    const control: AlarmControl = {
+      ack: sinon.stub().returns({ ok: true, alarmId: 'gas-1/lel1/hihi', state: 'acknowledged' }),
+      shelve: sinon.stub().returns({ ok: false, code: 'LL_ERR_ALARM_NOT_ACTIVE', reason: 'cleared meanwhile' }),
+      unshelve: sinon.stub(),
+      applyLimits: sinon.stub().callsFake(() => {
+        limits = limits.map((l) => (l.condition === 'hihi' && l.point === 'lel1' ? { ...l, value: 40 } : l));
+        return { ok: true };
+      }),
+      limits: () => limits,
+    };
+    const live = new LiveState();
+    const link = new FakeLink();
+    const twin = new GatewayTwin({
+      config: site,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+    });
+    twin.start([link]);
+    live.alarm({ ...alarmEvent(), seq: 1 });
+    const before = twin.twin.reported.limitsVersion;
+    link.deliver('twin/desired', {
+      clientToken: 'm1',
+      by: { user: 'ops' },
+      ifLimitsVersion: before,
+      limits: { 'gas-1/lel1/hihi': { value: 40 } },
+      acks: ['gas-1/lel1/hihi'],
+      shelve: { 'gas-1/lel1/hihi': { durationMs: 60_000 } },
+    });
+    const [result] = link.on<TwinDesiredResult>('twin/desired/result');
+    assert.equal(result?.status, 'accepted');
+    assert.deepEqual(
+      result?.reasons.map((r) => [r.code, r.path]),
+      [['LL_ERR_ALARM_NOT_ACTIVE', '/shelve/gas-1~1lel1~1hihi']],
+    );
+    assert.notEqual(result?.limitsVersion, before);
+    assert.equal(twin.twin.reported.limits['gas-1/lel1/hihi']?.value, 40);
+    const patch = link.on<TwinPatch>('twin/patch').at(-1);
+    assert.equal(
+      (patch?.patch as { limitsVersion?: string } | undefined)?.limitsVersion,
+      result?.limitsVersion,
+      'the patch went out before the answer',
+    );
+    twin.stop();
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { limitsVersionOf, ReportedTwin, TwinReplica, type TwinReported } from '@lifeline/twin';
+
+const identity = { site: 's1', gateway: 'g1', bootId: 'boot-a' };
+
+function reported(): TwinReported {
+  const limits = { 'd1/p1/hihi': { value: 50, hysteresis: 2, priority: 1 as const, onDelayMs: 0, offDelayMs: 0, enabled: true } };
+  return {
+    gateway: { softwareVersion: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', configVersion: 'c', devicesOnline: 0, devicesTotal: 1 },
+    devices: {
+      d1: {
+        name: 'D1',
+        profile: 'gas-detector',
+        comm: 'connecting',
+        points: { p1: { quality: 'uncertain', unit: '%LEL', alarm: 'normal' } },
+      },
+    },
+    limits,
+    limitsVersion: limitsVersionOf(limits),
+    alarms: {},
+    alarmSeq: 0,
+  };
+}
+
+describe('twin: reported twin and replica', () => {
+  it('patches only what changed, one version at a time', () => {
+    const twin = new ReportedTwin(identity, reported());
+    assert.equal(twin.takePatch(0), undefined, 'nothing changed');
+    twin.set(['devices', 'd1', 'comm'], 'online');
+    twin.set(['devices', 'd1', 'points', 'p1', 'value'], 12.5);
+    twin.set(['devices', 'd1', 'points', 'p1', 'value'], 13);
+    const p = twin.takePatch(1000);
+    assert.deepEqual(p?.patch, { devices: { d1: { comm: 'online', points: { p1: { value: 13 } } } } });
+    assert.equal(p?.base, 1);
+    assert.equal(p?.version, 2);
+    assert.equal(twin.version, 2);
+    twin.set(['devices', 'd1', 'comm'], 'online');
+    assert.equal(twin.takePatch(2000), undefined, 'setting an equal value is no change');
+  });
+
+  it('removes members with null and covers a dirty child by its dirty parent', () => {
+    const twin = new ReportedTwin(identity, reported());
+    twin.set(['alarms', 'd1/p1/hihi'], { state: 'unacknowledged' });
+    twin.takePatch(0);
+    twin.set(['alarms', 'd1/p1/hihi', 'state'], 'acknowledged');
+    twin.set(['alarms', 'd1/p1/hihi'], undefined);
+    assert.deepEqual(twin.takePatch(0)?.patch, { alarms: { 'd1/p1/hihi': null } });
+  });
+
+  it('a snapshot folds pending changes into a new version', () => {
+    const twin = new ReportedTwin(identity, reported());
+    twin.set(['alarmSeq'], 3);
+    const s = twin.snapshot(0);
+    assert.equal(s.version, 2);
+    assert.equal(s.reported.alarmSeq, 3);
+    assert.equal(twin.snapshot(0).version, 2, 'no change, same version');
+    assert.equal(twin.takePatch(0), undefined);
+  });
+
+  it('a replica applies patches in order, ignores stale ones and reports gaps', () => {
+    const twin = new ReportedTwin(identity, reported());
+    const replica = new TwinReplica();
+    twin.set(['alarmSeq'], 1);
+    const first = twin.takePatch(0);
+    assert.equal(replica.applyPatch(first as NonNullable<typeof first>).kind, 'gap', 'no snapshot yet');
+    assert.equal(replica.applySnapshot(twin.snapshot(0)).kind, 'applied');
+    const patches = [2, 3, 4].map((n) => {
+      twin.set(['alarmSeq'], n);
+      return twin.takePatch(0) as NonNullable<ReturnType<ReportedTwin['takePatch']>>;
+    });
+    assert.equal(replica.applyPatch(patches[0] as never).kind, 'applied');
+    assert.equal(replica.applyPatch(patches[0] as never).kind, 'stale');
+    assert.equal(replica.applyPatch(patches[2] as never).kind, 'gap');
+    assert.equal(replica.applySnapshot(twin.snapshot(0)).kind, 'applied');
+    assert.deepEqual(replica.reported, twin.reported);
+    assert.equal(replica.version, twin.version);
+    const other = new ReportedTwin({ ...identity, bootId: 'boot-b' }, reported());
+    other.set(['alarmSeq'], 9);
+    const foreign = other.takePatch(Date.now());
+    assert.equal(replica.applyPatch(foreign as never).kind, 'gap', 'a patch of another boot needs its snapshot');
+  });
+
+  it('converges under random patch loss once a snapshot follows a gap', () => {
+    const twin = new ReportedTwin(identity, reported());
+    const replica = new TwinReplica();
+    replica.applySnapshot(twin.snapshot(0));
+    let gaps = 0;
+    for (let i = 0; i < 500; i++) {
+      twin.set(['devices', 'd1', 'points', 'p1', 'value'], i);
+      if (i % 7 === 0) twin.set(['alarms', `d1/p1/hi`], i % 2 === 0 ? { seq: i } : undefined);
+      const p = twin.takePatch(i);
+      if (!p || (i * 7919) % 10 < 3) continue; // 30 % lost
+      if (replica.applyPatch(p).kind === 'gap') {
+        gaps += 1;
+        replica.applySnapshot(twin.snapshot(i));
+      }
+    }
+    replica.applySnapshot(twin.snapshot(1000));
+    assert.ok(gaps > 0);
+    assert.deepEqual(replica.reported, twin.reported);
+  });
+});

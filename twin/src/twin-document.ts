@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { type Static, Type } from '@sinclair/typebox';
+import { ALARM_STATES } from './alarm-event.js';
+import type { Json } from './merge-patch.js';
+import { AlarmId, Id, literals, Timestamp } from './schema-helpers.js';
+
+export const QUALITIES = ['good', 'uncertain', 'bad'] as const;
+export const COMM_STATES = ['connecting', 'online', 'offline'] as const;
+
+/** A point as the gateway reports it: edge-owned (measurements class). `ts` is when value or quality last changed. */
+export const TwinPointSchema = Type.Object(
+  {
+    value: Type.Optional(Type.Union([Type.Number(), Type.Boolean()], { description: 'Engineering value in `unit`; absent until read' })),
+    quality: literals(QUALITIES),
+    reason: Type.Optional(Type.String({ description: 'Why quality is not good' })),
+    unit: Type.String(),
+    ts: Type.Optional(Timestamp),
+    alarm: literals(ALARM_STATES, 'The most severe state among the alarms of this point; normal when none is active'),
+  },
+  { additionalProperties: false },
+);
+
+export const TwinDeviceSchema = Type.Object(
+  {
+    name: Type.String(),
+    profile: Type.String(),
+    comm: literals(COMM_STATES),
+    commReason: Type.Optional(Type.String()),
+    points: Type.Record(Id, TwinPointSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** A limit in force (limits class: the centre may change it through `twin/desired`, guarded by `limitsVersion`). */
+export const TwinLimitSchema = Type.Object(
+  {
+    value: Type.Number(),
+    hysteresis: Type.Number({ minimum: 0 }),
+    priority: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
+    onDelayMs: Type.Integer({ minimum: 0 }),
+    offDelayMs: Type.Integer({ minimum: 0 }),
+    enabled: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** An alarm not in the normal state (unacknowledged, acknowledged, returned-unacknowledged, shelved, …). */
+export const TwinAlarmSchema = Type.Object(
+  {
+    device: Type.String(),
+    point: Type.String(),
+    condition: literals(['hihi', 'hi', 'lo', 'lolo'] as const),
+    priority: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
+    state: literals(ALARM_STATES),
+    value: Type.Number(),
+    limit: Type.Number(),
+    unit: Type.String(),
+    detectedAt: Timestamp,
+    seq: Type.Integer({ minimum: 1, description: 'seq of the alarm event that set this state' }),
+  },
+  { additionalProperties: false },
+);
+
+export const TwinReportedSchema = Type.Object(
+  {
+    gateway: Type.Object(
+      {
+        softwareVersion: Type.String(),
+        startedAt: Timestamp,
+        configVersion: Type.String({ description: 'Hash of the site config file the gateway runs' }),
+        devicesOnline: Type.Integer({ minimum: 0 }),
+        devicesTotal: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+    devices: Type.Record(Id, TwinDeviceSchema),
+    limits: Type.Record(AlarmId, TwinLimitSchema),
+    limitsVersion: Type.String({ description: 'Content hash of `limits`; a desired limit change must name it (ifLimitsVersion)' }),
+    alarms: Type.Record(AlarmId, TwinAlarmSchema),
+    alarmSeq: Type.Integer({ minimum: 0, description: 'seq of the last alarm event reflected in `alarms`' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Retained `…/twin`: the full reported twin at `version` of boot `bootId`. */
+export const TwinSnapshotSchema = Type.Object(
+  {
+    site: Id,
+    gateway: Id,
+    bootId: Type.String({ minLength: 1 }),
+    version: Type.Integer({ minimum: 1, description: 'Starts at 1 on every boot; +1 per patch' }),
+    ts: Timestamp,
+    reported: TwinReportedSchema,
+  },
+  { $id: 'TwinSnapshot', additionalProperties: false },
+);
+
+/** `…/twin/patch`: an RFC 7386 merge patch of `reported`, from version `base` to `version` (= base + 1). */
+export const TwinPatchSchema = Type.Object(
+  {
+    site: Id,
+    gateway: Id,
+    bootId: Type.String({ minLength: 1 }),
+    base: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 2 }),
+    ts: Timestamp,
+    patch: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Merge Patch (RFC 7386) of `reported`' }),
+  },
+  { $id: 'TwinPatch', additionalProperties: false },
+);
+
+export type TwinPoint = Static<typeof TwinPointSchema>;
+export type TwinDevice = Static<typeof TwinDeviceSchema>;
+export type TwinLimit = Static<typeof TwinLimitSchema>;
+export type TwinAlarm = Static<typeof TwinAlarmSchema>;
+export type TwinReported = Static<typeof TwinReportedSchema>;
+export type TwinSnapshot = Static<typeof TwinSnapshotSchema>;
+export type TwinPatch = Static<typeof TwinPatchSchema>;
+
+/**
+ * The version of a limit set: a hash of its canonical JSON, so the same limits
+ * have the same version across restarts and a change made against an older
+ * set is refused (optimistic concurrency).
+ */
+export function limitsVersionOf(limits: Readonly<Record<string, TwinLimit>>): string {
+  return createHash('sha256')
+    .update(canonicalJson(limits as unknown as Json))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** JSON with object keys sorted, so equal documents hash equally. */
+export function canonicalJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
