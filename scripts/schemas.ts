@@ -6,7 +6,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfileSchema, SiteSchema } from '@lifeline/gateway/config';
-import { AlarmEventSchema, GatewayStatusSchema, TelemetryBatchSchema } from '@lifeline/twin';
 import {
   AckCommandSchema,
   AlarmEventSchema,
@@ -14,6 +13,7 @@ import {
   GatewayStatusSchema,
   ResyncCommandSchema,
   ShelveCommandSchema,
+  TelemetryBatchSchema,
   TwinDesiredResultSchema,
   TwinDesiredSchema,
   TwinPatchSchema,

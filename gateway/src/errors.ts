@@ -164,6 +164,8 @@ export const GATEWAY_ERRORS = {
   LL_ERR_STORE_OPEN: {
     message: 'cannot open the outbox store %s: %s',
     hint: 'check that stateDir is writable and not used by another gateway process',
+    transient: false,
+  },
   LL_ERR_TWIN_DESIRED_INVALID: {
     message: 'twin/desired is malformed: %s',
     hint: 'send the shape of docs/schemas/twin-desired.schema.json; every reason lists its JSON pointer',
@@ -197,6 +199,8 @@ export const GATEWAY_ERRORS = {
   LL_ERR_TWIN_NO_ALARM_CONTROL: {
     message: 'this gateway cannot apply desired changes or alarm commands: its alarm engine offers no control',
     hint: 'upgrade the gateway to a release whose alarm engine implements AlarmControl',
+    transient: false,
+  },
   LL_ERR_HTTP_UNAUTHORIZED: {
     message: '%s needs a bearer token',
     hint: 'send "Authorization: Bearer <token>" with a token from http.tokens or LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN',

@@ -5,7 +5,7 @@ export type { AcquisitionHealth, DeviceCounters, DeviceHealth, LatencyHistogram 
 export type { DeviceWriter } from './acquisition/device-writer.js';
 export type { Quality, Reading } from './acquisition/reading.js';
 export { AlarmEngine, type AlarmTransition } from './alarms/alarm-engine.js';
-export { type LifecycleInput, nextLifecycle } from './alarms/lifecycle.js';
+export { displayedState, type Lifecycle, type LifecycleInput, NORMAL_LIFECYCLE, nextLifecycle } from './alarms/lifecycle.js';
 export { type LimitInput, type LimitState, stepLimit } from './alarms/limit-condition.js';
 export { DEMO_SITE, type RunningDemo, startDemo } from './cli/demo.js';
 export * from './config/index.js';

@@ -4,7 +4,7 @@ import type {
   AlarmEvent,
   AlarmState,
   Clock,
-  LifecycleInput,
+  Lifecycle,
   LifelineApi,
   LimitInput,
   LimitState,
@@ -31,6 +31,8 @@ interface Slot {
   readonly point: string;
   condition: LimitState;
   lifecycle: AlarmState;
+  /** The full ISA-18.2 state behind `lifecycle` (what is shown). */
+  lc: Lifecycle;
   timer: TimerHandle | undefined;
   lastValue: number;
   lastSourceTs: number;
@@ -96,6 +98,7 @@ export class AlarmEvaluator {
         point,
         condition: { kind: 'normal' },
         lifecycle: 'normal',
+        lc: this.#api.gateway.NORMAL_LIFECYCLE,
         timer: undefined,
         lastValue: Number.NaN,
         lastSourceTs: 0,
@@ -122,8 +125,9 @@ export class AlarmEvaluator {
     }
   }
 
-  #transition(slot: Slot, input: LifecycleInput, event: AlarmEvent['event']): void {
-    slot.lifecycle = this.#api.gateway.nextLifecycle(slot.lifecycle, input);
+  #transition(slot: Slot, input: 'condition-active' | 'condition-cleared' | 'ack', event: AlarmEvent['event']): void {
+    slot.lc = this.#api.gateway.nextLifecycle(slot.lc, { kind: input }).next;
+    slot.lifecycle = this.#api.gateway.displayedState(slot.lc);
     const now = new Date(this.#clock.now()).toISOString();
     const rule = this.#rule;
     this.#seq += 1;

@@ -23,7 +23,7 @@ export default async function register(RED: NodeAPI): Promise<void> {
       run(
         api,
         node,
-        rule.condition,
+        rule.condition as 'hihi' | 'hi' | 'lo' | 'lolo',
         new AlarmEvaluator(api, rule, api.gateway.systemClock, (event) => node.send(toMsg(event))),
         configured,
       );

@@ -28,6 +28,7 @@ export type TimerHandle = import('@lifeline/gateway').TimerHandle;
 export type LimitState = import('@lifeline/gateway').LimitState;
 export type LimitInput = import('@lifeline/gateway').LimitInput;
 export type LifecycleInput = import('@lifeline/gateway').LifecycleInput;
+export type Lifecycle = import('@lifeline/gateway').Lifecycle;
 export type AlarmEvent = import('@lifeline/twin').AlarmEvent;
 export type AlarmState = import('@lifeline/twin').AlarmState;
 export type AlarmCondition = import('@lifeline/twin').AlarmCondition;

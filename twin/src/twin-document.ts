@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
-import { ALARM_STATES } from './alarm-event.js';
+import { ALARM_CONDITIONS, ALARM_STATES } from './alarm-event.js';
 import type { Json } from './merge-patch.js';
 import { AlarmId, Id, literals, Timestamp } from './schema-helpers.js';
 
@@ -49,7 +49,7 @@ export const TwinAlarmSchema = Type.Object(
   {
     device: Type.String(),
     point: Type.String(),
-    condition: literals(['hihi', 'hi', 'lo', 'lolo'] as const),
+    condition: literals(ALARM_CONDITIONS),
     priority: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
     state: literals(ALARM_STATES),
     value: Type.Number(),

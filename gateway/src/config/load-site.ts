@@ -9,10 +9,10 @@ import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from 
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { resolveAcquisition } from './schema-acquisition.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
+import { checkHttpTokens, resolveHttp } from './schema-http.js';
+import { resolveTwinConfig } from './schema-twin.js';
 import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
 import { resolveSecrets } from './secrets.js';
-import { resolveTwinConfig } from './schema-twin.js';
-import { checkHttpTokens, resolveHttp } from './schema-http.js';
 import { type DeviceConfig, deepFreeze, type LimitConfig, type PointConfig, type SiteConfig } from './site-config.js';
 import { type SiteConfigInput, type SiteDeviceInput, SiteSchema } from './site-schema.js';
 import { validateAgainst } from './validate.js';

@@ -4,10 +4,9 @@ import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
 export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js';
 
 import type { AcquisitionConfig } from './schema-acquisition.js';
-import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
-import type { LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
-import type { TwinConfig } from './schema-twin.js';
 import type { HttpConfig } from './schema-http.js';
+import type { TwinConfig } from './schema-twin.js';
+import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
 
 /** The validated, defaulted, frozen site: what the gateway and simulator run on. */
 export interface SiteConfig {

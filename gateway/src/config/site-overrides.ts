@@ -17,7 +17,6 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
   return deepFreeze({
     ...config,
     stateDir: stateDir ? resolve(stateDir) : config.stateDir,
-    http: { ...config.http, port: http ?? config.http.port },
     http: { ...config.http, port: http ?? config.http.port, tokens: [...config.http.tokens, ...tokensFromEnv(env)] },
     mqtt: {
       local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },

@@ -2,9 +2,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import { LimitSchema, limitsOf } from './profile-schema.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
-import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetrySchema } from './schema-uplinks.js';
-import { TwinConfigSchema } from './schema-twin.js';
 import { HttpSchema } from './schema-http.js';
+import { TwinConfigSchema } from './schema-twin.js';
+import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetrySchema } from './schema-uplinks.js';
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 

@@ -9,7 +9,7 @@ import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
-import { alarmControlOf } from '../http/alarm-control-of.js';
+
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -190,7 +190,10 @@ export class Gateway {
 function outboxStats(delivery: Delivery) {
   const { stats } = delivery.outbox.view();
   const sinks = Object.fromEntries(
-    Object.entries(stats.sinks).map(([name, lanes]) => [name, { pending: Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0) }]),
+    Object.entries(stats.sinks).map(([name, lanes]) => [
+      name,
+      { pending: Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0) },
+    ]),
   );
   return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
 }

@@ -9,7 +9,7 @@ import {
   type TwinPoint,
   type TwinReported,
 } from '@lifeline/twin';
-import type { CommState } from '../acquisition/modbus-poller.js';
+import type { CommState } from '../acquisition/comm-state.js';
 import type { Reading } from '../acquisition/reading.js';
 import type { ActiveLimit } from '../alarms/alarm-control.js';
 import type { SiteConfig } from '../config/index.js';
