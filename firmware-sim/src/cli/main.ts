@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EXIT_CONFIG, explain, stopOnSignals } from '@lifeline/gateway/cli';
+import { EXIT_CONFIG, KEEP_RUNNING, runCli, stopOnSignals } from '@lifeline/gateway/cli';
 import { applyEnvironment, loadSiteConfig } from '@lifeline/gateway/config';
 import { pino } from 'pino';
 import type { ServedAt } from '../serving.js';
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     await sim.stop();
     return 0;
   }
-  return -1;
+  return KEEP_RUNNING;
 }
 
 async function listScenarios(): Promise<number> {
@@ -89,13 +89,4 @@ function describe(at: ServedAt): string {
   return `${at.kind} ${at.host}:${at.port} unit ${at.unitId}`;
 }
 
-/** -1 means "keep running until a signal". */
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.exitCode = explain(e);
-    process.exit();
-  },
-);
+runCli(main);

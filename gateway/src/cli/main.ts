@@ -4,7 +4,7 @@ import { createLogger } from '../log.js';
 import { Gateway } from '../runtime/gateway.js';
 import { GATEWAY_VERSION } from '../runtime/version.js';
 import { DEMO_SITE, demoBanner, startDemo } from './demo.js';
-import { EXIT_CONFIG, explain, stopOnSignals } from './output.js';
+import { EXIT_CONFIG, KEEP_RUNNING, runCli, stopOnSignals } from './output.js';
 
 const USAGE = `lifeline-gateway ${GATEWAY_VERSION}
 
@@ -85,7 +85,7 @@ async function run(file: string | undefined, env: NodeJS.ProcessEnv): Promise<nu
   if (endpoints.mqttPort !== undefined) process.stdout.write(`  local MQTT  mqtt://localhost:${endpoints.mqttPort}\n`);
   if (site.mqtt.centre) process.stdout.write(`  centre      ${site.mqtt.centre.url}\n`);
   stopOnSignals(() => gateway.stop());
-  return -1;
+  return KEEP_RUNNING;
 }
 
 async function demo(file: string, env: NodeJS.ProcessEnv): Promise<number> {
@@ -93,7 +93,7 @@ async function demo(file: string, env: NodeJS.ProcessEnv): Promise<number> {
   const running = await startDemo(file, env, createLogger(env.LIFELINE_LOG_LEVEL ?? 'warn'));
   process.stdout.write(`${demoBanner(running)}\n`);
   stopOnSignals(() => running.stop());
-  return -1;
+  return KEEP_RUNNING;
 }
 
 function missingConfig(what: string): number {
@@ -101,13 +101,4 @@ function missingConfig(what: string): number {
   return EXIT_CONFIG;
 }
 
-/** -1 means "keep running until a signal". */
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.exitCode = explain(e);
-    process.exit();
-  },
-);
+runCli(main);

@@ -34,3 +34,19 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+
+/** What a command returns to keep the process running until a signal. */
+export const KEEP_RUNNING = -1;
+
+/** Runs a CLI entry point: its exit code, or a human explanation of what stopped it. */
+export function runCli(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== KEEP_RUNNING) process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.exitCode = explain(e);
+      process.exit();
+    },
+  );
+}
