@@ -38,6 +38,7 @@ export class SimulatedDevice {
   readonly #span = new Map<RegisterTable, { first: number; last: number }>();
   readonly #points = new Map<string, PointConfig>();
   readonly #writable = new Map<RegisterTable, Set<number>>();
+  #frozen: (point: string) => boolean = () => false;
   readonly #plain = new Map<string, number | boolean>();
   readonly #listeners = new Set<ChangeListener>();
 
@@ -136,14 +137,27 @@ export class SimulatedDevice {
     return Array.from({ length }, (_, i) => values.get(address + i) ?? 0);
   }
 
+  /** Which points a fault holds frozen: a Modbus write to them is answered but changes nothing (a stuck relay). */
+  freezeWith(frozen: (point: string) => boolean): void {
+    this.#frozen = frozen;
+  }
+
   /** A Modbus write from a client: only registers of writable points accept it. */
   write(table: RegisterTable, address: number, word: number): void {
     if (!this.#writable.get(table)?.has(address)) {
       throw new ModbusException(ILLEGAL_DATA_ADDRESS, `${table} ${address} is not writable`);
     }
+    if (this.#pointsAt(table, address).some((p) => this.#frozen(p.id))) return;
     const before = this.#snapshot();
     this.#table(table).set(address, word);
     this.#changed(before, 'modbus write');
+  }
+
+  #pointsAt(table: RegisterTable, address: number): PointConfig[] {
+    return this.config.points.filter((p) => {
+      const r = p.register;
+      return r?.table === table && address >= r.address && address < r.address + registerCount(r);
+    });
   }
 
   #words(register: NonNullable<PointConfig['register']>): number[] {

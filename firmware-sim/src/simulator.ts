@@ -59,6 +59,7 @@ export class FirmwareSimulator {
     this.config = config;
     this.#log = log.child({ component: 'firmware-sim' });
     this.devices = new Map(config.devices.map((d) => [d.id, new SimulatedDevice(d)] as const));
+    for (const device of this.devices.values()) device.freezeWith((point) => this.faults.isStuck(device.id, point));
     this.engine = new SimEngine(
       this.devices,
       this.faults,

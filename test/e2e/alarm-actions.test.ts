@@ -6,7 +6,6 @@ import { pino } from 'pino';
 import { applyEnvironment, loadSiteConfig, withDeviceEndpoints } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/runtime/gateway.js';
 import { FIXTURES } from '../support/fixtures.js';
-import { ModbusTestWriter } from '../support/modbus-writer.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
 import { freePort } from '../support/ports.js';
 import { setPoint } from '../support/site-harness.js';
@@ -15,14 +14,13 @@ import { tempStateDir } from '../support/state-dir.js';
 /**
  * One e2e test per local action kind: the firmware simulator serves the
  * site's devices over Modbus TCP, the gateway polls them and decides alarms,
- * and its actions write the outputs through a real Modbus client, with the
+ * and its actions write the outputs through its own Modbus links, with the
  * centre broker unreachable the whole time. Outputs are checked through the
  * simulator's own control API, independently of the writer's read-back.
  */
 describe('e2e: local actions against the simulator, centre offline', () => {
   let simulator: FirmwareSimulator;
   let gateway: Gateway;
-  let writer: ModbusTestWriter;
   let local: MqttCollector;
   let simUrl: string;
 
@@ -41,8 +39,8 @@ describe('e2e: local actions against the simulator, centre offline', () => {
     const sim = await simulator.start();
     simUrl = `http://127.0.0.1:${sim.controlPort}`;
     const served = withDeviceEndpoints(site, sim.devices);
-    writer = new ModbusTestWriter(served);
-    gateway = new Gateway(served, { log, writer });
+    // Actions write through the gateway's own acquisition: queued ahead of polls on the device's link, then read back.
+    gateway = new Gateway(served, { log });
     const { mqttPort } = await gateway.start();
     local = await MqttCollector.open(`mqtt://127.0.0.1:${mqttPort}`, 'lifeline/v1/+/+/alarms');
   });
@@ -50,7 +48,6 @@ describe('e2e: local actions against the simulator, centre offline', () => {
   afterEach(async () => {
     await local?.close();
     await gateway?.stop();
-    await writer?.close();
     await simulator?.stop();
   });
 
@@ -78,6 +75,10 @@ describe('e2e: local actions against the simulator, centre offline', () => {
     await until('the valve to close', async () => (await output('gas-1', 'valve-close')) === true);
     await until('the fan to start', async () => (await output('gas-1', 'fan-start')) === true);
     assert.deepEqual(gateway.alarms.actionsHolding(), ['gas-shutoff']);
+    // The closed valve stops the flow at the station, and the gateway reads it back as 0.
+    await until('the gas flow to drop to 0 at the gateway', async () =>
+      gateway.live.readings().some((r) => r.device === 'gas-1' && r.point === 'gas-flow' && r.value === 0),
+    );
   });
 
   it('an e-bike in the car holds the door and plays the warning, then releases the door when it leaves', async () => {
@@ -98,15 +99,16 @@ describe('e2e: local actions against the simulator, centre offline', () => {
   });
 
   it('a write that fails after its retries raises the action alarm', async () => {
-    // The simulator loses the fire panel: every write fails, and the action alarm says why.
-    await simulator.stop();
-    gateway.alarms.evaluate({ device: 'fire-1', point: 'smoke1', value: true, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() });
-    gateway.alarms.evaluate({ device: 'fire-1', point: 'smoke2', value: true, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() });
+    // The fire-door relay is stuck: the write is answered but the read-back disagrees, every retry.
+    simulator.addFault({ kind: 'stuck', device: 'fire-1', point: 'fire-door-release' });
+    await setPoint(simUrl, 'fire-1', 'smoke1', true);
+    await setPoint(simUrl, 'fire-1', 'smoke2', true);
     const failed = await local.waitFor(
       (m) => (m.payload as AlarmEvent).alarmId === 'fire-1/fire-door-release/action',
       8000,
       'the action alarm',
     );
-    assert.match((failed.payload as AlarmEvent).reason ?? '', /local action fire-doors could not write/);
+    assert.match((failed.payload as AlarmEvent).reason ?? '', /local action fire-doors could not write fire-1\/fire-door-release/);
+    assert.equal(await output('fire-1', 'fire-door-release'), false, 'the stuck relay never moved');
   });
 });

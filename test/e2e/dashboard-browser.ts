@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
 import { FIXTURES, REPO_ROOT } from '../support/fixtures.js';
 import { requireBinary } from '../support/services.js';
+import { tempStateDir } from '../support/state-dir.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
@@ -13,7 +14,14 @@ export const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
 
 /** The gas fixture site with an operator token from the environment, on free ports. */
 export async function startDashboardSite(): Promise<RunningDemo> {
-  const env = { LIFELINE_HTTP_PORT: '0', LIFELINE_MQTT_PORT: '0', LIFELINE_SIM_PORT: '0', LIFELINE_OPERATOR_TOKEN: OPERATOR_TOKEN };
+  const env = {
+    LIFELINE_HTTP_PORT: '0',
+    LIFELINE_MQTT_PORT: '0',
+    LIFELINE_SIM_PORT: '0',
+    LIFELINE_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    // Alarm state persists: each run starts from its own empty folder, not one an earlier test left raised.
+    LIFELINE_STATE_DIR: tempStateDir(),
+  };
   return startDemo(join(FIXTURES, 'gas-site.yaml'), env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }));
 }
 

@@ -62,7 +62,7 @@ describe('Node-RED flows against the real simulator and gateway', () => {
 
     nodeOf('sim').receive({ topic: 'gas-1/lel1', payload: 60 });
     const answer = await simOut.waitFor(() => true, 'the simulator answer');
-    assert.deepEqual(answer.payload, { device: 'gas-1', point: 'lel1', value: 60 });
+    assert.deepEqual(answer.payload, { device: 'gas-1', point: 'lel1', unit: '%LEL', value: 60, mode: 'manual' });
     assert.equal(answer.statusCode, 200);
 
     const viaMqtt = await mqttAlarms.waitFor(isAlarm('raise', 'gas-1/lel1/hihi'), 'the raise over MQTT');
@@ -108,7 +108,7 @@ describe('Node-RED flows against the real simulator and gateway', () => {
     await ask({ topic: 'gas-1/lel2', action: 'set', payload: 7.5 });
     const got = await ask({ topic: 'gas-1/lel2' });
     const list = await ask({ action: 'list' });
-    assert.deepEqual(got?.payload, { device: 'gas-1', point: 'lel2', unit: '%LEL', value: 7.5 });
+    assert.deepEqual(got?.payload, { device: 'gas-1', point: 'lel2', unit: '%LEL', value: 7.5, mode: 'manual' });
     assert.deepEqual(
       ((list?.payload ?? []) as { id: string }[]).map((d) => d.id),
       ['gas-1'],

@@ -98,13 +98,13 @@ describe('centre uplink through a broker outage (Mosquitto)', () => {
     assert.equal(pending()?.alarm?.pending, 4, 'four alarm events wait in the outbox for the centre');
     // The same, read-only, over HTTP: depth per lane, per-sink cursors, sink health.
     const api = (await (await fetch(new URL('/api/outbox', running.urls.dashboard))).json()) as {
-      stats: { lanes: { alarm: { depth: number } }; sinks: Record<string, { alarm: { pending: number; cursor: number } }> };
-      sinks: Record<string, { ready: boolean }>;
+      lanes: { alarm: { depth: number } };
+      sinks: Record<string, { connected: boolean; lanes: { alarm: { pending: number; cursor: number } } }>;
     };
-    assert.equal(api.stats.lanes.alarm.depth, 4);
-    assert.equal(api.stats.sinks.centre?.alarm.pending, 4);
-    assert.equal(api.stats.sinks.local?.alarm.pending, 0);
-    assert.deepEqual({ centre: api.sinks.centre?.ready, local: api.sinks.local?.ready }, { centre: false, local: true });
+    assert.equal(api.lanes.alarm.depth, 4);
+    assert.equal(api.sinks.centre?.lanes.alarm.pending, 4);
+    assert.equal(api.sinks.local?.lanes.alarm.pending, 0);
+    assert.deepEqual({ centre: api.sinks.centre?.connected, local: api.sinks.local?.connected }, { centre: false, local: true });
     const health = (await (await fetch(new URL('/api/health', running.urls.dashboard))).json()) as {
       uplinks: Record<string, { connected: boolean }>;
     };

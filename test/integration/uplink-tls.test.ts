@@ -35,7 +35,9 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
     await chmod(dir, 0o755);
     await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
     await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-    const ssl = (...args: string[]) => execFileSync(OPENSSL, args, { cwd: dir, stdio: 'ignore' });
+    // node-opcua's PKI (loaded by other suites in this process) points OPENSSL_CONF at its own config: not ours.
+    const { OPENSSL_CONF: _conf, RANDFILE: _rand, ...env } = process.env;
+    const ssl = (...args: string[]) => execFileSync(OPENSSL, args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     for (const ca of ['ca', 'other-ca']) {
       ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
     }

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../runtime/clock.js';
 import { connectionKey } from '../transports/modbus-connection.js';
 import { BusScheduler } from './bus-scheduler.js';
 import type { CommState } from './comm-state.js';
-import type { AcquisitionHealth, DeviceHealth } from './device-health.js';
+import type { AcquisitionHealth, DeviceHealth, PollOutcome } from './device-health.js';
 import type { DeviceWriter } from './device-writer.js';
 import { OpcuaDeviceClient } from './opcua-device-client.js';
 import type { Reading } from './reading.js';
@@ -14,6 +14,8 @@ import type { Reading } from './reading.js';
 export interface AcquisitionEvents {
   readings: [readonly Reading[]];
   comm: [device: string, state: CommState, reason: string | undefined];
+  /** Every Modbus poll request with its outcome and latency (OPC UA devices are subscribed, not polled). */
+  poll: [outcome: PollOutcome];
 }
 
 export interface AcquisitionOptions {
@@ -50,6 +52,7 @@ export class AcquisitionManager extends EventEmitter<AcquisitionEvents> implemen
       for (const id of bus.devices.keys()) this.#busOf.set(id, bus);
       bus.on('readings', (r) => this.emit('readings', r));
       bus.on('comm', (device, state, reason) => this.emit('comm', device, state, reason));
+      bus.on('poll', (outcome) => this.emit('poll', outcome));
     }
     for (const d of devices) {
       if (d.transport !== 'opcua') continue;
@@ -77,6 +80,12 @@ export class AcquisitionManager extends EventEmitter<AcquisitionEvents> implemen
     if (config.transport === 'opcua') return (this.#opcua.get(device) as OpcuaDeviceClient).write(p, value);
     if (!p.register) throw gatewayError('LL_ERR_WRITE_NOT_WRITABLE', device, point);
     return (this.#busOf.get(device) as BusScheduler).write(device, p as ModbusPointConfig, value);
+  }
+
+  /** Poll outcomes for /metrics; returns the unsubscribe function. */
+  subscribe(listener: (outcome: PollOutcome) => void): () => void {
+    this.on('poll', listener);
+    return () => this.off('poll', listener);
   }
 
   deviceHealth(): DeviceHealth[] {

@@ -8,6 +8,7 @@ import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { ModbusConnection } from '../transports/modbus-connection.js';
 import type { ModbusClient } from '../transports/modbus-serial.js';
 import type { CommState } from './comm-state.js';
+import type { PollOutcome } from './device-health.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
 import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
@@ -18,6 +19,7 @@ import type { ReadBlock } from './register-plan.js';
 export interface BusEvents {
   readings: [readonly Reading[]];
   comm: [device: string, state: CommState, reason: string | undefined];
+  poll: [outcome: PollOutcome];
 }
 
 interface PollJob {
@@ -258,8 +260,10 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     const progress = job.progress ?? { index: 0, readings: [], impaired: job.impaired, resumeAt: 0 };
     job.progress = undefined;
     const block = group.blocks[progress.index] as ReadBlock;
+    const t0 = performance.now();
     try {
       const words = await this.#request(state, `read ${block.table} ${block.address}+${block.length}`, (c) => readBlock(c, block));
+      this.#emitPoll(state, t0);
       const rxTs = this.#clock.now();
       for (const point of block.points) {
         progress.readings.push({
@@ -273,6 +277,7 @@ export class BusScheduler extends EventEmitter<BusEvents> {
       }
     } catch (e) {
       const error = e as LifelineError;
+      this.#emitPoll(state, t0, error);
       if (isLinkFailure(error)) {
         this.#finishFailed(job, error);
         this.#linkDown(error);
@@ -295,6 +300,11 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     job.impaired = false;
     this.#advance(job);
     if (state.cycleSucceeded(this.#clock.now(), progress.impaired)) this.#emitComm(state);
+  }
+
+  #emitPoll(state: ModbusDeviceState, t0: number, error?: LifelineError): void {
+    const timedOut = error?.code === 'LL_ERR_MODBUS_TIMEOUT';
+    this.emit('poll', { device: state.config.id, ok: !error, timedOut, latencyMs: performance.now() - t0 });
   }
 
   /** Timeouts, bad frames and busy answers: retry after a backoff (the bus serves others meanwhile), or give up for this cycle. */

@@ -30,6 +30,14 @@ export interface DeviceCounters {
   readonly writeFailures: number;
 }
 
+/** One poll request of a device and how it ended (for /metrics). */
+export interface PollOutcome {
+  readonly device: string;
+  readonly ok: boolean;
+  readonly timedOut: boolean;
+  readonly latencyMs: number;
+}
+
 /** What `deviceHealth()` returns per device. */
 export interface DeviceHealth {
   readonly device: string;

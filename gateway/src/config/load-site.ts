@@ -47,7 +47,7 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   const delivery = buildDelivery(input, source, issues);
   const users = buildLocalUsers(input.mqtt?.local, source, issues);
   const centre = buildCentre(path, input, source, issues);
-  issues.push(...checkUniqueDevices(input.devices, devices, source), ...checkHttpTokens(input.http, source));
+  issues.push(...checkHttpTokens(input.http, source));
   if (issues.length > 0) throw new ConfigError(path, issues);
   const site = buildSite(path, input, devices);
   return deepFreeze({

@@ -4,6 +4,7 @@ import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { SiteConfig } from '../config/index.js';
 import type { LiveState } from '../runtime/live-state.js';
 import type { HistorySource } from './history/history-source.js';
+import type { TrendSource } from './history/layered-history.js';
 import type { AcquisitionSource, OutboxSource, TwinSource } from './sources.js';
 
 /**
@@ -26,6 +27,8 @@ export interface GatewayView {
   readonly alarmControl?: AlarmControl;
   /** Trend history per point; an in-memory ring buffer fed from `live` is used when absent. */
   readonly history?: HistorySource;
+  /** Durable bucketed history; trends older than the ring come from it. */
+  readonly durableHistory?: TrendSource;
   readonly outbox?: OutboxSource;
   readonly twin?: TwinSource;
   readonly acquisition?: AcquisitionSource;

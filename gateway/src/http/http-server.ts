@@ -5,6 +5,7 @@ import { type Principal, TokenAuthority } from './auth.js';
 import type { GatewayView } from './gateway-view.js';
 import { AlarmLog } from './history/alarm-log.js';
 import type { HistorySource } from './history/history-source.js';
+import { LayeredHistory } from './history/layered-history.js';
 import { RingHistory } from './history/ring-history.js';
 import { installErrorHandler } from './http-error.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -38,7 +39,7 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   if (!history) {
     const ring = new RingHistory(view.config.http.historyPerPoint);
     detach.push(ring.attach(view.live));
-    history = ring;
+    history = view.durableHistory ? new LayeredHistory(ring, view.durableHistory) : ring;
   }
   const alarmLog = new AlarmLog(ALARM_LOG_SIZE);
   detach.push(alarmLog.attach(view.live));

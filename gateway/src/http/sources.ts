@@ -1,3 +1,7 @@
+import type { PollOutcome } from '../acquisition/device-health.js';
+
+export type { PollOutcome };
+
 /**
  * Small source interfaces other subsystems implement so the HTTP API, the
  * dashboard and /metrics can show them without importing their internals.
@@ -11,23 +15,22 @@ export interface OutboxSource {
 export interface OutboxStats {
   /** Entries waiting per lane (`alarm`, `twin`, `telemetry`). */
   readonly lanes: Readonly<Record<string, { readonly depth: number }>>;
-  /** Per sink: how many entries it has not yet confirmed. */
-  readonly sinks?: Readonly<Record<string, { readonly pending: number; readonly connected?: boolean }>>;
+  /** Per sink: how many entries it has not yet confirmed, its link state and, per lane, backlog and cursor. */
+  readonly sinks?: Readonly<Record<string, OutboxSinkStats>>;
   /** Telemetry dropped or downsampled under the disk budget. */
   readonly dropped?: number;
+}
+
+export interface OutboxSinkStats {
+  readonly pending: number;
+  readonly connected?: boolean;
+  readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
+  readonly lanes?: Readonly<Record<string, { readonly pending: number; readonly cursor: number }>>;
 }
 
 /** The reported twin (issue 7); any JSON document with a version. */
 export interface TwinSource {
   reported(): { readonly version: number } & Readonly<Record<string, unknown>>;
-}
-
-/** One completed or failed poll cycle of a device, as acquisition reports it. */
-export interface PollOutcome {
-  readonly device: string;
-  readonly ok: boolean;
-  readonly timedOut: boolean;
-  readonly latencyMs: number;
 }
 
 /** Acquisition's poll outcomes; `subscribe` returns the unsubscribe function. */

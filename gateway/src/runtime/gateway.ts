@@ -12,6 +12,7 @@ import { listenOrExplain, type SiteConfig } from '../config/index.js';
 
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
+import type { OutboxStats } from '../http/sources.js';
 import { Delivery } from '../sinks/delivery.js';
 import { alarmControlOf, GatewayTwin } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
@@ -127,6 +128,13 @@ export class Gateway {
     this.#endpoints = undefined;
   }
 
+  /** `/api/twin`: the current reported document (pending changes included), shaped as the retained twin. */
+  #reportedTwin() {
+    const twin = this.#twin?.twin;
+    if (!twin) return { version: 0, site: this.config.site, gateway: this.config.gateway, bootId: this.bootId, reported: null };
+    return { ...twin.identity, version: twin.version, ts: new Date(this.#clock.now()).toISOString(), reported: twin.reported };
+  }
+
   /** The twin subscribes in the same tick the links start connecting, so it sees every birth (docs/twin.md). */
   #startTwin(): void {
     this.#twin = new GatewayTwin({
@@ -178,6 +186,9 @@ export class Gateway {
       deviceHealth: () => this.acquisition.deviceHealth(),
       alarmControl: alarmControlOf(this.#engine),
       outbox: { stats: () => outboxStats(this.delivery) },
+      durableHistory: this.delivery.history,
+      twin: { reported: () => this.#reportedTwin() },
+      acquisition: this.acquisition,
     };
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
@@ -186,14 +197,15 @@ export class Gateway {
   }
 }
 
-/** The outbox as the HTTP API shows it: depth per lane, pending per sink, what the budget dropped. */
-function outboxStats(delivery: Delivery) {
-  const { stats } = delivery.outbox.view();
+/** The outbox as the HTTP API shows it: depth per lane, per sink its backlog, cursor and link, what the budget dropped. */
+function outboxStats(delivery: Delivery): OutboxStats {
+  const { stats, sinks: health } = delivery.outbox.view();
   const sinks = Object.fromEntries(
-    Object.entries(stats.sinks).map(([name, lanes]) => [
-      name,
-      { pending: Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0) },
-    ]),
+    Object.entries(stats.sinks).map(([name, lanes]) => {
+      const sink = health[name];
+      const pending = Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0);
+      return [name, { pending, connected: sink?.ready ?? false, ...(sink?.lastError ? { lastError: sink.lastError } : {}), lanes }];
+    }),
   );
   return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
 }

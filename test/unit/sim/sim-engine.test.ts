@@ -97,6 +97,15 @@ describe('simulation engine', () => {
     assert.equal(dev('gas-1').getValue('lel3'), 40);
   });
 
+  it('answers a Modbus write to a stuck relay but leaves it where it was', () => {
+    const fault = sim.addFault({ kind: 'stuck', device: 'lift-1', point: 'door-hold' });
+    dev('lift-1').write('coil', 0, 1);
+    assert.equal(dev('lift-1').getValue('door-hold'), false);
+    sim.removeFault(fault.id);
+    dev('lift-1').write('coil', 0, 1);
+    assert.equal(dev('lift-1').getValue('door-hold'), true);
+  });
+
   it('writes a readable live log line per change', () => {
     sim.setManual(dev('gas-1'), 'lel1', 25);
     assert.ok(lines.includes('gas-1 lel1 0 → 25 %LEL (manual)'), lines.join('\n'));

@@ -28,7 +28,7 @@ export function statusRoutes(view: GatewayView) {
         preHandler: requireRole('viewer', 'read outbox health'),
         schema: {
           tags: ['status'],
-          summary: 'Outbox depth per lane, per-sink backlog and dropped telemetry',
+          summary: 'Outbox depth per lane, per-sink backlog, cursors and link state, and dropped telemetry',
           response: {
             200: {
               type: 'object',
@@ -36,7 +36,18 @@ export function statusRoutes(view: GatewayView) {
                 lanes: { type: 'object', additionalProperties: { type: 'object', properties: { depth: { type: 'integer' } } } },
                 sinks: {
                   type: 'object',
-                  additionalProperties: { type: 'object', properties: { pending: { type: 'integer' }, connected: { type: 'boolean' } } },
+                  additionalProperties: {
+                    type: 'object',
+                    properties: {
+                      pending: { type: 'integer' },
+                      connected: { type: 'boolean' },
+                      lastError: { type: 'object', additionalProperties: true },
+                      lanes: {
+                        type: 'object',
+                        additionalProperties: { type: 'object', properties: { pending: { type: 'integer' }, cursor: { type: 'integer' } } },
+                      },
+                    },
+                  },
                 },
                 dropped: { type: 'integer' },
               },
