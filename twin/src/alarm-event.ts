@@ -59,6 +59,7 @@ export const AlarmEventSchema = Type.Object(
     comment: Type.Optional(Type.String({ description: "The operator's comment on an ack, shelve or service change" })),
     shelvedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'When a timed shelve expires' })),
     reason: Type.Optional(Type.String({ description: 'Why: a sensor fault, a failed action, a suppressing comm loss' })),
+    historical: Type.Optional(Type.Boolean({ description: 'true when replayed from the outbox after an outage, not sent live' })),
   },
   { $id: 'AlarmEvent', additionalProperties: false },
 );

@@ -66,12 +66,11 @@ export class MqttSink implements OutboxSink {
 }
 
 /**
- * Lanes whose payload schema has an optional `historical` flag. Alarm events
- * join once AlarmEventSchema (twin/src/alarm-event.ts, additionalProperties:
- * false) gains it; until then an MQTT 3.1.1 centre tells replayed alarms by
- * `publishedAt`, and MQTT 5 by the user property.
+ * Lanes whose payload schema has an optional `historical` flag, so an MQTT
+ * 3.1.1 centre (no user properties) can tell a replay from a live message.
+ * Twin messages are state, not events: a replayed patch is as current as any.
  */
-export const PAYLOAD_MARKED_LANES: ReadonlySet<Lane> = new Set<Lane>(['telemetry']);
+export const PAYLOAD_MARKED_LANES: ReadonlySet<Lane> = new Set<Lane>(['telemetry', 'alarm']);
 
 /** Replayed payloads of those lanes carry `"historical": true`; other lanes keep theirs byte for byte. */
 function markHistorical(record: OutboxRecord): string {
