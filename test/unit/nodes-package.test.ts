@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import alarmModule from '../../nodes/src/alarm-node.js';
@@ -38,6 +39,29 @@ describe('node-red-contrib-lifeline package', () => {
     }
     assert.ok(existsSync(join(NODES_DIR, 'red/icons/lifeline.svg')));
     assert.ok(pkg.files.includes('examples'), 'examples ship in the package');
+  });
+
+  it('packs as tarballs that hold what an install needs: built code, editor files, examples, CLIs', function () {
+    this.timeout(60_000);
+    const packed = (workspace: string) => {
+      const out = execFileSync('npm', ['pack', '--dry-run', '--json', '-w', workspace], { cwd: REPO_ROOT, encoding: 'utf8' });
+      return (JSON.parse(out) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path) ?? [];
+    };
+    const nodes = packed('nodes');
+    for (const file of [...Object.values(pkg['node-red'].nodes), 'dist/alarm-node.js', 'red/icons/lifeline.svg']) {
+      assert.ok(nodes.includes(file), `nodes tarball holds ${file}`);
+    }
+    assert.ok(nodes.some((f) => f.startsWith('examples/')));
+    // The nodes import the gateway and twin packages: their tarballs must carry dist/, which git ignores.
+    for (const [workspace, bin] of [
+      ['gateway', 'bin/lifeline-gateway.js'],
+      ['twin', 'bin/lifeline-centre.js'],
+    ] as const) {
+      const files = packed(workspace);
+      assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), `${workspace} tarball holds dist/`);
+      assert.ok(files.includes(bin), `${workspace} tarball holds ${bin}`);
+      assert.ok(!files.some((f) => f.startsWith('src/')), `${workspace} tarball leaves the TypeScript sources out`);
+    }
   });
 
   it('documents every error code of the nodes in docs/node-red.md, and no other', () => {
