@@ -5,7 +5,7 @@ import type { Json } from './merge-patch.js';
 import { AlarmId, Id, literals, Timestamp } from './schema-helpers.js';
 
 export const QUALITIES = ['good', 'uncertain', 'bad'] as const;
-export const COMM_STATES = ['connecting', 'online', 'offline'] as const;
+export const COMM_STATES = ['connecting', 'online', 'degraded', 'offline'] as const;
 
 /** A point as the gateway reports it: edge-owned (measurements class). `ts` is when value or quality last changed. */
 export const TwinPointSchema = Type.Object(
@@ -20,12 +20,34 @@ export const TwinPointSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Acquisition counters of a device since the gateway started, refreshed every
+ * `twin.healthIntervalMs` (not per poll, so they cost one small patch a minute).
+ */
+export const TwinDeviceHealthSchema = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 0 }),
+    timeouts: Type.Integer({ minimum: 0 }),
+    exceptions: Type.Integer({ minimum: 0 }),
+    badFrames: Type.Integer({ minimum: 0 }),
+    retries: Type.Integer({ minimum: 0 }),
+    reconnects: Type.Integer({ minimum: 0 }),
+    writes: Type.Integer({ minimum: 0 }),
+    writeFailures: Type.Integer({ minimum: 0 }),
+    breaker: literals(['closed', 'open', 'half-open'] as const),
+    latencyMeanMs: Type.Optional(Type.Number({ minimum: 0, description: 'Mean request latency since start' })),
+    lastSuccessTs: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
 export const TwinDeviceSchema = Type.Object(
   {
     name: Type.String(),
     profile: Type.String(),
     comm: literals(COMM_STATES),
     commReason: Type.Optional(Type.String()),
+    health: Type.Optional(TwinDeviceHealthSchema),
     points: Type.Record(Id, TwinPointSchema),
   },
   { additionalProperties: false },
@@ -111,6 +133,7 @@ export const TwinPatchSchema = Type.Object(
 
 export type TwinPoint = Static<typeof TwinPointSchema>;
 export type TwinDevice = Static<typeof TwinDeviceSchema>;
+export type TwinDeviceHealth = Static<typeof TwinDeviceHealthSchema>;
 export type TwinLimit = Static<typeof TwinLimitSchema>;
 export type TwinAlarm = Static<typeof TwinAlarmSchema>;
 export type TwinReported = Static<typeof TwinReportedSchema>;

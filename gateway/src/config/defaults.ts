@@ -48,6 +48,7 @@ export const DEFAULTS = {
   twinMaxPatchBytes: 65_536,
   twinSnapshotQuietMs: 2000,
   twinResyncMinIntervalMs: 1000,
+  twinHealthIntervalMs: 60_000,
   /** Anyone may ack and shelve; limit changes need an explicit grant. */
   twinAuthorise: [{ user: '*', may: ['ack', 'shelve'] }] as const,
 } as const;

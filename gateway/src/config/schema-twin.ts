@@ -40,6 +40,13 @@ export const TwinConfigSchema = Type.Object(
         description: `at most one full twin per link per interval on cmd/resync; default ${DEFAULTS.twinResyncMinIntervalMs}`,
       }),
     ),
+    healthIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3_600_000,
+        description: `how often each device's acquisition counters are refreshed in the twin; 0 = never; default ${DEFAULTS.twinHealthIntervalMs}`,
+      }),
+    ),
     authorise: Type.Optional(
       Type.Array(
         Type.Object(
@@ -72,6 +79,7 @@ export interface TwinConfig {
   readonly maxPatchBytes: number;
   readonly snapshotQuietMs: number;
   readonly resyncMinIntervalMs: number;
+  readonly healthIntervalMs: number;
   readonly authorise: readonly TwinGrantRule[];
 }
 
@@ -81,6 +89,7 @@ export function resolveTwinConfig(input: TwinConfigInput | undefined): TwinConfi
     maxPatchBytes: input?.maxPatchBytes ?? DEFAULTS.twinMaxPatchBytes,
     snapshotQuietMs: input?.snapshotQuietMs ?? DEFAULTS.twinSnapshotQuietMs,
     resyncMinIntervalMs: input?.resyncMinIntervalMs ?? DEFAULTS.twinResyncMinIntervalMs,
+    healthIntervalMs: input?.healthIntervalMs ?? DEFAULTS.twinHealthIntervalMs,
     authorise: input?.authorise ?? DEFAULTS.twinAuthorise,
   };
 }

@@ -146,6 +146,7 @@ export class Gateway {
       clock: this.#clock,
       log: this.#log,
       startedAt: this.#startedAt,
+      deviceHealth: () => this.acquisition.deviceHealth(),
     });
     this.#twin.start(this.delivery.links());
   }

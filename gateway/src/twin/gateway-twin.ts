@@ -10,6 +10,7 @@ import {
   type TwinDesiredResult,
 } from '@lifeline/twin';
 import type { Logger } from 'pino';
+import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { SiteConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
@@ -17,7 +18,7 @@ import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { LiveMessage, LiveState } from '../runtime/live-state.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
-import { applyAlarm, applyComm, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
+import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
 
 /** What the twin needs of an uplink (MqttUplink has both). */
 export interface TwinLink {
@@ -36,6 +37,8 @@ export interface GatewayTwinOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly startedAt?: number;
+  /** Acquisition counters per device, copied into the twin every `twin.healthIntervalMs`. */
+  readonly deviceHealth?: () => readonly DeviceHealth[];
 }
 
 const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
@@ -59,6 +62,7 @@ export class GatewayTwin {
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
   #refreshTimer: TimerHandle | undefined;
+  #healthTimer: TimerHandle | undefined;
   #snapshotVersion = 0;
   #snapshotBytes = 0;
   #patchBytesSinceSnapshot = 0;
@@ -82,6 +86,7 @@ export class GatewayTwin {
     this.#running = true;
     this.#o.live.on('message', this.#onLive);
     for (const link of links) this.#attach(link);
+    this.#scheduleHealth();
   }
 
   stop(): void {
@@ -91,6 +96,8 @@ export class GatewayTwin {
     this.#flushTimer = undefined;
     if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
     this.#refreshTimer = undefined;
+    if (this.#healthTimer !== undefined) this.#o.clock.clearTimeout(this.#healthTimer);
+    this.#healthTimer = undefined;
     for (const r of this.#resyncs.values()) if (r.timer !== undefined) this.#o.clock.clearTimeout(r.timer);
     this.#resyncs.clear();
     this.#links.length = 0;
@@ -161,6 +168,17 @@ export class GatewayTwin {
     else if (m.type === 'comm') applyComm(this.twin, m.device, m.state, m.reason);
     else applyAlarm(this.twin, m.event);
     this.#schedule();
+  }
+
+  #scheduleHealth(): void {
+    const every = this.#o.config.twin.healthIntervalMs;
+    const health = this.#o.deviceHealth;
+    if (!health || every === 0) return;
+    this.#healthTimer = this.#o.clock.setTimeout(() => {
+      applyHealth(this.twin, health());
+      this.#schedule();
+      this.#scheduleHealth();
+    }, every);
   }
 
   #schedule(): void {

@@ -5,11 +5,13 @@ import {
   limitsVersionOf,
   type ReportedTwin,
   type TwinAlarm,
+  type TwinDeviceHealth,
   type TwinLimit,
   type TwinPoint,
   type TwinReported,
 } from '@lifeline/twin';
 import type { CommState } from '../acquisition/comm-state.js';
+import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { Reading } from '../acquisition/reading.js';
 import type { ActiveLimit } from '../alarms/alarm-control.js';
 import type { SiteConfig } from '../config/index.js';
@@ -123,6 +125,21 @@ export function applyComm(twin: ReportedTwin, device: string, state: CommState, 
   twin.set(['devices', device, 'commReason'], reason);
   const online = Object.values(twin.reported.devices).filter((d) => d.comm === 'online').length;
   twin.set(['gateway', 'devicesOnline'], online);
+}
+
+/** Acquisition counters per device: refreshed on a timer, since they change on every poll. */
+export function applyHealth(twin: ReportedTwin, health: readonly DeviceHealth[]): void {
+  for (const h of health) {
+    if (twin.get(['devices', h.device]) === undefined) continue;
+    const { latency } = h;
+    const value: TwinDeviceHealth = {
+      ...h.counters,
+      breaker: h.breaker,
+      ...(latency.count > 0 ? { latencyMeanMs: Math.round((latency.sumMs / latency.count) * 10) / 10 } : {}),
+      ...(h.lastSuccessTs !== undefined ? { lastSuccessTs: new Date(h.lastSuccessTs).toISOString() } : {}),
+    };
+    twin.set(['devices', h.device, 'health'], value);
+  }
 }
 
 /** Alarms not normal are listed; a point shows its most pressing alarm state. */

@@ -131,6 +131,53 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     assert.equal(link.on('twin/patch').length, 1, 'an unchanged value is no change');
   });
 
+  it('reports a degraded device, and its acquisition counters every healthIntervalMs', () => {
+    twin.stop();
+    const lastOk = Date.now();
+    const counters = { requests: 40, timeouts: 2, exceptions: 1, badFrames: 0, retries: 3, reconnects: 0, writes: 0, writeFailures: 0 };
+    const health = () => [
+      {
+        device: 'gas-1',
+        transport: 'modbus' as const,
+        connection: 'tcp://127.0.0.1:502',
+        comm: 'degraded' as const,
+        breaker: 'closed' as const,
+        lastSuccessTs: lastOk,
+        counters,
+        latency: { bucketsMs: [10], counts: [36, 38], sumMs: 152, count: 38 },
+      },
+    ];
+    const withHealth = { ...site, twin: { ...site.twin, healthIntervalMs: 60_000 } };
+    twin = new GatewayTwin({
+      config: withHealth,
+      bootId: 'boot-1',
+      softwareVersion: '0.1.0',
+      live,
+      alarms: control,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+      deviceHealth: health,
+    });
+    twin.start([link]);
+    birth();
+    live.updateComm('gas-1', 'degraded', 'retries: timeout');
+    clock.tick(100);
+    assert.deepEqual(link.on<TwinPatch>('twin/patch').at(-1)?.patch, {
+      devices: { 'gas-1': { comm: 'degraded', commReason: 'retries: timeout' } },
+    });
+    clock.tick(60_000);
+    const patch = link.on<TwinPatch>('twin/patch').at(-1)?.patch as { devices: Record<string, { health: unknown }> };
+    assert.deepEqual(patch.devices['gas-1']?.health, {
+      ...counters,
+      breaker: 'closed',
+      latencyMeanMs: 4,
+      lastSuccessTs: new Date(lastOk).toISOString(),
+    });
+    const before = link.on('twin/patch').length;
+    clock.tick(60_100);
+    assert.equal(link.on('twin/patch').length, before, 'unchanged counters are no change');
+  });
+
   it('sends a full twin instead of a patch larger than maxPatchBytes', () => {
     twin.stop();
     const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
