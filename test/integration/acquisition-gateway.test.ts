@@ -50,4 +50,29 @@ describe('gateway acquisition against the firmware simulator', () => {
     assert.ok(site.gateway.acquisition.deviceHealth()[0]?.counters.writes === 1);
     await assert.rejects(site.gateway.acquisition.writePoint('gas-1', 'lel1', 3), (e) => isLifelineError(e, 'LL_ERR_WRITE_NOT_WRITABLE'));
   });
+
+  it('feeds /metrics poll counters, /api/twin and the trend history from the running subsystems', async () => {
+    const text = async () => (await fetch(`${site.urls.dashboard}metrics`)).text();
+    const deadline = Date.now() + 5000;
+    let metrics = await text();
+    while (!/^lifeline_polls_total\{device="gas-1",outcome="ok"[^}]*\} [1-9]/m.test(metrics) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      metrics = await text();
+    }
+    assert.match(metrics, /^lifeline_polls_total\{device="gas-1",outcome="ok"[^}]*\} [1-9]/m);
+    assert.match(metrics, /^lifeline_poll_latency_seconds_count\{[^}]*device="gas-1"[^}]*\} [1-9]/m);
+    assert.match(metrics, /^lifeline_outbox_depth\{lane="alarm"[^}]*\} \d+/m);
+
+    const twin = (await (await fetch(`${site.urls.dashboard}api/twin`)).json()) as {
+      site: string;
+      version: number;
+      reported: { devices: Record<string, { comm: string }> };
+    };
+    assert.equal(twin.site, 'test-site');
+    assert.ok(twin.version >= 1);
+    assert.equal(twin.reported.devices['gas-1']?.comm, 'online');
+
+    const history = (await (await fetch(`${site.urls.dashboard}api/points/gas-1/lel1/history`)).json()) as { samples: unknown[] };
+    assert.ok(history.samples.length > 0, 'the trend has samples');
+  });
 });
