@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { terminate } from './child-process.js';
 import { freePort } from './free-port.js';
 
 /** Debian's mosquitto package puts the broker here. */
@@ -56,11 +57,7 @@ export class MosquittoBroker {
   async stop(): Promise<void> {
     const child = this.#process;
     this.#process = undefined;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await terminate(child);
     // A persistent broker keeps its folder for the restart; `dispose()` removes it.
     if (!this.#options.persistence) await this.#removeDir();
   }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { terminate } from './child-process.js';
 import { freePort } from './free-port.js';
 import { waitForPort } from './mosquitto.js';
 
@@ -67,11 +68,7 @@ export class VictoriaMetricsServer {
   async stop(): Promise<void> {
     const child = this.#process;
     this.#process = undefined;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await terminate(child);
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
-import { ALARM_CONDITIONS, ALARM_STATES } from './alarm-event.js';
+import { ALARM_CONDITIONS, ALARM_STATES, type AlarmEvent } from './alarm-event.js';
 import type { Json } from './merge-patch.js';
 import { AlarmId, Id, literals, Timestamp } from './schema-helpers.js';
 
@@ -130,6 +130,22 @@ export const TwinPatchSchema = Type.Object(
   },
   { $id: 'TwinPatch', additionalProperties: false },
 );
+
+/** An alarm event as the twin's `alarms` entry shows it. */
+export function twinAlarmOf(e: AlarmEvent): TwinAlarm {
+  return {
+    device: e.device,
+    point: e.point,
+    condition: e.condition,
+    priority: e.priority,
+    state: e.state,
+    value: e.value,
+    limit: e.limit,
+    unit: e.unit,
+    detectedAt: e.detectedAt,
+    seq: e.seq,
+  };
+}
 
 export type TwinPoint = Static<typeof TwinPointSchema>;
 export type TwinDevice = Static<typeof TwinDeviceSchema>;

@@ -4,11 +4,11 @@ import {
   type AlarmState,
   limitsVersionOf,
   type ReportedTwin,
-  type TwinAlarm,
   type TwinDeviceHealth,
   type TwinLimit,
   type TwinPoint,
   type TwinReported,
+  twinAlarmOf,
 } from '@lifeline/twin';
 import type { CommState } from '../acquisition/comm-state.js';
 import type { DeviceHealth } from '../acquisition/device-health.js';
@@ -144,18 +144,7 @@ export function applyHealth(twin: ReportedTwin, health: readonly DeviceHealth[])
 
 /** Alarms not normal are listed; a point shows its most pressing alarm state. */
 export function applyAlarm(twin: ReportedTwin, e: AlarmEvent): void {
-  const alarm: TwinAlarm = {
-    device: e.device,
-    point: e.point,
-    condition: e.condition,
-    priority: e.priority,
-    state: e.state,
-    value: e.value,
-    limit: e.limit,
-    unit: e.unit,
-    detectedAt: e.detectedAt,
-    seq: e.seq,
-  };
+  const alarm = twinAlarmOf(e);
   twin.set(['alarms', e.alarmId], e.state === 'normal' ? undefined : (alarm as unknown as Parameters<ReportedTwin['set']>[1]));
   if (e.seq > twin.reported.alarmSeq) twin.set(['alarmSeq'], e.seq);
   if (twin.get(['devices', e.device, 'points', e.point]) === undefined) return;

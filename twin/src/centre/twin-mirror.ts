@@ -10,6 +10,7 @@ import {
   type TwinReported,
   type TwinSnapshot,
   TwinSnapshotSchema,
+  twinAlarmOf,
 } from '../twin-document.js';
 import { type CommandResult, CommandResultSchema, type Reason, type TwinDesiredResult, TwinDesiredResultSchema } from '../twin-messages.js';
 import { type ReplicaOutcome, TwinReplica } from '../twin-replica.js';
@@ -247,21 +248,6 @@ export class TwinMirror extends EventEmitter<{ event: [MirrorEvent] }> {
     const seq = e.replica.reported?.alarmSeq ?? 0;
     e.recent = e.recent.filter((ev) => ev.bootId === e.replica.bootId && ev.seq > seq);
   }
-}
-
-function twinAlarmOf(e: AlarmEvent): TwinAlarm {
-  return {
-    device: e.device,
-    point: e.point,
-    condition: e.condition,
-    priority: e.priority,
-    state: e.state,
-    value: e.value,
-    limit: e.limit,
-    unit: e.unit,
-    detectedAt: e.detectedAt,
-    seq: e.seq,
-  };
 }
 
 function key(site: string, gateway: string): string {
