@@ -7,9 +7,7 @@ import { launch, OPERATOR_TOKEN, screenshot, startDashboardSite } from './dashbo
 /**
  * Ack from the dashboard with the REAL alarm engine: raise an alarm in the
  * simulator, see it appear, sign in as operator, ack it, see its state change
- * live. Needs the engine to implement AlarmControl (issue 5); until it does,
- * /api/health reports `features.alarmControl: false` and this test skips
- * with a line saying so.
+ * live.
  */
 describe('e2e: operator acks an alarm from the dashboard', function () {
   this.timeout(30_000);
@@ -25,14 +23,11 @@ describe('e2e: operator acks an alarm from the dashboard', function () {
     site = undefined;
   });
 
-  it('signs in as operator, acks a raised alarm and sees it become acknowledged', async function () {
+  it('signs in as operator, acks a raised alarm and sees it become acknowledged', async () => {
     site = await startDashboardSite();
     const running = site;
     const health = (await (await fetch(`${running.urls.dashboard}api/health`)).json()) as { features: { alarmControl: boolean } };
-    if (!health.features.alarmControl) {
-      process.stdout.write('      skipped: the alarm engine does not implement AlarmControl.ack yet (it comes with the issue-5 merge)\n');
-      this.skip();
-    }
+    assert.equal(health.features.alarmControl, true, 'the gateway wires its alarm engine into the HTTP API');
     const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(running.urls.dashboard);

@@ -7,7 +7,7 @@ import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js'
 import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
 import { systemClock } from '../../../gateway/src/runtime/clock.js';
 import { LiveState } from '../../../gateway/src/runtime/live-state.js';
-import { configuredLimits, GatewayTwin, type TwinLink } from '../../../gateway/src/twin/index.js';
+import { configuredLimits, GatewayTwin, type GatewayTwinOptions, type TwinLink } from '../../../gateway/src/twin/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 const PREFIX = 'lifeline/v1/test-site/gw-test';
@@ -32,6 +32,28 @@ class FakeLink implements TwinLink {
   on<T>(suffix: string): T[] {
     return this.sent.filter((m) => m.topic === `${PREFIX}/${suffix}`).map((m) => m.payload as T);
   }
+}
+
+/** A gateway twin on the fake timers' system clock, silent, started on `link`. */
+function startTwin(
+  config: SiteConfig,
+  live: LiveState,
+  alarms: AlarmControl,
+  link: FakeLink,
+  extra: Partial<GatewayTwinOptions> = {},
+): GatewayTwin {
+  const twin = new GatewayTwin({
+    config,
+    bootId: 'boot-1',
+    softwareVersion: '0.1.0',
+    live,
+    alarms,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
+    ...extra,
+  });
+  twin.start([link]);
+  return twin;
 }
 
 describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
@@ -69,16 +91,7 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
       limits: sinon.stub<[]>().returns(limits),
     } as unknown as sinon.SinonStubbedInstance<AlarmControl>;
     link = new FakeLink();
-    twin = new GatewayTwin({
-      config: site,
-      bootId: 'boot-1',
-      softwareVersion: '0.1.0',
-      live,
-      alarms: control,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-    });
-    twin.start([link]);
+    twin = startTwin(site, live, control, link);
   });
 
   afterEach(() => {
@@ -148,17 +161,7 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
       },
     ];
     const withHealth = { ...site, twin: { ...site.twin, healthIntervalMs: 60_000 } };
-    twin = new GatewayTwin({
-      config: withHealth,
-      bootId: 'boot-1',
-      softwareVersion: '0.1.0',
-      live,
-      alarms: control,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-      deviceHealth: health,
-    });
-    twin.start([link]);
+    twin = startTwin(withHealth, live, control, link, { deviceHealth: health });
     birth();
     live.updateComm('gas-1', 'degraded', 'retries: timeout');
     clock.tick(100);
@@ -181,17 +184,8 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
   it('sends a full twin instead of a patch larger than maxPatchBytes', () => {
     twin.stop();
     const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
-    twin = new GatewayTwin({
-      config: small,
-      bootId: 'boot-1',
-      softwareVersion: '0.1.0',
-      live,
-      alarms: control,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-    });
     link = new FakeLink();
-    twin.start([link]);
+    twin = startTwin(small, live, control, link);
     live.updateReadings(site.devices[0]?.points.map((p) => ({ ...reading(1), point: p.id, reason: 'x'.repeat(200) })) ?? []);
     clock.tick(100);
     assert.equal(link.on('twin/patch').length, 0);
@@ -389,16 +383,7 @@ describe('twin: gateway side, limits and merged acks', () => {
     };
     const live = new LiveState();
     const link = new FakeLink();
-    const twin = new GatewayTwin({
-      config: site,
-      bootId: 'boot-1',
-      softwareVersion: '0.1.0',
-      live,
-      alarms: control,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-    });
-    twin.start([link]);
+    const twin = startTwin(site, live, control, link);
     live.alarm({ ...alarmEvent(), seq: 1 });
     const before = twin.twin.reported.limitsVersion;
     link.deliver('twin/desired', {
