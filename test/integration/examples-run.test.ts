@@ -95,7 +95,10 @@ describe('example sites run against the firmware simulator', function () {
           devices.map((d) => d.id),
           config.devices.map((d) => d.id),
         );
-        assert.equal(points.length, config.devices.reduce((n, d) => n + d.points.length, 0));
+        assert.equal(
+          points.length,
+          config.devices.reduce((n, d) => n + d.points.length, 0),
+        );
       });
     });
   }

@@ -75,7 +75,9 @@ describe('Grafana dashboards and provisioning', () => {
     assert.ok(dashboardsMount, `a volume mounts ${provider.options.path}`);
     assert.ok(existsSync(resolve(REPO_ROOT, dashboardsMount[0] as string, 'site-overview.json')));
     assert.ok(
-      mounts.some(([src, target]) => target === '/etc/grafana/provisioning' && existsSync(resolve(REPO_ROOT, src as string, 'datasources'))),
+      mounts.some(
+        ([src, target]) => target === '/etc/grafana/provisioning' && existsSync(resolve(REPO_ROOT, src as string, 'datasources')),
+      ),
     );
     const env = compose.services.grafana.environment;
     for (const name of ['LIFELINE_INFLUX_URL', 'LIFELINE_INFLUX_ORG', 'LIFELINE_INFLUX_BUCKET', 'LIFELINE_INFLUX_TOKEN']) {
