@@ -1,13 +1,20 @@
 import { pino } from 'pino';
 import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
+import type { SiteConfig } from '../../gateway/src/config/index.js';
 import { tempStateDir } from './state-dir.js';
 
 /**
  * A whole site in-process on free loopback ports: the firmware simulator
  * serving the fixture's devices over Modbus TCP, and the gateway polling it,
  * with its embedded broker, HTTP API and (optionally) a centre broker.
+ * `adapt` changes the loaded site first (e.g. test/fixtures/sim/rebind.ts).
  */
-export async function startSite(file: string, centreUrl?: string, stateDir = tempStateDir()): Promise<RunningDemo> {
+export async function startSite(
+  file: string,
+  centreUrl?: string,
+  stateDir = tempStateDir(),
+  adapt?: (site: SiteConfig) => SiteConfig,
+): Promise<RunningDemo> {
   const env = {
     // Each site gets fresh state (alarms, outbox): nothing replays from an earlier test.
     LIFELINE_STATE_DIR: stateDir,
@@ -16,7 +23,7 @@ export async function startSite(file: string, centreUrl?: string, stateDir = tem
     LIFELINE_SIM_PORT: '0',
     ...(centreUrl ? { LIFELINE_CENTRE_URL: centreUrl } : {}),
   };
-  return startDemo(file, env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }));
+  return startDemo(file, env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }), adapt);
 }
 
 /** Sets a point through the simulator's control API, as a test bench would. */

@@ -24,9 +24,18 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-/** Simulator + gateway + embedded broker + dashboard in one process. */
-export async function startDemo(file: string, env: NodeJS.ProcessEnv, log: Logger): Promise<RunningDemo> {
-  const site = applyEnvironment(await loadSiteConfig(file), env);
+/**
+ * Simulator + gateway + embedded broker + dashboard in one process. `adapt`
+ * changes the loaded site before anything starts (tests move an example's
+ * fixed ports and serial lines somewhere free).
+ */
+export async function startDemo(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  adapt: (site: SiteConfig) => SiteConfig = (site) => site,
+): Promise<RunningDemo> {
+  const site = adapt(applyEnvironment(await loadSiteConfig(file), env));
   const specifier = '@lifeline/firmware-sim';
   const { FirmwareSimulator } = (await import(specifier)) as SimulatorModule;
   const simulator = new FirmwareSimulator(site, log);

@@ -30,16 +30,19 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
   });
 }
 
-/** Points devices at where they are really served (the simulator binds port 0 to a free port). */
+/** Points devices at where they are really served (the simulator binds port 0 to a free port; OPC UA by endpoint URL). */
 export function withDeviceEndpoints(
   config: SiteConfig,
-  endpoints: ReadonlyMap<string, { readonly host: string; readonly port: number }>,
+  endpoints: ReadonlyMap<string, { readonly host: string; readonly port: number; readonly endpointUrl?: string }>,
 ): SiteConfig {
   return deepFreeze({
     ...config,
     devices: config.devices.map((d) => {
       const at = endpoints.get(d.id);
-      if (!at || d.transport !== 'modbus' || d.modbus.framing === 'rtu') return d;
+      if (!at) return d;
+      // An OPC UA server on port 0 reports the endpoint URL it really serves.
+      if (d.transport === 'opcua') return at.endpointUrl ? { ...d, opcua: { ...d.opcua, endpointUrl: at.endpointUrl } } : d;
+      if (d.modbus.framing === 'rtu') return d;
       return { ...d, modbus: { ...d.modbus, host: at.host, port: at.port } };
     }),
   });

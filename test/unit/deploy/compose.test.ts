@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../../support/fixtures.js';
 interface Service {
   build?: { context: string; target?: string };
   image?: string;
+  command?: string[];
   volumes?: string[];
   ports?: string[];
   depends_on?: Record<string, unknown>;
@@ -25,6 +26,31 @@ const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'
 };
 const services = Object.entries(compose.services);
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+
+/** Compose variable interpolation (`${VAR}`, `${VAR:-default}`, `$$`) as `docker compose` does it with `host` as the shell's environment. */
+function interpolate(value: string, host: NodeJS.ProcessEnv = {}): string {
+  return value.replace(/\$\$|\$\{(\w+)(?::-([^}]*))?\}/g, (whole, name: string | undefined, fallback: string | undefined) => {
+    if (whole === '$$') return '$';
+    const set = name === undefined ? undefined : host[name];
+    return set !== undefined && set !== '' ? set : (fallback ?? '');
+  });
+}
+
+/** The environment a service's container gets. */
+function envOf(name: string, host: NodeJS.ProcessEnv = {}): Record<string, string> {
+  const env = compose.services[name]?.environment ?? {};
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, interpolate(String(v), host)]));
+}
+
+/** The Dockerfile's stages by name, each its own text from FROM to the next FROM. */
+const stages = new Map(
+  dockerfile
+    .split(/^(?=FROM )/m)
+    .map((text) => [/^FROM \S+ AS (\S+)$/m.exec(text)?.[1] ?? '', text] as const)
+    .filter(([name]) => name !== ''),
+);
+
+const REQUIRED = ['gateway', 'firmware-sim', 'mosquitto', 'influxdb', 'grafana', 'node-red', 'centre'];
 
 describe('docker-compose.yml is consistent', () => {
   it('every bind-mounted file or folder exists and every named volume is declared', () => {
@@ -79,11 +105,154 @@ describe('docker-compose.yml is consistent', () => {
     );
   });
 
-  it('every site config mounted into a service validates', async () => {
-    const sites = new Set(
-      services.flatMap(([, s]) => (s.volumes ?? []).map((v) => v.split(':')[0] as string).filter((v) => v.endsWith('site.yaml'))),
+  it('every site config mounted into a service validates with the environment that service gets', async () => {
+    let checked = 0;
+    for (const [name, service] of services) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0] as string;
+        if (!source.endsWith('site.yaml')) continue;
+        await loadSiteConfig(join(REPO_ROOT, source), envOf(name));
+        checked++;
+      }
+    }
+    assert.ok(checked >= 2, 'the gateway and the simulator both mount a site');
+  });
+
+  it('has the whole stack: gateway, simulator, centre broker and mirror, InfluxDB, Grafana, Node-RED', () => {
+    for (const name of REQUIRED) assert.ok(name in compose.services, `service ${name} is missing`);
+  });
+
+  it('initialises InfluxDB 2 with user, org, bucket and token from LIFELINE_INFLUX_* with defaults', () => {
+    const influx = compose.services.influxdb;
+    assert.match(influx?.image ?? '', /^influxdb:2\./);
+    const env = influx?.environment ?? {};
+    assert.equal(env.DOCKER_INFLUXDB_INIT_MODE, 'setup');
+    for (const [key, variable] of [
+      ['DOCKER_INFLUXDB_INIT_USERNAME', 'LIFELINE_INFLUX_USERNAME'],
+      ['DOCKER_INFLUXDB_INIT_PASSWORD', 'LIFELINE_INFLUX_PASSWORD'],
+      ['DOCKER_INFLUXDB_INIT_ORG', 'LIFELINE_INFLUX_ORG'],
+      ['DOCKER_INFLUXDB_INIT_BUCKET', 'LIFELINE_INFLUX_BUCKET'],
+      ['DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'LIFELINE_INFLUX_TOKEN'],
+    ] as const) {
+      assert.match(env[key] ?? '', new RegExp(`^\\$\\{${variable}:-.+\\}$`), `${key} comes from ${variable} with a default`);
+    }
+    // influxd refuses a setup password shorter than 8 characters.
+    assert.ok((envOf('influxdb').DOCKER_INFLUXDB_INIT_PASSWORD ?? '').length >= 8);
+    assert.ok(
+      influx?.volumes?.some((v) => v.endsWith(':/var/lib/influxdb2')),
+      'InfluxDB keeps its data on a volume',
     );
-    assert.ok(sites.size > 0);
-    for (const site of sites) await loadSiteConfig(join(REPO_ROOT, site), { LIFELINE_CENTRE_URL: 'mqtt://mosquitto:1883' });
+  });
+
+  it('mounts the Grafana provisioning and dashboards, and the data source reads the org, bucket and token InfluxDB was set up with', () => {
+    const grafana = compose.services.grafana;
+    assert.match(grafana?.image ?? '', /^grafana\/grafana:11\./);
+    const mounts = new Map((grafana?.volumes ?? []).map((v) => [v.split(':')[1], v.split(':')[0] as string]));
+    const provisioning = mounts.get('/etc/grafana/provisioning');
+    assert.ok(provisioning, 'provisioning is mounted');
+    for (const folder of ['datasources', 'dashboards'])
+      assert.ok(existsSync(join(REPO_ROOT, provisioning, folder)), `${provisioning}/${folder} exists`);
+    const datasource = parse(readFileSync(join(REPO_ROOT, provisioning, 'datasources/influxdb.yaml'), 'utf8')) as {
+      datasources: { url: string; jsonData: { organization: string; defaultBucket: string }; secureJsonData: { token: string } }[];
+    };
+    const source = datasource.datasources[0];
+    assert.ok(source);
+    // Whatever the operator sets (or the defaults), Grafana and InfluxDB agree.
+    for (const host of [{}, { LIFELINE_INFLUX_ORG: 'utility', LIFELINE_INFLUX_BUCKET: 'b1', LIFELINE_INFLUX_TOKEN: 't'.repeat(32) }]) {
+      const env = envOf('grafana', host);
+      const grafanaEnv = (text: string) =>
+        interpolate(
+          text.replace(/\$\{(\w+)\}/g, (_, n: string) => `\${${n}:-}`),
+          env,
+        );
+      const influx = envOf('influxdb', host);
+      assert.equal(grafanaEnv(source.jsonData.organization), influx.DOCKER_INFLUXDB_INIT_ORG);
+      assert.equal(grafanaEnv(source.jsonData.defaultBucket), influx.DOCKER_INFLUXDB_INIT_BUCKET);
+      assert.equal(grafanaEnv(source.secureJsonData.token), influx.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN);
+      assert.equal(grafanaEnv(source.url), 'http://influxdb:8086');
+    }
+    assert.ok(
+      compose.services.influxdb?.ports?.some((p) => p.endsWith(':8086')),
+      'InfluxDB listens on 8086',
+    );
+  });
+
+  it("the gateway's site writes telemetry to the influxdb service with the org, bucket and token it was set up with", async () => {
+    const gateway = compose.services.gateway;
+    const source = gateway?.volumes?.find((v) => v.split(':')[1] === '/etc/lifeline/site.yaml')?.split(':')[0];
+    assert.ok(source, 'the gateway mounts its site');
+    assert.deepEqual(gateway?.command?.slice(-2), ['--config', '/etc/lifeline/site.yaml']);
+    const host = { LIFELINE_INFLUX_TOKEN: 'a-token-set-by-the-operator-0123' };
+    const site = await loadSiteConfig(join(REPO_ROOT, source), envOf('gateway', host));
+    const influx = envOf('influxdb', host);
+    const sink = site.delivery.influx.find((i) => new URL(i.url).hostname === 'influxdb');
+    assert.ok(sink, 'an influx sink points at the influxdb service');
+    assert.equal(sink.url, 'http://influxdb:8086');
+    assert.ok(sink.version === 2);
+    assert.deepEqual(
+      [sink.org, sink.bucket, sink.token],
+      [influx.DOCKER_INFLUXDB_INIT_ORG, influx.DOCKER_INFLUXDB_INIT_BUCKET, 'a-token-set-by-the-operator-0123'],
+    );
+    assert.equal(site.mqtt.centre?.url, 'mqtt://mosquitto:1883');
+  });
+
+  it('every host in a service URL is a service of the stack', () => {
+    for (const [name, service] of services) {
+      const texts = [...Object.values(service.environment ?? {}).map(String), ...(service.command ?? [])];
+      for (const text of texts) {
+        for (const [, host] of text.matchAll(/\b(?:mqtt|http|ws):\/\/([\w.-]+):\d+/g)) {
+          if (host === '127.0.0.1' || host === 'localhost') continue;
+          assert.ok(host && host in compose.services, `${name}: ${text} names unknown host ${host}`);
+        }
+      }
+    }
+  });
+
+  it('the centre and simulator commands run files of the repo; the centre serves the port it publishes', () => {
+    for (const name of ['centre', 'firmware-sim']) {
+      const command = compose.services[name]?.command ?? [];
+      assert.equal(command[0], 'node', `${name} runs node`);
+      assert.ok(existsSync(join(REPO_ROOT, command[1] as string)), `${name}: ${command[1]} exists`);
+    }
+    const centre = compose.services.centre?.command ?? [];
+    assert.equal(centre[1], `twin/${readJson('twin/package.json').bin?.['lifeline-centre']}`, 'the lifeline-centre bin');
+    const port = centre[centre.indexOf('--http-port') + 1];
+    assert.ok(compose.services.centre?.ports?.includes(`${port}:${port}`), `centre publishes ${port}`);
+    assert.match(compose.services.centre?.healthcheck?.test.join(' ') ?? '', new RegExp(`127\\.0\\.0\\.1:${port}/api/health`));
+  });
+
+  it('the node-red stage installs Node-RED 4.1 with our nodes package, runs it as node with /data on a volume', () => {
+    const nodeRed = compose.services['node-red'];
+    assert.equal(nodeRed?.build?.target, 'node-red');
+    assert.ok(nodeRed?.volumes?.some((v) => v.startsWith('node-red-data:') && v.endsWith(':/data')));
+    const stage = stages.get('node-red') ?? '';
+    assert.match(stage, /^FROM node:20-/m, 'Node-RED 4.1 on Node.js 20');
+    assert.match(stage, /^USER node$/m);
+    assert.match(stage, /^COPY --from=build .*\/app \/opt\/lifeline$/m);
+    const copied = /^COPY (?:--chown=\S+ )?(deploy\/\S+\/package\.json) \.\/$/m.exec(stage)?.[1];
+    assert.ok(copied && existsSync(join(REPO_ROOT, copied)), `the stage copies ${copied}`);
+    const pkg = readJson(copied);
+    assert.match(pkg.dependencies?.['node-red'] ?? '', /^4\.1\.\d+$/, 'Node-RED 4.1 (5.x needs Node.js 22)');
+    const ours = pkg.dependencies?.['node-red-contrib-lifeline'] ?? '';
+    const inRepo = ours.replace(/^file:\/opt\/lifeline\//, '');
+    assert.notEqual(inRepo, ours, 'our nodes come from the built checkout in /opt/lifeline');
+    const nodes = readJson(join(inRepo, 'package.json'));
+    assert.equal(nodes.name, 'node-red-contrib-lifeline');
+    const files = Object.values(nodes['node-red']?.nodes ?? {});
+    assert.ok(files.length >= 4);
+    for (const file of files) assert.ok(existsSync(join(REPO_ROOT, inRepo, file)), `${inRepo}/${file} exists`);
+    assert.match(stage, /^ENTRYPOINT \["node", "node_modules\/node-red\/red\.js"\]$/m);
+    assert.match(stage, /^CMD \["--userDir", "\/data"\]$/m);
   });
 });
+
+interface PackageJson {
+  name?: string;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  'node-red'?: { nodes?: Record<string, string> };
+}
+
+function readJson(path: string): PackageJson {
+  return JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as PackageJson;
+}

@@ -3,17 +3,18 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { MEASUREMENT } from '../../../gateway/src/sinks/line-protocol.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 const GRAFANA = join(REPO_ROOT, 'dashboards/grafana');
 
-/** The InfluxDB schema the outbox's sink writes and docs/dashboard.md states. */
+/** The InfluxDB schema the outbox's sink writes (its measurement name, line-protocol.ts) and docs/dashboard.md states. */
 const SCHEMA = {
-  readings: { tags: ['site', 'gateway', 'device', 'point', 'unit'], fields: ['value', 'quality'] },
+  [MEASUREMENT]: { tags: ['site', 'gateway', 'device', 'point', 'unit'], fields: ['value', 'quality'] },
   alarms: { tags: ['site', 'gateway', 'device', 'point', 'condition', 'priority'], fields: ['event', 'state', 'value', 'limit', 'seq'] },
 } as const;
-const ALL_TAGS = new Set<string>([...SCHEMA.readings.tags, ...SCHEMA.alarms.tags]);
-const ALL_FIELDS = new Set<string>([...SCHEMA.readings.fields, ...SCHEMA.alarms.fields]);
+const ALL_TAGS = new Set<string>([...SCHEMA[MEASUREMENT].tags, ...SCHEMA.alarms.tags]);
+const ALL_FIELDS = new Set<string>([...SCHEMA[MEASUREMENT].fields, ...SCHEMA.alarms.fields]);
 
 interface Target {
   query: string;
@@ -66,15 +67,17 @@ describe('Grafana dashboards and provisioning', () => {
     }
   });
 
-  it('provisions the dashboards from where the compose file mounts them', async () => {
+  it('provisions the dashboards from where docker-compose.yml mounts them', async () => {
     const provider = parse(await readFile(join(GRAFANA, 'provisioning/dashboards/lifeline.yaml'), 'utf8')).providers[0];
-    const compose = parse(await readFile(join(GRAFANA, 'compose.grafana.yml'), 'utf8'));
+    const compose = parse(await readFile(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
     const mounts = (compose.services.grafana.volumes as string[]).map((v) => v.split(':'));
     const dashboardsMount = mounts.find(([, target]) => target === provider.options.path);
     assert.ok(dashboardsMount, `a volume mounts ${provider.options.path}`);
-    assert.ok(existsSync(resolve(GRAFANA, dashboardsMount[0] as string, 'site-overview.json')));
+    assert.ok(existsSync(resolve(REPO_ROOT, dashboardsMount[0] as string, 'site-overview.json')));
     assert.ok(
-      mounts.some(([src, target]) => target === '/etc/grafana/provisioning' && existsSync(resolve(GRAFANA, src as string, 'datasources'))),
+      mounts.some(
+        ([src, target]) => target === '/etc/grafana/provisioning' && existsSync(resolve(REPO_ROOT, src as string, 'datasources')),
+      ),
     );
     const env = compose.services.grafana.environment;
     for (const name of ['LIFELINE_INFLUX_URL', 'LIFELINE_INFLUX_ORG', 'LIFELINE_INFLUX_BUCKET', 'LIFELINE_INFLUX_TOKEN']) {
