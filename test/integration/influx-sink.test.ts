@@ -135,7 +135,7 @@ describe('InfluxDB v1 /write sink against a real InfluxDB 1.x', () => {
     );
   });
 
-  it('a running gateway configured with influx: writes its readings (site → simulator → gateway → InfluxDB)', async function () {
+  it('a running gateway configured with influx: writes its readings and alarm events (site → simulator → gateway → InfluxDB)', async function () {
     this.timeout(30_000);
     const dir = await mkdtemp(join(tmpdir(), 'lifeline-influx-site-'));
     await writeFile(
@@ -174,6 +174,19 @@ devices:
       assert.ok(Math.abs(Number(rows[0]?.value) - 33.3) < 1e-9);
       const tags = await server.query('lifeline', 'SHOW TAG VALUES FROM reading WITH KEY IN ("site", "gateway")');
       assert.deepEqual(tags.map((t) => `${t.key}=${t.value}`).sort(), ['gateway=gw-test', 'site=test-site']);
+
+      // 60 %LEL is above the hihi limit (50): the raise lands in the alarm measurement, from the outbox's alarm lane.
+      await setPoint(site.urls.simulator, 'gas-1', 'lel1', 60);
+      const alarms = await until(
+        'the hihi raise in InfluxDB',
+        () => server.query('lifeline', `SELECT * FROM alarm WHERE device='gas-1' AND condition='hihi'`),
+        (r) => r.some((row) => row.event === 'raise'),
+      );
+      const raise = alarms.find((row) => row.event === 'raise');
+      assert.deepEqual(
+        { state: raise?.state, priority: raise?.priority, value: raise?.value, limit: raise?.limit, gateway: raise?.gateway },
+        { state: 'unacknowledged', priority: '1', value: 60, limit: 50, gateway: 'gw-test' },
+      );
     } finally {
       await site.stop();
       await rm(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { SqliteHistoryStore } from '../store/sqlite-history-store.js';
 import { SqliteOutboxStore } from '../store/sqlite-outbox-store.js';
 import { TelemetryReporter } from '../telemetry/telemetry-reporter.js';
 import { MqttUplink } from '../uplink/mqtt-uplink.js';
-import { InfluxSink, type LineWriter } from './influx-sink.js';
+import { INFLUX_LANES, InfluxSink, type LineWriter } from './influx-sink.js';
 import { InfluxV1Writer } from './influx-v1-writer.js';
 import { InfluxV2Writer } from './influx-v2-writer.js';
 import { MqttSink } from './mqtt-sink.js';
@@ -56,7 +56,7 @@ export class Delivery {
     const sinks: Record<string, readonly Lane[]> = {};
     if (config.mqtt.local.enabled) sinks.local = ALL_LANES;
     if (config.mqtt.centre) sinks.centre = ALL_LANES;
-    for (const influx of config.delivery.influx) sinks[influx.name] = ['telemetry'];
+    for (const influx of config.delivery.influx) sinks[influx.name] = INFLUX_LANES;
     const store = (options.store ?? ((s) => openSqlite(config, s)))(sinks);
     this.outbox = new Outbox(store, options.clock, options.log, {
       batch: { alarm: 100, twin: 50, telemetry: 50 },

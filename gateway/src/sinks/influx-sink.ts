@@ -1,9 +1,12 @@
-import type { TelemetryBatch } from '@lifeline/twin';
+import type { AlarmEvent, TelemetryBatch } from '@lifeline/twin';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
 import type { OutboxSink, SinkHealth } from '../store/outbox-sink.js';
 import type { Lane, OutboxRecord } from '../store/outbox-store.js';
-import { batchToLines, type LineIdentity } from './line-protocol.js';
+import { alarmToLine, batchToLines, type LineIdentity } from './line-protocol.js';
+
+/** What InfluxDB stores: readings for trends, alarm events for the timeline (twin patches are state, not series). */
+export const INFLUX_LANES: readonly Lane[] = ['alarm', 'telemetry'];
 
 /** Writes line protocol somewhere; throws a coded error (transient or not) on failure. */
 export interface LineWriter {
@@ -14,13 +17,13 @@ export interface LineWriter {
 }
 
 /**
- * The InfluxDB sink: the telemetry lane as line protocol, one write per
- * delivery. Writes are idempotent in InfluxDB (same series and timestamp
+ * The InfluxDB sink: the telemetry and alarm lanes as line protocol, one
+ * write per delivery. Writes are idempotent in InfluxDB (same series and timestamp
  * overwrite), so a redelivery after a crash stores nothing twice.
  */
 export class InfluxSink implements OutboxSink {
   readonly name: string;
-  readonly lanes: readonly Lane[] = ['telemetry'];
+  readonly lanes: readonly Lane[] = INFLUX_LANES;
   readonly #writer: LineWriter;
   readonly #identity: LineIdentity;
   readonly #log: Logger;
@@ -73,10 +76,12 @@ export class InfluxSink implements OutboxSink {
 
   #lines(record: OutboxRecord): string[] {
     try {
-      return batchToLines(JSON.parse(record.payload) as TelemetryBatch, this.#identity);
+      const payload: unknown = JSON.parse(record.payload);
+      if (record.lane === 'alarm') return [alarmToLine(payload as AlarmEvent, this.#identity)];
+      return batchToLines(payload as TelemetryBatch, this.#identity);
     } catch (e) {
       // Only the gateway writes the outbox, so this is a bug, not bad input; skipping keeps the sink moving.
-      this.#log.error({ seq: record.seq, err: (e as Error).message }, 'unreadable telemetry record skipped');
+      this.#log.error({ seq: record.seq, lane: record.lane, err: (e as Error).message }, 'unreadable outbox record skipped');
       return [];
     }
   }

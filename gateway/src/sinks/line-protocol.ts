@@ -1,11 +1,13 @@
-import type { TelemetryBatch } from '@lifeline/twin';
+import type { AlarmEvent, TelemetryBatch } from '@lifeline/twin';
 
 /**
  * InfluxDB line protocol (docs.influxdata.com, "Line protocol reference"):
  * `measurement,tag=v field=v timestamp`. One line per reading of a telemetry
- * batch; the schema is documented in docs/influxdb.md.
+ * batch and one per alarm event; the schema is documented in docs/influxdb.md.
  */
 export const MEASUREMENT = 'reading';
+/** Alarm lifecycle events, for Grafana's alarm timeline and annotations. */
+export const ALARM_MEASUREMENT = 'alarm';
 
 export interface LineIdentity {
   readonly site: string;
@@ -39,4 +41,30 @@ export function batchToLines(batch: TelemetryBatch, id: LineIdentity): string[] 
     lines.push(`${MEASUREMENT},${tags} ${fields.join(',')} ${Date.parse(r.sourceTs)}`);
   }
   return lines;
+}
+
+/**
+ * One line per alarm event at `detectedAt`. Tags are what a timeline groups
+ * by; `seq` makes two events of one alarm in the same millisecond distinct
+ * fields rather than silently one point.
+ */
+export function alarmToLine(e: AlarmEvent, id: LineIdentity): string {
+  const tags = [
+    `site=${escapeTag(id.site)}`,
+    `gateway=${escapeTag(id.gateway)}`,
+    `device=${escapeTag(e.device)}`,
+    `point=${escapeTag(e.point)}`,
+    `condition=${escapeTag(e.condition)}`,
+    `priority=${e.priority}`,
+  ].join(',');
+  const fields = [
+    `event=${quoteField(e.event)}`,
+    `state=${quoteField(e.state)}`,
+    ...(Number.isFinite(e.value) ? [`value=${e.value}`] : []),
+    ...(Number.isFinite(e.limit) ? [`limit=${e.limit}`] : []),
+    `seq=${e.seq}i`,
+    ...(e.user ? [`user=${quoteField(e.user)}`] : []),
+    ...(e.reason ? [`reason=${quoteField(e.reason)}`] : []),
+  ].join(',');
+  return `${ALARM_MEASUREMENT},${tags} ${fields} ${Date.parse(e.detectedAt)}`;
 }

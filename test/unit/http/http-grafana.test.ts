@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { MEASUREMENT } from '../../../gateway/src/sinks/line-protocol.js';
+import { ALARM_MEASUREMENT, MEASUREMENT } from '../../../gateway/src/sinks/line-protocol.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 const GRAFANA = join(REPO_ROOT, 'dashboards/grafana');
@@ -11,10 +11,13 @@ const GRAFANA = join(REPO_ROOT, 'dashboards/grafana');
 /** The InfluxDB schema the outbox's sink writes (its measurement name, line-protocol.ts) and docs/dashboard.md states. */
 const SCHEMA = {
   [MEASUREMENT]: { tags: ['site', 'gateway', 'device', 'point', 'unit'], fields: ['value', 'quality'] },
-  alarms: { tags: ['site', 'gateway', 'device', 'point', 'condition', 'priority'], fields: ['event', 'state', 'value', 'limit', 'seq'] },
+  [ALARM_MEASUREMENT]: {
+    tags: ['site', 'gateway', 'device', 'point', 'condition', 'priority'],
+    fields: ['event', 'state', 'value', 'limit', 'seq', 'user', 'reason'],
+  },
 } as const;
-const ALL_TAGS = new Set<string>([...SCHEMA[MEASUREMENT].tags, ...SCHEMA.alarms.tags]);
-const ALL_FIELDS = new Set<string>([...SCHEMA[MEASUREMENT].fields, ...SCHEMA.alarms.fields]);
+const ALL_TAGS = new Set<string>([...SCHEMA[MEASUREMENT].tags, ...SCHEMA[ALARM_MEASUREMENT].tags]);
+const ALL_FIELDS = new Set<string>([...SCHEMA[MEASUREMENT].fields, ...SCHEMA[ALARM_MEASUREMENT].fields]);
 
 interface Target {
   query: string;

@@ -3,7 +3,7 @@ import type { TelemetryBatch } from '@lifeline/twin';
 import sinon from 'sinon';
 import type { Reading } from '../../../gateway/src/acquisition/reading.js';
 import { systemClock } from '../../../gateway/src/runtime/clock.js';
-import { batchToLines } from '../../../gateway/src/sinks/line-protocol.js';
+import { alarmToLine, batchToLines } from '../../../gateway/src/sinks/line-protocol.js';
 import { type LastReported, shouldReport } from '../../../gateway/src/telemetry/exception-filter.js';
 import { TelemetryReporter } from '../../../gateway/src/telemetry/telemetry-reporter.js';
 
@@ -140,5 +140,37 @@ describe('InfluxDB line protocol', () => {
       'reading,site=s,gateway=g\\=1,device=d,point=door value=1,quality="uncertain" 1767225601000',
       'reading,site=s,gateway=g\\=1,device=d,point=x,unit=m quality="bad" 1767225602000',
     ]);
+  });
+
+  it('writes an alarm event as one alarm point at detectedAt: condition and priority tags, the lifecycle in fields', () => {
+    const line = alarmToLine(
+      {
+        event: 'ack',
+        alarmId: 'gas-1/lel1/hihi',
+        site: 's',
+        gateway: 'g',
+        device: 'gas-1',
+        point: 'lel1',
+        condition: 'hihi',
+        priority: 1,
+        colour: 'red',
+        state: 'acknowledged',
+        value: 60,
+        limit: 50,
+        hysteresis: 2,
+        unit: '%LEL',
+        sourceTs: '2026-01-01T00:00:00.100Z',
+        detectedAt: '2026-01-01T00:00:00.123Z',
+        publishedAt: '2026-01-01T00:00:00.124Z',
+        seq: 7,
+        bootId: 'b',
+        user: 'li "wei"',
+      },
+      { site: 's', gateway: 'g' },
+    );
+    assert.equal(
+      line,
+      'alarm,site=s,gateway=g,device=gas-1,point=lel1,condition=hihi,priority=1 event="ack",state="acknowledged",value=60,limit=50,seq=7i,user="li \\"wei\\"" 1767225600123',
+    );
   });
 });
