@@ -2,7 +2,7 @@
  * Simulator value change → alarm at a centre subscriber, end to end on real
  * sockets: HTTP PUT to the firmware simulator, Modbus TCP poll by the gateway,
  * limit evaluation, MQTT publish to a real Mosquitto, delivery to a subscriber.
- * Background load: N more devices polled at the same interval (10 points each),
+ * Background load: N more devices polled at the same interval (11 points each),
  * spread over L simulator ports. The gateway runs one bus scheduler per
  * connection, one transaction at a time (docs/acquisition.md), as a real
  * RS-485 line or serial gateway must; a site with 100 detectors has them on
@@ -130,7 +130,7 @@ export async function run(): Promise<void> {
       await randomPhase();
       clear.push(await measure(0, 'clear'));
     }
-    const readingsPerSecond = ((background + 1) * 10 * 1000) / pollMs;
+    const readingsPerSecond = (site.site.devices.reduce((n, d) => n + d.points.length, 0) * 1000) / pollMs;
     process.stdout.write(
       `alarm-latency: poll interval ${pollMs} ms, ${changes} changes, background ${background} devices on ${links} links + the probe on its own (${readingsPerSecond} readings/s)\n`,
     );
