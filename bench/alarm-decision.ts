@@ -22,12 +22,11 @@ import { formatSummary, summarise } from './stats.js';
  * engine, the SQLite state store (WAL) and the publisher.
  *
  * Between arrivals the process sleeps on a timer, as a gateway waits on its
- * sockets. (It used to busy-wait between readings: a process spinning a core
- * at 100 % is the first the kernel preempts on a loaded machine, and its
- * timers never ran, so the tail measured the spin's share of the CPU rather
- * than the gateway's work.) The timer's granularity, about a millisecond, is
- * counted against the gateway: a batch due just after a wake-up waits for the
- * next one.
+ * sockets, and the engine's own timers run. (It used to busy-wait between
+ * readings, a core at 100 % with no timer ever firing: not how a gateway
+ * spends its time, nor how the kernel schedules it.) The timer's
+ * granularity, about a millisecond, is counted against the gateway: a batch
+ * due just after a wake-up waits for the next one.
  *
  * On a shared machine the process also waits, runnable, for a CPU that other
  * processes hold. Linux counts that wait per thread (schedstat run_delay); a
