@@ -118,7 +118,11 @@ export class MqttUplink {
       client.options.reconnectPeriod = backoffDelay(this.#attempt, o.backoff ?? DEFAULT_BACKOFF);
     });
     client.on('offline', () => this.#log.warn({ url: o.url }, 'mqtt uplink offline'));
-    client.on('error', (err) => this.#fail(err));
+    client.on('error', (err) => {
+      // After stop() the client still reads: a message echoed back after the DISCONNECT (the twin subscribes to
+      // its own status topic) is acknowledged on an ended socket. That is the shutdown, not a failed link.
+      if (this.#client === client) this.#fail(err);
+    });
   }
 
   /** Fire and forget, QoS 1 (status messages). */
