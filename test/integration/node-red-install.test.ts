@@ -97,6 +97,8 @@ describe('node-red-contrib-lifeline installs into a Node-RED 4.1 runtime', () =>
     );
 
     nodeRed = startCli(NODE_RED, ['--userDir', userDir, '--port', String(port)], { NODE_OPTIONS: '' });
+    // Node-RED logs "Server now running" once its HTTP port listens; flows may start before that.
+    await nodeRed.waitForOutput('Server now running', 20_000);
     await nodeRed.waitForOutput('Started flows', 20_000);
 
     const res = await fetch(`http://127.0.0.1:${port}/nodes`, { headers: { accept: 'application/json' } });
