@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   acquisition: () => import('./acquisition.js'),
   outbox: () => import('./outbox.js'),
   twin: () => import('./twin.js'),
+  pipeline: () => import('./pipeline.js'),
 };
 
 const name = process.argv[2];

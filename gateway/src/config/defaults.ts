@@ -7,7 +7,7 @@ export const DEFAULTS = {
   httpAnonymous: 'viewer',
   httpWriteRateLimitMax: 60,
   httpWriteRateLimitWindowMs: 60_000,
-  httpHistoryPerPoint: 3600,
+  httpHistoryPerPoint: 120,
   mqttLocalHost: '0.0.0.0',
   mqttLocalPort: 1883,
   simHttpHost: '0.0.0.0',

@@ -37,8 +37,9 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   const dirs = [...(input.profilesDir ? [resolve(dirname(path), input.profilesDir)] : []), BUILT_IN_PROFILES_DIR];
   const issues: ConfigIssue[] = [];
   const devices: DeviceConfig[] = [];
+  const profiles = new Map<string, Promise<Profile>>();
   for (const [index, device] of input.devices.entries()) {
-    const profile = await loadProfileFor(device, index, dirs, source, issues);
+    const profile = await loadProfileFor(device, index, { dirs, loaded: profiles }, source, issues);
     const resolved = profile ? resolveDevice(device, index, profile, source, issues) : undefined;
     if (resolved) devices.push(resolved);
   }
@@ -58,18 +59,27 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   });
 }
 
+/**
+ * A site of a thousand detectors names one profile a thousand times: each
+ * profile file is read, checked and resolved once per site and shared (it is
+ * frozen with the rest of the config). Its own errors are reported once.
+ */
 async function loadProfileFor(
   device: SiteDeviceInput,
   index: number,
-  dirs: readonly string[],
+  profiles: { readonly dirs: readonly string[]; readonly loaded: Map<string, Promise<Profile>> },
   source: YamlSource,
   issues: ConfigIssue[],
 ): Promise<Profile | undefined> {
+  const seen = profiles.loaded.get(device.profile);
+  const loading = seen ?? findProfile(device.profile, profiles.dirs);
+  profiles.loaded.set(device.profile, loading);
   try {
-    return await findProfile(device.profile, dirs);
+    return await loading;
   } catch (e) {
-    if (e instanceof ConfigError) issues.push(...e.issues);
-    else if (isLifelineError(e, 'LL_ERR_PROFILE_NOT_FOUND')) {
+    if (e instanceof ConfigError) {
+      if (!seen) issues.push(...e.issues);
+    } else if (isLifelineError(e, 'LL_ERR_PROFILE_NOT_FOUND')) {
       issues.push(source.issueAt(['devices', index, 'profile'], e.message, e.hint));
     } else throw e;
     return undefined;

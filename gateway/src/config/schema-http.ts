@@ -46,7 +46,11 @@ export const HttpSchema = Type.Object(
       ),
     ),
     historyPerPoint: Type.Optional(
-      Type.Integer({ minimum: 10, maximum: 100_000, description: 'samples kept in memory per point for trends; default 3600' }),
+      Type.Integer({
+        minimum: 10,
+        maximum: 100_000,
+        description: `full-resolution samples kept in memory per point for trends (older ones come from the durable history); default ${DEFAULTS.httpHistoryPerPoint}`,
+      }),
     ),
   },
   { additionalProperties: false },

@@ -128,6 +128,45 @@ describe('site config loader', () => {
     assert.deepEqual(issues, ['7:points.p1.modbus.type: a coil holds one bit, not uint16 | use type: bool']);
   });
 
+  it('reads a profile once per site and shares it between the devices that name it; its errors come once', async () => {
+    const file = join(dir, 'shared.yaml');
+    await writeFile(
+      file,
+      [
+        'site: s',
+        'gateway: g',
+        'devices:',
+        '  - { id: a, profile: gas-detector, modbus: { host: h } }',
+        '  - { id: b, profile: gas-detector, modbus: { host: h, unitId: 2 } }',
+      ].join('\n'),
+    );
+    const site = await loadSiteConfig(file);
+    assert.equal(site.devices[0]?.profile, site.devices[1]?.profile);
+    await writeFile(
+      join(dir, 'broken-twice.yaml'),
+      [
+        'id: broken-twice',
+        'kind: test',
+        'name: Broken',
+        'points:',
+        '  p1:',
+        '    name: P1',
+        '    modbus: { table: coil, address: 0, type: uint16 }',
+      ].join('\n'),
+    );
+    const issues = await issuesOf(
+      [
+        'site: s',
+        'gateway: g',
+        'profilesDir: .',
+        'devices:',
+        '  - { id: a, profile: broken-twice, modbus: { host: h } }',
+        '  - { id: b, profile: broken-twice, modbus: { host: h, unitId: 2 } }',
+      ].join('\n'),
+    );
+    assert.deepEqual(issues, ['7:points.p1.modbus.type: a coil holds one bit, not uint16 | use type: bool']);
+  });
+
   it('resolves each transport with its defaults', async () => {
     const file = join(dir, 'transports.yaml');
     await writeFile(

@@ -259,7 +259,7 @@ describe('HTTP config keys', () => {
       historyPerPoint: 100,
     });
     const defaults = await loadSiteConfig(await write('http: { port: 0 }'));
-    assert.deepEqual([defaults.http.tokens, defaults.http.anonymous, defaults.http.historyPerPoint], [[], 'viewer', 3600]);
+    assert.deepEqual([defaults.http.tokens, defaults.http.anonymous, defaults.http.historyPerPoint], [[], 'viewer', 120]);
   });
 
   it('refuses a short token, an unknown role and a shared token, at their lines, without echoing secrets', async () => {
