@@ -15,6 +15,21 @@ describe('site config loader', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** A profile whose coil point has a 16-bit type: its error is on line 7 of the profile file. */
+  const writeBrokenProfile = (id: string) =>
+    writeFile(
+      join(dir, `${id}.yaml`),
+      [
+        `id: ${id}`,
+        'kind: test',
+        'name: Broken',
+        'points:',
+        '  p1:',
+        '    name: P1',
+        '    modbus: { table: coil, address: 0, type: uint16 }',
+      ].join('\n'),
+    );
+
   async function issuesOf(yaml: string): Promise<string[]> {
     const file = join(dir, `site-${Math.random().toString(16).slice(2)}.yaml`);
     await writeFile(file, yaml);
@@ -110,18 +125,7 @@ describe('site config loader', () => {
   });
 
   it('reports a bad profile at the profile file and line', async () => {
-    await writeFile(
-      join(dir, 'broken.yaml'),
-      [
-        'id: broken',
-        'kind: test',
-        'name: Broken',
-        'points:',
-        '  p1:',
-        '    name: P1',
-        '    modbus: { table: coil, address: 0, type: uint16 }',
-      ].join('\n'),
-    );
+    await writeBrokenProfile('broken');
     const issues = await issuesOf(
       ['site: s', 'gateway: g', 'profilesDir: .', 'devices:', '  - id: d1', '    profile: broken', '    modbus: { host: h }'].join('\n'),
     );
@@ -142,18 +146,7 @@ describe('site config loader', () => {
     );
     const site = await loadSiteConfig(file);
     assert.equal(site.devices[0]?.profile, site.devices[1]?.profile);
-    await writeFile(
-      join(dir, 'broken-twice.yaml'),
-      [
-        'id: broken-twice',
-        'kind: test',
-        'name: Broken',
-        'points:',
-        '  p1:',
-        '    name: P1',
-        '    modbus: { table: coil, address: 0, type: uint16 }',
-      ].join('\n'),
-    );
+    await writeBrokenProfile('broken-twice');
     const issues = await issuesOf(
       [
         'site: s',
