@@ -176,24 +176,19 @@ export async function run(): Promise<void> {
     }
     const steady = [...rss].sort((a, b) => a - b);
     const mb = (x: number | undefined) => `${((x ?? Number.NaN) / MB).toFixed(0)} MB`;
-    process.stdout.write(
-      `pipeline steady state: ${points} points at ${Math.round((next * pointsPolled(plans[0]?.groups ?? [])) / STEADY_S)} readings/s for ${STEADY_S} s; ` +
-        `RSS p50 ${mb(steady[Math.floor(steady.length / 2)])}, max ${mb(steady.at(-1))} ` +
-        `(the process before loading the site, node + tsx: ${mb(baselineRss)})\n`,
-    );
+    if (STEADY_S > 0)
+      process.stdout.write(
+        `pipeline steady state: ${points} points at ${Math.round((next * pointsPolled(plans[0]?.groups ?? [])) / STEADY_S)} readings/s for ${STEADY_S} s; ` +
+          `RSS p50 ${mb(steady[Math.floor(steady.length / 2)])}, max ${mb(steady.at(-1))} ` +
+          `(the process before loading the site, node + tsx: ${mb(baselineRss)})\n`,
+      );
     reporter.stop();
     engine.stop();
     history.stop();
     alarmStore.close();
     outbox.close();
 
-    const real = await measureGatewayRss(join(dir, 'process'), DEVICES, Number(values['rss-s']));
-    const sorted = [...real.samplesMb].sort((a, b) => a - b);
-    process.stdout.write(
-      `gateway process (built, lifeline-gateway run): ${real.points} points polled at 1 s from the simulator over 10 links, ` +
-        `all online after ${real.onlineAfterS.toFixed(1)} s; RSS over ${sorted.length} s p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} MB, ` +
-        `max ${sorted.at(-1)?.toFixed(0)} MB\n`,
-    );
+    if (Number(values['rss-s']) > 0) await reportGatewayRss(join(dir, 'process'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -201,4 +196,14 @@ export async function run(): Promise<void> {
 
 function pointsPolled(groups: readonly PollGroup[]): number {
   return groups.reduce((n, g) => n + g.points.length, 0);
+}
+
+async function reportGatewayRss(dir: string): Promise<void> {
+  const real = await measureGatewayRss(dir, DEVICES, Number(values['rss-s']));
+  const sorted = [...real.samplesMb].sort((a, b) => a - b);
+  process.stdout.write(
+    `gateway process (built, lifeline-gateway run): ${real.points} points polled at 1 s from the simulator over 10 links, ` +
+      `all online after ${real.onlineAfterS.toFixed(1)} s; RSS over ${sorted.length} s p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} MB, ` +
+      `max ${sorted.at(-1)?.toFixed(0)} MB\n`,
+  );
 }

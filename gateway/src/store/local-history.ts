@@ -1,6 +1,13 @@
 import type { Reading } from '../acquisition/reading.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { combine, HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier } from './history-store.js';
+import { HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier } from './history-store.js';
+
+type OpenBucket = { -readonly [K in keyof HistoryBucket]: HistoryBucket[K] };
+/** Each point's bucket being filled, and buckets it has moved past, of one tier. */
+interface OpenTier {
+  readonly current: Map<string, OpenBucket>;
+  readonly done: OpenBucket[];
+}
 
 export interface TrendPoint {
   readonly ts: number;
@@ -20,7 +27,8 @@ export class LocalHistory {
   readonly #clock: Clock;
   readonly #tiers: readonly HistoryTier[];
   readonly #flushEveryMs: number;
-  readonly #open = new Map<string, Map<string, HistoryBucket>>();
+  /** Per tier, in the order of #tiers. */
+  readonly #open: OpenTier[];
   #timer: TimerHandle | undefined;
 
   constructor(store: HistoryStore, clock: Clock, options: { tiers?: readonly HistoryTier[]; flushEveryMs?: number } = {}) {
@@ -28,20 +36,37 @@ export class LocalHistory {
     this.#clock = clock;
     this.#tiers = options.tiers ?? HISTORY_TIERS;
     this.#flushEveryMs = options.flushEveryMs ?? 10_000;
+    this.#open = this.#tiers.map(() => ({ current: new Map(), done: [] }));
   }
 
-  /** Numeric and boolean (0/1) values of good or uncertain readings; bad ones carry no value. */
+  /**
+   * Numeric and boolean (0/1) values of good or uncertain readings; bad ones
+   * carry no value. On the hot path of every poll: one string key per
+   * reading, buckets updated in place.
+   */
   record(readings: readonly Reading[]): void {
     for (const r of readings) {
       const value = typeof r.value === 'boolean' ? Number(r.value) : r.value;
       if (value === undefined || !Number.isFinite(value) || r.quality === 'bad') continue;
-      for (const tier of this.#tiers) {
+      const key = `${r.device}\u0000${r.point}`;
+      for (const [i, tier] of this.#tiers.entries()) {
         const ts = r.sourceTs - (r.sourceTs % tier.bucketMs);
-        const sample: HistoryBucket = { device: r.device, point: r.point, ts, count: 1, sum: value, min: value, max: value };
-        const open = this.#openTier(tier.name);
-        const key = `${r.device}\u0000${r.point}\u0000${ts}`;
-        const old = open.get(key);
-        open.set(key, old ? combine(old, sample) : sample);
+        const open = this.#open[i] as OpenTier;
+        const bucket = open.current.get(key);
+        if (bucket?.ts === ts) {
+          bucket.count += 1;
+          bucket.sum += value;
+          if (value < bucket.min) bucket.min = value;
+          if (value > bucket.max) bucket.max = value;
+          continue;
+        }
+        // A new bucket for this point; the one it leaves (or an out-of-order sample's) is stored at the next flush.
+        const fresh = { device: r.device, point: r.point, ts, count: 1, sum: value, min: value, max: value };
+        if (bucket && bucket.ts > ts) open.done.push(fresh);
+        else {
+          if (bucket) open.done.push(bucket);
+          open.current.set(key, fresh);
+        }
       }
     }
   }
@@ -68,10 +93,14 @@ export class LocalHistory {
     this.#timer = this.#clock.setTimeout(tick, this.#flushEveryMs);
   }
 
+  /** Stores every bucket filled since the last flush; the store combines them with what it holds. */
   flush(): void {
-    for (const [tier, open] of this.#open) {
-      if (open.size > 0) this.#store.merge(tier, [...open.values()]);
-      open.clear();
+    for (const [i, tier] of this.#tiers.entries()) {
+      const open = this.#open[i] as OpenTier;
+      const buckets = [...open.done, ...open.current.values()];
+      if (buckets.length > 0) this.#store.merge(tier.name, buckets);
+      open.done.length = 0;
+      open.current.clear();
     }
   }
 
@@ -81,14 +110,5 @@ export class LocalHistory {
     this.#timer = undefined;
     this.flush();
     this.#store.close();
-  }
-
-  #openTier(name: string): Map<string, HistoryBucket> {
-    let open = this.#open.get(name);
-    if (!open) {
-      open = new Map();
-      this.#open.set(name, open);
-    }
-    return open;
   }
 }

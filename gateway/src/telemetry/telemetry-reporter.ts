@@ -20,7 +20,9 @@ export class TelemetryReporter {
   readonly #options: TelemetryOptions;
   readonly #clock: Clock;
   readonly #emit: (batch: TelemetryBatch) => void;
-  readonly #last = new Map<string, LastReported>();
+  readonly #last = new Map<string, { -readonly [K in keyof LastReported]: LastReported[K] }>();
+  /** The readings of one poll share a sample time: format it once. */
+  #isoOf = { ts: Number.NaN, iso: '' };
   #pending: TelemetryReading[] = [];
   #timer: TimerHandle | undefined;
   #seq = 0;
@@ -37,8 +39,13 @@ export class TelemetryReporter {
     const now = this.#clock.now();
     for (const r of readings) {
       const key = `${r.device}/${r.point}`;
-      if (!shouldReport(this.#last.get(key), r, now, this.#options)) continue;
-      this.#last.set(key, { value: r.value, quality: r.quality, at: now });
+      const last = this.#last.get(key);
+      if (!shouldReport(last, r, now, this.#options)) continue;
+      if (last) {
+        last.value = r.value;
+        last.quality = r.quality;
+        last.at = now;
+      } else this.#last.set(key, { value: r.value, quality: r.quality, at: now });
       this.#pending.push({
         device: r.device,
         point: r.point,
@@ -46,13 +53,18 @@ export class TelemetryReporter {
         unit: this.#options.unitOf(r.device, r.point),
         quality: r.quality,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        sourceTs: new Date(r.sourceTs).toISOString(),
+        sourceTs: this.#iso(r.sourceTs),
       });
       if (this.#pending.length >= this.#options.batchMaxReadings) this.flush();
     }
     if (this.#pending.length > 0 && this.#timer === undefined) {
       this.#timer = this.#clock.setTimeout(() => this.flush(), this.#options.batchIntervalMs);
     }
+  }
+
+  #iso(ts: number): string {
+    if (this.#isoOf.ts !== ts) this.#isoOf = { ts, iso: new Date(ts).toISOString() };
+    return this.#isoOf.iso;
   }
 
   /** Closes the open batch now (also on stop, so nothing offered is dropped). */

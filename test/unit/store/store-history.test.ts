@@ -102,6 +102,20 @@ describe('local history: downsampling for trends', () => {
     h.stop();
   });
 
+  it('keeps a late sample of an earlier bucket and combines across flushes', () => {
+    const h = new LocalHistory(new MemoryHistoryStore(), systemClock);
+    const t0 = 1_000_000_000 - 60_000;
+    h.record([reading(t0, 2), reading(t0 + 10_000, 8)]);
+    h.record([reading(t0 + 5000, 4)]); // arrives after the point moved on to the next bucket
+    h.flush();
+    h.record([reading(t0 + 15_000, 0)]); // same bucket as 8, after a flush
+    assert.deepEqual(h.trend('d', 'p', t0, t0 + 20_000), [
+      { ts: t0, min: 2, max: 4, avg: 3, count: 2 },
+      { ts: t0 + 10_000, min: 0, max: 8, avg: 4, count: 2 },
+    ]);
+    h.stop();
+  });
+
   it('answers long ranges from the 5-minute tier', () => {
     const h = new LocalHistory(new MemoryHistoryStore(), systemClock);
     const day = 86_400_000;
