@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { terminate } from './child-process.js';
+import { type ServerProcess, startServer, terminate } from './child-process.js';
 import { freePort } from './free-port.js';
-import { waitForPort } from './mosquitto.js';
 
 /** Debian's influxdb package (1.x) puts the server here. */
 export const INFLUXD = '/usr/bin/influxd';
@@ -17,9 +15,8 @@ export const INFLUXD = '/usr/bin/influxd';
 export class InfluxDb1Server {
   port = 0;
   #bindPort = 0;
-  #process: ChildProcess | undefined;
+  #process: ServerProcess | undefined;
   #dir: string | undefined;
-  #log = '';
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -54,11 +51,7 @@ export class InfluxDb1Server {
         '',
       ].join('\n'),
     );
-    const child = spawn(INFLUXD, ['run', '-config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#process = child;
-    child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    await waitForPort(this.port, 15_000, () => this.#log);
+    this.#process = await startServer(INFLUXD, ['run', '-config', conf], this.port, 15_000);
     await this.#waitReady();
   }
 
@@ -83,9 +76,9 @@ export class InfluxDb1Server {
   }
 
   async stop(): Promise<void> {
-    const child = this.#process;
+    const server = this.#process;
     this.#process = undefined;
-    await terminate(child);
+    await terminate(server);
   }
 
   async dispose(): Promise<void> {
@@ -104,6 +97,6 @@ export class InfluxDb1Server {
       if (ok) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`influxd did not answer /ping\n${this.#log}`);
+    throw new Error(`influxd did not answer /ping\n${this.#process?.log() ?? ''}`);
   }
 }

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { terminate } from './child-process.js';
+import { type ServerProcess, startServer, terminate } from './child-process.js';
 import { freePort } from './free-port.js';
 
 /** Debian's mosquitto package puts the broker here. */
@@ -25,9 +23,8 @@ export interface MosquittoOptions {
 export class MosquittoBroker {
   port = 0;
   readonly #options: MosquittoOptions;
-  #process: ChildProcess | undefined;
+  #process: ServerProcess | undefined;
   #dir: string | undefined;
-  #log = '';
 
   constructor(options: MosquittoOptions = {}) {
     this.#options = options;
@@ -47,17 +44,13 @@ export class MosquittoBroker {
     const persistence = this.#options.persistence ? ['persistence true', `persistence_location ${this.#dir}/`] : ['persistence false'];
     const lines = [`listener ${this.port} 127.0.0.1`, ...(this.#options.listener ?? []), 'allow_anonymous true', ...persistence];
     await writeFile(conf, `${lines.join('\n')}\n`);
-    const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#process = child;
-    child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    await waitForPort(this.port, 5000, () => this.#log);
+    this.#process = await startServer(MOSQUITTO, ['-c', conf], this.port, 5000);
   }
 
   async stop(): Promise<void> {
-    const child = this.#process;
+    const server = this.#process;
     this.#process = undefined;
-    await terminate(child);
+    await terminate(server);
     // A persistent broker keeps its folder for the restart; `dispose()` removes it.
     if (!this.#options.persistence) await this.#removeDir();
   }
@@ -71,21 +64,4 @@ export class MosquittoBroker {
     if (this.#dir) await rm(this.#dir, { recursive: true, force: true });
     this.#dir = undefined;
   }
-}
-
-export async function waitForPort(port: number, timeoutMs: number, diagnostics: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms\n${diagnostics()}`);
 }

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { terminate } from './child-process.js';
+import { type ServerProcess, startServer, terminate } from './child-process.js';
 import { freePort } from './free-port.js';
-import { waitForPort } from './mosquitto.js';
 
 /** Debian's victoria-metrics package puts the single-node server here. */
 export const VICTORIA_METRICS = '/usr/bin/victoria-metrics';
@@ -22,9 +20,8 @@ export interface ExportedSeries {
  */
 export class VictoriaMetricsServer {
   port = 0;
-  #process: ChildProcess | undefined;
+  #process: ServerProcess | undefined;
   #dir: string | undefined;
-  #log = '';
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -35,21 +32,14 @@ export class VictoriaMetricsServer {
       this.#dir = await mkdtemp(join(tmpdir(), 'lifeline-vm-'));
       this.port = await freePort();
     }
-    const child = spawn(
-      VICTORIA_METRICS,
-      [
-        `-storageDataPath=${this.#dir}`,
-        `-httpListenAddr=127.0.0.1:${this.port}`,
-        '-retentionPeriod=100y',
-        '-search.latencyOffset=0s',
-        '-loggerLevel=ERROR',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    this.#process = child;
-    child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    await waitForPort(this.port, 15_000, () => this.#log);
+    const args = [
+      `-storageDataPath=${this.#dir}`,
+      `-httpListenAddr=127.0.0.1:${this.port}`,
+      '-retentionPeriod=100y',
+      '-search.latencyOffset=0s',
+      '-loggerLevel=ERROR',
+    ];
+    this.#process = await startServer(VICTORIA_METRICS, args, this.port, 15_000);
   }
 
   /** Every sample of the series matching `selector`, after forcing a flush of recent writes. */
@@ -66,9 +56,9 @@ export class VictoriaMetricsServer {
   }
 
   async stop(): Promise<void> {
-    const child = this.#process;
+    const server = this.#process;
     this.#process = undefined;
-    await terminate(child);
+    await terminate(server);
   }
 
   async dispose(): Promise<void> {
