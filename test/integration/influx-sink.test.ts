@@ -56,6 +56,33 @@ function enqueue(outbox: Outbox, list: TelemetryBatch[]): void {
   for (const b of list) outbox.enqueue({ lane: 'telemetry', topic: 'lifeline/v1/test-site/gw-test/telemetry', payload: JSON.stringify(b) });
 }
 
+/**
+ * The outage both sinks must survive: 50 points written, the server stopped,
+ * 200 more offered until a write fails as unreachable, the server back; then
+ * `check` sees what arrived. Returns the outbox (the caller stops it).
+ */
+async function throughOutage(
+  writer: LineWriter,
+  server: { stop(): Promise<void>; start(): Promise<void> },
+  stored: () => Promise<number>,
+): Promise<Outbox> {
+  const { outbox, sink } = outboxWith('influx', writer);
+  outbox.start();
+  enqueue(outbox, batches(0, 5));
+  await until('50 points', stored, (n) => n === 50);
+  await server.stop();
+  enqueue(outbox, batches(5, 20));
+  await until(
+    'a failed write',
+    async () => sink.health(),
+    (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE',
+  );
+  assert.equal(outbox.view().stats.sinks.influx?.telemetry?.pending, 20, 'the batches wait in the outbox');
+  await server.start();
+  await until('250 points', stored, (n) => n === 250);
+  return outbox;
+}
+
 async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 12_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
@@ -85,7 +112,7 @@ describe('InfluxDB v1 /write sink against a real InfluxDB 1.x', () => {
     await server?.dispose();
   });
 
-  const count = async () => (await server.query('lifeline', 'SELECT count(value) FROM reading'))[0]?.count ?? 0;
+  const count = async () => Number((await server.query('lifeline', 'SELECT count(value) FROM reading'))[0]?.count ?? 0);
 
   it('writes every reading with site, gateway, device, point and unit tags and a quality field', async () => {
     const built = outboxWith('influx', new InfluxV1Writer({ sink: 'influx', url: server.url, database: 'lifeline', timeoutMs: 5000 }));
@@ -108,21 +135,11 @@ describe('InfluxDB v1 /write sink against a real InfluxDB 1.x', () => {
 
   it('InfluxDB down, then back: every point arrives exactly once', async function () {
     this.timeout(30_000);
-    const built = outboxWith('influx', new InfluxV1Writer({ sink: 'influx', url: server.url, database: 'lifeline', timeoutMs: 2000 }));
-    outbox = built.outbox;
-    outbox.start();
-    enqueue(outbox, batches(0, 5));
-    await until('50 points', count, (n) => n === 50);
-    await server.stop();
-    enqueue(outbox, batches(5, 20));
-    await until(
-      'a failed write',
-      async () => built.sink.health(),
-      (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE',
+    outbox = await throughOutage(
+      new InfluxV1Writer({ sink: 'influx', url: server.url, database: 'lifeline', timeoutMs: 2000 }),
+      server,
+      count,
     );
-    assert.equal(outbox.view().stats.sinks.influx?.telemetry?.pending, 20);
-    await server.start();
-    await until('250 points', count, (n) => n === 250);
     const values = (await server.query('lifeline', 'SELECT value FROM reading')).map((r) => r.value);
     assert.deepEqual(
       values,
@@ -247,20 +264,7 @@ describe('InfluxDB v2 write API sink (@influxdata/influxdb-client) against Victo
 
   it('server down, then back: every point arrives', async function () {
     this.timeout(30_000);
-    const built = outboxWith('influx', v2());
-    outbox = built.outbox;
-    outbox.start();
-    enqueue(outbox, batches(0, 5));
-    await until('50 samples', samples, (n) => n === 50);
-    await server.stop();
-    enqueue(outbox, batches(5, 20));
-    await until(
-      'a failed write',
-      async () => built.sink.health(),
-      (h) => h.lastError?.code === 'LL_ERR_INFLUX_UNREACHABLE',
-    );
-    await server.start();
-    await until('250 samples', samples, (n) => n === 250);
+    outbox = await throughOutage(v2(), server, samples);
     const [series] = await server.export('{__name__="reading_value"}');
     assert.deepEqual(
       series?.values,
