@@ -28,7 +28,7 @@ describe('e2e: simulated gas leak reaches the centre as an alarm', () => {
     broker = new MosquittoBroker();
     await broker.start();
     centre = await MqttCollector.open(broker.url, 'lifeline/v1/#');
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), broker.url);
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
   });
 
   afterEach(async () => {

@@ -37,7 +37,7 @@ describe('e2e: a desired limit change sent through the mirror changes alarm beha
     await broker.start();
     centre = await startCentre({ brokerUrl: broker.url, httpHost: '127.0.0.1', httpPort: 0, log: pino({ level: 'silent' }) });
     alarms = await MqttCollector.open(broker.url, 'lifeline/v1/+/+/alarms');
-    site = await startSite(join(FIXTURES, 'twin-site.yaml'), broker.url);
+    site = await startSite(join(FIXTURES, 'twin-site.yaml'), { centreUrl: broker.url });
     const running = centre;
     await waitUntil(() => running.service.mirror.twin('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
   });

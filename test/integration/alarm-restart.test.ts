@@ -24,7 +24,7 @@ describe('gateway alarms across a restart and a comm loss', () => {
   });
 
   async function start(stateDir: string): Promise<{ site: RunningDemo; local: MqttCollector }> {
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), undefined, stateDir);
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { stateDir });
     local = await MqttCollector.open(site.urls.mqtt ?? assert.fail('no local broker'), 'lifeline/v1/+/+/alarms');
     return { site, local };
   }

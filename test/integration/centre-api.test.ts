@@ -23,7 +23,7 @@ describe('integration: centre mirror HTTP API and WebSocket feed', () => {
     broker = new MosquittoBroker();
     await broker.start();
     centre = await startCentre({ brokerUrl: broker.url, httpHost: '127.0.0.1', httpPort: 0, log: pino({ level: 'silent' }), token: TOKEN });
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), broker.url);
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
     await waitUntil(() => centre.service.mirror.twin('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
   });
 

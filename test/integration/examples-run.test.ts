@@ -89,7 +89,7 @@ describe('example sites run against the firmware simulator', function () {
         if (config.devices.some((d) => d.transport === 'modbus' && d.modbus.framing === 'rtu')) requireBinary(this, SOCAT, 'socat');
         const dir = await mkdtemp(join(tmpdir(), `lifeline-example-${name}-`));
         tmp = dir;
-        site = await startSite(file, undefined, join(dir, 'state'), (s: SiteConfig) => rebind(s, dir));
+        site = await startSite(file, { stateDir: join(dir, 'state'), adapt: (s: SiteConfig) => rebind(s, dir) });
         const { devices, points } = await waitUntilAllGood(site.urls.dashboard);
         assert.deepEqual(
           devices.map((d) => d.id),

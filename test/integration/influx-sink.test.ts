@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TelemetryBatch } from '@lifeline/twin';
 import { pino } from 'pino';
-import { startDemo } from '../../gateway/src/cli/demo.js';
 import { systemClock } from '../../gateway/src/runtime/clock.js';
 import { InfluxSink, type LineWriter } from '../../gateway/src/sinks/influx-sink.js';
 import { InfluxV1Writer } from '../../gateway/src/sinks/influx-v1-writer.js';
@@ -14,7 +13,7 @@ import { Outbox } from '../../gateway/src/store/outbox.js';
 import { INFLUXD, InfluxDb1Server } from '../../scripts/servers/influxdb.js';
 import { VICTORIA_METRICS, VictoriaMetricsServer } from '../../scripts/servers/victoria-metrics.js';
 import { requireBinary } from '../support/services.js';
-import { setPoint } from '../support/site-harness.js';
+import { setPoint, startSite } from '../support/site-harness.js';
 
 const log = pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' });
 const identity = { site: 'test-site', gateway: 'gw-test' };
@@ -171,11 +170,7 @@ devices:
     pollIntervalMs: 50
 `,
     );
-    const site = await startDemo(
-      join(dir, 'site.yaml'),
-      { LIFELINE_HTTP_PORT: '0', LIFELINE_SIM_PORT: '0', LIFELINE_STATE_DIR: join(dir, 'state') },
-      log,
-    );
+    const site = await startSite(join(dir, 'site.yaml'), { stateDir: join(dir, 'state') });
     try {
       await setPoint(site.urls.simulator, 'gas-1', 'lel1', 33.3);
       const rows = await until(

@@ -3,10 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { pino } from 'pino';
-import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../gateway/src/cli/demo.js';
 import { eventually } from '../support/durable-collector.js';
-import { setPoint } from '../support/site-harness.js';
+import { setPoint, startSite } from '../support/site-harness.js';
 
 const siteYaml = `
 site: test-site
@@ -38,8 +37,7 @@ describe('local broker: authentication and topic ACLs', () => {
     dir = await mkdtemp(join(tmpdir(), 'lifeline-local-'));
     await writeFile(join(dir, 'site.yaml'), siteYaml);
     process.env.LIFELINE_TEST_NODERED_PW = 'nr-pw';
-    const env = { LIFELINE_HTTP_PORT: '0', LIFELINE_MQTT_PORT: '0', LIFELINE_SIM_PORT: '0', LIFELINE_STATE_DIR: join(dir, 'state') };
-    site = await startDemo(join(dir, 'site.yaml'), env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }));
+    site = await startSite(join(dir, 'site.yaml'), { stateDir: join(dir, 'state') });
   });
 
   after(async () => {

@@ -103,7 +103,7 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
 
   it('converges with a real gateway, and again after the gateway restarts with a new bootId', async () => {
     centre = await start();
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), broker.url);
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
     const running = centre;
     const first = site.gateway;
     await setPoint(site.urls.simulator, 'gas-1', 'lel1', 12.5);
@@ -123,7 +123,7 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
 
     await site.stop();
     await waitUntil(() => centre?.service.mirror.list()[0]?.online === false, 5000, 'offline status');
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), broker.url);
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
     const second = site.gateway;
     assert.notEqual(second.bootId, first.bootId);
     await waitUntil(
@@ -136,7 +136,7 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
   });
 
   it('a restarted mirror rebuilds every twin from retained state, without asking for a resync', async () => {
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), broker.url);
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
     centre = await start();
     const gw = site.gateway;
     await setPoint(site.urls.simulator, 'gas-1', 'lel2', 7);

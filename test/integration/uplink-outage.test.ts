@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../gateway/src/cli/demo.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { DurableCollector, eventually } from '../support/durable-collector.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
-import { setPoint } from '../support/site-harness.js';
+import { setPoint, startSite } from '../support/site-harness.js';
 
 const siteYaml = (centreUrl: string) => `
 site: test-site
@@ -53,8 +52,7 @@ describe('centre uplink through a broker outage (Mosquitto)', () => {
     dir = await mkdtemp(join(tmpdir(), 'lifeline-outage-'));
     await writeFile(join(dir, 'site.yaml'), siteYaml(broker.url));
     centre = await DurableCollector.open(broker.url, 'lifeline/v1/#');
-    const env = { LIFELINE_HTTP_PORT: '0', LIFELINE_MQTT_PORT: '0', LIFELINE_SIM_PORT: '0', LIFELINE_STATE_DIR: join(dir, 'state') };
-    site = await startDemo(join(dir, 'site.yaml'), env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }));
+    site = await startSite(join(dir, 'site.yaml'), { stateDir: join(dir, 'state') });
     local = await MqttCollector.open(site.urls.mqtt as string, 'lifeline/v1/#');
   });
 

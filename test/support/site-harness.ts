@@ -7,23 +7,27 @@ import { tempStateDir } from './state-dir.js';
  * A whole site in-process on free loopback ports: the firmware simulator
  * serving the fixture's devices over Modbus TCP, and the gateway polling it,
  * with its embedded broker, HTTP API and (optionally) a centre broker.
- * `adapt` changes the loaded site first (e.g. test/fixtures/sim/rebind.ts).
+ * `adapt` changes the loaded site first (e.g. test/fixtures/sim/rebind.ts);
+ * `env` adds environment overrides (tokens, …).
  */
-export async function startSite(
-  file: string,
-  centreUrl?: string,
-  stateDir = tempStateDir(),
-  adapt?: (site: SiteConfig) => SiteConfig,
-): Promise<RunningDemo> {
+export interface SiteOptions {
+  readonly centreUrl?: string;
+  readonly stateDir?: string;
+  readonly adapt?: (site: SiteConfig) => SiteConfig;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startSite(file: string, options: SiteOptions = {}): Promise<RunningDemo> {
   const env = {
     // Each site gets fresh state (alarms, outbox): nothing replays from an earlier test.
-    LIFELINE_STATE_DIR: stateDir,
+    LIFELINE_STATE_DIR: options.stateDir ?? tempStateDir(),
     LIFELINE_HTTP_PORT: '0',
     LIFELINE_MQTT_PORT: '0',
     LIFELINE_SIM_PORT: '0',
-    ...(centreUrl ? { LIFELINE_CENTRE_URL: centreUrl } : {}),
+    ...(options.centreUrl ? { LIFELINE_CENTRE_URL: options.centreUrl } : {}),
+    ...options.env,
   };
-  return startDemo(file, env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }), adapt);
+  return startDemo(file, env, pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' }), options.adapt);
 }
 
 /** Sets a point through the simulator's control API, as a test bench would. */
