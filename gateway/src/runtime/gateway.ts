@@ -12,7 +12,6 @@ import { listenOrExplain, type SiteConfig } from '../config/index.js';
 
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
-import type { OutboxStats } from '../http/sources.js';
 import { Delivery } from '../sinks/delivery.js';
 import { alarmControlOf, GatewayTwin } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
@@ -186,7 +185,7 @@ export class Gateway {
       uplinks: () => this.delivery.uplinks(),
       deviceHealth: () => this.acquisition.deviceHealth(),
       alarmControl: alarmControlOf(this.#engine),
-      outbox: { stats: () => outboxStats(this.delivery) },
+      outbox: this.delivery,
       durableHistory: this.delivery.history,
       twin: { reported: () => this.#reportedTwin() },
       acquisition: this.acquisition,
@@ -196,17 +195,4 @@ export class Gateway {
     await app.ready();
     return listenOrExplain(app.server, 'http', 'HTTP dashboard', this.config.http.host, this.config.http.port);
   }
-}
-
-/** The outbox as the HTTP API shows it: depth per lane, per sink its backlog, cursor and link, what the budget dropped. */
-function outboxStats(delivery: Delivery): OutboxStats {
-  const { stats, sinks: health } = delivery.outbox.view();
-  const sinks = Object.fromEntries(
-    Object.entries(stats.sinks).map(([name, lanes]) => {
-      const sink = health[name];
-      const pending = Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0);
-      return [name, { pending, connected: sink?.ready ?? false, ...(sink?.lastError ? { lastError: sink.lastError } : {}), lanes }];
-    }),
-  );
-  return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { LocalHistory } from '../store/local-history.js';
 import { Outbox } from '../store/outbox.js';
+import type { SinkHealth } from '../store/outbox-sink.js';
 import type { Lane, OutboxStore, SinkLanes } from '../store/outbox-store.js';
 import { SqliteHistoryStore } from '../store/sqlite-history-store.js';
 import { SqliteOutboxStore } from '../store/sqlite-outbox-store.js';
@@ -149,12 +150,22 @@ export class Delivery {
     this.history.stop();
   }
 
-  /** Link health for `/api/health` and the twin. */
+  /** Link health for `/api/health` and the twin: each sink's readiness and last failure. */
   uplinks(): Record<string, { connected: boolean; lastError?: { code: string; message: string; at: string } }> {
-    const view = this.outbox.view().sinks;
-    return Object.fromEntries(
-      Object.entries(view).map(([name, h]) => [name, { connected: h.ready, ...(h.lastError ? { lastError: h.lastError } : {}) }]),
+    return Object.fromEntries(Object.entries(this.outbox.view().sinks).map(([name, h]) => [name, linkOf(h)]));
+  }
+
+  /** The outbox as `/api/outbox` and /metrics show it (OutboxSource): depth per lane, per sink its backlog, cursors and link, what the budget dropped. */
+  stats() {
+    const { stats, sinks: health } = this.outbox.view();
+    const sinks = Object.fromEntries(
+      Object.entries(stats.sinks).map(([name, lanes]) => {
+        const pending = Object.values(lanes).reduce((n, l) => n + (l?.pending ?? 0), 0);
+        const link = health[name] ? linkOf(health[name]) : { connected: false };
+        return [name, { pending, ...link, lanes }];
+      }),
     );
+    return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
   }
 
   #common() {
@@ -188,4 +199,8 @@ function writerFor(influx: InfluxConfig): LineWriter {
   const sink = influx.name;
   if (influx.version === 1) return new InfluxV1Writer({ sink, ...influx });
   return new InfluxV2Writer({ sink, ...influx });
+}
+
+function linkOf(health: SinkHealth): { connected: boolean; lastError?: SinkHealth['lastError'] } {
+  return { connected: health.ready, ...(health.lastError ? { lastError: health.lastError } : {}) };
 }
