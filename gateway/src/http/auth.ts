@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpConfig, HttpRole } from '../config/index.js';
+import { REQUIRED_ROLE } from './error-responses.js';
 import { HttpError } from './http-error.js';
 
 /** Who is calling: a token's user and role, or the anonymous viewer. */
@@ -52,14 +53,18 @@ export class TokenAuthority {
   };
 }
 
-/** A preHandler that lets through only principals of `role` or higher. */
+/**
+ * A preHandler that lets through only principals of `role` or higher. It is
+ * tagged with the role so the OpenAPI document can declare its 401/403.
+ */
 export function requireRole(role: HttpRole, action: string) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  const check = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const p = request.principal;
     if (RANK[p.role] >= RANK[role]) return;
     if (!p.authenticated) throw new HttpError(401, 'LL_ERR_HTTP_UNAUTHORIZED', [action]);
     throw new HttpError(403, 'LL_ERR_HTTP_FORBIDDEN', [p.user, p.role, action, role]);
   };
+  return Object.assign(check, { [REQUIRED_ROLE]: role });
 }
 
 /** `Authorization: Bearer …`, or `?token=` for the WebSocket, which browsers cannot give headers. */

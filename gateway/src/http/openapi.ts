@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { declareImplicitErrors } from './error-responses.js';
 import type { GatewayView } from './gateway-view.js';
 import { ErrorBodySchema } from './http-error.js';
 import { PointValueSchema } from './routes/points.js';
@@ -8,11 +9,14 @@ import { PointValueSchema } from './routes/points.js';
 /**
  * OpenAPI 3 from the route schemas (@fastify/swagger), browsable at `/docs`
  * and as JSON at `/docs/json`. Swagger UI's assets ship in the npm package,
- * so the page works with no internet.
+ * so the page works with no internet. Every operation has an operationId and
+ * declares its error answers (error-responses.ts adds those a route implies).
  */
 export async function installOpenApi(app: FastifyInstance, view: GatewayView): Promise<void> {
   app.addSchema(ErrorBodySchema);
   app.addSchema(PointValueSchema);
+  // Before swagger's own onRoute hook, which keeps the route options it sees.
+  app.addHook('onRoute', declareImplicitErrors);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -2,6 +2,7 @@ import { ALARM_STATES } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { AlarmCommandResult, AlarmControl } from '../../alarms/alarm-control.js';
 import { requireRole } from '../auth.js';
+import { errorResponses } from '../error-responses.js';
 import type { GatewayView } from '../gateway-view.js';
 import type { AlarmLog } from '../history/alarm-log.js';
 import { HttpError } from '../http-error.js';
@@ -18,8 +19,6 @@ const CommandResult = {
   properties: { alarmId: { type: 'string' }, state: { type: 'string', enum: [...ALARM_STATES] } },
 } as const;
 
-const ERRORS = { 400: { $ref: 'ErrorBody#' }, 401: { $ref: 'ErrorBody#' }, 403: { $ref: 'ErrorBody#' } } as const;
-
 type Body = { alarmId: string; comment?: string; durationMs?: number };
 
 /** `/api/alarms`: active alarms, their recent history, and ack / shelve / unshelve for operators. */
@@ -31,6 +30,7 @@ export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteL
         preHandler: requireRole('viewer', 'list alarms'),
         schema: {
           tags: ['alarms'],
+          operationId: 'listActiveAlarms',
           summary: 'Alarms not in the normal state, each as its last lifecycle event',
           response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } },
         },
@@ -44,6 +44,7 @@ export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteL
         preHandler: requireRole('viewer', 'read alarm history'),
         schema: {
           tags: ['alarms'],
+          operationId: 'listAlarmHistory',
           summary: 'Recent alarm lifecycle events of this boot, newest first',
           querystring: {
             type: 'object',
@@ -70,10 +71,11 @@ export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteL
           config: { rateLimit: writeLimit },
           schema: {
             tags: ['alarms'],
+            operationId: `${name}Alarm`,
             summary,
             security: [{ bearer: [] }],
             body: { type: 'object', properties: body, required, additionalProperties: false },
-            response: { 200: CommandResult, ...ERRORS, 404: { $ref: 'ErrorBody#' }, 409: { $ref: 'ErrorBody#' } },
+            response: { 200: CommandResult, ...errorResponses(404, 409, 503) },
           },
         },
         async (request) => {

@@ -18,6 +18,7 @@ export function deviceRoutes(view: GatewayView) {
         preHandler: requireRole('viewer', 'list devices'),
         schema: {
           tags: ['devices'],
+          operationId: 'listDevices',
           summary: 'Devices with profile, kind, transport address, poll interval and comm state',
           response: {
             200: {

@@ -9,6 +9,7 @@ export function healthRoutes(view: GatewayView) {
       {
         schema: {
           tags: ['status'],
+          operationId: 'getHealth',
           summary: 'Liveness, uplinks, device comm and which optional subsystems are wired',
           security: [],
           response: {
@@ -54,10 +55,10 @@ export function healthRoutes(view: GatewayView) {
       {
         schema: {
           tags: ['status'],
+          operationId: 'whoAmI',
           summary: 'The caller as the gateway sees its token: user and role (none, viewer, operator, admin)',
           response: {
             200: { type: 'object', properties: { user: { type: 'string' }, role: { type: 'string' } } },
-            401: { $ref: 'ErrorBody#' },
           },
         },
       },

@@ -2,6 +2,7 @@ import { ALARM_CONDITIONS } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { LimitChange } from '../../alarms/alarm-control.js';
 import { requireRole } from '../auth.js';
+import { errorResponses } from '../error-responses.js';
 import type { GatewayView } from '../gateway-view.js';
 import { HttpError } from '../http-error.js';
 import type { WriteLimit } from '../rate-limit.js';
@@ -33,8 +34,9 @@ export function limitRoutes(view: GatewayView, writeLimit: WriteLimit) {
         preHandler: requireRole('viewer', 'read limits'),
         schema: {
           tags: ['limits'],
+          operationId: 'listLimits',
           summary: 'The alarm limits in force',
-          response: { 200: { type: 'array', items: LimitChangeSchema }, 503: { $ref: 'ErrorBody#' } },
+          response: { 200: { type: 'array', items: LimitChangeSchema }, ...errorResponses(503) },
         },
       },
       async () => controlOf(view).limits(),
@@ -47,6 +49,7 @@ export function limitRoutes(view: GatewayView, writeLimit: WriteLimit) {
         config: { rateLimit: writeLimit },
         schema: {
           tags: ['limits'],
+          operationId: 'changeLimits',
           summary: 'Change limits without a restart (admin): all changes are validated, then all or none applied',
           security: [{ bearer: [] }],
           body: {
@@ -57,9 +60,8 @@ export function limitRoutes(view: GatewayView, writeLimit: WriteLimit) {
           },
           response: {
             200: { type: 'array', items: LimitChangeSchema },
-            400: { $ref: 'ErrorBody#' },
-            401: { $ref: 'ErrorBody#' },
-            403: { $ref: 'ErrorBody#' },
+            // 400 also when the engine refuses a change, with every reason.
+            ...errorResponses(400, 503),
           },
         },
       },

@@ -9,7 +9,12 @@ export function metricsRoutes(metrics: GatewayMetrics) {
       '/metrics',
       {
         preHandler: requireRole('viewer', 'scrape metrics'),
-        schema: { tags: ['status'], summary: 'Prometheus metrics (docs/http-api.md lists them)', produces: ['text/plain'] },
+        schema: {
+          tags: ['status'],
+          operationId: 'getMetrics',
+          summary: 'Prometheus metrics (docs/http-api.md lists them)',
+          produces: ['text/plain'],
+        },
       },
       async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.render()),
     );

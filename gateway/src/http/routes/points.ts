@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth.js';
+import { errorResponses } from '../error-responses.js';
 import type { GatewayView } from '../gateway-view.js';
 import type { HistorySource } from '../history/history-source.js';
 import { HttpError } from '../http-error.js';
@@ -28,6 +29,7 @@ export function pointRoutes(view: GatewayView, history: HistorySource) {
         preHandler: requireRole('viewer', 'list points'),
         schema: {
           tags: ['points'],
+          operationId: 'listPoints',
           summary: 'Every point with unit, limits, latest value and quality (good, uncertain, bad) with reason',
           response: { 200: { type: 'array', items: { $ref: 'PointValue#' } } },
         },
@@ -60,6 +62,7 @@ export function pointRoutes(view: GatewayView, history: HistorySource) {
         preHandler: requireRole('viewer', 'read history'),
         schema: {
           tags: ['points'],
+          operationId: 'getPointHistory',
           summary: 'Samples of one point for trend charts, oldest first (booleans as 0/1; bad readings are gaps)',
           params: PointParams,
           querystring: HistoryQuery,
@@ -76,7 +79,7 @@ export function pointRoutes(view: GatewayView, history: HistorySource) {
                 },
               },
             },
-            404: { $ref: 'ErrorBody#' },
+            ...errorResponses(404),
           },
         },
       },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth.js';
+import { errorResponses } from '../error-responses.js';
 import type { GatewayView } from '../gateway-view.js';
 import { HttpError } from '../http-error.js';
 
@@ -12,8 +13,9 @@ export function statusRoutes(view: GatewayView) {
         preHandler: requireRole('viewer', 'read the twin'),
         schema: {
           tags: ['status'],
+          operationId: 'getTwin',
           summary: 'The reported twin document (as published on the twin topic)',
-          response: { 200: { type: 'object', additionalProperties: true }, 503: { $ref: 'ErrorBody#' } },
+          response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(503) },
         },
       },
       async () => {
@@ -28,6 +30,7 @@ export function statusRoutes(view: GatewayView) {
         preHandler: requireRole('viewer', 'read outbox health'),
         schema: {
           tags: ['status'],
+          operationId: 'getOutbox',
           summary: 'Outbox depth per lane, per-sink backlog, cursors and link state, and dropped telemetry',
           response: {
             200: {
@@ -52,7 +55,7 @@ export function statusRoutes(view: GatewayView) {
                 dropped: { type: 'integer' },
               },
             },
-            503: { $ref: 'ErrorBody#' },
+            ...errorResponses(503),
           },
         },
       },
