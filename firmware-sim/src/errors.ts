@@ -42,6 +42,12 @@ export const SIM_ERRORS = {
     hint: 'install socat (scripts/test-services.sh) and make sure the folder of serialPort is writable',
     transient: false,
   },
+  // The control API's answer to a request fastify itself refused (schema, JSON, media type) or an unexpected failure.
+  LL_ERR_SIM_REQUEST: {
+    message: 'the control API refused the request: %s',
+    hint: 'check the body against the OpenAPI document at /docs of the control API (docs/simulator.md)',
+    transient: false,
+  },
   LL_ERR_SIM_OPCUA_NODE: {
     message: 'OPC UA node %s is served twice on %s',
     hint: 'give each device of the same profile its own endpointUrl port',

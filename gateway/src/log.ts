@@ -1,6 +1,7 @@
 import { type Logger, pino } from 'pino';
+import { ENV_LOG_LEVEL } from './config/environment.js';
 
 /** Structured logs to stderr, so stdout stays free for what the CLI prints. */
-export function createLogger(level = process.env.LIFELINE_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(level = process.env[ENV_LOG_LEVEL] ?? 'info'): Logger {
   return pino({ level, base: { app: 'lifeline-gateway' } }, pino.destination(2));
 }

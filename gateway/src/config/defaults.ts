@@ -16,10 +16,17 @@ export const DEFAULTS = {
   modbusUnitId: 1,
   modbusTimeoutMs: 1000,
   modbusBaudRate: 9600,
+  modbusFraming: 'tcp',
+  modbusParity: 'none',
+  modbusDataBits: 8,
+  modbusStopBits: 1,
   opcuaSecurityMode: 'None',
   opcuaSecurityPolicy: 'None',
   pollIntervalMs: 1000,
   mqttProtocolVersion: 4,
+  /** Centre link: MQTT keep-alive, and how long a QoS 1 publish waits for its PUBACK. */
+  mqttKeepaliveS: 30,
+  mqttAckTimeoutMs: 10_000,
   /** Local actions: further tries of a failed write, and the pause between tries. */
   actionRetries: 3,
   actionRetryDelayMs: 500,

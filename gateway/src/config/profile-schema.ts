@@ -74,7 +74,7 @@ export const LimitSchema = Type.Object(
 );
 
 /** The alarm conditions of a point, each optional, holding `limit`. */
-export function limitsOf<T extends TSchema>(limit: T) {
+export function limitsOf<T extends TSchema>(limit: T, options: { description?: string } = {}) {
   return Type.Object(
     {
       hihi: Type.Optional(limit),
@@ -87,7 +87,7 @@ export function limitsOf<T extends TSchema>(limit: T) {
       fault: Type.Optional(limit),
       flatline: Type.Optional(limit),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, ...options },
   );
 }
 

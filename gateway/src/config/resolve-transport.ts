@@ -61,16 +61,16 @@ function resolveModbus(
       framing: 'rtu',
       serialPort: m.serialPort,
       baudRate: m.baudRate ?? DEFAULTS.modbusBaudRate,
-      parity: m.parity ?? 'none',
-      dataBits: m.dataBits ?? 8,
-      stopBits: m.stopBits ?? 1,
+      parity: m.parity ?? DEFAULTS.modbusParity,
+      dataBits: m.dataBits ?? DEFAULTS.modbusDataBits,
+      stopBits: m.stopBits ?? DEFAULTS.modbusStopBits,
       ...common,
     };
   }
   for (const key of SERIAL_ONLY) {
     if (m[key] !== undefined) issues.push(source.issueAt(at, `${key} applies to serial links, not host`, `remove ${key}`, key));
   }
-  return { framing: m.framing ?? 'tcp', host: m.host as string, port: m.port ?? DEFAULTS.modbusPort, ...common };
+  return { framing: m.framing ?? DEFAULTS.modbusFraming, host: m.host as string, port: m.port ?? DEFAULTS.modbusPort, ...common };
 }
 
 /** The key that identifies one Modbus unit on the site, to catch two devices configured at one address. */

@@ -11,13 +11,32 @@ import type { YamlSource } from './yaml-source.js';
 export const AcquisitionSchema = Type.Object(
   {
     retries: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 10, description: 'extra attempts after a timeout or bad frame; default 1' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 10,
+        default: DEFAULTS.acquisitionRetries,
+        description: 'extra attempts after a timeout, malformed answer or busy exception, each after a backoff',
+      }),
     ),
     backoff: Type.Optional(
       Type.Object(
         {
-          baseMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000, description: 'first retry delay; default 50' })),
-          maxMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'retry/reconnect delay cap; default 5000' })),
+          baseMs: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 60_000,
+              default: DEFAULTS.acquisitionBackoffBaseMs,
+              description: 'first retry delay, ms (exponential with full jitter); also the first reconnect delay',
+            }),
+          ),
+          maxMs: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 600_000,
+              default: DEFAULTS.acquisitionBackoffMaxMs,
+              description: 'cap of the retry and reconnect delays, ms',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -26,25 +45,50 @@ export const AcquisitionSchema = Type.Object(
       Type.Object(
         {
           failureThreshold: Type.Optional(
-            Type.Integer({ minimum: 1, maximum: 100, description: 'failed cycles before the device is skipped; default 2' }),
+            Type.Integer({
+              minimum: 1,
+              maximum: 100,
+              default: DEFAULTS.breakerFailureThreshold,
+              description: 'failed poll cycles in a row (after retries) before the device is skipped',
+            }),
           ),
           openMs: Type.Optional(
-            Type.Integer({ minimum: 10, maximum: 600_000, description: 'first skip period before a probe; default 2000' }),
+            Type.Integer({
+              minimum: 10,
+              maximum: 600_000,
+              default: DEFAULTS.breakerOpenMs,
+              description: 'how long it is skipped before one probe request, ms',
+            }),
           ),
-          maxOpenMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'longest skip period; default 30000' })),
+          maxOpenMs: Type.Optional(
+            Type.Integer({
+              minimum: 10,
+              maximum: 3_600_000,
+              default: DEFAULTS.breakerMaxOpenMs,
+              description: 'each failed probe doubles the skip period, up to this, ms',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
     ),
     mergeGap: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 124, description: 'unused registers read to merge two requests into one; default 16' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 124,
+        default: DEFAULTS.modbusMergeGap,
+        description: 'unused registers read to merge two near requests into one (PDU limits: 125 registers, 2000 bits)',
+      }),
     ),
     pollGroups: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            intervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000 }),
-            points: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+            intervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'how often this group is read, ms' }),
+            points: Type.Array(Type.String({ minLength: 1 }), {
+              minItems: 1,
+              description: 'point ids of the profile, each in one group at most',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -54,15 +98,32 @@ export const AcquisitionSchema = Type.Object(
     opcua: Type.Optional(
       Type.Object(
         {
-          samplingIntervalMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'default: pollIntervalMs' })),
-          queueSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 10' })),
+          samplingIntervalMs: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 3_600_000,
+              description: 'OPC UA sampling and publishing interval, ms; default the device pollIntervalMs',
+            }),
+          ),
+          queueSize: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 10_000,
+              default: DEFAULTS.opcuaQueueSize,
+              description: 'server-side queue per monitored item (oldest discarded)',
+            }),
+          ),
           deadband: Type.Optional(
             Type.Object(
               {
-                type: Type.Unsafe<'absolute' | 'percent'>({ type: 'string', enum: ['absolute', 'percent'] }),
-                value: Type.Number({ minimum: 0 }),
+                type: Type.Unsafe<'absolute' | 'percent'>({
+                  type: 'string',
+                  enum: ['absolute', 'percent'],
+                  description: 'absolute (in the point unit) or percent (of the EURange)',
+                }),
+                value: Type.Number({ minimum: 0, description: 'the dead band' }),
               },
-              { additionalProperties: false },
+              { additionalProperties: false, description: 'data-change filter on numeric variables' },
             ),
           ),
         },

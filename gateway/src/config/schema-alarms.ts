@@ -10,12 +10,14 @@ import type { YamlSource } from './yaml-source.js';
  * are writable, trigger alarms exist, condition values make sense).
  */
 
-const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case letters, digits, - and _' });
+/** An id: `title` says what it names, `description` its form (the loader's fix for a pattern error). */
+const id = (title: string) =>
+  Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', title, description: 'lower-case letters, digits, - and _' });
 
 const ActionWriteSchema = Type.Object(
   {
-    device: Id,
-    point: Id,
+    device: id('the device to write to'),
+    point: id('a writable point of that device'),
     value: Type.Union([Type.Boolean(), Type.Number()], { description: 'true/false for coils and bits, a number otherwise' }),
   },
   { additionalProperties: false },
@@ -23,34 +25,62 @@ const ActionWriteSchema = Type.Object(
 
 export const ActionSchema = Type.Object(
   {
-    id: Id,
+    id: id('action id, unique in the site'),
     when: Type.Object(
       {
         alarms: Type.Array(Type.String({ pattern: '^[^/]+/[^/]+/[a-z]+$', description: 'device/point/condition' }), {
           minItems: 1,
+          description: 'alarm ids device/point/condition of enabled conditions',
         }),
-        min: Type.Optional(Type.Integer({ minimum: 1, description: 'how many of the alarms must be active; default all' })),
+        min: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            description: 'how many of the alarms must be active (e.g. 2 = confirmed by two detectors); default all',
+          }),
+        ),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'the trigger' },
     ),
-    do: Type.Array(ActionWriteSchema, { minItems: 1 }),
-    onClear: Type.Optional(Type.Array(ActionWriteSchema, { description: 'writes when the condition no longer holds' })),
+    do: Type.Array(ActionWriteSchema, { minItems: 1, description: 'writes when the trigger starts to hold; each target must be writable' }),
+    onClear: Type.Optional(
+      Type.Array(ActionWriteSchema, { description: 'writes when the trigger stops holding (e.g. release a door hold)' }),
+    ),
     priority: Type.Optional(
       Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)], {
-        description: 'priority of the alarm raised when the action fails; default 1',
+        default: 1,
+        description: 'priority of the …/action alarm raised when a write fails',
       }),
     ),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'further tries of a failed write' })),
-    retryDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+    retries: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 20,
+        description: 'further tries of a write that failed with a transient error; default alarms.actionRetries',
+      }),
+    ),
+    retryDelayMs: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 60_000, description: 'pause between tries, ms; default alarms.actionRetryDelayMs' }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const AlarmOptionsSchema = Type.Object(
   {
-    actionRetries: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'default 3' })),
-    actionRetryDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000, description: 'default 500' })),
-    historyRows: Type.Optional(Type.Integer({ minimum: 100, maximum: 10_000_000, description: 'audit rows kept; default 100000' })),
+    actionRetries: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 20, default: DEFAULTS.actionRetries, description: 'default retries of every action' }),
+    ),
+    actionRetryDelayMs: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 60_000, default: DEFAULTS.actionRetryDelayMs, description: 'default retryDelayMs, ms' }),
+    ),
+    historyRows: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 10_000_000,
+        default: DEFAULTS.alarmHistoryRows,
+        description: 'alarm audit records kept in <stateDir>/alarms.db, oldest dropped first',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -13,12 +13,14 @@ import type { YamlSource } from './yaml-source.js';
 export const HTTP_ROLES = ['viewer', 'operator', 'admin'] as const;
 export type HttpRole = (typeof HTTP_ROLES)[number];
 
-const Port = Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port' });
-
 export const HttpTokenSchema = Type.Object(
   {
     user: Type.String({ minLength: 1, maxLength: 64, description: 'who holds the token; recorded with every ack and shelve' }),
-    role: Type.Unsafe<HttpRole>({ type: 'string', enum: [...HTTP_ROLES] }),
+    role: Type.Unsafe<HttpRole>({
+      type: 'string',
+      enum: [...HTTP_ROLES],
+      description: 'what the token may do; roles nest viewer < operator < admin',
+    }),
     token: Type.String({ minLength: 16, description: 'a bearer secret of at least 16 characters; never logged' }),
   },
   { additionalProperties: false },
@@ -26,30 +28,53 @@ export const HttpTokenSchema = Type.Object(
 
 export const HttpSchema = Type.Object(
   {
-    host: Type.Optional(Type.String()),
-    port: Type.Optional(Port),
+    host: Type.Optional(Type.String({ default: DEFAULTS.httpHost, description: 'address of the HTTP API and dashboard' })),
+    port: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        default: DEFAULTS.httpPort,
+        description: 'its port; 0 picks a free one; LIFELINE_HTTP_PORT overrides',
+      }),
+    ),
     tokens: Type.Optional(Type.Array(HttpTokenSchema, { description: 'bearer tokens; LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN add more' })),
     anonymous: Type.Optional(
       Type.Unsafe<'viewer' | 'none'>({
         type: 'string',
         enum: ['viewer', 'none'],
-        description: 'what a request without a token may do: read (viewer, default) or nothing (none)',
+        default: DEFAULTS.httpAnonymous,
+        description: 'what a request without a token may do: read (viewer) or nothing (none)',
       }),
     ),
     writeRateLimit: Type.Optional(
       Type.Object(
         {
-          max: Type.Integer({ minimum: 1, maximum: 100_000, description: 'write requests per client per window; default 60' }),
-          windowMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 3_600_000, description: 'default 60000' })),
+          max: Type.Integer({
+            minimum: 1,
+            maximum: 100_000,
+            description: 'write requests per client (token user, else address) per window',
+          }),
+          windowMs: Type.Optional(
+            Type.Integer({
+              minimum: 1000,
+              maximum: 3_600_000,
+              default: DEFAULTS.httpWriteRateLimitWindowMs,
+              description: 'the window, ms',
+            }),
+          ),
         },
-        { additionalProperties: false },
+        {
+          additionalProperties: false,
+          description: `rate limit of the write routes (ack, shelve, limit changes); without it ${DEFAULTS.httpWriteRateLimitMax} per ${DEFAULTS.httpWriteRateLimitWindowMs} ms; more answer 429`,
+        },
       ),
     ),
     historyPerPoint: Type.Optional(
       Type.Integer({
         minimum: 10,
         maximum: 100_000,
-        description: `full-resolution samples kept in memory per point for trends (older ones come from the durable history); default ${DEFAULTS.httpHistoryPerPoint}`,
+        default: DEFAULTS.httpHistoryPerPoint,
+        description: 'full-resolution samples kept in memory per point for trends (older ones come from the durable history)',
       }),
     ),
   },

@@ -16,35 +16,41 @@ export const TwinConfigSchema = Type.Object(
       Type.Integer({
         minimum: 0,
         maximum: 60_000,
-        description: `changes within this window go out as one twin/patch; default ${DEFAULTS.twinCoalesceMs}`,
+        default: DEFAULTS.twinCoalesceMs,
+        description: 'changes within this window (ms) go out as one twin/patch',
       }),
     ),
     maxPatchBytes: Type.Optional(
       Type.Integer({
         minimum: 1024,
         maximum: 16_777_216,
-        description: `a larger patch is sent as a full retained twin instead; default ${DEFAULTS.twinMaxPatchBytes}`,
+        default: DEFAULTS.twinMaxPatchBytes,
+        description: 'a larger patch is sent as a full retained twin instead',
       }),
     ),
     snapshotQuietMs: Type.Optional(
       Type.Integer({
         minimum: 0,
         maximum: 3_600_000,
-        description: `once changes pause this long, the retained twin is republished if it is behind (heals a lost last patch, fresh for restarted mirrors); 0 = never; default ${DEFAULTS.twinSnapshotQuietMs}`,
+        default: DEFAULTS.twinSnapshotQuietMs,
+        description:
+          'once changes pause this long (ms), the retained twin is republished if it is behind (heals a lost last patch, fresh for restarted mirrors); 0 = never',
       }),
     ),
     resyncMinIntervalMs: Type.Optional(
       Type.Integer({
         minimum: 0,
         maximum: 600_000,
-        description: `at most one full twin per link per interval on cmd/resync; default ${DEFAULTS.twinResyncMinIntervalMs}`,
+        default: DEFAULTS.twinResyncMinIntervalMs,
+        description: 'at most one full twin per link per interval (ms) on cmd/resync',
       }),
     ),
     healthIntervalMs: Type.Optional(
       Type.Integer({
         minimum: 0,
         maximum: 3_600_000,
-        description: `how often each device's acquisition counters are refreshed in the twin; 0 = never; default ${DEFAULTS.twinHealthIntervalMs}`,
+        default: DEFAULTS.twinHealthIntervalMs,
+        description: "how often (ms) each device's acquisition counters are refreshed in the twin; 0 = never",
       }),
     ),
     authorise: Type.Optional(
@@ -52,14 +58,21 @@ export const TwinConfigSchema = Type.Object(
         Type.Object(
           {
             user: Type.String({ minLength: 1, description: 'the by.user of a request, or * for anyone' }),
-            may: Type.Array(Type.Unsafe<TwinGrant>({ type: 'string', enum: [...TWIN_GRANTS] }), { minItems: 1, uniqueItems: true }),
+            may: Type.Array(Type.Unsafe<TwinGrant>({ type: 'string', enum: [...TWIN_GRANTS] }), {
+              minItems: 1,
+              uniqueItems: true,
+              description: 'what the user may do: limits, ack, shelve',
+            }),
             devices: Type.Optional(
               Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'only these devices; default all' }),
             ),
           },
           { additionalProperties: false },
         ),
-        { description: 'default: anyone may ack and shelve; nobody may change limits' },
+        {
+          default: DEFAULTS.twinAuthorise,
+          description: 'who may change what through twin/desired and cmd/*; by default anyone may ack and shelve, nobody may change limits',
+        },
       ),
     ),
   },

@@ -15,21 +15,40 @@ const Filters = Type.Array(Type.String({ minLength: 1 }), { description: 'MQTT t
 
 export const CentreSchema = Type.Object(
   {
-    url: Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'mqtt://host:1883 or mqtts://…' }),
-    clientId: Type.Optional(Type.String()),
-    username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String()),
+    url: Type.String({
+      pattern: '^(mqtts?|wss?|tcp|ssl)://',
+      description: "the centre's broker, mqtt://host:1883, mqtts://…, ws://, wss://; LIFELINE_CENTRE_URL sets it",
+    }),
+    clientId: Type.Optional(Type.String({ description: 'MQTT client id at the centre; default lifeline-{site}-{gateway}' })),
+    username: Type.Optional(Type.String({ description: 'user name at the centre broker' })),
+    password: Type.Optional(Type.String({ description: 'its password; better passwordEnv or a file: secret reference' })),
     passwordEnv: Type.Optional(EnvName),
-    protocolVersion: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(5)])),
-    keepaliveS: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, description: 'default 30' })),
-    ackTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, description: 'default 10000' })),
+    protocolVersion: Type.Optional(
+      Type.Union([Type.Literal(4), Type.Literal(5)], { default: DEFAULTS.mqttProtocolVersion, description: 'MQTT 3.1.1 (4) or 5' }),
+    ),
+    keepaliveS: Type.Optional(
+      Type.Integer({
+        minimum: 5,
+        maximum: 3600,
+        default: DEFAULTS.mqttKeepaliveS,
+        description: 'MQTT keep-alive, s; a dead link is noticed after 1.5× this',
+      }),
+    ),
+    ackTimeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 600_000,
+        default: DEFAULTS.mqttAckTimeoutMs,
+        description: 'a QoS 1 publish without PUBACK this long fails and is sent again (same ids)',
+      }),
+    ),
     tls: Type.Optional(
       Type.Object(
         {
           caFile: Type.Optional(Type.String({ description: 'PEM CA bundle that signed the broker certificate' })),
           certFile: Type.Optional(Type.String({ description: 'PEM client certificate' })),
           keyFile: Type.Optional(Type.String({ description: 'PEM client key' })),
-          rejectUnauthorized: Type.Optional(Type.Boolean({ description: 'verify the broker certificate; default true' })),
+          rejectUnauthorized: Type.Optional(Type.Boolean({ default: true, description: 'verify the broker certificate' })),
           servername: Type.Optional(Type.String({ description: 'SNI / expected certificate name if not the URL host' })),
         },
         { additionalProperties: false },
@@ -41,15 +60,22 @@ export const CentreSchema = Type.Object(
 
 export const LocalBrokerSchema = Type.Object(
   {
-    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
-    host: Type.Optional(Type.String()),
-    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port' })),
+    enabled: Type.Optional(Type.Boolean({ default: true, description: 'run the embedded MQTT broker for site-local consumers' })),
+    host: Type.Optional(Type.String({ default: DEFAULTS.mqttLocalHost, description: "the embedded broker's address" })),
+    port: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        default: DEFAULTS.mqttLocalPort,
+        description: 'its port; 0 picks a free one; LIFELINE_MQTT_PORT overrides',
+      }),
+    ),
     users: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            username: Type.String({ minLength: 1 }),
-            password: Type.Optional(Type.String()),
+            username: Type.String({ minLength: 1, description: 'the login of a local client' }),
+            password: Type.Optional(Type.String({ description: 'its password; or passwordEnv' })),
             passwordEnv: Type.Optional(EnvName),
             publish: Type.Optional(Filters),
             subscribe: Type.Optional(Filters),
@@ -65,41 +91,93 @@ export const LocalBrokerSchema = Type.Object(
 
 export const OutboxSchema = Type.Object(
   {
-    budgetBytes: Type.Optional(Type.Integer({ minimum: 65_536, description: 'default 268435456 (256 MiB)' })),
-    telemetryRetentionMs: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'default 604800000 (7 days); 0 keeps until the budget forces' }),
+    budgetBytes: Type.Optional(
+      Type.Integer({
+        minimum: 65_536,
+        default: DEFAULTS.outboxBudgetBytes,
+        description:
+          'disk budget of the outbox payloads (256 MiB by default); beyond it telemetry is dropped oldest-first, alarms and twin never',
+      }),
     ),
-    replayRatePerS: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'default 500 backlog messages/s per sink' })),
+    telemetryRetentionMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        default: DEFAULTS.telemetryRetentionMs,
+        description:
+          'telemetry older than this is dropped even if a sink never took it (7 days by default); 0 keeps it until the budget forces',
+      }),
+    ),
+    replayRatePerS: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100_000,
+        default: DEFAULTS.replayRatePerS,
+        description: 'backlog messages per second per sink when a link comes back',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const TelemetrySchema = Type.Object(
   {
-    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
-    deadband: Type.Optional(Type.Number({ minimum: 0, description: 'default 0 (every change)' })),
-    maxSilenceMs: Type.Optional(Type.Integer({ minimum: 100, description: 'default 60000' })),
-    batchIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'default 1000' })),
-    batchMaxReadings: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 500' })),
+    enabled: Type.Optional(Type.Boolean({ default: true, description: 'publish telemetry batches on the telemetry topic' })),
+    deadband: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        default: DEFAULTS.telemetryDeadband,
+        description: 'a number is reported when it moved at least this much (point unit) since last reported; 0 = every change',
+      }),
+    ),
+    maxSilenceMs: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        default: DEFAULTS.telemetryMaxSilenceMs,
+        description: 'heartbeat: a point silent this long is reported anyway',
+      }),
+    ),
+    batchIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 60_000,
+        default: DEFAULTS.telemetryBatchIntervalMs,
+        description: 'a batch closes this long after its first reading',
+      }),
+    ),
+    batchMaxReadings: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        default: DEFAULTS.telemetryBatchMaxReadings,
+        description: 'or when it holds this many readings',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const InfluxSchema = Type.Object(
   {
-    name: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'default influx, influx-2, …' })),
-    url: Type.String({ pattern: '^https?://', description: 'http://influxdb:8086' }),
+    name: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+        description: 'the sink name in /api/outbox and metrics; default influx, influx-2, …',
+      }),
+    ),
+    url: Type.String({ pattern: '^https?://', description: 'the server, http://influxdb:8086' }),
     version: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1: /write API; 2: v2 write API' }),
-    database: Type.Optional(Type.String({ minLength: 1, description: 'v1' })),
-    retentionPolicy: Type.Optional(Type.String({ minLength: 1, description: 'v1' })),
-    username: Type.Optional(Type.String({ description: 'v1' })),
-    password: Type.Optional(Type.String({ description: 'v1' })),
+    database: Type.Optional(Type.String({ minLength: 1, description: 'v1: the database; required for v1' })),
+    retentionPolicy: Type.Optional(Type.String({ minLength: 1, description: "v1: the retention policy; the database's default without" })),
+    username: Type.Optional(Type.String({ description: 'v1: user name' })),
+    password: Type.Optional(Type.String({ description: 'v1: password; or passwordEnv' })),
     passwordEnv: Type.Optional(EnvName),
-    org: Type.Optional(Type.String({ minLength: 1, description: 'v2' })),
-    bucket: Type.Optional(Type.String({ minLength: 1, description: 'v2' })),
-    token: Type.Optional(Type.String({ description: 'v2' })),
+    org: Type.Optional(Type.String({ minLength: 1, description: 'v2: the organisation; required for v2' })),
+    bucket: Type.Optional(Type.String({ minLength: 1, description: 'v2: the bucket; required for v2' })),
+    token: Type.Optional(Type.String({ description: 'v2: API token; or tokenEnv' })),
     tokenEnv: Type.Optional(EnvName),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, description: 'default 10000' })),
+    timeoutMs: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 120_000, default: DEFAULTS.influxTimeoutMs, description: 'how long one write may take, ms' }),
+    ),
   },
   { additionalProperties: false },
 );

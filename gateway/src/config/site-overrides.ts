@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ENV_CENTRE_URL, ENV_STATE_DIR } from './environment.js';
 import { portFromEnv } from './ports.js';
 import { tokensFromEnv } from './schema-http.js';
 import { deepFreeze, type SiteConfig } from './site-config.js';
@@ -12,8 +13,8 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
   const http = portFromEnv('http', env);
   const mqtt = portFromEnv('mqtt', env);
   const sim = portFromEnv('sim', env);
-  const centreUrl = env.LIFELINE_CENTRE_URL;
-  const stateDir = env.LIFELINE_STATE_DIR;
+  const centreUrl = env[ENV_CENTRE_URL];
+  const stateDir = env[ENV_STATE_DIR];
   return deepFreeze({
     ...config,
     stateDir: stateDir ? resolve(stateDir) : config.stateDir,

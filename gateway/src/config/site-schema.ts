@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { DEFAULTS } from './defaults.js';
 import { LimitSchema, limitsOf } from './profile-schema.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
@@ -8,8 +9,12 @@ import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetryS
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
-const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case letters, digits, - and _' });
-const Port = Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port' });
+/**
+ * An id; `title` says what it names (docs/configuration.md), `description` its
+ * form, which the loader's pattern error offers as the fix.
+ */
+const id = (title: string) =>
+  Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', title, description: 'lower-case letters, digits, - and _' });
 
 /** Site overrides of a profile limit: any field, none required. */
 const LimitOverrideSchema = Type.Partial(LimitSchema, { additionalProperties: false });
@@ -21,20 +26,59 @@ const LimitOverrideSchema = Type.Partial(LimitSchema, { additionalProperties: fa
  */
 export const ModbusLinkSchema = Type.Object(
   {
-    host: Type.Optional(Type.String({ minLength: 1 })),
-    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'default 502' })),
+    host: Type.Optional(
+      Type.String({ minLength: 1, description: "the device's (or serial device server's) address; exactly one of host and serialPort" }),
+    ),
+    port: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        default: DEFAULTS.modbusPort,
+        description: 'its Modbus TCP port (0: only for the simulator and demo, a free port)',
+      }),
+    ),
     framing: Type.Optional(
-      Type.Unsafe<'tcp' | 'rtu-over-tcp'>({ type: 'string', enum: ['tcp', 'rtu-over-tcp'], description: 'default tcp' }),
+      Type.Unsafe<'tcp' | 'rtu-over-tcp'>({
+        type: 'string',
+        enum: ['tcp', 'rtu-over-tcp'],
+        default: DEFAULTS.modbusFraming,
+        description: 'MBAP (Modbus TCP), or raw RTU frames with CRC over TCP (a transparent serial device server)',
+      }),
     ),
-    serialPort: Type.Optional(Type.String({ minLength: 1, description: 'e.g. /dev/ttyUSB0' })),
-    baudRate: Type.Optional(Type.Integer({ minimum: 300, maximum: 921_600, description: 'default 9600' })),
+    serialPort: Type.Optional(Type.String({ minLength: 1, description: 'RTU on a serial line instead of host, e.g. /dev/ttyUSB0' })),
+    baudRate: Type.Optional(
+      Type.Integer({
+        minimum: 300,
+        maximum: 921_600,
+        default: DEFAULTS.modbusBaudRate,
+        description: 'serial only, bit/s; also sets the 3.5-character inter-frame gap',
+      }),
+    ),
     parity: Type.Optional(
-      Type.Unsafe<'none' | 'even' | 'odd'>({ type: 'string', enum: ['none', 'even', 'odd'], description: 'default none' }),
+      Type.Unsafe<'none' | 'even' | 'odd'>({
+        type: 'string',
+        enum: ['none', 'even', 'odd'],
+        default: DEFAULTS.modbusParity,
+        description: 'serial only',
+      }),
     ),
-    dataBits: Type.Optional(Type.Unsafe<7 | 8>({ type: 'integer', enum: [7, 8], description: 'default 8' })),
-    stopBits: Type.Optional(Type.Unsafe<1 | 2>({ type: 'integer', enum: [1, 2], description: 'default 1' })),
-    unitId: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'default 1' })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'default 1000' })),
+    dataBits: Type.Optional(
+      Type.Unsafe<7 | 8>({ type: 'integer', enum: [7, 8], default: DEFAULTS.modbusDataBits, description: 'serial only' }),
+    ),
+    stopBits: Type.Optional(
+      Type.Unsafe<1 | 2>({ type: 'integer', enum: [1, 2], default: DEFAULTS.modbusStopBits, description: 'serial only' }),
+    ),
+    unitId: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 255, default: DEFAULTS.modbusUnitId, description: 'the Modbus unit (slave) id' }),
+    ),
+    timeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 60_000,
+        default: DEFAULTS.modbusTimeoutMs,
+        description: 'how long to wait for each response, ms',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -42,36 +86,54 @@ export const ModbusLinkSchema = Type.Object(
 /** An OPC UA server endpoint (OPC 10000-4 §7.14 security modes). */
 export const OpcuaLinkSchema = Type.Object(
   {
-    endpointUrl: Type.String({ pattern: '^opc\\.tcp://', description: 'opc.tcp://host:4840/path' }),
+    endpointUrl: Type.String({ pattern: '^opc\\.tcp://', description: 'the server endpoint, opc.tcp://host:4840/path' }),
     securityMode: Type.Optional(
       Type.Unsafe<'None' | 'Sign' | 'SignAndEncrypt'>({
         type: 'string',
         enum: ['None', 'Sign', 'SignAndEncrypt'],
-        description: 'default None',
+        default: DEFAULTS.opcuaSecurityMode,
+        description: 'message security; certificates are kept in <stateDir>/pki',
       }),
     ),
-    securityPolicy: Type.Optional(Type.String({ description: 'e.g. Basic256Sha256; default None' })),
-    username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String()),
+    securityPolicy: Type.Optional(
+      Type.String({
+        default: DEFAULTS.opcuaSecurityPolicy,
+        description: 'the security policy, e.g. Basic256Sha256, Aes128_Sha256_RsaOaep',
+      }),
+    ),
+    username: Type.Optional(Type.String({ description: 'a UserName identity token; anonymous without' })),
+    password: Type.Optional(Type.String({ description: 'the password of username' })),
   },
   { additionalProperties: false },
 );
 
 export const SiteDeviceSchema = Type.Object(
   {
-    id: Id,
-    profile: Id,
-    name: Type.Optional(Type.String()),
+    id: id('device id, unique in the site'),
+    profile: id('a profile id: device-profiles/<id>.yaml or one in profilesDir'),
+    name: Type.Optional(Type.String({ description: "a human name for dashboards; default the profile's name" })),
     modbus: Type.Optional(ModbusLinkSchema),
     opcua: Type.Optional(OpcuaLinkSchema),
-    pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'default 1000' })),
+    pollIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 3_600_000,
+        default: DEFAULTS.pollIntervalMs,
+        description: "how often all the device's points are read, ms",
+      }),
+    ),
     acquisition: Type.Optional(AcquisitionSchema),
     points: Type.Optional(
       Type.Record(
-        Id,
+        id('a point id of the profile'),
         Type.Object(
           {
-            limits: Type.Optional(limitsOf(LimitOverrideSchema)),
+            limits: Type.Optional(
+              limitsOf(LimitOverrideSchema, {
+                description:
+                  "per-site overrides of the profile's alarm conditions, field by field; an unset field keeps the profile's value",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -83,10 +145,17 @@ export const SiteDeviceSchema = Type.Object(
 
 export const SiteSchema = Type.Object(
   {
-    site: Id,
-    gateway: Id,
-    profilesDir: Type.Optional(Type.String({ description: 'extra profile folder, relative to this file' })),
-    stateDir: Type.Optional(Type.String({ description: 'where the gateway keeps durable state (SQLite), relative to this file' })),
+    site: id('site id; a topic level in lifeline/v1/{site}/{gateway}'),
+    gateway: id('gateway id, unique within the site; a topic level'),
+    profilesDir: Type.Optional(
+      Type.String({ description: 'an extra folder of device profiles, relative to this file; searched before device-profiles/' }),
+    ),
+    stateDir: Type.Optional(
+      Type.String({
+        default: DEFAULTS.stateDir,
+        description: 'durable state (outbox.db, alarms.db, history.db, OPC UA pki/), relative to this file; LIFELINE_STATE_DIR overrides',
+      }),
+    ),
     http: Type.Optional(HttpSchema),
     mqtt: Type.Optional(
       Type.Object({ local: Type.Optional(LocalBrokerSchema), centre: Type.Optional(CentreSchema) }, { additionalProperties: false }),
@@ -98,14 +167,29 @@ export const SiteSchema = Type.Object(
       Type.Object(
         {
           http: Type.Optional(
-            Type.Object({ host: Type.Optional(Type.String()), port: Type.Optional(Port) }, { additionalProperties: false }),
+            Type.Object(
+              {
+                host: Type.Optional(
+                  Type.String({ default: DEFAULTS.simHttpHost, description: "the simulator's control API address (firmware-sim, demo)" }),
+                ),
+                port: Type.Optional(
+                  Type.Integer({
+                    minimum: 0,
+                    maximum: 65535,
+                    default: DEFAULTS.simHttpPort,
+                    description: 'its port; 0 picks a free one; LIFELINE_SIM_PORT overrides',
+                  }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
           ),
         },
         { additionalProperties: false },
       ),
     ),
     twin: Type.Optional(TwinConfigSchema),
-    devices: Type.Array(SiteDeviceSchema, { minItems: 1 }),
+    devices: Type.Array(SiteDeviceSchema, { minItems: 1, description: 'the field devices' }),
     actions: Type.Optional(Type.Array(ActionSchema, { description: 'local automatic control rules' })),
     alarms: Type.Optional(AlarmOptionsSchema),
   },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
 import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { DEFAULTS } from '../config/defaults.js';
 import { gatewayError, type LifelineError } from '../errors.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../runtime/backoff.js';
 import { type Clock, systemClock, type TimerHandle } from '../runtime/clock.js';
@@ -148,7 +149,7 @@ export class MqttUplink {
       retain: opts.retain ?? false,
       ...(opts.userProperties && this.#options.protocolVersion === 5 ? { properties: { userProperties: opts.userProperties } } : {}),
     };
-    const timeoutMs = this.#options.ackTimeoutMs ?? 10_000;
+    const timeoutMs = this.#options.ackTimeoutMs ?? DEFAULTS.mqttAckTimeoutMs;
     const clock = this.#options.clock ?? systemClock;
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -181,7 +182,7 @@ export class MqttUplink {
       clientId: o.clientId,
       protocolVersion: o.protocolVersion,
       clean: true,
-      keepalive: o.keepaliveS ?? 30,
+      keepalive: o.keepaliveS ?? DEFAULTS.mqttKeepaliveS,
       reconnectPeriod: (o.backoff ?? DEFAULT_BACKOFF).baseMs,
       connectTimeout: 10_000,
       // The outbox is the offline queue; MQTT.js must not keep its own copy.

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { CENTRE_ENV } from './centre-environment.js';
 import { CentreError } from './centre-errors.js';
 import { parsePartition } from './partition.js';
 import { startCentre } from './run-centre.js';
@@ -41,19 +42,19 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 0;
   }
   if (positionals[0] !== 'run') return usage(positionals[0] ? `unknown command "${positionals[0]}"` : 'name a command');
-  const brokerUrl = values.broker ?? env.LIFELINE_CENTRE_BROKER;
+  const brokerUrl = values.broker ?? env[CENTRE_ENV.broker];
   if (!brokerUrl || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(brokerUrl))
     return usage('--broker: give the broker URL, e.g. mqtt://localhost:1883');
-  const portText = values['http-port'] ?? env.LIFELINE_CENTRE_HTTP_PORT ?? '8090';
+  const portText = values['http-port'] ?? env[CENTRE_ENV.httpPort] ?? '8090';
   const httpPort = Number(portText);
   if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) return usage(`--http-port "${portText}" is not a port (0-65535)`);
   const partition = values.partition === undefined ? undefined : parsePartition(values.partition);
   if (typeof partition === 'string') return usage(partition);
-  const token = values.token ?? env.LIFELINE_CENTRE_TOKEN;
-  const log = pino({ level: env.LIFELINE_LOG_LEVEL ?? 'info' });
+  const token = values.token ?? env[CENTRE_ENV.token];
+  const log = pino({ level: env[CENTRE_ENV.logLevel] ?? 'info' });
   const centre = await startCentre({
     brokerUrl,
-    httpHost: values['http-host'] ?? env.LIFELINE_CENTRE_HTTP_HOST ?? '0.0.0.0',
+    httpHost: values['http-host'] ?? env[CENTRE_ENV.httpHost] ?? '0.0.0.0',
     httpPort,
     log,
     ...(token ? { token } : {}),

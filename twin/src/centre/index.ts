@@ -1,4 +1,6 @@
 /** The centre-side twin mirror: `lifeline-centre run --broker URL`. */
+
+export { CENTRE_ENV, CENTRE_ENVIRONMENT } from './centre-environment.js';
 export { CENTRE_ERRORS, CentreError, type CentreErrorCode } from './centre-errors.js';
 export { buildCentreHttp, type CentreHttpOptions } from './http-api.js';
 export { MIRROR_FILTERS, MirrorService, type MirrorServiceOptions } from './mirror-service.js';

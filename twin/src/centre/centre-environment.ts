@@ -1,0 +1,19 @@
+/**
+ * The environment variables `lifeline-centre run` reads (each a flag's
+ * fallback), declared once: cli.ts reads them by these names and
+ * docs/configuration.md's environment table is generated from this list.
+ */
+export const CENTRE_ENV = {
+  broker: 'LIFELINE_CENTRE_BROKER',
+  httpPort: 'LIFELINE_CENTRE_HTTP_PORT',
+  httpHost: 'LIFELINE_CENTRE_HTTP_HOST',
+  token: 'LIFELINE_CENTRE_TOKEN',
+  logLevel: 'LIFELINE_LOG_LEVEL',
+} as const;
+
+export const CENTRE_ENVIRONMENT: readonly { readonly name: string; readonly meaning: string }[] = [
+  { name: CENTRE_ENV.broker, meaning: 'the centre broker, `mqtt://host:1883` (`--broker`)' },
+  { name: CENTRE_ENV.httpPort, meaning: 'HTTP API port, default 8090, 0 = a free one (`--http-port`)' },
+  { name: CENTRE_ENV.httpHost, meaning: 'HTTP bind address, default 0.0.0.0 (`--http-host`)' },
+  { name: CENTRE_ENV.token, meaning: 'the bearer token every POST must carry (`--token`)' },
+];
