@@ -1,7 +1,12 @@
-// Generates the checked-in JSON Schemas from their TypeBox sources:
-//   npm run schemas           write them
+// Generates the checked-in contracts from the code:
+//   - the JSON Schemas, from their TypeBox sources;
+//   - docs/asyncapi.yaml, from scripts/asyncapi.ts;
+//   - the generated blocks of docs/configuration.md, errors.md and topics.md
+//     (scripts/docs/), from the schemas, defaults, environment lists, error
+//     catalogs and channel list.
+//   npm run schemas             write them
 //   npm run schemas -- --check  exit 1 if any is out of date
-// test/unit/config/schemas.test.ts runs the same comparison.
+// test/unit/docs/generated-docs.test.ts runs the same comparison.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +25,7 @@ import {
   TwinSnapshotSchema,
 } from '@lifeline/twin';
 import { renderAsyncApi } from './asyncapi.js';
+import { GENERATED_BLOCKS, renderDocument } from './docs/generated-docs.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -43,31 +49,39 @@ export function render(schema: unknown): string {
   return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...(schema as object) }, null, 2)}\n`;
 }
 
+export interface GeneratedFile {
+  readonly path: string;
+  /** What the file must hold. */
+  readonly expected: string;
+  /** What it holds now ('' when missing). */
+  readonly current: string;
+}
+
+const read = (path: string) => readFile(join(root, path), 'utf8').catch(() => '');
+
+/** Every generated file, with its expected and current text. */
+export async function generatedFiles(): Promise<GeneratedFile[]> {
+  const files: GeneratedFile[] = [];
+  for (const [path, schema] of Object.entries(GENERATED_SCHEMAS)) files.push({ path, expected: render(schema), current: await read(path) });
+  const version = (JSON.parse(await read('twin/package.json')) as { version: string }).version;
+  files.push({ path: 'docs/asyncapi.yaml', expected: renderAsyncApi(version), current: await read('docs/asyncapi.yaml') });
+  for (const path of Object.keys(GENERATED_BLOCKS)) {
+    const current = await read(path);
+    files.push({ path, expected: renderDocument(path, current), current });
+  }
+  return files;
+}
+
 async function main(check: boolean): Promise<number> {
   let stale = 0;
-  for (const [path, schema] of Object.entries(GENERATED_SCHEMAS)) {
-    const file = join(root, path);
-    const text = render(schema);
-    const current = await readFile(file, 'utf8').catch(() => '');
-    if (current === text) continue;
+  for (const file of await generatedFiles()) {
+    if (file.current === file.expected) continue;
     if (check) {
-      process.stderr.write(`${path} is out of date: run npm run schemas\n`);
+      process.stderr.write(`${file.path} is out of date: run npm run schemas\n`);
       stale += 1;
     } else {
-      await writeFile(file, text);
-      process.stdout.write(`wrote ${path}\n`);
-    }
-  }
-  const asyncapi = join(root, 'docs/asyncapi.yaml');
-  const version = (JSON.parse(await readFile(join(root, 'twin/package.json'), 'utf8')) as { version: string }).version;
-  const text = renderAsyncApi(version);
-  if ((await readFile(asyncapi, 'utf8').catch(() => '')) !== text) {
-    if (check) {
-      process.stderr.write('docs/asyncapi.yaml is out of date: run npm run schemas\n');
-      stale += 1;
-    } else {
-      await writeFile(asyncapi, text);
-      process.stdout.write('wrote docs/asyncapi.yaml\n');
+      await writeFile(join(root, file.path), file.expected);
+      process.stdout.write(`wrote ${file.path}\n`);
     }
   }
   return stale === 0 ? 0 : 1;
