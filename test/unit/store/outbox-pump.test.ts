@@ -5,11 +5,12 @@ import { gatewayError } from '../../../gateway/src/errors.js';
 import type { Clock } from '../../../gateway/src/runtime/clock.js';
 import { MemoryOutboxStore } from '../../../gateway/src/store/memory-outbox-store.js';
 import { Outbox } from '../../../gateway/src/store/outbox.js';
-import type { OutboxSink, SinkHealth } from '../../../gateway/src/store/outbox-sink.js';
-import type { Lane, OutboxRecord } from '../../../gateway/src/store/outbox-store.js';
+import type { OutboxRecord } from '../../../gateway/src/store/outbox-record.js';
+import type { Sink, SinkHealth } from '../../../gateway/src/store/outbox-sink.js';
+import type { Lane } from '../../../gateway/src/store/outbox-store.js';
 
 /** A sink the test drives: each delivery waits until the test settles it. */
-class FakeSink implements OutboxSink {
+class FakeSink implements Sink {
   readonly name = 'centre';
   readonly lanes: readonly Lane[] = ['alarm', 'twin', 'telemetry'];
   ready = true;
