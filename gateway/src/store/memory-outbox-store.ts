@@ -10,6 +10,7 @@ import {
   type OutboxStoreOptions,
   payloadBytes,
   perLane,
+  type SinkLanes,
   type StoredRecord,
 } from './outbox-store.js';
 
@@ -31,6 +32,10 @@ export class MemoryOutboxStore implements OutboxStore {
     this.#options = options;
     // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
     this.#now = options.now ?? (() => Date.now());
+  }
+
+  get sinks(): SinkLanes {
+    return this.#options.sinks;
   }
 
   append(entries: readonly OutboxEntry[]): StoredRecord[] {

@@ -73,6 +73,8 @@ export interface OutboxStoreOptions {
 }
 
 export interface OutboxStore {
+  /** The sinks (and their lanes) it keeps records for, as opened. */
+  readonly sinks: SinkLanes;
   /**
    * Commits the entries durably (one transaction) and returns them with their
    * seq. A full twin (`isFullTwin`) supersedes every earlier twin record, which

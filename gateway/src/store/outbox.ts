@@ -10,8 +10,12 @@ export interface OutboxView {
   readonly sinks: Record<string, SinkHealth>;
 }
 
-/** Typed records kept for the other sinks reading the same seqs: a few batches of every lane. */
-const SHARED_RECORDS = 1024;
+/**
+ * Typed records kept so that sinks reading the same seqs (live, they read right
+ * after each commit) share one decode; small, since a telemetry batch may be
+ * tens of kB and the store, not this cache, is the buffer.
+ */
+const SHARED_RECORDS = 256;
 
 /**
  * The gateway's one way out: producers `enqueue` (committed before it
@@ -45,7 +49,7 @@ export class Outbox {
   addSink(sink: Sink): void {
     if (this.#started) throw new Error(`sink "${sink.name}" added after the outbox started`);
     if (this.#pumps.some((p) => p.sink.name === sink.name)) throw new Error(`sink "${sink.name}" added twice`);
-    const declared = Object.keys(this.#store.stats().sinks[sink.name] ?? {});
+    const declared = this.#store.sinks[sink.name] ?? [];
     if (declared.length !== sink.lanes.length || !sink.lanes.every((l) => declared.includes(l))) {
       throw new Error(`sink "${sink.name}" takes [${sink.lanes.join(', ')}] but the outbox store holds [${declared.join(', ')}] for it`);
     }

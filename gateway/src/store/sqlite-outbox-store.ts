@@ -13,6 +13,7 @@ import {
   type OutboxStoreOptions,
   payloadBytes,
   perLane,
+  type SinkLanes,
   type StoredRecord,
 } from './outbox-store.js';
 
@@ -92,6 +93,10 @@ export class SqliteOutboxStore implements OutboxStore {
     );
     this.#bytes = (db.prepare('SELECT coalesce(sum(bytes), 0) AS b FROM outbox').get() as { b: number }).b;
     this.#forgetRemovedSinks();
+  }
+
+  get sinks(): SinkLanes {
+    return this.#options.sinks;
   }
 
   append(entries: readonly OutboxEntry[]): StoredRecord[] {

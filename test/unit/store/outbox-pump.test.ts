@@ -79,6 +79,20 @@ describe('outbox pump: order, acks and pacing', () => {
     clock.restore();
   });
 
+  it('refuses a sink added twice, or one whose name or lanes the store does not keep', () => {
+    assert.throws(() => outbox.addSink(new FakeSink()), /"centre" added twice/);
+    const other = new Outbox(store, c, pino({ level: 'silent' }), {
+      batch: { alarm: 1, twin: 1, telemetry: 1 },
+      replayRatePerS: 1,
+      backoff: { baseMs: 1, maxMs: 1 },
+    });
+    assert.throws(
+      () => other.addSink(Object.assign(new FakeSink(), { lanes: ['alarm'] })),
+      /takes \[alarm\] but the outbox store holds \[alarm, twin, telemetry\]/,
+    );
+    assert.throws(() => other.addSink(Object.assign(new FakeSink(), { name: 'influx' })), /holds \[\] for it/);
+  });
+
   it('delivers an alarm at once, not after a timer, and moves the cursor only after the sink confirms', async () => {
     outbox.start();
     outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '1' });
