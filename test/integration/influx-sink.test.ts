@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { TelemetryBatch } from '@lifeline/twin';
 import { pino } from 'pino';
 import { systemClock } from '../../gateway/src/runtime/clock.js';
-import { InfluxSink, type LineWriter } from '../../gateway/src/sinks/influx-sink.js';
+import { INFLUX_LANES, InfluxSink, type LineWriter } from '../../gateway/src/sinks/influx-sink.js';
 import { InfluxV1Writer } from '../../gateway/src/sinks/influx-v1-writer.js';
 import { InfluxV2Writer } from '../../gateway/src/sinks/influx-v2-writer.js';
 import { MemoryOutboxStore } from '../../gateway/src/store/memory-outbox-store.js';
@@ -40,13 +40,13 @@ function batches(from: number, n: number): TelemetryBatch[] {
 }
 
 function outboxWith(name: string, writer: LineWriter): { outbox: Outbox; sink: InfluxSink } {
-  const store = new MemoryOutboxStore({ sinks: { [name]: ['telemetry'] }, budgetBytes: 10_000_000, telemetryRetentionMs: 0 });
+  const store = new MemoryOutboxStore({ sinks: { [name]: INFLUX_LANES }, budgetBytes: 10_000_000, telemetryRetentionMs: 0 });
   const outbox = new Outbox(store, systemClock, log, {
     batch: { alarm: 100, twin: 50, telemetry: 5 },
     replayRatePerS: 10_000,
     backoff: { baseMs: 50, maxMs: 200 },
   });
-  const sink = new InfluxSink(name, writer, identity, log);
+  const sink = new InfluxSink(name, writer, identity, systemClock, log);
   outbox.addSink(sink);
   return { outbox, sink };
 }

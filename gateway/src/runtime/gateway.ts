@@ -13,7 +13,7 @@ import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
-import { alarmControlOf, GatewayTwin } from '../twin/index.js';
+import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
 import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
@@ -146,6 +146,8 @@ export class Gateway {
       log: this.#log,
       startedAt: this.#startedAt,
       deviceHealth: () => this.acquisition.deviceHealth(),
+      // Twin changes go through the outbox's twin lane, so they survive outages and restarts (docs/twin.md).
+      changes: outboxTwinChanges(this.delivery.outbox, gatewayTopics(this.config.site, this.config.gateway)),
     });
     this.#twin.start(this.delivery.links());
   }

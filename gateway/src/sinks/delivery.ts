@@ -2,25 +2,26 @@ import { join } from 'node:path';
 import { gatewayTopics, type TelemetryBatch } from '@lifeline/twin';
 import type { Logger } from 'pino';
 import type { Reading } from '../acquisition/reading.js';
-import type { InfluxConfig, SiteConfig } from '../config/index.js';
+import type { SiteConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
 import { DEFAULT_BACKOFF } from '../runtime/backoff.js';
 import type { Clock } from '../runtime/clock.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { LocalHistory } from '../store/local-history.js';
 import { Outbox } from '../store/outbox.js';
+import { entryOf } from '../store/outbox-record.js';
 import type { SinkHealth } from '../store/outbox-sink.js';
 import type { Lane, OutboxStore, SinkLanes } from '../store/outbox-store.js';
 import { SqliteHistoryStore } from '../store/sqlite-history-store.js';
 import { SqliteOutboxStore } from '../store/sqlite-outbox-store.js';
 import { TelemetryReporter } from '../telemetry/telemetry-reporter.js';
-import { MqttUplink } from '../uplink/mqtt-uplink.js';
-import { INFLUX_LANES, InfluxSink, type LineWriter } from './influx-sink.js';
-import { InfluxV1Writer } from './influx-v1-writer.js';
-import { InfluxV2Writer } from './influx-v2-writer.js';
+import type { MqttUplink } from '../uplink/mqtt-uplink.js';
 import { MqttSink } from './mqtt-sink.js';
+import type { SinkContext } from './sink-kind.js';
+import { type PlannedSink, SinkRegistry, sinkLanesOf } from './sink-registry.js';
 
-const ALL_LANES: readonly Lane[] = ['alarm', 'twin', 'telemetry'];
+/** Records per delivery, per lane: alarms in larger batches so a burst drains in few round trips. */
+const BATCH: Readonly<Record<Lane, number>> = { alarm: 100, twin: 50, telemetry: 50 };
 
 export interface DeliveryOptions {
   readonly bootId: string;
@@ -31,36 +32,37 @@ export interface DeliveryOptions {
   readonly store?: (sinks: SinkLanes) => OutboxStore;
   /** Defaults to SQLite at `${stateDir}/history.db`. */
   readonly historyStore?: () => HistoryStore;
+  /** The sink kinds to build from the config; defaults to the built-in ones (sink-registry.ts). */
+  readonly sinks?: SinkRegistry;
 }
+
+type Subscriber = (topic: string, payload: Buffer, link: string) => void;
 
 /**
  * Everything between the pipeline and the servers: the durable outbox, its
- * sinks (centre MQTT, local broker, InfluxDB) and telemetry reporting.
- * `centre` exists from construction, so subscribers can register before start.
+ * sinks (planned from the site config through the sink registry: centre MQTT,
+ * local broker, InfluxDB) and telemetry reporting. The plan is made once, at
+ * construction: the store keeps records for exactly the planned sinks, and
+ * `start` builds and adds each planned sink once.
  */
 export class Delivery {
   readonly outbox: Outbox;
   readonly telemetry: TelemetryReporter | undefined;
   /** Downsampled local history for the dashboard's trends: `history.trend(device, point, fromMs, toMs)`. */
   readonly history: LocalHistory;
-  /** The centre link, for `subscribe()` to `twin/desired` and `cmd/*`; undefined without a centre. */
-  readonly centre: MqttUplink | undefined;
   readonly #config: SiteConfig;
   readonly #options: DeliveryOptions;
-  #local: MqttUplink | undefined;
-  readonly #subscriptions: { filter: string; handler: (topic: string, payload: Buffer, link: 'centre' | 'local') => void }[] = [];
+  readonly #plan: readonly PlannedSink[];
+  readonly #subscriptions: { filter: string; handler: Subscriber }[] = [];
 
   constructor(config: SiteConfig, options: DeliveryOptions) {
     this.#config = config;
     this.#options = options;
     const topics = gatewayTopics(config.site, config.gateway);
-    const sinks: Record<string, readonly Lane[]> = {};
-    if (config.mqtt.local.enabled) sinks.local = ALL_LANES;
-    if (config.mqtt.centre) sinks.centre = ALL_LANES;
-    for (const influx of config.delivery.influx) sinks[influx.name] = INFLUX_LANES;
-    const store = (options.store ?? ((s) => openSqlite(config, s)))(sinks);
+    this.#plan = (options.sinks ?? new SinkRegistry()).plan(config);
+    const store = (options.store ?? ((s) => openSqlite(config, s, options.clock)))(sinkLanesOf(this.#plan));
     this.outbox = new Outbox(store, options.clock, options.log, {
-      batch: { alarm: 100, twin: 50, telemetry: 50 },
+      batch: BATCH,
       replayRatePerS: config.delivery.outbox.replayRatePerS,
       backoff: DEFAULT_BACKOFF,
     });
@@ -68,38 +70,30 @@ export class Delivery {
       (options.historyStore ?? (() => new SqliteHistoryStore(join(config.stateDir, 'history.db'))))(),
       options.clock,
     );
-    const centre = config.mqtt.centre;
-    this.centre = centre
-      ? new MqttUplink(
-          {
-            ...this.#common(),
-            name: 'centre',
-            ...centre,
-            clientId: centre.clientId ?? this.#clientId(),
-          },
-          options.log,
-        )
-      : undefined;
     const t = config.delivery.telemetry;
     const units = new Map(config.devices.flatMap((d) => d.points.map((p) => [`${d.id}/${p.id}`, p.unit] as const)));
     this.telemetry = t.enabled
       ? new TelemetryReporter(
           { ...t, bootId: options.bootId, unitOf: (device, point) => units.get(`${device}/${point}`) ?? '' },
           options.clock,
-          (batch: TelemetryBatch) => this.outbox.enqueue({ lane: 'telemetry', topic: topics.telemetry, payload: JSON.stringify(batch) }),
+          (batch: TelemetryBatch) => this.outbox.enqueue(entryOf('telemetry', topics.telemetry, JSON.stringify(batch))),
         )
       : undefined;
   }
 
+  /** The centre link once started, for `subscribe()` to `twin/desired` and `cmd/*`; undefined without a centre. */
+  get centre(): MqttUplink | undefined {
+    return this.links().find((l) => l.name === 'centre');
+  }
+
   /**
-   * Subscribes on the centre link now and on the local broker link once it
-   * exists (HMI commands); both re-subscribe on every reconnect. `link` says
-   * where a message came from.
+   * Subscribes on every MQTT link (the centre; the local broker for HMI
+   * commands), now if started, else at start; links re-subscribe on every
+   * reconnect. `link` names where a message came from (`centre`, `local`).
    */
-  subscribe(filter: string, handler: (topic: string, payload: Buffer, link: 'centre' | 'local') => void): void {
+  subscribe(filter: string, handler: Subscriber): void {
     this.#subscriptions.push({ filter, handler });
-    this.centre?.subscribe(filter, (topic, payload) => handler(topic, payload, 'centre'));
-    this.#local?.subscribe(filter, (topic, payload) => handler(topic, payload, 'local'));
+    for (const link of this.links()) link.subscribe(filter, (topic, payload) => handler(topic, payload, link.name));
   }
 
   /** Every batch of readings from the pollers: telemetry by exception, and the local history. */
@@ -108,38 +102,30 @@ export class Delivery {
     this.history.record(readings);
   }
 
-  /** Builds the sinks (the local one needs the broker's port) and starts delivering. */
+  /** Builds the planned sinks (the local one needs the broker's port) and starts delivering. */
   start(localPort: number | undefined, localCredentials?: { username: string; password: string }): void {
-    const log = this.#options.log;
-    if (localPort !== undefined) {
-      this.#local = new MqttUplink(
-        {
-          ...this.#common(),
-          name: 'local',
-          url: `mqtt://127.0.0.1:${localPort}`,
-          clientId: this.#clientId(),
-          protocolVersion: 4,
-          ...(localCredentials ?? {}),
-        },
-        log,
-      );
-      for (const { filter, handler } of this.#subscriptions) {
-        this.#local.subscribe(filter, (topic, payload) => handler(topic, payload, 'local'));
-      }
-      this.outbox.addSink(new MqttSink(this.#local));
-    }
-    if (this.centre) this.outbox.addSink(new MqttSink(this.centre));
-    const identity = { site: this.#config.site, gateway: this.#config.gateway };
-    for (const influx of this.#config.delivery.influx) {
-      this.outbox.addSink(new InfluxSink(influx.name, writerFor(influx), identity, log));
+    const o = this.#options;
+    const context: SinkContext = {
+      config: this.#config,
+      clock: o.clock,
+      log: o.log,
+      bootId: o.bootId,
+      version: o.version,
+      ...(localPort !== undefined
+        ? { localBroker: { port: localPort, ...(localCredentials ? { credentials: localCredentials } : {}) } }
+        : {}),
+    };
+    for (const planned of this.#plan) this.outbox.addSink(planned.kind.create(planned.spec, context));
+    for (const link of this.links()) {
+      for (const { filter, handler } of this.#subscriptions) link.subscribe(filter, (topic, payload) => handler(topic, payload, link.name));
     }
     this.outbox.start();
     this.history.start();
   }
 
-  /** The MQTT links (local broker, centre) once started: the twin publishes and subscribes on them. */
+  /** The MQTT links (local broker, centre) once started: the twin subscribes and answers on them. */
   links(): MqttUplink[] {
-    return [this.#local, this.centre].filter((l): l is MqttUplink => l !== undefined);
+    return this.outbox.sinks.filter((s): s is MqttSink => s instanceof MqttSink).map((s) => s.uplink);
   }
 
   /** Flushes the open telemetry batch, stops the sinks (status offline), closes the stores. Idempotent. */
@@ -167,38 +153,20 @@ export class Delivery {
     );
     return { lanes: stats.lanes, sinks, dropped: stats.evicted + stats.expired };
   }
-
-  #common() {
-    return {
-      clock: this.#options.clock,
-      topics: gatewayTopics(this.#config.site, this.#config.gateway),
-      bootId: this.#options.bootId,
-      version: this.#options.version,
-    };
-  }
-
-  #clientId(): string {
-    return `lifeline-${this.#config.site}-${this.#config.gateway}`;
-  }
 }
 
-function openSqlite(config: SiteConfig, sinks: SinkLanes): OutboxStore {
+function openSqlite(config: SiteConfig, sinks: SinkLanes, clock: Clock): OutboxStore {
   const file = join(config.stateDir, 'outbox.db');
   try {
     return new SqliteOutboxStore(file, {
       sinks,
+      now: () => clock.now(),
       budgetBytes: config.delivery.outbox.budgetBytes,
       telemetryRetentionMs: config.delivery.outbox.telemetryRetentionMs,
     });
   } catch (e) {
     throw Object.assign(gatewayError('LL_ERR_STORE_OPEN', file, (e as Error).message), { cause: e });
   }
-}
-
-function writerFor(influx: InfluxConfig): LineWriter {
-  const sink = influx.name;
-  if (influx.version === 1) return new InfluxV1Writer({ sink, ...influx });
-  return new InfluxV2Writer({ sink, ...influx });
 }
 
 function linkOf(health: SinkHealth): { connected: boolean; lastError?: SinkHealth['lastError'] } {

@@ -1,8 +1,9 @@
-import type { AlarmEvent, TelemetryBatch } from '@lifeline/twin';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
-import type { OutboxSink, SinkHealth } from '../store/outbox-sink.js';
-import type { Lane, OutboxRecord } from '../store/outbox-store.js';
+import type { Clock } from '../runtime/clock.js';
+import type { OutboxRecord } from '../store/outbox-record.js';
+import type { Sink, SinkHealth } from '../store/outbox-sink.js';
+import type { Lane } from '../store/outbox-store.js';
 import { alarmToLine, batchToLines, type LineIdentity } from './line-protocol.js';
 
 /** What InfluxDB stores: readings for trends, alarm events for the timeline (twin patches are state, not series). */
@@ -21,20 +22,23 @@ export interface LineWriter {
  * write per delivery. Writes are idempotent in InfluxDB (same series and timestamp
  * overwrite), so a redelivery after a crash stores nothing twice.
  */
-export class InfluxSink implements OutboxSink {
+export class InfluxSink implements Sink {
   readonly name: string;
   readonly lanes: readonly Lane[] = INFLUX_LANES;
   readonly #writer: LineWriter;
   readonly #identity: LineIdentity;
+  readonly #clock: Clock;
   readonly #log: Logger;
-  #onlineSince = Date.now();
+  #onlineSince: number;
   #delivered = 0;
   #lastError: { code: string; message: string; at: string } | undefined;
 
-  constructor(name: string, writer: LineWriter, identity: LineIdentity, log: Logger) {
+  constructor(name: string, writer: LineWriter, identity: LineIdentity, clock: Clock, log: Logger) {
     this.name = name;
     this.#writer = writer;
     this.#identity = identity;
+    this.#clock = clock;
+    this.#onlineSince = clock.now();
     this.#log = log.child({ sink: name });
   }
 
@@ -50,7 +54,7 @@ export class InfluxSink implements OutboxSink {
   onReady(): void {}
 
   start(): void {
-    this.#onlineSince = Date.now();
+    this.#onlineSince = this.#clock.now();
   }
 
   async stop(): Promise<void> {
@@ -63,7 +67,11 @@ export class InfluxSink implements OutboxSink {
       if (lines.length > 0) await this.#writer.write(lines);
     } catch (e) {
       const err = e as LifelineError;
-      this.#lastError = { code: err.code ?? 'LL_ERR_INFLUX_UNREACHABLE', message: err.message, at: new Date().toISOString() };
+      this.#lastError = {
+        code: err.code ?? 'LL_ERR_INFLUX_UNREACHABLE',
+        message: err.message,
+        at: new Date(this.#clock.now()).toISOString(),
+      };
       throw e;
     }
     this.#lastError = undefined;
@@ -76,9 +84,9 @@ export class InfluxSink implements OutboxSink {
 
   #lines(record: OutboxRecord): string[] {
     try {
-      const payload: unknown = JSON.parse(record.payload);
-      if (record.lane === 'alarm') return [alarmToLine(payload as AlarmEvent, this.#identity)];
-      return batchToLines(payload as TelemetryBatch, this.#identity);
+      if (record.kind === 'alarm') return [alarmToLine(record.body, this.#identity)];
+      if (record.kind === 'telemetry') return batchToLines(record.body, this.#identity);
+      return [];
     } catch (e) {
       // Only the gateway writes the outbox, so this is a bug, not bad input; skipping keeps the sink moving.
       this.#log.error({ seq: record.seq, lane: record.lane, err: (e as Error).message }, 'unreadable outbox record skipped');

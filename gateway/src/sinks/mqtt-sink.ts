@@ -1,24 +1,29 @@
-import type { OutboxSink, SinkHealth } from '../store/outbox-sink.js';
-import type { Lane, OutboxRecord } from '../store/outbox-store.js';
+import type { OutboxRecord } from '../store/outbox-record.js';
+import type { Sink, SinkHealth } from '../store/outbox-sink.js';
+import { LANES, type Lane } from '../store/outbox-store.js';
 import type { MqttUplink } from '../uplink/mqtt-uplink.js';
 
 /** MQTT 5 user property on replayed messages; MQTT 3.1.1 has no headers, so telemetry also says it in its payload. */
 export const HISTORICAL_PROPERTY = 'lifeline-historical';
 
+/** An MQTT broker carries every lane: alarms, the twin (retained `twin`, `twin/patch`) and telemetry. */
+export const MQTT_LANES: readonly Lane[] = LANES;
+
 /**
  * An MQTT broker (the centre, or the local broker) as an outbox sink: QoS 1
  * for every lane, the cursor moving only after every PUBACK of a delivery.
- * Records of one delivery are pipelined (in flight together, in order).
+ * Records of one delivery are pipelined (in flight together, in order). Each
+ * record goes out on its topic with its committed payload byte for byte, the
+ * full twin retained (DESIGN.md §4).
  */
-export class MqttSink implements OutboxSink {
+export class MqttSink implements Sink {
   readonly name: string;
-  readonly lanes: readonly Lane[];
+  readonly lanes: readonly Lane[] = MQTT_LANES;
   readonly #uplink: MqttUplink;
   #delivered = 0;
 
-  constructor(uplink: MqttUplink, lanes: readonly Lane[] = ['alarm', 'twin', 'telemetry']) {
+  constructor(uplink: MqttUplink) {
     this.name = uplink.name;
-    this.lanes = lanes;
     this.#uplink = uplink;
   }
 

@@ -1,14 +1,17 @@
 import {
   consumers,
+  isFullTwin,
   LANES,
   type Lane,
   type OutboxCursor,
   type OutboxEntry,
-  type OutboxRecord,
   type OutboxStats,
   type OutboxStore,
   type OutboxStoreOptions,
   payloadBytes,
+  perLane,
+  type SinkLanes,
+  type StoredRecord,
 } from './outbox-store.js';
 
 /**
@@ -18,9 +21,8 @@ import {
 export class MemoryOutboxStore implements OutboxStore {
   readonly #options: OutboxStoreOptions;
   readonly #now: () => number;
-  readonly #lanes: Record<Lane, OutboxRecord[]> = { alarm: [], twin: [], telemetry: [] };
+  readonly #lanes: Record<Lane, StoredRecord[]> = perLane(() => []);
   readonly #cursors = new Map<string, number>();
-  readonly #laneOf = new Map<number, Lane>();
   #seq = 0;
   #bytes = 0;
   #evicted = 0;
@@ -28,28 +30,33 @@ export class MemoryOutboxStore implements OutboxStore {
 
   constructor(options: OutboxStoreOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
+    this.#now = options.now ?? (() => Date.now());
   }
 
-  append(entries: readonly OutboxEntry[]): OutboxRecord[] {
+  get sinks(): SinkLanes {
+    return this.#options.sinks;
+  }
+
+  append(entries: readonly OutboxEntry[]): StoredRecord[] {
     const createdAt = this.#now();
-    const records = entries.map((e): OutboxRecord => {
+    const records = entries.map((e): StoredRecord => {
       this.#seq += 1;
       return { lane: e.lane, topic: e.topic, payload: e.payload, retain: e.retain ?? false, seq: this.#seq, createdAt };
     });
     for (const r of records) {
       if (consumers(this.#options.sinks, r.lane).length === 0) continue;
+      if (isFullTwin(r)) this.#drop('twin', () => true);
       this.#lanes[r.lane].push(r);
-      this.#laneOf.set(r.seq, r.lane);
       this.#bytes += payloadBytes(r);
     }
     this.#enforceBudget();
     return records;
   }
 
-  read(cursor: OutboxCursor, n: number): OutboxRecord[] {
+  read(cursor: OutboxCursor, n: number): StoredRecord[] {
     const lane = this.#lanes[cursor.lane];
-    const out: OutboxRecord[] = [];
+    const out: StoredRecord[] = [];
     for (const r of lane) {
       if (r.seq <= cursor.after) continue;
       out.push(r);
@@ -62,8 +69,7 @@ export class MemoryOutboxStore implements OutboxStore {
     return { sink, lane, after: this.#cursors.get(`${sink}\u0000${lane}`) ?? 0 };
   }
 
-  ack(sink: string, seq: number): void {
-    const lane = this.#laneOf.get(seq) ?? 'telemetry';
+  ack(sink: string, lane: Lane, seq: number): void {
     const key = `${sink}\u0000${lane}`;
     this.#cursors.set(key, Math.max(this.#cursors.get(key) ?? 0, seq));
     const held = Math.min(...consumers(this.#options.sinks, lane).map((s) => this.cursor(s, lane).after));
@@ -114,23 +120,22 @@ export class MemoryOutboxStore implements OutboxStore {
     let n = 0;
     let bytes = this.#bytes;
     while (bytes > this.#options.budgetBytes && n < telemetry.length) {
-      bytes -= payloadBytes(telemetry[n] as OutboxRecord);
+      bytes -= payloadBytes(telemetry[n] as StoredRecord);
       n += 1;
     }
     if (n === 0) return;
-    const cut = (telemetry[n - 1] as OutboxRecord).seq;
+    const cut = (telemetry[n - 1] as StoredRecord).seq;
     this.#evicted += this.#drop('telemetry', (r) => r.seq <= cut);
   }
 
-  #drop(lane: Lane, gone: (r: OutboxRecord) => boolean): number {
-    const kept: OutboxRecord[] = [];
+  #drop(lane: Lane, gone: (r: StoredRecord) => boolean): number {
+    const kept: StoredRecord[] = [];
     let n = 0;
     for (const r of this.#lanes[lane]) {
       if (!gone(r)) kept.push(r);
       else {
         n += 1;
         this.#bytes -= payloadBytes(r);
-        this.#laneOf.delete(r.seq);
       }
     }
     this.#lanes[lane] = kept;

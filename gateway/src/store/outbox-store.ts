@@ -6,9 +6,17 @@
  * telemetry retention forces it (alarms and twin changes never are).
  */
 
-/** Lanes in priority order: a sink drains alarm before twin before telemetry. */
+/**
+ * The lanes, declared here once, in priority order: a sink drains alarm before
+ * twin before telemetry (DESIGN.md §3). Every other list of lanes derives from it.
+ */
 export const LANES = ['alarm', 'twin', 'telemetry'] as const;
 export type Lane = (typeof LANES)[number];
+
+/** `{alarm: f('alarm'), …}` for every lane, in priority order. */
+export function perLane<T>(f: (lane: Lane) => T): Record<Lane, T> {
+  return Object.fromEntries(LANES.map((l) => [l, f(l)])) as Record<Lane, T>;
+}
 
 export interface OutboxEntry {
   readonly lane: Lane;
@@ -18,7 +26,8 @@ export interface OutboxEntry {
   readonly retain?: boolean;
 }
 
-export interface OutboxRecord extends OutboxEntry {
+/** A record as the store holds it: the payload is the wire form, committed byte for byte. */
+export interface StoredRecord extends OutboxEntry {
   readonly seq: number;
   /** When the record was committed (ms since epoch); replay compares it with a sink's online time. */
   readonly createdAt: number;
@@ -64,21 +73,40 @@ export interface OutboxStoreOptions {
 }
 
 export interface OutboxStore {
-  /** Commits the entries durably (one transaction) and returns them with their seq. */
-  append(entries: readonly OutboxEntry[]): OutboxRecord[];
+  /** The sinks (and their lanes) it keeps records for, as opened. */
+  readonly sinks: SinkLanes;
+  /**
+   * Commits the entries durably (one transaction) and returns them with their
+   * seq. A full twin (`isFullTwin`) supersedes every earlier twin record, which
+   * is dropped in the same transaction.
+   */
+  append(entries: readonly OutboxEntry[]): StoredRecord[];
   /** Up to `n` records of `cursor.lane` after `cursor.after`, oldest first. */
-  read(cursor: OutboxCursor, n: number): OutboxRecord[];
+  read(cursor: OutboxCursor, n: number): StoredRecord[];
   /** Where `sink` stands in `lane`. */
   cursor(sink: string, lane: Lane): OutboxCursor;
   /**
-   * The sink's server confirmed everything up to `seq` in that record's lane;
-   * frees what every sink has. A seq evicted meanwhile was telemetry.
+   * The sink's server confirmed everything up to `seq` in `lane`; frees what
+   * every sink has. The lane is given, not looked up: the record may be gone
+   * meanwhile (telemetry evicted, twin superseded).
    */
-  ack(sink: string, seq: number): void;
+  ack(sink: string, lane: Lane, seq: number): void;
   /** Drops telemetry past retention; called by the owner's timer. */
   expire(): number;
   stats(): OutboxStats;
   close(): void;
+}
+
+/**
+ * The retained record of the twin lane is the full reported twin (docs/twin.md):
+ * it holds everything the earlier twin records (patches, older twins) said, so
+ * the store keeps only the newest full twin and the patches after it. A sink
+ * back from an outage therefore gets the current twin first, then live patches
+ * that chain from it, instead of a backlog of stale patches (DESIGN.md §6:
+ * superseded twin state is not lost, it is contained in the newer twin).
+ */
+export function isFullTwin(entry: Pick<OutboxEntry, 'lane' | 'retain'>): boolean {
+  return entry.lane === 'twin' && entry.retain === true;
 }
 
 export function payloadBytes(entry: Pick<OutboxEntry, 'payload' | 'topic'>): number {

@@ -1,13 +1,21 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import type { OutboxSink } from './outbox-sink.js';
-import type { OutboxEntry, OutboxRecord, OutboxStats, OutboxStore } from './outbox-store.js';
+import { type OutboxRecord, typed } from './outbox-record.js';
+import type { Sink, SinkHealth } from './outbox-sink.js';
+import type { OutboxCursor, OutboxEntry, OutboxStats, OutboxStore, StoredRecord } from './outbox-store.js';
 import { type PumpOptions, SinkPump } from './sink-pump.js';
 
 export interface OutboxView {
   readonly stats: OutboxStats;
-  readonly sinks: Record<string, ReturnType<OutboxSink['health']>>;
+  readonly sinks: Record<string, SinkHealth>;
 }
+
+/**
+ * Typed records kept so that sinks reading the same seqs (live, they read right
+ * after each commit) share one decode; small, since a telemetry batch may be
+ * tens of kB and the store, not this cache, is the buffer.
+ */
+const SHARED_RECORDS = 256;
 
 /**
  * The gateway's one way out: producers `enqueue` (committed before it
@@ -20,6 +28,8 @@ export class Outbox {
   readonly #pumpOptions: PumpOptions;
   readonly #pumps: SinkPump[] = [];
   readonly #expireEveryMs: number;
+  /** seq → typed record, oldest first: sinks reading the same record share one decode. */
+  readonly #typed = new Map<number, OutboxRecord>();
   #expireTimer: TimerHandle | undefined;
   #started = false;
 
@@ -31,17 +41,27 @@ export class Outbox {
     this.#expireEveryMs = options.expireEveryMs ?? 60_000;
   }
 
-  addSink(sink: OutboxSink): void {
+  /**
+   * Adds a sink before start. Its name and lanes must be those the store was
+   * opened with (the store keeps records for them): a mismatch is a wiring bug,
+   * refused here rather than found as records never freed or never kept.
+   */
+  addSink(sink: Sink): void {
     if (this.#started) throw new Error(`sink "${sink.name}" added after the outbox started`);
-    this.#pumps.push(new SinkPump(sink, this.#store, this.#clock, this.#log, this.#pumpOptions));
+    if (this.#pumps.some((p) => p.sink.name === sink.name)) throw new Error(`sink "${sink.name}" added twice`);
+    const declared = this.#store.sinks[sink.name] ?? [];
+    if (declared.length !== sink.lanes.length || !sink.lanes.every((l) => declared.includes(l))) {
+      throw new Error(`sink "${sink.name}" takes [${sink.lanes.join(', ')}] but the outbox store holds [${declared.join(', ')}] for it`);
+    }
+    this.#pumps.push(new SinkPump(sink, this.#store, (c, n) => this.#read(c, n), this.#clock, this.#log, this.#pumpOptions));
   }
 
-  get sinks(): readonly OutboxSink[] {
+  get sinks(): readonly Sink[] {
     return this.#pumps.map((p) => p.sink);
   }
 
   /** Commits entries durably, then wakes the pumps: an alarm goes out at once, never after a batch timer. */
-  enqueue(...entries: OutboxEntry[]): OutboxRecord[] {
+  enqueue(...entries: OutboxEntry[]): StoredRecord[] {
     const records = this.#store.append(entries);
     for (const pump of this.#pumps) pump.notify();
     return records;
@@ -77,6 +97,18 @@ export class Outbox {
       stats: this.#store.stats(),
       sinks: Object.fromEntries(this.#pumps.map((p) => [p.sink.name, p.sink.health()])),
     };
+  }
+
+  /** Typed records from the store, each decoded once while any sink may still read it. */
+  #read(cursor: OutboxCursor, n: number): OutboxRecord[] {
+    return this.#store.read(cursor, n).map((stored) => {
+      const known = this.#typed.get(stored.seq);
+      if (known) return known;
+      const record = typed(stored);
+      this.#typed.set(stored.seq, record);
+      if (this.#typed.size > SHARED_RECORDS) this.#typed.delete(this.#typed.keys().next().value as number);
+      return record;
+    });
   }
 
   #scheduleExpiry(): void {

@@ -2,8 +2,12 @@ import type { Logger } from 'pino';
 import { isTransientError } from '../errors.js';
 import { type BackoffPolicy, backoffDelay } from '../runtime/backoff.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import type { OutboxSink } from './outbox-sink.js';
-import { LANES, type Lane, type OutboxRecord, type OutboxStore } from './outbox-store.js';
+import type { OutboxRecord } from './outbox-record.js';
+import type { Sink } from './outbox-sink.js';
+import { LANES, type Lane, type OutboxCursor, type OutboxStore } from './outbox-store.js';
+
+/** Reads typed records after a cursor (the Outbox decodes and shares them between pumps). */
+export type RecordReader = (cursor: OutboxCursor, n: number) => OutboxRecord[];
 
 export interface PumpOptions {
   /** Records per delivery, per lane. */
@@ -19,8 +23,9 @@ export interface PumpOptions {
  * paced at `replayRatePerS`; the cursor moves only after the sink confirms.
  */
 export class SinkPump {
-  readonly sink: OutboxSink;
+  readonly sink: Sink;
   readonly #store: OutboxStore;
+  readonly #read: RecordReader;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #options: PumpOptions;
@@ -32,9 +37,10 @@ export class SinkPump {
   #backoffUntil = 0;
   #loop: Promise<void> | undefined;
 
-  constructor(sink: OutboxSink, store: OutboxStore, clock: Clock, log: Logger, options: PumpOptions) {
+  constructor(sink: Sink, store: OutboxStore, read: RecordReader, clock: Clock, log: Logger, options: PumpOptions) {
     this.sink = sink;
     this.#store = store;
+    this.#read = read;
     this.#clock = clock;
     this.#log = log.child({ sink: sink.name });
     this.#options = options;
@@ -95,7 +101,7 @@ export class SinkPump {
     let waitMs: number | undefined;
     for (const lane of LANES) {
       if (!this.sink.lanes.includes(lane)) continue;
-      const records = this.#store.read(this.#store.cursor(this.sink.name, lane), this.#options.batch[lane]);
+      const records = this.#read(this.#store.cursor(this.sink.name, lane), this.#options.batch[lane]);
       if (records.length === 0) continue;
       if (lane !== 'alarm' && this.#historical(records) && now < this.#nextBacklogAt) {
         waitMs = Math.min(waitMs ?? Number.POSITIVE_INFINITY, this.#nextBacklogAt - now);
@@ -112,7 +118,7 @@ export class SinkPump {
     try {
       await this.sink.deliver(records, historical);
       // Confirmed by the server: even if stopping, record it so a restart does not resend.
-      this.#store.ack(this.sink.name, last.seq);
+      this.#store.ack(this.sink.name, last.lane, last.seq);
       this.#attempt = 0;
       if (historical && last.lane !== 'alarm') {
         this.#nextBacklogAt = this.#clock.now() + (records.length * 1000) / this.#options.replayRatePerS;

@@ -3,15 +3,18 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   consumers,
+  isFullTwin,
   LANES,
   type Lane,
   type OutboxCursor,
   type OutboxEntry,
-  type OutboxRecord,
   type OutboxStats,
   type OutboxStore,
   type OutboxStoreOptions,
   payloadBytes,
+  perLane,
+  type SinkLanes,
+  type StoredRecord,
 } from './outbox-store.js';
 
 interface Row {
@@ -50,7 +53,8 @@ export class SqliteOutboxStore implements OutboxStore {
   readonly #now: () => number;
   readonly #insert: Database.Statement;
   readonly #read: Database.Statement;
-  readonly #laneOf: Database.Statement;
+  readonly #twinBytesBefore: Database.Statement;
+  readonly #dropTwinBefore: Database.Statement;
   readonly #setCursor: Database.Statement;
   readonly #getCursor: Database.Statement;
   readonly #prune: Database.Statement;
@@ -63,7 +67,8 @@ export class SqliteOutboxStore implements OutboxStore {
   constructor(file: string, options: OutboxStoreOptions) {
     mkdirSync(dirname(file), { recursive: true });
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
+    this.#now = options.now ?? (() => Date.now());
     const db = new Database(file);
     this.#db = db;
     db.pragma('journal_mode = WAL');
@@ -73,7 +78,8 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#read = db.prepare(
       'SELECT seq, lane, topic, payload, retain, created_at FROM outbox WHERE lane = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
-    this.#laneOf = db.prepare('SELECT lane FROM outbox WHERE seq = ?');
+    this.#twinBytesBefore = db.prepare("SELECT coalesce(sum(bytes), 0) AS b FROM outbox WHERE lane = 'twin' AND seq < ?");
+    this.#dropTwinBefore = db.prepare("DELETE FROM outbox WHERE lane = 'twin' AND seq < ?");
     this.#setCursor = db.prepare(
       'INSERT INTO cursors (sink, lane, seq) VALUES (?, ?, ?) ON CONFLICT (sink, lane) DO UPDATE SET seq = max(seq, excluded.seq)',
     );
@@ -89,10 +95,14 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#forgetRemovedSinks();
   }
 
-  append(entries: readonly OutboxEntry[]): OutboxRecord[] {
+  get sinks(): SinkLanes {
+    return this.#options.sinks;
+  }
+
+  append(entries: readonly OutboxEntry[]): StoredRecord[] {
     const createdAt = this.#now();
     return this.#db.transaction(() => {
-      const records = entries.map((e): OutboxRecord => {
+      const records = entries.map((e): StoredRecord => {
         const retain = e.retain ?? false;
         const bytes = payloadBytes(e);
         if (consumers(this.#options.sinks, e.lane).length === 0) {
@@ -103,6 +113,7 @@ export class SqliteOutboxStore implements OutboxStore {
         }
         const seq = Number(this.#insert.run(e.lane, e.topic, e.payload, retain ? 1 : 0, bytes, createdAt).lastInsertRowid);
         this.#bytes += bytes;
+        if (isFullTwin(e)) this.#supersedeTwinBefore(seq);
         return { lane: e.lane, topic: e.topic, payload: e.payload, retain, seq, createdAt };
       });
       this.#enforceBudget();
@@ -110,7 +121,7 @@ export class SqliteOutboxStore implements OutboxStore {
     })();
   }
 
-  read(cursor: OutboxCursor, n: number): OutboxRecord[] {
+  read(cursor: OutboxCursor, n: number): StoredRecord[] {
     return (this.#read.all(cursor.lane, cursor.after, n) as Row[]).map((r) => ({
       seq: r.seq,
       lane: r.lane,
@@ -126,9 +137,8 @@ export class SqliteOutboxStore implements OutboxStore {
     return { sink, lane, after: row?.seq ?? 0 };
   }
 
-  ack(sink: string, seq: number): void {
+  ack(sink: string, lane: Lane, seq: number): void {
     this.#db.transaction(() => {
-      const lane = ((this.#laneOf.get(seq) as { lane: Lane } | undefined)?.lane ?? 'telemetry') as Lane;
       this.#setCursor.run(sink, lane, seq);
       this.#pruneLane(lane);
     })();
@@ -155,7 +165,7 @@ export class SqliteOutboxStore implements OutboxStore {
       depth: number;
       bytes: number;
     }[];
-    const lanes = Object.fromEntries(LANES.map((l) => [l, { depth: 0, bytes: 0 }])) as Record<Lane, { depth: number; bytes: number }>;
+    const lanes = perLane(() => ({ depth: 0, bytes: 0 }));
     for (const r of laneRows) lanes[r.lane] = { depth: r.depth, bytes: r.bytes };
     const pending = this.#db.prepare('SELECT count(*) AS n FROM outbox WHERE lane = ? AND seq > ?');
     const sinks = Object.fromEntries(
@@ -221,6 +231,12 @@ export class SqliteOutboxStore implements OutboxStore {
       evicted += this.#dropTelemetryUpTo(cut);
     }
     if (evicted > 0) this.#bump.run('evicted', evicted);
+  }
+
+  /** A full twin was committed as `seq`: every earlier twin record is superseded (isFullTwin). */
+  #supersedeTwinBefore(seq: number): void {
+    this.#bytes -= (this.#twinBytesBefore.get(seq) as { b: number }).b;
+    this.#dropTwinBefore.run(seq);
   }
 
   #dropTelemetryUpTo(seq: number): number {

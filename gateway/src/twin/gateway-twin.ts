@@ -19,6 +19,7 @@ import type { LiveMessage, LiveState } from '../runtime/live-state.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
+import { linkTwinChanges, type TwinChanges } from './twin-changes.js';
 
 /** What the twin needs of an uplink (MqttUplink has both). */
 export interface TwinLink {
@@ -39,6 +40,11 @@ export interface GatewayTwinOptions {
   readonly startedAt?: number;
   /** Acquisition counters per device, copied into the twin every `twin.healthIntervalMs`. */
   readonly deviceHealth?: () => readonly DeviceHealth[];
+  /**
+   * Where full twins and patches go: the gateway passes its outbox's twin lane
+   * (outboxTwinChanges); without it they are published on the links directly.
+   */
+  readonly changes?: TwinChanges;
 }
 
 const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
@@ -46,11 +52,13 @@ const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
 /**
  * The gateway side of the twin protocol (docs/twin.md): keeps the reported
  * twin from LiveState (readings, comm, alarm events) and the limits in force;
- * publishes the retained `twin` whenever a link's birth `status` comes back
- * from its broker (that is, on every connect) and on `cmd/resync`;
- * `twin/patch` on change, coalesced over `twin.coalesceMs` and never larger
- * than `twin.maxPatchBytes` (a larger change goes out as a full twin); answers
- * `twin/desired` and `cmd/*` on their result topics.
+ * sends the full twin (retained `twin`) at start when its changes are durable,
+ * whenever a link's birth `status` comes back from its broker (that is, on
+ * every connect) and on `cmd/resync`; `twin/patch` on change, coalesced over
+ * `twin.coalesceMs` and never larger than `twin.maxPatchBytes` (a larger
+ * change goes out as a full twin). Changes go to `changes` (the outbox's twin
+ * lane in the gateway); answers to `twin/desired` and `cmd/*` go back on the
+ * link that asked.
  */
 export class GatewayTwin {
   readonly twin: ReportedTwin;
@@ -58,6 +66,7 @@ export class GatewayTwin {
   readonly #topics: GatewayTopics;
   readonly #log: Logger;
   readonly #links: TwinLink[] = [];
+  readonly #changes: TwinChanges;
   readonly #onLive = (m: LiveMessage) => this.#observe(m);
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
@@ -72,6 +81,7 @@ export class GatewayTwin {
     this.#o = options;
     this.#log = options.log.child({ part: 'twin' });
     this.#topics = gatewayTopics(options.config.site, options.config.gateway);
+    this.#changes = options.changes ?? linkTwinChanges(this.#links, this.#topics);
     const limits = options.alarms?.limits() ?? configuredLimits(options.config);
     const identity = { site: options.config.site, gateway: options.config.gateway, bootId: options.bootId };
     this.twin = new ReportedTwin(
@@ -86,6 +96,9 @@ export class GatewayTwin {
     this.#running = true;
     this.#o.live.on('message', this.#onLive);
     for (const link of links) this.#attach(link);
+    // A durable stream of this boot starts with its full twin: whatever a sink reads after it chains from it,
+    // and it supersedes what an earlier boot left unsent (docs/twin.md "Delivery through the outbox").
+    if (this.#changes.durable) this.#publishSnapshot();
     this.#scheduleHealth();
   }
 
@@ -124,14 +137,14 @@ export class GatewayTwin {
     const bytes = Buffer.byteLength(payload);
     if (bytes > this.#o.config.twin.maxPatchBytes) {
       this.#log.debug({ bytes, version: patch.version }, 'patch over maxPatchBytes: sending the full twin');
-      this.#publishSnapshot(this.#links);
+      this.#publishSnapshot();
       return;
     }
-    for (const link of this.#links) link.publish(this.#topics.twinPatch, payload);
+    this.#changes.patch(payload);
     // Keep the retained twin fresh for mirrors that start later: once the patches since it
     // outweigh it, republish it (amortised: at most doubles the bytes sent).
     this.#patchBytesSinceSnapshot += bytes;
-    if (this.#patchBytesSinceSnapshot >= this.#snapshotBytes) this.#publishSnapshot(this.#links);
+    if (this.#patchBytesSinceSnapshot >= this.#snapshotBytes) this.#publishSnapshot();
     else this.#scheduleRefresh();
   }
 
@@ -148,7 +161,7 @@ export class GatewayTwin {
     this.#refreshTimer = this.#o.clock.setTimeout(() => {
       this.#refreshTimer = undefined;
       this.flush();
-      if (this.twin.version !== this.#snapshotVersion) this.#publishSnapshot(this.#links);
+      if (this.twin.version !== this.#snapshotVersion) this.#publishSnapshot();
     }, quietMs);
   }
 
@@ -156,8 +169,9 @@ export class GatewayTwin {
     this.#links.push(link);
     link.subscribe(this.#topics.status, (_t, payload) => {
       const status = parsePayload(GatewayStatusSchema, payload, 'status');
-      // Our own birth came back from the broker: this link is (re)connected, so give it the full twin.
-      if (status.ok && status.value.online && status.value.bootId === this.#o.bootId) this.#snapshotFor(link);
+      // Our own birth came back from the broker: this link is (re)connected, so send the full twin (it also
+      // restores the retained twin on a broker that lost it).
+      if (status.ok && status.value.online && status.value.bootId === this.#o.bootId) this.#snapshot();
     });
     link.subscribe(this.#topics.twinDesired, (_t, payload) => this.#desired(link, payload));
     for (const name of COMMANDS) link.subscribe(this.#topics.command(name), (_t, payload) => this.#command(link, name, payload));
@@ -189,21 +203,19 @@ export class GatewayTwin {
     }, this.#o.config.twin.coalesceMs);
   }
 
-  /** A full twin for one link; pending changes go to every link first, so no link skips a version. */
-  #snapshotFor(link: TwinLink): void {
+  /** A full twin; pending changes go out as a patch first, so no one skips a version. */
+  #snapshot(): void {
     if (!this.#running) return;
     this.flush();
-    this.#publishSnapshot([link]);
+    this.#publishSnapshot();
   }
 
-  #publishSnapshot(links: readonly TwinLink[]): void {
+  #publishSnapshot(): void {
     const payload = JSON.stringify(this.twin.snapshot(this.#o.clock.now()));
-    for (const link of links) link.publish(this.#topics.twin, payload, { retain: true });
-    if (links === this.#links || this.#links.length === 1) {
-      this.#snapshotBytes = Buffer.byteLength(payload);
-      this.#patchBytesSinceSnapshot = 0;
-      this.#snapshotVersion = this.twin.version;
-    }
+    this.#changes.full(payload);
+    this.#snapshotBytes = Buffer.byteLength(payload);
+    this.#patchBytesSinceSnapshot = 0;
+    this.#snapshotVersion = this.twin.version;
   }
 
   #desired(link: TwinLink, payload: Buffer): void {
@@ -296,7 +308,7 @@ export class GatewayTwin {
     if (state.timer !== undefined) this.#o.clock.clearTimeout(state.timer);
     state.timer = undefined;
     state.last = this.#o.clock.now();
-    this.#snapshotFor(link);
+    this.#snapshot();
     for (const clientToken of state.tokens.splice(0)) {
       this.#answerCommand(link, { clientToken, command: 'resync', ok: true, version: this.twin.version });
     }

@@ -5,3 +5,4 @@ export { type DesiredDecision, decideDesired } from './desired-decision.js';
 export { GatewayTwin, type GatewayTwinOptions, type TwinLink } from './gateway-twin.js';
 export * from './reported-builder.js';
 export { isAuthorised } from './twin-authorisation.js';
+export { linkTwinChanges, outboxTwinChanges, type TwinChanges, type TwinOutbox } from './twin-changes.js';

@@ -34,7 +34,7 @@ export interface UplinkOptions {
   readonly backoff?: BackoffPolicy;
   /** How long a QoS 1 publish may wait for its PUBACK before it counts as failed. */
   readonly ackTimeoutMs?: number;
-  /** Owns the PUBACK timeouts (tests inject fake timers). */
+  /** The gateway's clock: PUBACK timeouts, online and error times, `status.ts` (tests inject fake timers). */
   readonly clock?: Clock;
 }
 
@@ -51,6 +51,7 @@ export class MqttUplink {
   readonly name: string;
   readonly #options: UplinkOptions;
   readonly #log: Logger;
+  readonly #clock: Clock;
   readonly #handlers = new Map<string, Handler[]>();
   readonly #connectListeners: (() => void)[] = [];
   #client: MqttClient | undefined;
@@ -62,6 +63,7 @@ export class MqttUplink {
   constructor(options: UplinkOptions, log: Logger) {
     this.name = options.name;
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.#log = log.child({ uplink: options.name });
   }
 
@@ -101,7 +103,7 @@ export class MqttUplink {
     this.#client = client;
     client.on('connect', () => {
       this.#attempt = 0;
-      this.#onlineSince = Date.now();
+      this.#onlineSince = this.#clock.now();
       this.#lastError = undefined;
       this.#log.info({ url: o.url, protocolVersion: o.protocolVersion }, 'mqtt uplink connected');
       this.publish(o.topics.status, JSON.stringify(this.#status(true)), { retain: true });
@@ -150,7 +152,7 @@ export class MqttUplink {
       ...(opts.userProperties && this.#options.protocolVersion === 5 ? { properties: { userProperties: opts.userProperties } } : {}),
     };
     const timeoutMs = this.#options.ackTimeoutMs ?? DEFAULTS.mqttAckTimeoutMs;
-    const clock = this.#options.clock ?? systemClock;
+    const clock = this.#clock;
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = clock.setTimeout(() => reject(gatewayError('LL_ERR_UPLINK_TIMEOUT', this.name, timeoutMs)), timeoutMs);
@@ -215,11 +217,11 @@ export class MqttUplink {
     const refused = typeof err.code === 'number';
     const code = tlsFailure ? 'LL_ERR_UPLINK_TLS' : refused ? 'LL_ERR_UPLINK_REFUSED' : 'LL_ERR_UPLINK_UNREACHABLE';
     this.#lastError = gatewayError(code, this.name, this.#options.url, err.message);
-    this.#lastErrorAt = Date.now();
+    this.#lastErrorAt = this.#clock.now();
     this.#log.warn({ url: this.#options.url, code, err: err.message }, 'mqtt uplink error');
   }
 
   #status(online: boolean): GatewayStatus {
-    return { online, bootId: this.#options.bootId, ts: new Date().toISOString(), version: this.#options.version };
+    return { online, bootId: this.#options.bootId, ts: new Date(this.#clock.now()).toISOString(), version: this.#options.version };
   }
 }

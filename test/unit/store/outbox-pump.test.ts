@@ -5,11 +5,12 @@ import { gatewayError } from '../../../gateway/src/errors.js';
 import type { Clock } from '../../../gateway/src/runtime/clock.js';
 import { MemoryOutboxStore } from '../../../gateway/src/store/memory-outbox-store.js';
 import { Outbox } from '../../../gateway/src/store/outbox.js';
-import type { OutboxSink, SinkHealth } from '../../../gateway/src/store/outbox-sink.js';
-import type { Lane, OutboxRecord } from '../../../gateway/src/store/outbox-store.js';
+import type { OutboxRecord } from '../../../gateway/src/store/outbox-record.js';
+import type { Sink, SinkHealth } from '../../../gateway/src/store/outbox-sink.js';
+import type { Lane } from '../../../gateway/src/store/outbox-store.js';
 
 /** A sink the test drives: each delivery waits until the test settles it. */
-class FakeSink implements OutboxSink {
+class FakeSink implements Sink {
   readonly name = 'centre';
   readonly lanes: readonly Lane[] = ['alarm', 'twin', 'telemetry'];
   ready = true;
@@ -76,6 +77,20 @@ describe('outbox pump: order, acks and pacing', () => {
     await clock.tickAsync(0);
     await stopping;
     clock.restore();
+  });
+
+  it('refuses a sink added twice, or one whose name or lanes the store does not keep', () => {
+    assert.throws(() => outbox.addSink(new FakeSink()), /"centre" added twice/);
+    const other = new Outbox(store, c, pino({ level: 'silent' }), {
+      batch: { alarm: 1, twin: 1, telemetry: 1 },
+      replayRatePerS: 1,
+      backoff: { baseMs: 1, maxMs: 1 },
+    });
+    assert.throws(
+      () => other.addSink(Object.assign(new FakeSink(), { lanes: ['alarm'] })),
+      /takes \[alarm\] but the outbox store holds \[alarm, twin, telemetry\]/,
+    );
+    assert.throws(() => other.addSink(Object.assign(new FakeSink(), { name: 'influx' })), /holds \[\] for it/);
   });
 
   it('delivers an alarm at once, not after a timer, and moves the cursor only after the sink confirms', async () => {

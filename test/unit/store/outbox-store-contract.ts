@@ -60,27 +60,27 @@ export function outboxStoreContract(name: string, open: (options: OutboxStoreOpt
     it('keeps a cursor per sink and lane; ack moves only that one', () => {
       const s = make();
       s.append([entry('telemetry'), entry('alarm'), entry('telemetry')]);
-      s.ack('centre', 1);
+      s.ack('centre', 'telemetry', 1);
       assert.equal(s.cursor('centre', 'telemetry').after, 1);
       assert.equal(s.cursor('centre', 'alarm').after, 0);
       assert.equal(s.cursor('influx', 'telemetry').after, 0);
       assert.deepEqual(seqs(s, 'centre', 'telemetry'), [3]);
       assert.deepEqual(seqs(s, 'influx', 'telemetry'), [1, 3]);
-      s.ack('centre', 2);
+      s.ack('centre', 'alarm', 2);
       assert.equal(s.cursor('centre', 'alarm').after, 2);
       // An older ack never moves a cursor back.
-      s.ack('centre', 1);
+      s.ack('centre', 'telemetry', 1);
       assert.equal(s.cursor('centre', 'telemetry').after, 1);
     });
 
     it('frees a record only when every sink of its lane has it', () => {
       const s = make();
       s.append([entry('telemetry'), entry('telemetry')]);
-      s.ack('centre', 2);
+      s.ack('centre', 'telemetry', 2);
       assert.equal(s.stats().lanes.telemetry.depth, 2);
-      s.ack('influx', 1);
+      s.ack('influx', 'telemetry', 1);
       assert.equal(s.stats().lanes.telemetry.depth, 1);
-      s.ack('influx', 2);
+      s.ack('influx', 'telemetry', 2);
       assert.equal(s.stats().lanes.telemetry.depth, 0);
       assert.equal(s.stats().bytes, 0);
     });
@@ -121,7 +121,7 @@ export function outboxStoreContract(name: string, open: (options: OutboxStoreOpt
       s.append([entry('telemetry', 'x'.repeat(50))]);
       s.append([entry('telemetry', 'y'.repeat(50))]);
       assert.equal(s.stats().evicted, 1);
-      s.ack('centre', 1);
+      s.ack('centre', 'telemetry', 1);
       assert.equal(s.cursor('centre', 'telemetry').after, 1);
     });
 
@@ -140,7 +140,7 @@ export function outboxStoreContract(name: string, open: (options: OutboxStoreOpt
     it('reports depth per lane, pending per sink and the last seq', () => {
       const s = make();
       s.append([entry('alarm'), entry('telemetry'), entry('telemetry')]);
-      s.ack('influx', 3);
+      s.ack('influx', 'telemetry', 3);
       const stats = s.stats();
       assert.equal(stats.lastSeq, 3);
       assert.deepEqual(stats.sinks.centre, {
@@ -156,6 +156,40 @@ export function outboxStoreContract(name: string, open: (options: OutboxStoreOpt
       const s = make();
       s.append([{ lane: 'twin', topic: 't/twin', payload: '{}', retain: true }]);
       assert.equal(s.read(s.cursor('centre', 'twin'), 1)[0]?.retain, true);
+    });
+
+    it('keeps only the newest full twin and the patches after it; other lanes are untouched', () => {
+      const s = make();
+      const full = (payload: string): OutboxEntry => ({ lane: 'twin', topic: 't/twin', payload, retain: true });
+      s.append([full('{"v":1}'), entry('twin', '{"p":2}'), entry('alarm'), entry('twin', '{"p":3}')]);
+      assert.deepEqual(
+        s.read(s.cursor('centre', 'twin'), 10).map((r) => r.payload),
+        ['{"v":1}', '{"p":2}', '{"p":3}'],
+      );
+      // In one append too: the full twin supersedes the patch committed with it.
+      s.append([entry('twin', '{"p":4}'), full('{"v":4}'), entry('twin', '{"p":5}')]);
+      assert.deepEqual(
+        s.read(s.cursor('centre', 'twin'), 10).map((r) => [r.seq, r.payload]),
+        [
+          [6, '{"v":4}'],
+          [7, '{"p":5}'],
+        ],
+      );
+      assert.equal(s.stats().lanes.twin.depth, 2);
+      assert.equal(s.stats().lanes.alarm.depth, 1);
+      assert.equal(s.stats().bytes, ['{"v":4}', '{"p":5}'].reduce((n, p) => n + p.length + 't/twin'.length, 0) + '{"n":1}t/alarm'.length);
+    });
+
+    it('an ack of a superseded twin record moves the twin cursor, not another lane', () => {
+      const s = make();
+      s.append([entry('telemetry'), entry('twin', '{"p":2}')]);
+      s.append([{ lane: 'twin', topic: 't/twin', payload: '{"v":3}', retain: true }]);
+      // A sink confirms seq 2 after the full twin (seq 3) superseded it.
+      s.ack('centre', 'twin', 2);
+      assert.equal(s.cursor('centre', 'twin').after, 2);
+      assert.equal(s.cursor('centre', 'telemetry').after, 0);
+      assert.deepEqual(seqs(s, 'centre', 'twin'), [3]);
+      assert.deepEqual(seqs(s, 'centre', 'telemetry'), [1]);
     });
   });
 }

@@ -32,7 +32,7 @@ describe('SqliteOutboxStore durability', () => {
       { lane: 'alarm', topic: 'a', payload: '2' },
       { lane: 'telemetry', topic: 't', payload: '3' },
     ]);
-    first.ack('centre', 1);
+    first.ack('centre', 'alarm', 1);
     first.close();
     const second = new SqliteOutboxStore(file, options);
     try {
@@ -51,7 +51,7 @@ describe('SqliteOutboxStore durability', () => {
     const file = tempFile();
     const first = new SqliteOutboxStore(file, { ...options, sinks: { centre: ['alarm'], old: ['alarm'] } });
     first.append([{ lane: 'alarm', topic: 'a', payload: '1' }]);
-    first.ack('centre', 1);
+    first.ack('centre', 'alarm', 1);
     assert.equal(first.stats().lanes.alarm.depth, 1);
     first.close();
     const second = new SqliteOutboxStore(file, { ...options, sinks: { centre: ['alarm'] } });
