@@ -85,7 +85,7 @@ export class SimulatedDevice {
 
   isBoolean(id: string): boolean {
     const point = this.point(id);
-    return point.register ? point.register.type === 'bool' : point.opcua?.dataType === 'Boolean';
+    return point.dataType === 'boolean';
   }
 
   /** Sets a point's engineering value, as a sensor change would. */

@@ -86,6 +86,11 @@ export const GATEWAY_ERRORS = {
     hint: 'the link is down or the circuit breaker is open; the gateway keeps probing and recovers on its own',
     transient: true,
   },
+  LL_ERR_UNKNOWN_TRANSPORT: {
+    message: 'no driver for transport "%s" (device %s); drivers: %s',
+    hint: 'give the device one of the listed transports; a new transport needs a driver in the driver registry (docs/architecture.md)',
+    transient: false,
+  },
   LL_ERR_UNKNOWN_POINT: {
     message: 'no point %s on device %s',
     hint: 'use a device id from the site config and a point id from its profile',

@@ -5,6 +5,7 @@ export * from './config-issue.js';
 export * from './defaults.js';
 export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile, readYaml } from './load-profile.js';
 export { loadSiteConfig } from './load-site.js';
+export * from './point-data-type.js';
 export * from './ports.js';
 export * from './profile-schema.js';
 export * from './register-codec.js';

@@ -4,6 +4,7 @@ import { buildCentre } from './build-centre.js';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
 import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
+import { pointDataType } from './point-data-type.js';
 import { checkLimitOrder } from './profile-rules.js';
 import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
@@ -137,6 +138,7 @@ function resolveDevice(
       id,
       name: point.name,
       unit: point.unit ?? '',
+      dataType: pointDataType(point),
       ...(point.modbus
         ? {
             register: {

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from './config-issue.js';
+import { dataTypeConflict } from './point-data-type.js';
 import type { Limit, LimitCondition, ModbusRegister, Profile } from './profile-schema.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -19,6 +20,16 @@ export function checkProfile(profile: Profile, source: YamlSource): ConfigIssue[
           [...at, 'opcua'],
           'an OPC UA address needs nodeId or browsePath',
           'add nodeId: ns=…;s=… or browsePath: /2:Folder/2:Variable',
+        ),
+      );
+    }
+    const conflict = dataTypeConflict(point);
+    if (conflict) {
+      issues.push(
+        source.issueAt(
+          [...at, 'opcua', 'dataType'],
+          `point "${id}" is ${conflict}`,
+          'serve a bit as Boolean and a number as a numeric type',
         ),
       );
     }

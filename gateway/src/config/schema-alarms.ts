@@ -155,7 +155,7 @@ function checkWrite(
     issues.push(source.issueAt([...at, 'point'], what, `target a writable output: ${writable.join(', ') || '(this device has none)'}`));
     return;
   }
-  const isBool = point.register?.type === 'bool';
+  const isBool = point.dataType === 'boolean';
   if (isBool !== (typeof w.value === 'boolean')) {
     issues.push(
       source.issueAt(
@@ -185,11 +185,11 @@ function checkConditionValues(devices: readonly DeviceConfig[], source: YamlSour
 }
 
 export function conditionProblem(
-  point: Pick<PointConfig, 'register' | 'range'>,
+  point: Pick<PointConfig, 'dataType' | 'range'>,
   condition: string,
   value: number,
 ): [string, string] | undefined {
-  const isBool = point.register?.type === 'bool';
+  const isBool = point.dataType === 'boolean';
   const analog = ['hihi', 'hi', 'lo', 'lolo', 'roc', 'flatline'];
   if (isBool && analog.includes(condition))
     return [`${condition} needs an analog point, this one is boolean`, 'use a state condition for a bit'];

@@ -1,3 +1,4 @@
+import type { PointDataType } from './point-data-type.js';
 import type { LimitCondition, ModbusRegister, OpcuaDataType, Profile } from './profile-schema.js';
 import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
 
@@ -112,6 +113,8 @@ export interface PointConfig {
   readonly id: string;
   readonly name: string;
   readonly unit: string;
+  /** Boolean or number, from the point's addresses (pointDataType): what conditions, writes and the simulator go by. */
+  readonly dataType: PointDataType;
   /** Where the point lives in a Modbus register map; absent for OPC UA-only points. */
   readonly register?: Required<Omit<ModbusRegister, 'bit'>> & Pick<ModbusRegister, 'bit'>;
   /** Where the point lives on an OPC UA server; absent for Modbus-only points. */
@@ -146,14 +149,20 @@ export function deepFreeze<T>(value: T): T {
 /** A point with a Modbus address: what Modbus drivers and the Modbus simulator work on. */
 export type ModbusPointConfig = PointConfig & { readonly register: NonNullable<PointConfig['register']> };
 
+export function isModbusPoint(point: PointConfig): point is ModbusPointConfig {
+  return point.register !== undefined;
+}
+
 export function modbusPoints(points: readonly PointConfig[]): ModbusPointConfig[] {
-  return points.filter((p): p is ModbusPointConfig => p.register !== undefined);
+  return points.filter(isModbusPoint);
 }
 
 /** A device's transport as the APIs show it: kind plus where it is reached. */
 export function describeTransport(device: DeviceConfig): Record<string, string | number> {
   if (device.transport === 'opcua')
     return { kind: 'opcua', endpointUrl: device.opcua.endpointUrl, securityMode: device.opcua.securityMode };
+  // A transport from a driver this module does not know (a test's, a plugin's) is shown by its name.
+  if (device.transport !== 'modbus') return { kind: String((device as { transport: unknown }).transport) };
   const m = device.modbus;
   if (m.framing === 'rtu') return { kind: 'modbus-rtu', serialPort: m.serialPort, baudRate: m.baudRate, unitId: m.unitId };
   return { kind: m.framing === 'tcp' ? 'modbus-tcp' : 'modbus-rtu-over-tcp', host: m.host, port: m.port, unitId: m.unitId };

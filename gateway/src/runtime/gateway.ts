@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
+import type { DriverRegistry } from '../acquisition/driver-registry.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** Writes device outputs for local actions; without one, actions fail and raise their action alarm. */
   readonly writer?: DeviceWriter;
+  /** The transports devices may use; the built-in Modbus and OPC UA drivers unless a test brings its own. */
+  readonly drivers?: DriverRegistry;
 }
 
 export interface GatewayEndpoints {
@@ -60,7 +63,12 @@ export class Gateway {
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
     const topics = gatewayTopics(config.site, config.gateway);
-    this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
+    this.acquisition = new AcquisitionManager(config.devices, {
+      clock: this.#clock,
+      log: this.#log,
+      stateDir: config.stateDir,
+      ...(options.drivers ? { drivers: options.drivers } : {}),
+    });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
     this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import sinon from 'sinon';
-import { BusScheduler } from '../../../gateway/src/acquisition/bus-scheduler.js';
+import { BusScheduler } from '../../../gateway/src/acquisition/modbus/bus-scheduler.js';
 import type { Reading } from '../../../gateway/src/acquisition/reading.js';
 import type { ModbusDeviceConfig } from '../../../gateway/src/config/index.js';
 import { systemClock } from '../../../gateway/src/runtime/clock.js';

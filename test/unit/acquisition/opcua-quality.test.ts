@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { qualityOfStatus, readingValueOf } from '../../../gateway/src/acquisition/opcua-quality.js';
+import { qualityOfStatus, readingValueOf } from '../../../gateway/src/acquisition/opcua/opcua-quality.js';
 
 describe('OPC UA status code → reading quality', () => {
   const rows: [number, string, ReturnType<typeof qualityOfStatus>][] = [

@@ -1,4 +1,4 @@
-import type { Quality } from './reading.js';
+import type { Quality } from '../reading.js';
 
 /**
  * OPC 10000-4 §7.39 StatusCode: the top two bits are the severity — 00 Good,

@@ -1,26 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { decodeRegisters, type ModbusDeviceConfig, type ModbusPointConfig } from '../config/index.js';
-import { gatewayError, type LifelineError } from '../errors.js';
-import { backoffDelay } from '../runtime/backoff.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { ModbusConnection } from '../transports/modbus-connection.js';
-import type { ModbusClient } from '../transports/modbus-serial.js';
-import type { CommState } from './comm-state.js';
-import type { PollOutcome } from './device-health.js';
+import { decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type ModbusPointConfig, type PointConfig } from '../../config/index.js';
+import { gatewayError, type LifelineError } from '../../errors.js';
+import { backoffDelay } from '../../runtime/backoff.js';
+import type { Clock, TimerHandle } from '../../runtime/clock.js';
+import { ModbusConnection } from '../../transports/modbus-connection.js';
+import type { ModbusClient } from '../../transports/modbus-serial.js';
+import type { DeviceDriver, DriverEvents } from '../device-driver.js';
+import type { DeviceHealth } from '../device-health.js';
+import type { Reading } from '../reading.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
 import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
 import { type PollGroup, planPollGroups } from './poll-groups.js';
-import type { Reading } from './reading.js';
 import type { ReadBlock } from './register-plan.js';
-
-export interface BusEvents {
-  readings: [readonly Reading[]];
-  comm: [device: string, state: CommState, reason: string | undefined];
-  poll: [outcome: PollOutcome];
-}
 
 interface PollJob {
   readonly state: ModbusDeviceState;
@@ -48,7 +42,7 @@ interface WriteJob {
  * is open is skipped, so a dead unit delays its neighbours by at most one
  * timeout. A dropped link is reopened with backoff.
  */
-export class BusScheduler extends EventEmitter<BusEvents> {
+export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDriver {
   readonly connection: ModbusConnection;
   readonly devices: ReadonlyMap<string, ModbusDeviceState>;
   readonly #clock: Clock;
@@ -96,10 +90,19 @@ export class BusScheduler extends EventEmitter<BusEvents> {
     await this.connection.close();
   }
 
+  get deviceIds(): readonly string[] {
+    return [...this.devices.keys()];
+  }
+
+  health(): DeviceHealth[] {
+    return [...this.devices.values()].map((s) => s.snapshot());
+  }
+
   /** Queues a write ahead of every poll; resolves once the read-back matches. */
-  write(device: string, point: ModbusPointConfig, value: number | boolean): Promise<void> {
+  write(device: string, point: PointConfig, value: number | boolean): Promise<void> {
     const state = this.devices.get(device);
     if (!state) return Promise.reject(gatewayError('LL_ERR_UNKNOWN_POINT', point.id, device));
+    if (!isModbusPoint(point)) return Promise.reject(gatewayError('LL_ERR_WRITE_NOT_WRITABLE', device, point.id));
     const offline = this.#offlineReason(state);
     if (offline) return Promise.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', device, offline));
     return new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
-import { decodeRegisters, encodeRegisters, type ModbusPointConfig, registerCount } from '../config/index.js';
-import type { ModbusClient } from '../transports/modbus-serial.js';
+import { decodeRegisters, encodeRegisters, type ModbusPointConfig, registerCount } from '../../config/index.js';
+import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { ReadBlock } from './register-plan.js';
 
 /** Function codes 1–4 (Modbus Application Protocol V1.1b3 §6.1–6.4): one request per block. */

@@ -1,8 +1,8 @@
-import type { ModbusDeviceConfig } from '../config/index.js';
-import type { LifelineError } from '../errors.js';
+import type { ModbusDeviceConfig } from '../../config/index.js';
+import type { LifelineError } from '../../errors.js';
+import { type CommState, commStateOf } from '../comm-state.js';
+import { type DeviceHealth, HealthRecorder } from '../device-health.js';
 import { type BreakerState, breakerAdmit, breakerStep, CLOSED } from './circuit-breaker.js';
-import { type CommState, commStateOf } from './comm-state.js';
-import { type DeviceHealth, HealthRecorder } from './device-health.js';
 
 const BUS_USE_HALF_LIFE_MS = 10_000;
 

@@ -2,20 +2,16 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { ClientSession, ClientSubscription, DataValue, OPCUAClient } from 'node-opcua';
 import type { Logger } from 'pino';
-import type { OpcuaDeviceConfig, PointConfig } from '../config/index.js';
-import { gatewayError, type LifelineError } from '../errors.js';
-import { backoffDelay } from '../runtime/backoff.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
-import type { CommState } from './comm-state.js';
-import { type DeviceHealth, HealthRecorder } from './device-health.js';
+import type { OpcuaDeviceConfig, PointConfig } from '../../config/index.js';
+import { gatewayError, type LifelineError } from '../../errors.js';
+import { backoffDelay } from '../../runtime/backoff.js';
+import type { Clock, TimerHandle } from '../../runtime/clock.js';
+import type { CommState } from '../comm-state.js';
+import type { DeviceDriver, DriverEvents } from '../device-driver.js';
+import { type DeviceHealth, HealthRecorder } from '../device-health.js';
+import type { Reading } from '../reading.js';
 import { loadOpcua, type Opcua } from './opcua-module.js';
 import { qualityOfStatus, readingValueOf } from './opcua-quality.js';
-import type { Reading } from './reading.js';
-
-export interface OpcuaClientEvents {
-  readings: [readonly Reading[]];
-  comm: [state: CommState, reason: string | undefined];
-}
 
 export interface OpcuaClientOptions {
   readonly clock: Clock;
@@ -41,7 +37,7 @@ interface Generation {
  * that restarts with new node ids is followed. A sample already delivered
  * (same source timestamp and value) is not delivered again after a rebuild.
  */
-export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
+export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements DeviceDriver {
   readonly device: OpcuaDeviceConfig;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -82,7 +78,15 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
     await this.#teardown();
   }
 
-  health(): DeviceHealth {
+  get deviceIds(): readonly string[] {
+    return [this.device.id];
+  }
+
+  health(): DeviceHealth[] {
+    return [this.#snapshot()];
+  }
+
+  #snapshot(): DeviceHealth {
     return {
       device: this.device.id,
       transport: 'opcua',
@@ -97,7 +101,7 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
   }
 
   /** Writes a point with the variable's own DataType, then reads it back (DeviceWriter). */
-  async write(point: PointConfig, value: number | boolean): Promise<void> {
+  async write(_device: string, point: PointConfig, value: number | boolean): Promise<void> {
     const session = this.#gen?.session;
     const nodeId = this.#nodeIds.get(point.id);
     if (!session || this.#comm === 'offline' || !nodeId) {
@@ -351,6 +355,6 @@ export class OpcuaDeviceClient extends EventEmitter<OpcuaClientEvents> {
     this.#reason = reason;
     if (state === this.#comm) return;
     this.#comm = state;
-    this.emit('comm', state, state === 'online' ? undefined : reason);
+    this.emit('comm', this.device.id, state, state === 'online' ? undefined : reason);
   }
 }

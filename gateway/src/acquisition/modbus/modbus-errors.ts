@@ -1,4 +1,4 @@
-import { GATEWAY_ERRORS, gatewayError, LifelineError } from '../errors.js';
+import { GATEWAY_ERRORS, gatewayError, LifelineError } from '../../errors.js';
 
 // Modbus Application Protocol V1.1b3 §7: exception codes.
 export const MODBUS_EXCEPTIONS: Readonly<Record<number, string>> = {
