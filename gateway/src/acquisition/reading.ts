@@ -14,3 +14,8 @@ export interface Reading {
   /** When the gateway received it (ms since epoch). */
   readonly rxTs: number;
 }
+
+/** Every listed point bad with the reason: nothing was read, so no value. */
+export function badReadings(device: string, points: readonly { readonly id: string }[], reason: string, now: number): Reading[] {
+  return points.map((p) => ({ device, point: p.id, quality: 'bad', reason, sourceTs: now, rxTs: now }));
+}

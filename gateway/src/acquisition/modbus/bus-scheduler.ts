@@ -1,38 +1,23 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type ModbusPointConfig, type PointConfig } from '../../config/index.js';
+import { decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type PointConfig } from '../../config/index.js';
 import { gatewayError, type LifelineError } from '../../errors.js';
 import { backoffDelay } from '../../runtime/backoff.js';
-import type { Clock, TimerHandle } from '../../runtime/clock.js';
+import type { Clock } from '../../runtime/clock.js';
 import { ModbusConnection } from '../../transports/modbus-connection.js';
 import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import type { DeviceHealth } from '../device-health.js';
-import type { Reading } from '../reading.js';
+import { badReadings } from '../reading.js';
+import { dueOf, type PollJob, type WriteJob } from './bus-jobs.js';
+import { BusPump } from './bus-pump.js';
+import { accountedRequest } from './bus-request.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
 import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
-import { type PollGroup, planPollGroups } from './poll-groups.js';
+import { planPollGroups } from './poll-groups.js';
 import type { ReadBlock } from './register-plan.js';
-
-interface PollJob {
-  readonly state: ModbusDeviceState;
-  readonly group: PollGroup;
-  nextDue: number;
-  /** A cycle between its requests: which block is next, what was read so far. */
-  progress?: { index: number; readings: Reading[]; impaired: boolean; resumeAt: number };
-  attempt: number;
-  impaired: boolean;
-}
-
-interface WriteJob {
-  readonly state: ModbusDeviceState;
-  readonly point: ModbusPointConfig;
-  readonly value: number | boolean;
-  readonly resolve: () => void;
-  readonly reject: (e: LifelineError) => void;
-}
 
 /**
  * The scheduler of one physical Modbus connection (docs/acquisition.md): every
@@ -49,10 +34,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   readonly #log: Logger;
   readonly #jobs: PollJob[];
   readonly #writes: WriteJob[] = [];
-  #timer: TimerHandle | undefined;
+  readonly #pump: BusPump;
   #running = false;
-  #pumping: Promise<void> | undefined;
-  #again = false;
   #linkFailures = 0;
   #reconnectAt = 0;
   #everConnected = false;
@@ -71,6 +54,11 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     this.#jobs = [...this.devices.values()].flatMap((state) =>
       planPollGroups(state.config).map((group) => ({ state, group, nextDue: 0, attempt: 0, impaired: false })),
     );
+    this.#pump = new BusPump(
+      clock,
+      () => this.#work(),
+      (e) => this.#log.error({ err: (e as Error).message }, 'modbus scheduler failed'),
+    );
   }
 
   start(): void {
@@ -79,14 +67,13 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     // Spread the first polls over each interval, so units sharing a link do not all fall due at once.
     const now = this.#clock.now();
     for (const [i, job] of this.#jobs.entries()) job.nextDue = now + Math.floor((i * job.group.intervalMs) / this.#jobs.length);
-    this.#kick();
+    this.#pump.start();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.#disarm();
     for (const w of this.#writes.splice(0)) w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', w.state.config.id, 'the gateway is stopping'));
-    await this.#pumping;
+    await this.#pump.stop();
     await this.connection.close();
   }
 
@@ -107,7 +94,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     if (offline) return Promise.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', device, offline));
     return new Promise<void>((resolve, reject) => {
       this.#writes.push({ state, point, value, resolve, reject });
-      this.#kick();
+      this.#pump.kick();
     });
   }
 
@@ -119,49 +106,12 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     return undefined;
   }
 
-  #kick(): void {
-    if (!this.#running) return;
-    if (this.#pumping) {
-      // The pump may be past its last look at the queue: look again when it ends.
-      this.#again = true;
-      return;
-    }
-    this.#disarm();
-    this.#again = false;
-    this.#pumping = this.#pump()
-      .catch((e: unknown) => {
-        // Never leave the link unscheduled: log and try again shortly.
-        this.#log.error({ err: (e as Error).message }, 'modbus scheduler failed');
-        this.#arm(1000);
-      })
-      .finally(() => {
-        this.#pumping = undefined;
-        if (this.#again) this.#kick();
-      });
-  }
-
-  #arm(delayMs: number): void {
-    this.#disarm();
-    if (!this.#running) return;
-    this.#timer = this.#clock.setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#kick();
-      },
-      Math.max(0, delayMs),
-    );
-  }
-
-  #disarm(): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  async #pump(): Promise<void> {
+  /** Sends requests until nothing may be sent now; returns how long until something may. */
+  async #work(): Promise<number> {
     while (this.#running) {
       const now = this.#clock.now();
       if (!this.connection.isOpen) {
-        if (now < this.#reconnectAt) return this.#arm(this.#reconnectAt - now);
+        if (now < this.#reconnectAt) return this.#reconnectAt - now;
         await this.#reconnect();
         continue;
       }
@@ -171,9 +121,10 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
         continue;
       }
       const job = this.#nextJob(now);
-      if (!job) return this.#arm(this.#wakeAt() - now);
+      if (!job) return this.#wakeAt() - now;
       await this.#runPoll(job);
     }
+    return Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -229,28 +180,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     }
   }
 
-  async #request<T>(state: ModbusDeviceState, what: string, exchange: (c: ModbusClient) => Promise<T>): Promise<T> {
-    const { unitId, timeoutMs } = state.config.modbus;
-    state.health.count('requests');
-    const t0 = performance.now();
-    const started = this.#clock.now();
-    try {
-      const result = await this.connection.transact(unitId, timeoutMs, exchange);
-      state.health.observeLatency(performance.now() - t0);
-      return result;
-    } catch (e) {
-      const error = classifyModbusError(e, { what, device: state.config.id, unitId, timeoutMs });
-      if (error.code === 'LL_ERR_MODBUS_TIMEOUT') state.health.count('timeouts');
-      else if (error.code === 'LL_ERR_MODBUS_BAD_FRAME') state.health.count('badFrames');
-      else if (isModbusException(error)) {
-        state.health.count('exceptions');
-        state.health.observeLatency(performance.now() - t0);
-      }
-      throw error;
-    } finally {
-      const now = this.#clock.now();
-      state.chargeBus(now, now - started);
-    }
+  #request<T>(state: ModbusDeviceState, what: string, exchange: (c: ModbusClient) => Promise<T>): Promise<T> {
+    return accountedRequest(this.connection, this.#clock, state, what, exchange);
   }
 
   /**
@@ -381,14 +312,4 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   #emitComm(state: ModbusDeviceState): void {
     this.emit('comm', state.config.id, state.comm, state.comm === 'online' ? undefined : state.reason);
   }
-}
-
-/** When a job may run: its due time, or for a cycle in progress, when its last request ended. */
-function dueOf(job: PollJob): number {
-  return job.progress ? job.progress.resumeAt : job.nextDue;
-}
-
-/** Every listed point bad with the reason: nothing was read, so no value. */
-export function badReadings(device: string, points: readonly { readonly id: string }[], reason: string, now: number): Reading[] {
-  return points.map((p) => ({ device, point: p.id, quality: 'bad', reason, sourceTs: now, rxTs: now }));
 }
