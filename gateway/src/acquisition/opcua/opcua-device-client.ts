@@ -11,7 +11,8 @@ import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import { type DeviceHealth, HealthRecorder } from '../device-health.js';
 import type { Reading } from '../reading.js';
 import { loadOpcua, type Opcua } from './opcua-module.js';
-import { qualityOfStatus, readingValueOf } from './opcua-quality.js';
+import { numericPoints, resolveNodeIds } from './opcua-nodes.js';
+import { readingValueOf, sampleOf } from './opcua-quality.js';
 
 export interface OpcuaClientOptions {
   readonly clock: Clock;
@@ -250,45 +251,19 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     this.#setComm(bad.length > 0 || nodeIds.size < this.#points.length ? 'degraded' : 'online', bad[0]?.reason ?? this.#reason);
   }
 
-  /** Points whose variable has a numeric DataType (ns=0 ids 2–11 SByte…Double, 26–28 Number/Integer/UInteger). */
-  async #numericPoints(
-    opcua: Opcua,
-    session: ClientSession,
-    points: readonly PointConfig[],
-    nodeIds: ReadonlyMap<string, string>,
-  ): Promise<Set<string>> {
-    const types = await this.#call(() =>
-      session.read(points.map((p) => ({ nodeId: nodeIds.get(p.id) as string, attributeId: opcua.AttributeIds.DataType }))),
-    );
-    const numeric = new Set<string>();
-    for (const [i, dv] of types.entries()) {
-      const id = dv.value?.value as { namespace?: number; value?: unknown } | undefined;
-      const n = typeof id?.value === 'number' && id.namespace === 0 ? id.value : -1;
-      if ((n >= 2 && n <= 11) || (n >= 26 && n <= 28)) numeric.add((points[i] as PointConfig).id);
-    }
-    return numeric;
+  /** Points whose variable has a numeric DataType: the ones a deadband may filter. */
+  #numericPoints(opcua: Opcua, session: ClientSession, points: readonly PointConfig[], nodeIds: ReadonlyMap<string, string>) {
+    return numericPoints(opcua, (fn) => this.#call(fn), session, points, nodeIds);
   }
 
-  /** Node ids for every point: given ones as is, browse paths translated now (OPC 10000-4 §5.8.4). */
+  /** Node ids for every point; a browse path that no longer resolves makes its point bad. */
   async #resolve(opcua: Opcua, session: ClientSession): Promise<Map<string, string>> {
-    const ids = new Map<string, string>();
-    const byPath = this.#points.filter((p) => !p.opcua?.nodeId && p.opcua?.browsePath);
-    for (const p of this.#points) if (p.opcua?.nodeId) ids.set(p.id, p.opcua.nodeId);
-    if (byPath.length === 0) return ids;
-    const results = await this.#call(() =>
-      session.translateBrowsePath(byPath.map((p) => opcua.makeBrowsePath('ObjectsFolder', p.opcua?.browsePath as string))),
-    );
+    const { ids, unresolved } = await resolveNodeIds(opcua, (fn) => this.#call(fn), session, this.#points);
     const bad: Reading[] = [];
-    for (const [i, result] of results.entries()) {
-      const point = byPath[i] as PointConfig;
-      const target = result.targets?.[0];
-      if (result.statusCode.value === 0 && target) ids.set(point.id, target.targetId.toString());
-      else {
-        this.#health.count('exceptions');
-        const why = `browse path ${point.opcua?.browsePath} not found (${result.statusCode.name})`;
-        this.#reason = gatewayError('LL_ERR_OPCUA_NODE', this.device.id, point.id, why).message;
-        bad.push(this.#bad(point, this.#reason));
-      }
+    for (const { point, why } of unresolved) {
+      this.#health.count('exceptions');
+      this.#reason = gatewayError('LL_ERR_OPCUA_NODE', this.device.id, point.id, why).message;
+      bad.push(this.#bad(point, this.#reason));
     }
     if (bad.length > 0) this.emit('readings', bad);
     return ids;
@@ -303,22 +278,12 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     const last = this.#last.get(point.id);
     if (last && last.sourceTs === sourceTs && last.value === raw && last.status === dv.statusCode.value) return;
     this.#last.set(point.id, { sourceTs, value: raw, status: dv.statusCode.value });
-    const { quality, reason } = qualityOfStatus(dv.statusCode.value, dv.statusCode.name);
-    if (quality === 'bad') {
-      this.#health.count('exceptions');
-      this.emit('readings', [{ device: this.device.id, point: point.id, quality, reason: reason ?? 'bad', sourceTs, rxTs }]);
-      return;
-    }
-    const typeName = opcua.DataType[dv.value.dataType] ?? String(dv.value.dataType);
-    const value = readingValueOf(raw, typeName);
-    if (value === undefined) {
-      this.#health.count('badFrames');
-      const error = gatewayError('LL_ERR_OPCUA_TYPE', this.device.id, point.id, typeName);
-      this.emit('readings', [{ device: this.device.id, point: point.id, quality: 'bad', reason: error.message, sourceTs, rxTs }]);
-      return;
-    }
-    const reading: Reading = { device: this.device.id, point: point.id, value, quality, sourceTs, rxTs };
-    this.emit('readings', [reason === undefined ? reading : { ...reading, reason }]);
+    const { reading, failure } = sampleOf(this.device.id, point.id, dv.statusCode, dv.value, opcua.DataType[dv.value.dataType], {
+      sourceTs,
+      rxTs,
+    });
+    if (failure) this.#health.count(failure);
+    this.emit('readings', [reading]);
   }
 
   /** Drops a generation once: every point bad, comm offline, and a rebuild after a backoff. */

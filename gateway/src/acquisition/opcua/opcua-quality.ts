@@ -1,4 +1,5 @@
-import type { Quality } from '../reading.js';
+import { gatewayError } from '../../errors.js';
+import type { Quality, Reading } from '../reading.js';
 
 /**
  * OPC 10000-4 §7.39 StatusCode: the top two bits are the severity — 00 Good,
@@ -24,4 +25,28 @@ export function readingValueOf(value: unknown, dataTypeName: string): number | b
     return hi * 0x1_0000_0000 + (lo >>> 0);
   }
   return undefined;
+}
+
+/**
+ * One data change as a reading: bad status → bad with the status name; a value
+ * of an unexpected type → bad, counted as a bad frame; otherwise the value with
+ * its quality. `failure` names the health counter the sample adds to.
+ */
+export function sampleOf(
+  device: string,
+  point: string,
+  status: { readonly value: number; readonly name: string },
+  variant: { readonly value: unknown; readonly dataType: unknown },
+  dataTypeName: string | undefined,
+  ts: { readonly sourceTs: number; readonly rxTs: number },
+): { reading: Reading; failure?: 'exceptions' | 'badFrames' } {
+  const { quality, reason } = qualityOfStatus(status.value, status.name);
+  if (quality === 'bad') return { reading: { device, point, quality, reason: reason ?? 'bad', ...ts }, failure: 'exceptions' };
+  const typeName = dataTypeName ?? String(variant.dataType);
+  const value = readingValueOf(variant.value, typeName);
+  if (value === undefined) {
+    const error = gatewayError('LL_ERR_OPCUA_TYPE', device, point, typeName);
+    return { reading: { device, point, quality: 'bad', reason: error.message, ...ts }, failure: 'badFrames' };
+  }
+  return { reading: { device, point, value, quality, ...(reason === undefined ? {} : { reason }), ...ts } };
 }
