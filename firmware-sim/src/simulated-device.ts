@@ -1,11 +1,4 @@
-import {
-  type DeviceConfig,
-  decodeRegisters,
-  encodeRegisters,
-  type PointConfig,
-  type RegisterTable,
-  registerCount,
-} from '@lifeline/gateway/config';
+import { type DeviceConfig, decodeRegisters, encodeRegisters, type PointConfig, type RegisterTable, registerCount } from '@lifeline/core';
 import { simError } from './errors.js';
 
 /** Modbus Application Protocol V1.1b3 §7 exception codes the simulator answers with. */

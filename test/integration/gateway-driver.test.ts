@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { applyEnvironment, loadSiteConfig } from '../../core/src/index.js';
 import { DEFAULT_DRIVERS, driverRegistry } from '../../gateway/src/acquisition/driver-registry.js';
-import { applyEnvironment, loadSiteConfig } from '../../gateway/src/config/index.js';
 import { Gateway } from '../../gateway/src/runtime/gateway.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { loopbackDrivers, onLoopback } from '../support/loopback-driver.js';

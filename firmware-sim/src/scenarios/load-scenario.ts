@@ -1,15 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ConfigError,
-  type ConfigIssue,
-  type Profile,
-  pointDataType,
-  readYaml,
-  validateAgainst,
-  type YamlSource,
-} from '@lifeline/gateway/config';
+import { ConfigError, type ConfigIssue, type Profile, pointDataType, readYaml, validateAgainst, type YamlSource } from '@lifeline/core';
 import { type Scenario, ScenarioSchema } from './scenario-schema.js';
 
 /** The scenarios shipped with the simulator: `firmware-sim/scenarios/`. */

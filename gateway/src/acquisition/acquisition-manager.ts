@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
+import type { DeviceConfig } from '@lifeline/core';
+import { type Clock, systemClock } from '@lifeline/core';
 import type { Logger } from 'pino';
-import type { DeviceConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
-import { type Clock, systemClock } from '../runtime/clock.js';
 import type { DeviceDriver, DriverEvents } from './device-driver.js';
 import type { AcquisitionHealth, DeviceHealth, PollOutcome } from './device-health.js';
 import type { DeviceWriter } from './device-writer.js';

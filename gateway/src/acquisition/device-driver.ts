@@ -1,10 +1,8 @@
 import type { EventEmitter } from 'node:events';
+import type { Clock, DeviceConfig, PointConfig, Reading } from '@lifeline/core';
 import type { Logger } from 'pino';
-import type { DeviceConfig, PointConfig } from '../config/index.js';
-import type { Clock } from '../runtime/clock.js';
 import type { CommState } from './comm-state.js';
 import type { DeviceHealth, PollOutcome } from './device-health.js';
-import type { Reading } from './reading.js';
 
 /** The one event set every driver emits, whatever its protocol. */
 export interface DriverEvents {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HttpConfig, HttpRole } from '@lifeline/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpConfig, HttpRole } from '../config/index.js';
 import { HttpError } from './http-error.js';
 
 /** Who is calling: a token's user and role, or the anonymous viewer. */

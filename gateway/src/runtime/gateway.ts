@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -9,14 +10,11 @@ import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
-import { listenOrExplain, type SiteConfig } from '../config/index.js';
-
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
 import { alarmControlOf, GatewayTwin } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
-import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
 import { GATEWAY_VERSION } from './version.js';
 

@@ -1,5 +1,5 @@
+import type { Clock, TimerHandle } from '@lifeline/core';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { OutboxSink } from './outbox-sink.js';
 import type { OutboxEntry, OutboxRecord, OutboxStats, OutboxStore } from './outbox-store.js';
 import { type PumpOptions, SinkPump } from './sink-pump.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { DEFAULTS, isConfigError, type ModbusDeviceConfig, type ModbusPointConfig } from '../../../core/src/index.js';
 import { planPollGroups } from '../../../gateway/src/acquisition/modbus/poll-groups.js';
 import { planReads } from '../../../gateway/src/acquisition/modbus/register-plan.js';
-import { DEFAULTS, isConfigError, type ModbusDeviceConfig, type ModbusPointConfig } from '../../../gateway/src/config/index.js';
 import { loadTestSite } from '../../support/modbus-site.js';
 
 const device = (acquisition?: Record<string, unknown>) => ({

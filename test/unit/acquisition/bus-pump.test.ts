@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
+import { systemClock } from '../../../core/src/time/clock.js';
 import { BusPump } from '../../../gateway/src/acquisition/modbus/bus-pump.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
 
 describe('bus pump: one run at a time, woken by its own timer', () => {
   let clock: sinon.SinonFakeTimers;

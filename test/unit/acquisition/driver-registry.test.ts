@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { type DeviceConfig, isLifelineError, loadSiteConfig } from '../../../core/src/index.js';
+import type { Reading } from '../../../core/src/reading.js';
 import { AcquisitionManager } from '../../../gateway/src/acquisition/acquisition-manager.js';
 import { DEFAULT_DRIVERS, driverRegistry } from '../../../gateway/src/acquisition/driver-registry.js';
-import type { Reading } from '../../../gateway/src/acquisition/reading.js';
-import { type DeviceConfig, isLifelineError, loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 import { loopbackDrivers, onLoopback } from '../../support/loopback-driver.js';
 import { tempStateDir } from '../../support/state-dir.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import type { ModbusPointConfig, Register } from '../../../core/src/index.js';
 import { planReads } from '../../../gateway/src/acquisition/modbus/register-plan.js';
-import type { ModbusPointConfig, Register } from '../../../gateway/src/config/index.js';
 
 const point = (id: string, register: Partial<Register>): ModbusPointConfig => ({
   id,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { conditionProblem, dataTypeConflict, pointDataType } from '../../../gateway/src/config/index.js';
+import { conditionProblem, dataTypeConflict, pointDataType } from '../../../core/src/index.js';
 
 describe('point data type: boolean or number, whatever the protocol', () => {
   const rows = [

@@ -1,6 +1,5 @@
-import type { ModbusPointConfig } from '../../config/index.js';
+import type { ModbusPointConfig, Reading } from '@lifeline/core';
 import type { LifelineError } from '../../errors.js';
-import type { Reading } from '../reading.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';
 import type { PollGroup } from './poll-groups.js';
 

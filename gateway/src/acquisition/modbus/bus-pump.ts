@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../runtime/clock.js';
+import type { Clock, TimerHandle } from '@lifeline/core';
 
 /**
  * The one worker of a bus: runs `work` — which sends requests until nothing

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Clock } from '../../runtime/clock.js';
+import type { Clock } from '@lifeline/core';
 import type { ModbusConnection } from '../../transports/modbus-connection.js';
 import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';

@@ -1,15 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import type { Clock } from '@lifeline/core';
+import { backoffDelay, badReadings, decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type PointConfig } from '@lifeline/core';
 import type { Logger } from 'pino';
-import { decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type PointConfig } from '../../config/index.js';
 import { gatewayError, type LifelineError } from '../../errors.js';
-import { backoffDelay } from '../../runtime/backoff.js';
-import type { Clock } from '../../runtime/clock.js';
 import { ModbusConnection } from '../../transports/modbus-connection.js';
 import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import type { DeviceHealth } from '../device-health.js';
-import { badReadings } from '../reading.js';
 import { dueOf, type PollJob, type WriteJob } from './bus-jobs.js';
 import { BusPump } from './bus-pump.js';
 import { accountedRequest } from './bus-request.js';

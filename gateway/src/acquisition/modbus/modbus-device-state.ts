@@ -1,4 +1,4 @@
-import type { ModbusDeviceConfig } from '../../config/index.js';
+import type { ModbusDeviceConfig } from '@lifeline/core';
 import type { LifelineError } from '../../errors.js';
 import { type CommState, commStateOf } from '../comm-state.js';
 import { type DeviceHealth, HealthRecorder } from '../device-health.js';

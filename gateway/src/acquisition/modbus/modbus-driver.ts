@@ -1,4 +1,4 @@
-import type { DeviceConfig, ModbusDeviceConfig } from '../../config/index.js';
+import type { DeviceConfig, ModbusDeviceConfig } from '@lifeline/core';
 import { connectionKey } from '../../transports/modbus-connection.js';
 import type { DriverFactory } from '../device-driver.js';
 import { BusScheduler } from './bus-scheduler.js';

@@ -1,4 +1,4 @@
-import { decodeRegisters, encodeRegisters, type ModbusPointConfig, registerCount } from '../../config/index.js';
+import { decodeRegisters, encodeRegisters, type ModbusPointConfig, registerCount } from '@lifeline/core';
 import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { ReadBlock } from './register-plan.js';
 

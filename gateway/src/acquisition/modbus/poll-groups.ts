@@ -1,4 +1,4 @@
-import { type ModbusDeviceConfig, type ModbusPointConfig, modbusPoints } from '../../config/index.js';
+import { type ModbusDeviceConfig, type ModbusPointConfig, modbusPoints } from '@lifeline/core';
 import { planReads, type ReadBlock } from './register-plan.js';
 
 /** Points of one device polled together at one interval, as merged read requests. */

@@ -1,4 +1,4 @@
-import { type ModbusPointConfig as PointConfig, type RegisterTable, registerCount } from '../../config/index.js';
+import { type ModbusPointConfig as PointConfig, type RegisterTable, registerCount } from '@lifeline/core';
 
 /**
  * Which Modbus requests read a device's points: points of one table sorted by

@@ -1,15 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import type { Clock, OpcuaDeviceConfig, PointConfig, Reading, TimerHandle } from '@lifeline/core';
+import { backoffDelay } from '@lifeline/core';
 import type { ClientSession, ClientSubscription, DataValue, OPCUAClient } from 'node-opcua';
 import type { Logger } from 'pino';
-import type { OpcuaDeviceConfig, PointConfig } from '../../config/index.js';
 import { gatewayError, type LifelineError } from '../../errors.js';
-import { backoffDelay } from '../../runtime/backoff.js';
-import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import type { CommState } from '../comm-state.js';
 import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import { type DeviceHealth, HealthRecorder } from '../device-health.js';
-import type { Reading } from '../reading.js';
 import { loadOpcua, type Opcua } from './opcua-module.js';
 import { numericPoints, resolveNodeIds } from './opcua-nodes.js';
 import { readingValueOf, sampleOf } from './opcua-quality.js';

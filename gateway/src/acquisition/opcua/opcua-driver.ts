@@ -1,4 +1,4 @@
-import type { DeviceConfig, OpcuaDeviceConfig } from '../../config/index.js';
+import type { DeviceConfig, OpcuaDeviceConfig } from '@lifeline/core';
 import type { DriverFactory } from '../device-driver.js';
 import { OpcuaDeviceClient } from './opcua-device-client.js';
 

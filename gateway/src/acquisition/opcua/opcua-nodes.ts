@@ -1,5 +1,5 @@
+import type { PointConfig } from '@lifeline/core';
 import type { ClientSession } from 'node-opcua';
-import type { PointConfig } from '../../config/index.js';
 import type { Opcua } from './opcua-module.js';
 
 /** Runs one service call with the device's request accounting. */

@@ -1,5 +1,5 @@
+import type { Quality, Reading } from '@lifeline/core';
 import { gatewayError } from '../../errors.js';
-import type { Quality, Reading } from '../reading.js';
 
 /**
  * OPC 10000-4 §7.39 StatusCode: the top two bits are the severity — 00 Good,

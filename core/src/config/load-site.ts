@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { isLifelineError } from '../errors.js';
+import { isLifelineError } from '../errors/index.js';
 import { buildCentre } from './build-centre.js';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';

@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import { gatewayError, type LifelineError } from '../errors.js';
+import { coreError, type LifelineError } from '../errors/index.js';
 import { PORT_VARIABLES, type PortKind } from './defaults.js';
 
 /**
@@ -12,7 +12,7 @@ export function portFromEnv(kind: PortKind, env: NodeJS.ProcessEnv): number | un
   if (raw === undefined || raw === '') return undefined;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw gatewayError('LL_ERR_CONFIG_ENV', name, raw, 'a port number 0-65535');
+    throw coreError('LL_ERR_CONFIG_ENV', name, raw, 'a port number 0-65535');
   }
   return port;
 }
@@ -31,5 +31,5 @@ export function listenOrExplain(server: Server, kind: PortKind, what: string, ho
 }
 
 export function portInUse(kind: PortKind, what: string, host: string, port: number): LifelineError {
-  return gatewayError('LL_ERR_PORT_IN_USE', what, port, host, PORT_VARIABLES[kind]);
+  return coreError('LL_ERR_PORT_IN_USE', what, port, host, PORT_VARIABLES[kind]);
 }

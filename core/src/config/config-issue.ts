@@ -1,4 +1,4 @@
-import { GATEWAY_ERRORS, LifelineError } from '../errors.js';
+import { CORE_ERRORS, LifelineError } from '../errors/index.js';
 
 /** One thing wrong in a config or profile file, located for a human. */
 export interface ConfigIssue {
@@ -21,7 +21,7 @@ export class ConfigError extends LifelineError {
   readonly issues: readonly ConfigIssue[];
 
   constructor(file: string, issues: readonly ConfigIssue[]) {
-    super('LL_ERR_CONFIG_INVALID', GATEWAY_ERRORS.LL_ERR_CONFIG_INVALID, [file, issues.length]);
+    super('LL_ERR_CONFIG_INVALID', CORE_ERRORS.LL_ERR_CONFIG_INVALID, [file, issues.length]);
     this.name = 'ConfigError';
     this.issues = [...issues].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   }

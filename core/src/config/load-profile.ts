@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gatewayError } from '../errors.js';
+import { coreError } from '../errors/index.js';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { checkProfile } from './profile-rules.js';
 import { type Profile, ProfileSchema } from './profile-schema.js';
@@ -17,7 +17,7 @@ export async function readYaml(file: string): Promise<YamlSource> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw gatewayError('LL_ERR_CONFIG_NOT_FOUND', file, (e as NodeJS.ErrnoException).code ?? String(e));
+    throw coreError('LL_ERR_CONFIG_NOT_FOUND', file, (e as NodeJS.ErrnoException).code ?? String(e));
   }
   return new YamlSource(file, text);
 }
@@ -46,5 +46,5 @@ export async function findProfile(id: string, dirs: readonly string[]): Promise<
     }
     return loadProfileFile(file);
   }
-  throw gatewayError('LL_ERR_PROFILE_NOT_FOUND', id, dirs.join(', '));
+  throw coreError('LL_ERR_PROFILE_NOT_FOUND', id, dirs.join(', '));
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { gatewayError } from '../errors.js';
+import { coreError } from '../errors/index.js';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
 import type { YamlSource } from './yaml-source.js';
@@ -110,7 +110,7 @@ export function tokensFromEnv(env: NodeJS.ProcessEnv): HttpToken[] {
     const token = env[TOKEN_VARIABLES[role]];
     if (token === undefined || token === '') return [];
     // The value is a secret: the error names the variable, never echoes it.
-    if (token.length < 16) throw gatewayError('LL_ERR_CONFIG_ENV', TOKEN_VARIABLES[role], '(hidden)', 'a token of at least 16 characters');
+    if (token.length < 16) throw coreError('LL_ERR_CONFIG_ENV', TOKEN_VARIABLES[role], '(hidden)', 'a token of at least 16 characters');
     return [{ user: `env-${role}`, role, token }];
   });
 }

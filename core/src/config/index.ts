@@ -1,6 +1,5 @@
 /** The config and profile loader shared by the gateway and the simulator. */
 
-export { type ErrorSpec, isLifelineError, isTransientError, LifelineError } from '../errors.js';
 export * from './config-issue.js';
 export * from './defaults.js';
 export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile, readYaml } from './load-profile.js';

@@ -1,5 +1,5 @@
 import { isConfigError } from '../config/index.js';
-import { isLifelineError } from '../errors.js';
+import { isConfigErrorCode, isLifelineError } from '../errors/index.js';
 
 /** Exit codes: 2 for a config the user must fix, 1 for anything else that stopped us. */
 export const EXIT_CONFIG = 2;
@@ -13,7 +13,7 @@ export function explain(e: unknown): number {
   }
   if (isLifelineError(e)) {
     process.stderr.write(`error ${e.code}: ${e.message} — ${e.hint}\n`);
-    return e.code.startsWith('LL_ERR_CONFIG') || e.code === 'LL_ERR_PROFILE_NOT_FOUND' ? EXIT_CONFIG : EXIT_FAILURE;
+    return isConfigErrorCode(e.code) ? EXIT_CONFIG : EXIT_FAILURE;
   }
   process.stderr.write(`unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
   return EXIT_FAILURE;

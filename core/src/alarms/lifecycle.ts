@@ -1,4 +1,4 @@
-import type { AlarmEventKind, AlarmState } from '@lifeline/twin';
+import type { AlarmEventKind, AlarmState } from './alarm-vocabulary.js';
 
 /**
  * ISA-18.2 / IEC 62682 lifecycle of one alarm as a pure function of (state,
