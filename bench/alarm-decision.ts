@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadSiteConfig } from '../core/src/index.js';
+import { systemClock } from '../core/src/time/clock.js';
 import { AlarmEngine } from '../gateway/src/alarms/alarm-engine.js';
 import { AlarmPublisher } from '../gateway/src/alarms/alarm-publisher.js';
 import { MemoryAlarmStateStore } from '../gateway/src/alarms/alarm-state-store.js';
 import { SqliteAlarmStateStore } from '../gateway/src/alarms/sqlite-alarm-state-store.js';
-import { loadSiteConfig } from '../gateway/src/config/index.js';
-import { systemClock } from '../gateway/src/runtime/clock.js';
 import { CpuQueueClock, CpuQueueTrace } from './cpu-queue.js';
 import { formatSummary, summarise } from './stats.js';
 

@@ -11,8 +11,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
+import { loadSiteConfig } from '../core/src/index.js';
 import { FirmwareSimulator } from '../firmware-sim/src/simulator.js';
-import { loadSiteConfig } from '../gateway/src/config/index.js';
 import { freePort } from '../scripts/servers/free-port.js';
 
 const GATEWAY_BIN = join(import.meta.dirname, '../gateway/bin/lifeline-gateway.js');

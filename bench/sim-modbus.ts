@@ -6,8 +6,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
+import { loadSiteConfig, type ModbusTcpLink, type SiteConfig } from '@lifeline/core';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
-import { loadSiteConfig, type ModbusTcpLink, type SiteConfig } from '@lifeline/gateway/config';
 import { pino } from 'pino';
 import { withCrc } from '../firmware-sim/src/modbus/crc16.js';
 import { formatSummary, summarise } from './stats.js';

@@ -10,7 +10,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProfileSchema, SiteSchema } from '@lifeline/gateway/config';
+import { ProfileSchema, SiteSchema } from '@lifeline/core';
 import {
   AckCommandSchema,
   AlarmEventSchema,

@@ -1,4 +1,4 @@
-import { type ErrorSpec, LifelineError } from '@lifeline/gateway/config';
+import { type ErrorSpec, LifelineError } from '@lifeline/core';
 
 /** The simulator's error catalog (listed in docs/errors.md with the gateway's). */
 export const SIM_ERRORS = {

@@ -1,5 +1,5 @@
 import { type AddressInfo, createServer } from 'node:net';
-import type { DeviceConfig, ModbusSerialLink, ModbusTcpLink, OpcuaDeviceConfig } from '@lifeline/gateway/config';
+import type { DeviceConfig, ModbusSerialLink, ModbusTcpLink, OpcuaDeviceConfig } from '@lifeline/core';
 
 /** Where a device is served, as GET /devices and the CLI show it. */
 export type ServedAt =

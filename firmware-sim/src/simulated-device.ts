@@ -1,11 +1,4 @@
-import {
-  type DeviceConfig,
-  decodeRegisters,
-  encodeRegisters,
-  type PointConfig,
-  type RegisterTable,
-  registerCount,
-} from '@lifeline/gateway/config';
+import { type DeviceConfig, decodeRegisters, encodeRegisters, type PointConfig, type RegisterTable, registerCount } from '@lifeline/core';
 import { simError } from './errors.js';
 
 /** Modbus Application Protocol V1.1b3 §7 exception codes the simulator answers with. */
@@ -85,7 +78,7 @@ export class SimulatedDevice {
 
   isBoolean(id: string): boolean {
     const point = this.point(id);
-    return point.register ? point.register.type === 'bool' : point.opcua?.dataType === 'Boolean';
+    return point.dataType === 'boolean';
   }
 
   /** Sets a point's engineering value, as a sensor change would. */

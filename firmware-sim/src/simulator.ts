@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import { listenOrExplain, type SiteConfig } from '@lifeline/gateway/config';
+import { listenOrExplain, type SiteConfig } from '@lifeline/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildControlApi } from './control/control-api.js';

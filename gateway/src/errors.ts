@@ -1,41 +1,14 @@
+import { type ErrorSpec, errorFactory } from '@lifeline/core';
+
+export { type ErrorSpec, isLifelineError, isTransientError, LifelineError } from '@lifeline/core';
+
 /**
  * The gateway's error catalog: every error a user can meet has a stable code,
- * a message and a hint that says how to fix it. `docs/errors.md` lists them
- * and a unit test keeps the two in step.
+ * a message and a hint that says how to fix it (STYLE habit 2). The config
+ * loader's errors are the core's (CORE_ERRORS); `docs/errors.md` is generated
+ * from every catalog and a unit test keeps the two in step.
  */
-export interface ErrorSpec {
-  readonly message: string;
-  readonly hint: string;
-  /** Transient errors are retried; the rest are reported and wait for a fix. */
-  readonly transient: boolean;
-}
-
 export const GATEWAY_ERRORS = {
-  LL_ERR_CONFIG_NOT_FOUND: {
-    message: 'cannot read %s: %s',
-    hint: 'check the path; relative paths are resolved from the current directory',
-    transient: false,
-  },
-  LL_ERR_CONFIG_INVALID: {
-    message: '%s has %s error(s)',
-    hint: 'fix each listed line; `lifeline-gateway validate FILE` checks a file without starting anything',
-    transient: false,
-  },
-  LL_ERR_CONFIG_ENV: {
-    message: 'environment variable %s="%s" is not %s',
-    hint: 'unset it or give it a valid value',
-    transient: false,
-  },
-  LL_ERR_PROFILE_NOT_FOUND: {
-    message: 'device profile "%s" not found in %s',
-    hint: 'use the id of a YAML file in device-profiles/ (its `id:`), or set profilesDir in the site config',
-    transient: false,
-  },
-  LL_ERR_PORT_IN_USE: {
-    message: '%s port %s on %s is already in use',
-    hint: 'stop whatever holds it, or set %s to a free port',
-    transient: false,
-  },
   LL_ERR_MODBUS_IO: {
     message: 'Modbus %s from %s unit %s failed: %s',
     hint: 'check wiring, address, unit id and the device power; the poller retries with backoff',
@@ -85,6 +58,11 @@ export const GATEWAY_ERRORS = {
     message: 'device %s is offline: %s',
     hint: 'the link is down or the circuit breaker is open; the gateway keeps probing and recovers on its own',
     transient: true,
+  },
+  LL_ERR_UNKNOWN_TRANSPORT: {
+    message: 'no driver for transport "%s" (device %s); drivers: %s',
+    hint: 'give the device one of the listed transports; a new transport needs a driver in the driver registry (docs/architecture.md)',
+    transient: false,
   },
   LL_ERR_UNKNOWN_POINT: {
     message: 'no point %s on device %s',
@@ -245,39 +223,5 @@ export const GATEWAY_ERRORS = {
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
 
-export class LifelineError extends Error {
-  readonly code: string;
-  readonly hint: string;
-  readonly transient: boolean;
-
-  constructor(code: string, spec: ErrorSpec, args: readonly unknown[], options?: { cause?: unknown }) {
-    super(format(spec.message, args), options);
-    this.name = 'LifelineError';
-    this.code = code;
-    this.hint = format(spec.hint, args.slice(countPlaceholders(spec.message)));
-    this.transient = spec.transient;
-  }
-}
-
-export function gatewayError(code: GatewayErrorCode, ...args: unknown[]): LifelineError {
-  return new LifelineError(code, GATEWAY_ERRORS[code], args);
-}
-
-export function isLifelineError(e: unknown, code?: string): e is LifelineError {
-  return e instanceof LifelineError && (code === undefined || e.code === code);
-}
-
-/** Only transient errors (timeouts, resets, busy devices) are worth retrying. */
-export function isTransientError(e: unknown): boolean {
-  return isLifelineError(e) && e.transient;
-}
-
-/** Substitutes `%s` placeholders in order; the hint takes the arguments the message did not use. */
-function format(template: string, args: readonly unknown[]): string {
-  let i = 0;
-  return template.replace(/%s/g, () => String(args[i++] ?? '?'));
-}
-
-function countPlaceholders(template: string): number {
-  return template.match(/%s/g)?.length ?? 0;
-}
+/** A gateway error by code, with the message's and hint's `%s` filled in order. */
+export const gatewayError = errorFactory<GatewayErrorCode>(GATEWAY_ERRORS);

@@ -1,5 +1,5 @@
+import { ENV_LOG_LEVEL } from '@lifeline/core';
 import { type Logger, pino } from 'pino';
-import { ENV_LOG_LEVEL } from './config/environment.js';
 
 /** Structured logs to stderr, so stdout stays free for what the CLI prints. */
 export function createLogger(level = process.env[ENV_LOG_LEVEL] ?? 'info'): Logger {

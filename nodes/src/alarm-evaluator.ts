@@ -98,7 +98,7 @@ export class AlarmEvaluator {
         point,
         condition: { kind: 'normal' },
         lifecycle: 'normal',
-        lc: this.#api.gateway.NORMAL_LIFECYCLE,
+        lc: this.#api.core.NORMAL_LIFECYCLE,
         timer: undefined,
         lastValue: Number.NaN,
         lastSourceTs: 0,
@@ -109,7 +109,7 @@ export class AlarmEvaluator {
   }
 
   #apply(slot: Slot, input: LimitInput): void {
-    const step = this.#api.gateway.stepLimit(this.#rule, slot.condition, input);
+    const step = this.#api.core.stepLimit(this.#rule, slot.condition, input);
     slot.condition = step.state;
     for (const effect of step.effects) {
       if (effect.kind === 'schedule') {
@@ -126,8 +126,8 @@ export class AlarmEvaluator {
   }
 
   #transition(slot: Slot, input: 'condition-active' | 'condition-cleared' | 'ack', event: AlarmEvent['event']): void {
-    slot.lc = this.#api.gateway.nextLifecycle(slot.lc, { kind: input }).next;
-    slot.lifecycle = this.#api.gateway.displayedState(slot.lc);
+    slot.lc = this.#api.core.nextLifecycle(slot.lc, { kind: input }).next;
+    slot.lifecycle = this.#api.core.displayedState(slot.lc);
     const now = new Date(this.#clock.now()).toISOString();
     const rule = this.#rule;
     this.#seq += 1;

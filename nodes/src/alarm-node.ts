@@ -24,7 +24,7 @@ export default async function register(RED: NodeAPI): Promise<void> {
         api,
         node,
         rule.condition as 'hihi' | 'hi' | 'lo' | 'lolo',
-        new AlarmEvaluator(api, rule, api.gateway.systemClock, (event) => node.send(toMsg(event))),
+        new AlarmEvaluator(api, rule, api.core.systemClock, (event) => node.send(toMsg(event))),
         configured,
       );
     }),

@@ -16,7 +16,7 @@ export interface AlarmNodeDef extends NodeDef {
   readonly point?: string;
 }
 
-/** Same ranges as a profile limit (gateway/src/config/profile-schema.ts): delays 0…1 h, hysteresis ≥ 0, priority 1…4. */
+/** Same ranges as a profile limit (core/src/config/profile-schema.ts): delays 0…1 h, hysteresis ≥ 0, priority 1…4. */
 export function readAlarmRule(config: NodeConfigReader): AlarmRule {
   const priority = config.number('priority', 1, { min: 1, max: 4, integer: true }) as AlarmRule['priority'];
   return {

@@ -45,5 +45,5 @@ export const NODE_ERRORS = {
 export type NodeErrorCode = keyof typeof NODE_ERRORS;
 
 export function nodeError(api: LifelineApi, code: NodeErrorCode, ...args: unknown[]): LifelineError {
-  return new api.gateway.LifelineError(code, NODE_ERRORS[code], args);
+  return new api.core.LifelineError(code, NODE_ERRORS[code], args);
 }

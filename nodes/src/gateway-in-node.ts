@@ -42,7 +42,7 @@ export default async function register(RED: NodeAPI): Promise<void> {
           runMqtt(node, url, topicsFor(`${api.twin.TOPIC_ROOT}/${site}/${gateway}`, receive), emit);
         } else {
           const url = config.url('url', ['http:', 'https:', 'ws:', 'wss:']);
-          const socket = openGatewaySocket(node, url, api.gateway.systemClock, emit);
+          const socket = openGatewaySocket(node, url, api.core.systemClock, emit);
           node.on('close', (_removed, done) => {
             socket.close();
             done();

@@ -60,8 +60,8 @@ export default async function register(RED: NodeAPI): Promise<void> {
 
 function run(api: LifelineApi, node: RedNode, url: URL, settings: TwinSettings): void {
   const { topics, timeoutMs } = settings;
-  const answers = new PendingAnswers(api.gateway.systemClock);
-  const twinWaiters = new PendingAnswers(api.gateway.systemClock);
+  const answers = new PendingAnswers(api.core.systemClock);
+  const twinWaiters = new PendingAnswers(api.core.systemClock);
   let twin: unknown;
   const resultTopics = [topics.twinDesiredResult, ...TWIN_COMMANDS.map((c) => topics.commandResult(c))];
 

@@ -1,7 +1,7 @@
 // docs/configuration.md's key and environment tables, generated from the
 // TypeBox site schema (descriptions, ranges, allowed values, defaults) and the
 // declared environment lists, so the reference cannot drift from the loader.
-import { GATEWAY_ENVIRONMENT, SiteSchema } from '@lifeline/gateway/config';
+import { GATEWAY_ENVIRONMENT, SiteSchema } from '@lifeline/core';
 import { CENTRE_ENVIRONMENT } from '@lifeline/twin/centre';
 import { code, table } from './markdown.js';
 

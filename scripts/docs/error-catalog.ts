@@ -2,6 +2,7 @@
 // is: the catalogs differ in shape (the centre's has an HTTP status and no
 // hint), and each table shows the columns its catalog has.
 
+import { CORE_ERRORS } from '@lifeline/core';
 import { SIM_ERRORS } from '@lifeline/firmware-sim';
 import { GATEWAY_ERRORS } from '@lifeline/gateway';
 import { CENTRE_ERRORS } from '@lifeline/twin/centre';
@@ -16,6 +17,7 @@ export interface Catalog {
 }
 
 export const CATALOGS: readonly Catalog[] = [
+  { name: 'core', source: 'core/src/errors/core-errors.ts', entries: CORE_ERRORS },
   { name: 'gateway', source: 'gateway/src/errors.ts', entries: GATEWAY_ERRORS },
   { name: 'simulator', source: 'firmware-sim/src/errors.ts', entries: SIM_ERRORS },
   { name: 'centre', source: 'twin/src/centre/centre-errors.ts', entries: CENTRE_ERRORS },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
 import type { AlarmEvent } from '@lifeline/twin';
 import { pino } from 'pino';
-import { applyEnvironment, loadSiteConfig, withDeviceEndpoints } from '../../gateway/src/config/index.js';
+import { applyEnvironment, loadSiteConfig, withDeviceEndpoints } from '../../core/src/index.js';
 import { Gateway } from '../../gateway/src/runtime/gateway.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MqttCollector } from '../support/mqtt-collector.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatusCodes } from 'node-opcua';
-import type { Reading } from '../../gateway/src/acquisition/reading.js';
+import type { Reading } from '../../core/src/reading.js';
 import { isLifelineError } from '../../gateway/src/errors.js';
 import { AcquisitionProbe } from '../support/acquisition-probe.js';
 import { loadTestSite, type TestSite } from '../support/modbus-site.js';

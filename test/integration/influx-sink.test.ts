@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TelemetryBatch } from '@lifeline/twin';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/src/runtime/clock.js';
+import { systemClock } from '../../core/src/time/clock.js';
 import { INFLUX_LANES, InfluxSink, type LineWriter } from '../../gateway/src/sinks/influx-sink.js';
 import { InfluxV1Writer } from '../../gateway/src/sinks/influx-v1-writer.js';
 import { InfluxV2Writer } from '../../gateway/src/sinks/influx-v2-writer.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/src/runtime/clock.js';
+import { systemClock } from '../../core/src/time/clock.js';
 import { MqttSink } from '../../gateway/src/sinks/mqtt-sink.js';
 import { Outbox } from '../../gateway/src/store/outbox.js';
 import { SqliteOutboxStore } from '../../gateway/src/store/sqlite-outbox-store.js';

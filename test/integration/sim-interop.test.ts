@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
+import { loadSiteConfig } from '../../core/src/index.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
-import { loadSiteConfig } from '../../gateway/src/config/index.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MBPOLL, requireBinary, requirePythonModule } from '../support/services.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/src/runtime/clock.js';
+import { systemClock } from '../../core/src/time/clock.js';
 import { MqttSink } from '../../gateway/src/sinks/mqtt-sink.js';
 import { MemoryOutboxStore } from '../../gateway/src/store/memory-outbox-store.js';
 import { Outbox } from '../../gateway/src/store/outbox.js';

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
+import type { SiteConfig } from '../../core/src/index.js';
+import type { Reading } from '../../core/src/reading.js';
 import { AcquisitionManager } from '../../gateway/src/acquisition/acquisition-manager.js';
 import type { CommState } from '../../gateway/src/acquisition/comm-state.js';
-import type { Reading } from '../../gateway/src/acquisition/reading.js';
-import type { SiteConfig } from '../../gateway/src/config/index.js';
 
 /** An AcquisitionManager on a site with everything it emits recorded, for assertions. */
 export class AcquisitionProbe {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadSiteConfig, type SiteConfig } from '../../gateway/src/config/index.js';
+import { loadSiteConfig, type SiteConfig } from '../../core/src/index.js';
 
 /** A small register map for acquisition tests: three holding registers, a writable set-point and a writable coil. */
 export const TEST_METER_PROFILE = {

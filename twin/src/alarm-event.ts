@@ -1,35 +1,7 @@
+import { ALARM_CONDITIONS, ALARM_EVENT_KINDS, ALARM_STATES } from '@lifeline/core';
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Lifecycle transitions published on `…/alarms` (DESIGN.md §4, §5). */
-export const ALARM_EVENT_KINDS = [
-  'raise',
-  'clear',
-  'ack',
-  'shelve',
-  'unshelve',
-  'suppress',
-  'unsuppress',
-  'out-of-service',
-  'in-service',
-] as const;
-
-/** ISA-18.2 / IEC 62682 alarm states (DESIGN.md §5). */
-export const ALARM_STATES = [
-  'normal',
-  'unacknowledged',
-  'acknowledged',
-  'returned-unacknowledged',
-  'shelved',
-  'suppressed',
-  'out-of-service',
-] as const;
-
-/**
- * Limits (hihi … lolo), rate of change, digital state, stale data, sensor
- * fault, flat-lined value; `comm` is a device's communication alarm and
- * `action` a local action that failed.
- */
-export const ALARM_CONDITIONS = ['hihi', 'hi', 'lo', 'lolo', 'roc', 'state', 'stale', 'fault', 'flatline', 'comm', 'action'] as const;
+export { ALARM_CONDITIONS, ALARM_EVENT_KINDS, ALARM_STATES };
 
 /** A string enum whose static type is the union of its values. */
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EXIT_CONFIG, KEEP_RUNNING, runCli, stopOnSignals } from '@lifeline/gateway/cli';
-import { applyEnvironment, loadSiteConfig } from '@lifeline/gateway/config';
+import { applyEnvironment, EXIT_CONFIG, KEEP_RUNNING, loadSiteConfig, runCli, stopOnSignals } from '@lifeline/core';
 import { pino } from 'pino';
 import type { ServedAt } from '../serving.js';
 import { FirmwareSimulator } from '../simulator.js';

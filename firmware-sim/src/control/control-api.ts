@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import { describeTransport, isLifelineError } from '@lifeline/gateway/config';
+import { describeTransport, isLifelineError } from '@lifeline/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { simError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { PointSimulation } from '@lifeline/gateway/config';
+import type { PointSimulation } from '@lifeline/core';
 
 /** The behaviour keys of a profile's `simulation` block (or a scenario's override of them). */
 export type Behaviour = Pick<PointSimulation, 'noise' | 'driftPerHour' | 'daily'>;

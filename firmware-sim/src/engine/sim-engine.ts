@@ -1,4 +1,4 @@
-import type { Coupling, PointConfig } from '@lifeline/gateway/config';
+import type { Coupling, PointConfig } from '@lifeline/core';
 import type { Logger } from 'pino';
 import type { FaultBook } from '../faults/fault-book.js';
 import type { SimulatedDevice } from '../simulated-device.js';

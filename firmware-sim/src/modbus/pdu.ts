@@ -1,4 +1,4 @@
-import type { RegisterTable } from '@lifeline/gateway/config';
+import type { RegisterTable } from '@lifeline/core';
 import { ModbusException } from '../simulated-device.js';
 
 /** The register map a PDU acts on: what SimulatedDevice offers a Modbus server. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import type { ModbusSerialLink } from '@lifeline/gateway/config';
+import type { ModbusSerialLink } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { SerialPort } from 'serialport';
 import { simError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OpcuaLink, PointConfig } from '@lifeline/gateway/config';
+import type { OpcuaLink, PointConfig } from '@lifeline/core';
 import {
   type AddressSpace,
   type DataValue,

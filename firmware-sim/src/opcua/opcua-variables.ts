@@ -1,4 +1,4 @@
-import type { OpcuaDataType, PointConfig } from '@lifeline/gateway/config';
+import type { OpcuaDataType, PointConfig } from '@lifeline/core';
 import { DataType } from 'node-opcua';
 
 /** The OPC UA built-in type a point is served as: the profile's `opcua.dataType`, else one derived from its register. */

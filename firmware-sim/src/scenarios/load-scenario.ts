@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type ConfigIssue, type Profile, readYaml, validateAgainst, type YamlSource } from '@lifeline/gateway/config';
+import { ConfigError, type ConfigIssue, type Profile, pointDataType, readYaml, validateAgainst, type YamlSource } from '@lifeline/core';
 import { type Scenario, ScenarioSchema } from './scenario-schema.js';
 
 /** The scenarios shipped with the simulator: `firmware-sim/scenarios/`. */
@@ -39,7 +39,7 @@ function checkAgainstProfile(scenario: Scenario, profile: Profile, source: YamlS
   };
   const isBool = (point: string): boolean => {
     const p = profile.points[point];
-    return p?.modbus ? p.modbus.type === 'bool' : p?.opcua?.dataType === 'Boolean';
+    return p !== undefined && pointDataType(p) === 'boolean';
   };
   for (const point of Object.keys(scenario.behaviour ?? {})) known(point, ['behaviour', point]);
   scenario.steps.forEach((step, i) => {

@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import type { Profile } from '@lifeline/gateway/config';
+import type { Profile } from '@lifeline/core';
 import type { Logger } from 'pino';
 import type { SimEngine } from '../engine/sim-engine.js';
 import { simError } from '../errors.js';

@@ -1,85 +1,66 @@
 import { EventEmitter } from 'node:events';
+import type { DeviceConfig } from '@lifeline/core';
+import { type Clock, systemClock } from '@lifeline/core';
 import type { Logger } from 'pino';
-import type { DeviceConfig, ModbusDeviceConfig, ModbusPointConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
-import { type Clock, systemClock } from '../runtime/clock.js';
-import { connectionKey } from '../transports/modbus-connection.js';
-import { BusScheduler } from './bus-scheduler.js';
-import type { CommState } from './comm-state.js';
+import type { DeviceDriver, DriverEvents } from './device-driver.js';
 import type { AcquisitionHealth, DeviceHealth, PollOutcome } from './device-health.js';
 import type { DeviceWriter } from './device-writer.js';
-import { OpcuaDeviceClient } from './opcua-device-client.js';
-import type { Reading } from './reading.js';
+import { DEFAULT_DRIVERS, type DriverRegistry, driverFor } from './driver-registry.js';
 
-export interface AcquisitionEvents {
-  readings: [readonly Reading[]];
-  comm: [device: string, state: CommState, reason: string | undefined];
-  /** Every Modbus poll request with its outcome and latency (OPC UA devices are subscribed, not polled). */
-  poll: [outcome: PollOutcome];
-}
+export type AcquisitionEvents = DriverEvents;
 
 export interface AcquisitionOptions {
   readonly log: Logger;
   readonly clock?: Clock;
-  /** The site's stateDir: OPC UA client certificates are kept in `<stateDir>/pki`. */
+  /** The site's stateDir: drivers keep their files under it (OPC UA certificates in `<stateDir>/pki`). */
   readonly stateDir: string;
+  /** The transports there are; the built-in Modbus and OPC UA drivers unless a test brings its own. */
+  readonly drivers?: DriverRegistry;
 }
 
 /**
- * Everything that reads devices (DESIGN.md §3): one BusScheduler per physical
- * Modbus connection and one OPC UA client per OPC UA device. Emits readings
- * and comm changes, writes points for local actions (DeviceWriter), and
- * reports per-device health for the twin and metrics (AcquisitionHealth).
+ * Everything that reads devices (DESIGN.md §3): the devices of each transport
+ * go to that transport's driver factory from the registry, which groups them
+ * into drivers (docs/architecture.md). Forwards the drivers' readings, comm
+ * changes and poll outcomes, writes points for local actions (DeviceWriter)
+ * and reports per-device health for the twin and metrics (AcquisitionHealth).
  */
 export class AcquisitionManager extends EventEmitter<AcquisitionEvents> implements DeviceWriter, AcquisitionHealth {
   readonly #devices: ReadonlyMap<string, DeviceConfig>;
-  readonly #buses: BusScheduler[];
-  readonly #busOf = new Map<string, BusScheduler>();
-  readonly #opcua = new Map<string, OpcuaDeviceClient>();
+  readonly #drivers: DeviceDriver[];
+  readonly #driverOf = new Map<string, DeviceDriver>();
 
   constructor(devices: readonly DeviceConfig[], options: AcquisitionOptions) {
     super();
-    const clock = options.clock ?? systemClock;
+    const registry = options.drivers ?? DEFAULT_DRIVERS;
+    const context = { clock: options.clock ?? systemClock, log: options.log, stateDir: options.stateDir };
     this.#devices = new Map(devices.map((d) => [d.id, d]));
-    const byConnection = new Map<string, ModbusDeviceConfig[]>();
-    for (const d of devices) {
-      if (d.transport !== 'modbus') continue;
-      const key = connectionKey(d.modbus);
-      byConnection.set(key, [...(byConnection.get(key) ?? []), d]);
-    }
-    this.#buses = [...byConnection.values()].map((group) => new BusScheduler(group, clock, options.log));
-    for (const bus of this.#buses) {
-      for (const id of bus.devices.keys()) this.#busOf.set(id, bus);
-      bus.on('readings', (r) => this.emit('readings', r));
-      bus.on('comm', (device, state, reason) => this.emit('comm', device, state, reason));
-      bus.on('poll', (outcome) => this.emit('poll', outcome));
-    }
-    for (const d of devices) {
-      if (d.transport !== 'opcua') continue;
-      const client = new OpcuaDeviceClient(d, { clock, log: options.log, pkiDir: `${options.stateDir}/pki` });
-      client.on('readings', (r) => this.emit('readings', r));
-      client.on('comm', (state, reason) => this.emit('comm', d.id, state, reason));
-      this.#opcua.set(d.id, client);
+    this.#drivers = [...groupByTransport(devices)].flatMap(([transport, group]) =>
+      driverFor(registry, transport, group[0]?.id ?? '').create(group, context),
+    );
+    for (const driver of this.#drivers) {
+      for (const id of driver.deviceIds) this.#driverOf.set(id, driver);
+      driver.on('readings', (r) => this.emit('readings', r));
+      driver.on('comm', (device, state, reason) => this.emit('comm', device, state, reason));
+      driver.on('poll', (outcome) => this.emit('poll', outcome));
     }
   }
 
   start(): void {
-    for (const bus of this.#buses) bus.start();
-    for (const client of this.#opcua.values()) client.start();
+    for (const driver of this.#drivers) driver.start();
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.#buses.map((b) => b.stop()), ...[...this.#opcua.values()].map((c) => c.stop())]);
+    await Promise.all(this.#drivers.map((d) => d.stop()));
   }
 
   async writePoint(device: string, point: string, value: number | boolean): Promise<void> {
-    const config = this.#devices.get(device);
-    const p = config?.points.find((x) => x.id === point);
-    if (!config || !p) throw gatewayError('LL_ERR_UNKNOWN_POINT', point, device);
+    const p = this.#devices.get(device)?.points.find((x) => x.id === point);
+    const driver = this.#driverOf.get(device);
+    if (!p || !driver) throw gatewayError('LL_ERR_UNKNOWN_POINT', point, device);
     if (!p.writable) throw gatewayError('LL_ERR_WRITE_NOT_WRITABLE', device, point);
-    if (config.transport === 'opcua') return (this.#opcua.get(device) as OpcuaDeviceClient).write(p, value);
-    if (!p.register) throw gatewayError('LL_ERR_WRITE_NOT_WRITABLE', device, point);
-    return (this.#busOf.get(device) as BusScheduler).write(device, p as ModbusPointConfig, value);
+    return driver.write(device, p, value);
   }
 
   /** Poll outcomes for /metrics; returns the unsubscribe function. */
@@ -89,11 +70,13 @@ export class AcquisitionManager extends EventEmitter<AcquisitionEvents> implemen
   }
 
   deviceHealth(): DeviceHealth[] {
-    const all = [
-      ...this.#buses.flatMap((b) => [...b.devices.values()].map((s) => s.snapshot())),
-      ...[...this.#opcua.values()].map((c) => c.health()),
-    ];
     const order = [...this.#devices.keys()];
-    return all.sort((a, b) => order.indexOf(a.device) - order.indexOf(b.device));
+    return this.#drivers.flatMap((d) => d.health()).sort((a, b) => order.indexOf(a.device) - order.indexOf(b.device));
   }
+}
+
+function groupByTransport(devices: readonly DeviceConfig[]): Map<string, DeviceConfig[]> {
+  const groups = new Map<string, DeviceConfig[]>();
+  for (const d of devices) groups.set(d.transport, [...(groups.get(d.transport) ?? []), d]);
+  return groups;
 }

@@ -41,7 +41,8 @@ export interface PollOutcome {
 /** What `deviceHealth()` returns per device. */
 export interface DeviceHealth {
   readonly device: string;
-  readonly transport: 'modbus' | 'opcua';
+  /** The driver's transport name (the registry key), e.g. `modbus` or `opcua`. */
+  readonly transport: string;
   /** The physical connection the device shares with others, e.g. `tcp://127.0.0.1:502`. */
   readonly connection: string;
   readonly comm: CommState;

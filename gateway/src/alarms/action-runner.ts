@@ -1,8 +1,7 @@
+import type { ActionConfig, ActionWrite, Clock, TimerHandle } from '@lifeline/core';
 import type { Logger } from 'pino';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
-import type { ActionConfig, ActionWrite } from '../config/index.js';
 import { gatewayError, isTransientError } from '../errors.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 
 /** What the runner tells the engine about each write: it raises or clears that output's action alarm. */
 export interface ActionOutcome {

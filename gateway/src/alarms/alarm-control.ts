@@ -1,5 +1,5 @@
+import type { LimitCondition } from '@lifeline/core';
 import type { AlarmState, Priority } from '@lifeline/twin';
-import type { LimitCondition } from '../config/index.js';
 
 /**
  * What operators and the centre may do to alarms. Implemented by the alarm

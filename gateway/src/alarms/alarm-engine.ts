@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { ActionConfig, Clock, DeviceConfig, Reading } from '@lifeline/core';
+import { isHidden, type LifecycleInput, type LimitEffect, type LimitInput, NORMAL, nextLifecycle, stepLimit } from '@lifeline/core';
 import type { Logger } from 'pino';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
-import type { Reading } from '../acquisition/reading.js';
-import type { ActionConfig, DeviceConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
-import type { Clock } from '../runtime/clock.js';
 import { type ActionOutcome, ActionRunner } from './action-runner.js';
 import type { ActiveLimit, AlarmCommandResult, AlarmControl, LimitChange, LimitChangeResult, Operator } from './alarm-control.js';
 import {
@@ -22,9 +21,7 @@ import {
 } from './alarm-slot.js';
 import { type AlarmStateStore, type HistoryQuery, MemoryAlarmStateStore } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
-import { isHidden, type LifecycleInput, nextLifecycle } from './lifecycle.js';
 import { applyLimitChange, checkLimitChanges } from './limit-changes.js';
-import { type LimitEffect, type LimitInput, NORMAL, stepLimit } from './limit-condition.js';
 import { machineRule, measure } from './measure.js';
 
 export type { AlarmTransition } from './alarm-transition.js';

@@ -1,11 +1,9 @@
+import type { Clock, PointConfig, TimerHandle } from '@lifeline/core';
+import { displayedState, type Lifecycle, type LimitRule, type LimitState, NORMAL, NORMAL_LIFECYCLE } from '@lifeline/core';
 import { colourOf } from '@lifeline/twin';
-import type { PointConfig } from '../config/index.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { Operator } from './alarm-control.js';
 import type { PersistedAlarm } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
-import { displayedState, type Lifecycle, NORMAL_LIFECYCLE } from './lifecycle.js';
-import { type LimitRule, type LimitState, NORMAL } from './limit-condition.js';
 import { type ConditionLimit, type MeasureMemory, machineRule } from './measure.js';
 
 /** One alarm the engine tracks: a condition of a point, a device's comm alarm, or an output's action alarm. */

@@ -1,5 +1,5 @@
+import type { Lifecycle } from '@lifeline/core';
 import type { AlarmTransition } from './alarm-transition.js';
-import type { Lifecycle } from './lifecycle.js';
 
 /**
  * Durable alarm state and audit history (DESIGN.md §5: state survives

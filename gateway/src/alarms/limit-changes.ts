@@ -1,4 +1,4 @@
-import { conditionProblem, type DeviceConfig, LIMIT_CONDITIONS, type LimitCondition } from '../config/index.js';
+import { conditionProblem, type DeviceConfig, LIMIT_CONDITIONS, type LimitCondition } from '@lifeline/core';
 import type { LimitChange } from './alarm-control.js';
 import type { AlarmSlot } from './alarm-slot.js';
 import type { ConditionLimit } from './measure.js';

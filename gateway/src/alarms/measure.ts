@@ -1,7 +1,5 @@
+import type { LimitConfig, LimitRule, PointConfig, Reading } from '@lifeline/core';
 import type { AlarmCondition } from '@lifeline/twin';
-import type { Reading } from '../acquisition/reading.js';
-import type { LimitConfig, PointConfig } from '../config/index.js';
-import type { LimitRule } from './limit-condition.js';
 
 /**
  * Turns a reading into the number a condition's state machine compares with

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { applyEnvironment, loadSiteConfig, type SiteConfig, withDeviceEndpoints } from '@lifeline/core';
 import type { Logger } from 'pino';
-import { applyEnvironment, loadSiteConfig, type SiteConfig, withDeviceEndpoints } from '../config/index.js';
 import { Gateway } from '../runtime/gateway.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../examples/demo/site.yaml', import.meta.url));

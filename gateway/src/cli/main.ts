@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { applyEnvironment, loadSiteConfig } from '../config/index.js';
+import { applyEnvironment, EXIT_CONFIG, KEEP_RUNNING, loadSiteConfig, runCli, stopOnSignals } from '@lifeline/core';
 import { createLogger } from '../log.js';
 import { Gateway } from '../runtime/gateway.js';
 import { GATEWAY_VERSION } from '../runtime/version.js';
 import { DEMO_SITE, demoBanner, startDemo } from './demo.js';
-import { EXIT_CONFIG, KEEP_RUNNING, runCli, stopOnSignals } from './output.js';
 
 const USAGE = `lifeline-gateway ${GATEWAY_VERSION}
 

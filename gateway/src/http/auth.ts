@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HttpConfig, HttpRole } from '@lifeline/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpConfig, HttpRole } from '../config/index.js';
 import { REQUIRED_ROLE } from './error-responses.js';
 import { HttpError } from './http-error.js';
 

@@ -1,5 +1,5 @@
+import type { HttpRole } from '@lifeline/core';
 import type { RouteOptions } from 'fastify';
-import type { HttpRole } from '../config/index.js';
 
 /**
  * The error answers each route declares in the OpenAPI document, derived from

@@ -1,7 +1,7 @@
+import type { SiteConfig } from '@lifeline/core';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
-import type { SiteConfig } from '../config/index.js';
 import type { LiveState } from '../runtime/live-state.js';
 import type { HistorySource } from './history/history-source.js';
 import type { TrendSource } from './history/layered-history.js';

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
+import type { HttpConfig } from '@lifeline/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HttpConfig } from '../config/index.js';
 import { HttpError } from './http-error.js';
 
 /** The per-route rate limit every write route carries (`config.rateLimit`). */

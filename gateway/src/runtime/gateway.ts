@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
+import type { DriverRegistry } from '../acquisition/driver-registry.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
-import { listenOrExplain, type SiteConfig } from '../config/index.js';
-
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
 import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
-import { type Clock, systemClock } from './clock.js';
 import { LiveState } from './live-state.js';
 import { GATEWAY_VERSION } from './version.js';
 
@@ -24,6 +23,8 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** Writes device outputs for local actions; without one, actions fail and raise their action alarm. */
   readonly writer?: DeviceWriter;
+  /** The transports devices may use; the built-in Modbus and OPC UA drivers unless a test brings its own. */
+  readonly drivers?: DriverRegistry;
 }
 
 export interface GatewayEndpoints {
@@ -60,7 +61,12 @@ export class Gateway {
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
     const topics = gatewayTopics(config.site, config.gateway);
-    this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
+    this.acquisition = new AcquisitionManager(config.devices, {
+      clock: this.#clock,
+      log: this.#log,
+      stateDir: config.stateDir,
+      ...(options.drivers ? { drivers: options.drivers } : {}),
+    });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
     this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { Reading } from '@lifeline/core';
 import type { AlarmEvent } from '@lifeline/twin';
 import type { CommState } from '../acquisition/comm-state.js';
-import type { Reading } from '../acquisition/reading.js';
 
 /** What the dashboard's WebSocket receives. */
 export type LiveMessage =

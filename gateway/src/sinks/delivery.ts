@@ -1,11 +1,9 @@
 import { join } from 'node:path';
+import type { Clock, Reading, SiteConfig } from '@lifeline/core';
+import { DEFAULT_BACKOFF } from '@lifeline/core';
 import { gatewayTopics, type TelemetryBatch } from '@lifeline/twin';
 import type { Logger } from 'pino';
-import type { Reading } from '../acquisition/reading.js';
-import type { SiteConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
-import { DEFAULT_BACKOFF } from '../runtime/backoff.js';
-import type { Clock } from '../runtime/clock.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { LocalHistory } from '../store/local-history.js';
 import { Outbox } from '../store/outbox.js';

@@ -1,4 +1,4 @@
-import type { InfluxConfig } from '../config/index.js';
+import type { InfluxConfig } from '@lifeline/core';
 import { INFLUX_LANES, InfluxSink, type LineWriter } from './influx-sink.js';
 import { InfluxV1Writer } from './influx-v1-writer.js';
 import { InfluxV2Writer } from './influx-v2-writer.js';

@@ -1,6 +1,6 @@
+import type { Clock } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
-import type { Clock } from '../runtime/clock.js';
 import type { OutboxRecord } from '../store/outbox-record.js';
 import type { Sink, SinkHealth } from '../store/outbox-sink.js';
 import type { Lane } from '../store/outbox-store.js';

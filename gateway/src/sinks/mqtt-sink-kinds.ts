@@ -1,5 +1,5 @@
+import type { SiteConfig } from '@lifeline/core';
 import { gatewayTopics } from '@lifeline/twin';
-import type { SiteConfig } from '../config/index.js';
 import { MqttUplink } from '../uplink/mqtt-uplink.js';
 import { MQTT_LANES, MqttSink } from './mqtt-sink.js';
 import type { SinkContext, SinkKind, SinkSpec } from './sink-kind.js';

@@ -1,6 +1,5 @@
+import type { Clock, SiteConfig } from '@lifeline/core';
 import type { Logger } from 'pino';
-import type { SiteConfig } from '../config/index.js';
-import type { Clock } from '../runtime/clock.js';
 import type { Sink } from '../store/outbox-sink.js';
 import type { Lane } from '../store/outbox-store.js';
 

@@ -1,4 +1,4 @@
-import type { SiteConfig } from '../config/index.js';
+import type { SiteConfig } from '@lifeline/core';
 import type { SinkLanes } from '../store/outbox-store.js';
 import { influxV1SinkKind, influxV2SinkKind } from './influx-sink-kinds.js';
 import { centreSinkKind, localSinkKind } from './mqtt-sink-kinds.js';

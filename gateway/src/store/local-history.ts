@@ -1,5 +1,4 @@
-import type { Reading } from '../acquisition/reading.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { Clock, Reading, TimerHandle } from '@lifeline/core';
 import { HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier } from './history-store.js';
 
 type OpenBucket = { -readonly [K in keyof HistoryBucket]: HistoryBucket[K] };

@@ -1,5 +1,5 @@
+import type { Clock, TimerHandle } from '@lifeline/core';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { type OutboxRecord, typed } from './outbox-record.js';
 import type { Sink, SinkHealth } from './outbox-sink.js';
 import type { OutboxCursor, OutboxEntry, OutboxStats, OutboxStore, StoredRecord } from './outbox-store.js';

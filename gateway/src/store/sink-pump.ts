@@ -1,7 +1,7 @@
+import type { Clock, TimerHandle } from '@lifeline/core';
+import { type BackoffPolicy, backoffDelay } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { isTransientError } from '../errors.js';
-import { type BackoffPolicy, backoffDelay } from '../runtime/backoff.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { OutboxRecord } from './outbox-record.js';
 import type { Sink } from './outbox-sink.js';
 import { LANES, type Lane, type OutboxCursor, type OutboxStore } from './outbox-store.js';

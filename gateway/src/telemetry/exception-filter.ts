@@ -1,4 +1,4 @@
-import type { Quality, Reading } from '../acquisition/reading.js';
+import type { Quality, Reading } from '@lifeline/core';
 
 /** Report-by-exception policy (DESIGN.md §3). */
 export interface ExceptionPolicy {

@@ -1,6 +1,5 @@
+import type { Clock, Reading, TimerHandle } from '@lifeline/core';
 import type { TelemetryBatch, TelemetryReading } from '@lifeline/twin';
-import type { Reading } from '../acquisition/reading.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { type ExceptionPolicy, type LastReported, shouldReport } from './exception-filter.js';
 
 export interface TelemetryOptions extends ExceptionPolicy {

@@ -1,5 +1,4 @@
-import type { ModbusLink } from '../config/index.js';
-import type { Clock } from '../runtime/clock.js';
+import type { Clock, ModbusLink } from '@lifeline/core';
 import { createModbusClient, type ModbusClient } from './modbus-serial.js';
 
 /**

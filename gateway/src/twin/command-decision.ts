@@ -1,3 +1,4 @@
+import type { TwinGrantRule } from '@lifeline/core';
 import {
   AckCommandSchema,
   type CommandName,
@@ -8,7 +9,6 @@ import {
   type TwinReported,
 } from '@lifeline/twin';
 import type { AlarmCommandResult, AlarmControl, Operator } from '../alarms/alarm-control.js';
-import type { TwinGrantRule } from '../config/index.js';
 import { gatewayError } from '../errors.js';
 import { tokenOf } from './desired-decision.js';
 import { isAuthorised } from './twin-authorisation.js';

@@ -1,6 +1,6 @@
+import type { LimitCondition, TwinGrant, TwinGrantRule } from '@lifeline/core';
 import { parsePayload, type Reason, type TwinDesired, TwinDesiredSchema, type TwinReported } from '@lifeline/twin';
 import type { LimitChange } from '../alarms/alarm-control.js';
-import type { LimitCondition, TwinGrant, TwinGrantRule } from '../config/index.js';
 import { type GatewayErrorCode, gatewayError } from '../errors.js';
 import { isAuthorised } from './twin-authorisation.js';
 

@@ -1,3 +1,4 @@
+import type { Clock, SiteConfig, TimerHandle } from '@lifeline/core';
 import {
   type CommandName,
   type CommandResult,
@@ -12,9 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
-import type { SiteConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { LiveMessage, LiveState } from '../runtime/live-state.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Reading, SiteConfig } from '@lifeline/core';
 import {
   type AlarmEvent,
   type AlarmState,
@@ -12,9 +13,7 @@ import {
 } from '@lifeline/twin';
 import type { CommState } from '../acquisition/comm-state.js';
 import type { DeviceHealth } from '../acquisition/device-health.js';
-import type { Reading } from '../acquisition/reading.js';
 import type { ActiveLimit } from '../alarms/alarm-control.js';
-import type { SiteConfig } from '../config/index.js';
 
 /**
  * Pure helpers that turn what the gateway knows (config, readings, comm

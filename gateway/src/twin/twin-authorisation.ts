@@ -1,4 +1,4 @@
-import type { TwinGrant, TwinGrantRule } from '../config/index.js';
+import type { TwinGrant, TwinGrantRule } from '@lifeline/core';
 
 /**
  * Decides whether `user` may do `grant` on `device`: a decision function over

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { LocalUser } from '../config/schema-uplinks.js';
+import type { LocalUser } from '@lifeline/core';
 import { topicMatches } from './topic-filter.js';
 
 /**

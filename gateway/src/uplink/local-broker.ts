@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import type { LocalUser } from '@lifeline/core';
+import { listenOrExplain } from '@lifeline/core';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
-import { listenOrExplain } from '../config/index.js';
-import type { LocalUser } from '../config/schema-uplinks.js';
 import { LocalAcl } from './local-acl.js';
 
 /** The gateway's own client on its local broker: may publish and subscribe anywhere. */

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { type BackoffPolicy, backoffDelay, type Clock, DEFAULT_BACKOFF, DEFAULTS, systemClock, type TimerHandle } from '@lifeline/core';
 import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
 import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { DEFAULTS } from '../config/defaults.js';
 import { gatewayError, type LifelineError } from '../errors.js';
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../runtime/backoff.js';
-import { type Clock, systemClock, type TimerHandle } from '../runtime/clock.js';
 import { topicMatches } from './topic-filter.js';
 
 export interface UplinkTls {

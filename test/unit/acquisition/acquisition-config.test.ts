@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { planPollGroups } from '../../../gateway/src/acquisition/poll-groups.js';
-import { planReads } from '../../../gateway/src/acquisition/register-plan.js';
-import { DEFAULTS, isConfigError, type ModbusDeviceConfig, type ModbusPointConfig } from '../../../gateway/src/config/index.js';
+import { DEFAULTS, isConfigError, type ModbusDeviceConfig, type ModbusPointConfig } from '../../../core/src/index.js';
+import { planPollGroups } from '../../../gateway/src/acquisition/modbus/poll-groups.js';
+import { planReads } from '../../../gateway/src/acquisition/modbus/register-plan.js';
 import { loadTestSite } from '../../support/modbus-site.js';
 
 const device = (acquisition?: Record<string, unknown>) => ({
@@ -70,6 +70,7 @@ describe('acquisition config', () => {
         id: `c${i}`,
         name: '',
         unit: '',
+        dataType: 'boolean',
         writable: false,
         limits: [],
         register: { table: 'coil', address: i, type: 'bool', wordOrder: 'big', scale: 1, offset: 0 },

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import sinon from 'sinon';
-import { BusScheduler } from '../../../gateway/src/acquisition/bus-scheduler.js';
-import type { Reading } from '../../../gateway/src/acquisition/reading.js';
-import type { ModbusDeviceConfig } from '../../../gateway/src/config/index.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
+import type { ModbusDeviceConfig } from '../../../core/src/index.js';
+import type { Reading } from '../../../core/src/reading.js';
+import { systemClock } from '../../../core/src/time/clock.js';
+import { BusScheduler } from '../../../gateway/src/acquisition/modbus/bus-scheduler.js';
 import { ModbusConnection } from '../../../gateway/src/transports/modbus-connection.js';
 import type { ModbusClient } from '../../../gateway/src/transports/modbus-serial.js';
 import { loadTestSite, type TestSite } from '../../support/modbus-site.js';

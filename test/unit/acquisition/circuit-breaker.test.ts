@@ -5,7 +5,7 @@ import {
   breakerAdmit,
   breakerStep,
   CLOSED,
-} from '../../../gateway/src/acquisition/circuit-breaker.js';
+} from '../../../gateway/src/acquisition/modbus/circuit-breaker.js';
 
 const policy = { failureThreshold: 2, openMs: 1000, maxOpenMs: 3000 };
 const fail = (now: number): BreakerEvent => ({ kind: 'failure', now });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { classifyModbusError } from '../../../gateway/src/acquisition/modbus-errors.js';
+import { classifyModbusError } from '../../../gateway/src/acquisition/modbus/modbus-errors.js';
 import { connectionKey, interFrameGapMs } from '../../../gateway/src/transports/modbus-connection.js';
 
 const ctx = { what: 'read holding 0+4', device: 'm', unitId: 3, timeoutMs: 250 };

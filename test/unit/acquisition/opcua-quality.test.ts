@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { qualityOfStatus, readingValueOf } from '../../../gateway/src/acquisition/opcua-quality.js';
+import { qualityOfStatus, readingValueOf, sampleOf } from '../../../gateway/src/acquisition/opcua/opcua-quality.js';
 
 describe('OPC UA status code → reading quality', () => {
   const rows: [number, string, ReturnType<typeof qualityOfStatus>][] = [
@@ -19,5 +19,19 @@ describe('OPC UA status code → reading quality', () => {
     assert.equal(readingValueOf('text', 'String'), undefined);
     assert.equal(readingValueOf([1, 2, 3], 'Double'), undefined);
     assert.equal(readingValueOf(Number.NaN, 'Double'), undefined);
+  });
+
+  it('turns a data change into a reading and names the health counter of a failure', () => {
+    const ts = { sourceTs: 1000, rxTs: 1005 };
+    assert.deepEqual(sampleOf('heat-1', 'temp', { value: 0, name: 'Good' }, { value: 71.5, dataType: 11 }, 'Double', ts), {
+      reading: { device: 'heat-1', point: 'temp', value: 71.5, quality: 'good', sourceTs: 1000, rxTs: 1005 },
+    });
+    const uncertain = sampleOf('heat-1', 'temp', { value: 0x40000000, name: 'Uncertain' }, { value: 3, dataType: 11 }, 'Double', ts);
+    assert.deepEqual([uncertain.reading.quality, uncertain.reading.reason, uncertain.failure], ['uncertain', 'Uncertain', undefined]);
+    const bad = sampleOf('heat-1', 'temp', { value: 0x808b0000, name: 'BadSensorFailure' }, { value: 3, dataType: 11 }, 'Double', ts);
+    assert.deepEqual([bad.reading.quality, bad.reading.value, bad.failure], ['bad', undefined, 'exceptions']);
+    const wrongType = sampleOf('heat-1', 'temp', { value: 0, name: 'Good' }, { value: 'hot', dataType: 12 }, 'String', ts);
+    assert.equal(wrongType.failure, 'badFrames');
+    assert.match(wrongType.reading.reason ?? '', /String/);
   });
 });

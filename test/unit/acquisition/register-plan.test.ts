@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { planReads } from '../../../gateway/src/acquisition/register-plan.js';
-import type { ModbusPointConfig, Register } from '../../../gateway/src/config/index.js';
+import type { ModbusPointConfig, Register } from '../../../core/src/index.js';
+import { planReads } from '../../../gateway/src/acquisition/modbus/register-plan.js';
 
 const point = (id: string, register: Partial<Register>): ModbusPointConfig => ({
   id,
   name: id,
   unit: '',
+  dataType: register.type === 'bool' ? 'boolean' : 'number',
   writable: false,
   limits: [],
   register: { table: 'holding', address: 0, type: 'uint16', wordOrder: 'big', scale: 1, offset: 0, ...register },

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sinon from 'sinon';
+import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
+import { systemClock } from '../../../core/src/time/clock.js';
 import type { DeviceWriter } from '../../../gateway/src/acquisition/device-writer.js';
 import { AlarmEngine, type AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
 import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
-import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
 import { gatewayError } from '../../../gateway/src/errors.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 describe('local actions (fake device writer)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ConfigError, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, loadSiteConfig } from '../../../core/src/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 const ALARMS = join(FIXTURES, 'alarms');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sinon from 'sinon';
+import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
+import { systemClock } from '../../../core/src/time/clock.js';
 import { AlarmEngine, type AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
-import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 describe('alarm engine', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { NORMAL_LIFECYCLE } from '../../../core/src/alarms/lifecycle.js';
 import type { AlarmStateStore, PersistedAlarm } from '../../../gateway/src/alarms/alarm-state-store.js';
 import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-transition.js';
-import { NORMAL_LIFECYCLE } from '../../../gateway/src/alarms/lifecycle.js';
 
 /** The behaviour every AlarmStateStore must have; run against each implementation. */
 export function alarmStateStoreContract(name: string, open: () => { store: AlarmStateStore; reopen: () => AlarmStateStore }): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type LimitRule, type LimitState, NORMAL, stepLimit } from '../../../gateway/src/alarms/limit-condition.js';
+import { type LimitRule, type LimitState, NORMAL, stepLimit } from '../../../core/src/alarms/limit-condition.js';
 
 /**
  * Properties of the condition machine (ISA-18.2 §11.5 deadband and delay

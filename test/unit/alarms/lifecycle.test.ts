@@ -6,7 +6,7 @@ import {
   type LifecycleInput,
   NORMAL_LIFECYCLE,
   nextLifecycle,
-} from '../../../gateway/src/alarms/lifecycle.js';
+} from '../../../core/src/alarms/lifecycle.js';
 
 const at = (alarm: Lifecycle['alarm'], active: boolean, extra: Partial<Lifecycle> = {}): Lifecycle => ({
   ...NORMAL_LIFECYCLE,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type LimitInput, type LimitRule, type LimitState, NORMAL, stepLimit } from '../../../gateway/src/alarms/limit-condition.js';
+import { type LimitInput, type LimitRule, type LimitState, NORMAL, stepLimit } from '../../../core/src/alarms/limit-condition.js';
 
 const hihi: LimitRule = { condition: 'hihi', value: 50, hysteresis: 2, onDelayMs: 1000, offDelayMs: 3000 };
 const twoSamples: LimitRule = { condition: 'hi', value: 10, hysteresis: 1, onDelayMs: 0, offDelayMs: 0, onSamples: 3, offSamples: 2 };

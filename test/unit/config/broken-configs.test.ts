@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, loadSiteConfig } from '../../../core/src/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeRegisters, encodeRegisters, type Register } from '../../../gateway/src/config/index.js';
+import { decodeRegisters, encodeRegisters, type Register } from '../../../core/src/index.js';
 
 const reg = (r: Partial<Register> & Pick<Register, 'type'>): Register => ({
   table: 'holding',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, loadSiteConfig } from '../../../core/src/index.js';
 
 describe('secrets from environment and files', () => {
   let dir: string;

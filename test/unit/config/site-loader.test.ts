@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, describeTransport, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, describeTransport, loadSiteConfig } from '../../../core/src/index.js';
 import { isLifelineError } from '../../../gateway/src/errors.js';
 import { FIXTURES, REPO_ROOT } from '../../support/fixtures.js';
 

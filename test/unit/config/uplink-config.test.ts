@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULTS, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { ConfigError, DEFAULTS, loadSiteConfig } from '../../../core/src/index.js';
 
 const base = `site: s
 gateway: g

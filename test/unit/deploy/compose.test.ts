@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { loadSiteConfig } from '../../../core/src/index.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 /**

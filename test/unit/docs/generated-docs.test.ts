@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GATEWAY_ENVIRONMENT } from '../../../gateway/src/config/index.js';
+import { GATEWAY_ENVIRONMENT } from '../../../core/src/index.js';
 import { configKeys } from '../../../scripts/docs/config-reference.js';
 import { CATALOGS } from '../../../scripts/docs/error-catalog.js';
 import { replaceBlock } from '../../../scripts/docs/markdown.js';
@@ -68,7 +68,7 @@ describe('docs: generated documents stay in step with the code', () => {
     assert.deepEqual(
       named.filter((n) => !declared.has(n)),
       [],
-      'declare them in gateway/src/config/environment.ts or twin/src/centre/centre-environment.ts',
+      'declare them in core/src/config/environment.ts or twin/src/centre/centre-environment.ts',
     );
   });
 

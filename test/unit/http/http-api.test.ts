@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { applyEnvironment, ConfigError, isLifelineError, loadSiteConfig } from '../../../gateway/src/config/index.js';
+import { applyEnvironment, ConfigError, isLifelineError, loadSiteConfig } from '../../../core/src/index.js';
 import { RingHistory } from '../../../gateway/src/http/history/ring-history.js';
 import type { PollOutcome } from '../../../gateway/src/http/sources.js';
 import { FIXTURES } from '../../support/fixtures.js';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { loadSiteConfig } from '../../../core/src/index.js';
 import { buildControlApi } from '../../../firmware-sim/src/control/control-api.js';
 import { FirmwareSimulator } from '../../../firmware-sim/src/simulator.js';
-import { loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 describe('simulator control API', () => {

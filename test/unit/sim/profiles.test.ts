@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_IN_PROFILES_DIR, isConfigError, loadProfileFile, type Profile } from '../../../gateway/src/config/index.js';
+import { BUILT_IN_PROFILES_DIR, isConfigError, loadProfileFile, type Profile } from '../../../core/src/index.js';
 
 /** The point ids other subsystems rely on (issue #3): renaming one breaks them. */
 const REQUIRED: Record<string, string[]> = {

@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { BUILT_IN_PROFILES_DIR, findProfile, isConfigError, loadSiteConfig, type Profile } from '../../../core/src/index.js';
 import { listScenarioFiles, loadScenarioFile } from '../../../firmware-sim/src/scenarios/load-scenario.js';
 import { FirmwareSimulator } from '../../../firmware-sim/src/simulator.js';
-import { BUILT_IN_PROFILES_DIR, findProfile, isConfigError, loadSiteConfig, type Profile } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 describe('scenario files', () => {

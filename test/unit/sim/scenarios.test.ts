@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import sinon from 'sinon';
+import { loadSiteConfig } from '../../../core/src/index.js';
 import { listScenarioFiles } from '../../../firmware-sim/src/scenarios/load-scenario.js';
 import { FirmwareSimulator } from '../../../firmware-sim/src/simulator.js';
-import { loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 interface Trace {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import sinon from 'sinon';
+import { loadSiteConfig } from '../../../core/src/index.js';
 import { behaviourValue } from '../../../firmware-sim/src/engine/point-behaviour.js';
 import { FirmwareSimulator } from '../../../firmware-sim/src/simulator.js';
-import { loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 describe('point behaviour', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { loadSiteConfig } from '../../../core/src/index.js';
 import { ModbusException, SimulatedDevice } from '../../../firmware-sim/src/simulated-device.js';
-import { loadSiteConfig } from '../../../gateway/src/config/index.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 describe('simulated device', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
+import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
+import { systemClock } from '../../../core/src/time/clock.js';
 import { Delivery } from '../../../gateway/src/sinks/delivery.js';
 import type { SinkKind } from '../../../gateway/src/sinks/sink-kind.js';
 import { BUILTIN_SINK_KINDS, SinkRegistry } from '../../../gateway/src/sinks/sink-registry.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import sinon from 'sinon';
+import type { Clock } from '../../../core/src/time/clock.js';
 import { gatewayError } from '../../../gateway/src/errors.js';
-import type { Clock } from '../../../gateway/src/runtime/clock.js';
 import { MemoryOutboxStore } from '../../../gateway/src/store/memory-outbox-store.js';
 import { Outbox } from '../../../gateway/src/store/outbox.js';
 import type { OutboxRecord } from '../../../gateway/src/store/outbox-record.js';

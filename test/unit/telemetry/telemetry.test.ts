@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { TelemetryBatch } from '@lifeline/twin';
 import sinon from 'sinon';
-import type { Reading } from '../../../gateway/src/acquisition/reading.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
+import type { Reading } from '../../../core/src/reading.js';
+import { systemClock } from '../../../core/src/time/clock.js';
 import { alarmToLine, batchToLines } from '../../../gateway/src/sinks/line-protocol.js';
 import { type LastReported, shouldReport } from '../../../gateway/src/telemetry/exception-filter.js';
 import { TelemetryReporter } from '../../../gateway/src/telemetry/telemetry-reporter.js';

@@ -1,6 +1,6 @@
+import { describeTransport } from '@lifeline/core';
 import type { FastifyInstance } from 'fastify';
 import type { DeviceHealth } from '../../acquisition/device-health.js';
-import { describeTransport } from '../../config/index.js';
 import { requireRole } from '../auth.js';
 import type { GatewayView } from '../gateway-view.js';
 

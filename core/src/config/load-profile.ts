@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { coreError } from '../errors/index.js';
+import { ConfigError, type ConfigIssue } from './config-issue.js';
+import { checkProfile } from './profile-rules.js';
+import { type Profile, ProfileSchema } from './profile-schema.js';
+import { validateAgainst } from './validate.js';
+import { YamlSource } from './yaml-source.js';
+
+/** The profiles shipped with the product: `device-profiles/` at the repository root. */
+export const BUILT_IN_PROFILES_DIR = fileURLToPath(new URL('../../../device-profiles/', import.meta.url));
+
+/** Reads a YAML file into a located source, or throws LL_ERR_CONFIG_NOT_FOUND. */
+export async function readYaml(file: string): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw coreError('LL_ERR_CONFIG_NOT_FOUND', file, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  return new YamlSource(file, text);
+}
+
+/** Loads and validates one profile file; every problem is reported at once. */
+export async function loadProfileFile(file: string): Promise<Profile> {
+  const source = await readYaml(file);
+  const issues: ConfigIssue[] = [...source.syntaxIssues];
+  if (issues.length === 0) issues.push(...validateAgainst(ProfileSchema, source));
+  if (issues.length === 0) issues.push(...checkProfile(source.data as Profile, source));
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return source.data as Profile;
+}
+
+/**
+ * Finds a profile by id in the given folders, first match wins, so a site's
+ * own profilesDir can shadow a built-in profile.
+ */
+export async function findProfile(id: string, dirs: readonly string[]): Promise<Profile> {
+  for (const dir of dirs) {
+    const file = join(dir, `${id}.yaml`);
+    try {
+      await readFile(file);
+    } catch {
+      continue;
+    }
+    return loadProfileFile(file);
+  }
+  throw coreError('LL_ERR_PROFILE_NOT_FOUND', id, dirs.join(', '));
+}

@@ -1,0 +1,313 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '@lifeline/core';
+import { backoffDelay, badReadings, decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type PointConfig } from '@lifeline/core';
+import type { Logger } from 'pino';
+import { gatewayError, type LifelineError } from '../../errors.js';
+import { ModbusConnection } from '../../transports/modbus-connection.js';
+import type { ModbusClient } from '../../transports/modbus-serial.js';
+import type { DeviceDriver, DriverEvents } from '../device-driver.js';
+import type { DeviceHealth } from '../device-health.js';
+import { dueOf, type PollJob, type WriteJob } from './bus-jobs.js';
+import { BusPump } from './bus-pump.js';
+import { accountedRequest } from './bus-request.js';
+import { ModbusDeviceState } from './modbus-device-state.js';
+import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
+import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
+import { planPollGroups } from './poll-groups.js';
+import type { ReadBlock } from './register-plan.js';
+
+/**
+ * The scheduler of one physical Modbus connection (docs/acquisition.md): every
+ * unit's poll groups share one queue, one transaction at a time, one request
+ * per turn, served by least recent bus time. Writes jump the queue. A failed request is retried only after a
+ * backoff during which the other units use the bus, and a unit whose breaker
+ * is open is skipped, so a dead unit delays its neighbours by at most one
+ * timeout. A dropped link is reopened with backoff.
+ */
+export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDriver {
+  readonly connection: ModbusConnection;
+  readonly devices: ReadonlyMap<string, ModbusDeviceState>;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #jobs: PollJob[];
+  readonly #writes: WriteJob[] = [];
+  readonly #pump: BusPump;
+  #running = false;
+  #linkFailures = 0;
+  #reconnectAt = 0;
+  #everConnected = false;
+  /** Reconnects follow the first device's backoff: the link is shared, its policy is too. */
+  readonly #backoff: { readonly baseMs: number; readonly maxMs: number };
+
+  constructor(devices: readonly ModbusDeviceConfig[], clock: Clock, log: Logger) {
+    super();
+    const first = devices[0];
+    if (!first) throw new Error('a bus scheduler needs at least one device');
+    this.connection = new ModbusConnection(first.modbus, clock);
+    this.#backoff = first.acquisition.backoff;
+    this.#clock = clock;
+    this.#log = log.child({ connection: this.connection.key });
+    this.devices = new Map(devices.map((d) => [d.id, new ModbusDeviceState(d, this.connection.key)]));
+    this.#jobs = [...this.devices.values()].flatMap((state) =>
+      planPollGroups(state.config).map((group) => ({ state, group, nextDue: 0, attempt: 0, impaired: false })),
+    );
+    this.#pump = new BusPump(
+      clock,
+      () => this.#work(),
+      (e) => this.#log.error({ err: (e as Error).message }, 'modbus scheduler failed'),
+    );
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    // Spread the first polls over each interval, so units sharing a link do not all fall due at once.
+    const now = this.#clock.now();
+    for (const [i, job] of this.#jobs.entries()) job.nextDue = now + Math.floor((i * job.group.intervalMs) / this.#jobs.length);
+    this.#pump.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const w of this.#writes.splice(0)) w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', w.state.config.id, 'the gateway is stopping'));
+    await this.#pump.stop();
+    await this.connection.close();
+  }
+
+  get deviceIds(): readonly string[] {
+    return [...this.devices.keys()];
+  }
+
+  health(): DeviceHealth[] {
+    return [...this.devices.values()].map((s) => s.snapshot());
+  }
+
+  /** Queues a write ahead of every poll; resolves once the read-back matches. */
+  write(device: string, point: PointConfig, value: number | boolean): Promise<void> {
+    const state = this.devices.get(device);
+    if (!state) return Promise.reject(gatewayError('LL_ERR_UNKNOWN_POINT', point.id, device));
+    if (!isModbusPoint(point)) return Promise.reject(gatewayError('LL_ERR_WRITE_NOT_WRITABLE', device, point.id));
+    const offline = this.#offlineReason(state);
+    if (offline) return Promise.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', device, offline));
+    return new Promise<void>((resolve, reject) => {
+      this.#writes.push({ state, point, value, resolve, reject });
+      this.#pump.kick();
+    });
+  }
+
+  #offlineReason(state: ModbusDeviceState): string | undefined {
+    if (!this.#running) return 'acquisition is not running';
+    if (state.comm === 'offline') return state.reason ?? 'no answer';
+    if (state.breaker.kind === 'open' && this.#clock.now() < state.breaker.until) return `circuit open: ${state.reason ?? 'no answer'}`;
+    if (!this.connection.isOpen && this.#linkFailures > 0) return `link down: ${state.reason ?? this.connection.key}`;
+    return undefined;
+  }
+
+  /** Sends requests until nothing may be sent now; returns how long until something may. */
+  async #work(): Promise<number> {
+    while (this.#running) {
+      const now = this.#clock.now();
+      if (!this.connection.isOpen) {
+        if (now < this.#reconnectAt) return this.#reconnectAt - now;
+        await this.#reconnect();
+        continue;
+      }
+      const write = this.#writes.shift();
+      if (write) {
+        await this.#runWrite(write);
+        continue;
+      }
+      const job = this.#nextJob(now);
+      if (!job) return this.#wakeAt() - now;
+      await this.#runPoll(job);
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Among the due jobs whose device may send now, the one whose device used
+   * the least bus time lately; ties go to the earliest due. A cheap unit's
+   * cycle thus runs ahead of a slow one's next request, and waits for at most
+   * one request in flight.
+   */
+  #nextJob(now: number): PollJob | undefined {
+    let best: { job: PollJob; use: number; due: number } | undefined;
+    for (const job of this.#jobs) {
+      const due = dueOf(job);
+      if (due > now) continue;
+      const use = job.state.busUse(now);
+      if (best && (best.use < use || (best.use === use && best.due <= due))) continue;
+      if (job.state.admit(now)) best = { job, use, due };
+    }
+    return best?.job;
+  }
+
+  #wakeAt(): number {
+    let wake = Number.POSITIVE_INFINITY;
+    for (const job of this.#jobs) wake = Math.min(wake, Math.max(dueOf(job), job.state.readyAt()));
+    return Number.isFinite(wake) ? wake : this.#clock.now() + 60_000;
+  }
+
+  async #reconnect(): Promise<void> {
+    try {
+      await this.connection.open();
+    } catch (e) {
+      const error = classifyModbusError(e, { what: 'connect', device: this.connection.key, unitId: '*', timeoutMs: 0 });
+      this.#linkDown(error);
+      return;
+    }
+    if (this.#everConnected) for (const state of this.devices.values()) state.health.count('reconnects');
+    this.#everConnected = true;
+    this.#linkFailures = 0;
+    this.#log.info('modbus connected');
+    for (const state of this.devices.values()) if (state.setLink(true)) this.#emitComm(state);
+  }
+
+  /** The link failed: close it, mark every unit behind it, and retry the connect after a backoff. */
+  #linkDown(error: LifelineError): void {
+    void this.connection.close();
+    this.#linkFailures += 1;
+    this.#reconnectAt = this.#clock.now() + backoffDelay(this.#linkFailures - 1, this.#backoff);
+    for (const w of this.#writes.splice(0)) w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', w.state.config.id, error.message));
+    if (this.#linkFailures > 1) return;
+    this.#log.warn({ err: error.message }, 'modbus link down');
+    for (const state of this.devices.values()) {
+      this.emit('readings', badReadings(state.config.id, state.config.points, error.message, this.#clock.now()));
+      if (state.setLink(false, error.message)) this.#emitComm(state);
+    }
+  }
+
+  #request<T>(state: ModbusDeviceState, what: string, exchange: (c: ModbusClient) => Promise<T>): Promise<T> {
+    return accountedRequest(this.connection, this.#clock, state, what, exchange);
+  }
+
+  /**
+   * Sends the job's next request. A job of several requests yields the bus
+   * after each one: its continuation queues behind every job already due, so
+   * a slow unit delays the others by at most one of its own answers.
+   */
+  async #runPoll(job: PollJob): Promise<void> {
+    const { state, group } = job;
+    const progress = job.progress ?? { index: 0, readings: [], impaired: job.impaired, resumeAt: 0 };
+    job.progress = undefined;
+    const block = group.blocks[progress.index] as ReadBlock;
+    const t0 = performance.now();
+    try {
+      const words = await this.#request(state, `read ${block.table} ${block.address}+${block.length}`, (c) => readBlock(c, block));
+      this.#emitPoll(state, t0);
+      const rxTs = this.#clock.now();
+      for (const point of block.points) {
+        progress.readings.push({
+          device: state.config.id,
+          point: point.id,
+          value: decodePoint(block, words, point),
+          quality: 'good',
+          sourceTs: rxTs,
+          rxTs,
+        });
+      }
+    } catch (e) {
+      const error = e as LifelineError;
+      this.#emitPoll(state, t0, error);
+      if (isLinkFailure(error)) {
+        this.#finishFailed(job, error);
+        this.#linkDown(error);
+        return;
+      }
+      if (!isModbusException(error) || error.transient) return this.#retryOrFail(job, error);
+      // The unit answered "no" for this block only: its other blocks still count.
+      progress.impaired = true;
+      state.noteImpairment(error);
+      progress.readings.push(...badReadings(state.config.id, block.points, error.message, this.#clock.now()));
+    }
+    progress.index += 1;
+    if (progress.index < group.blocks.length) {
+      progress.resumeAt = this.#clock.now();
+      job.progress = progress;
+      return;
+    }
+    if (this.#running) this.emit('readings', progress.readings);
+    job.attempt = 0;
+    job.impaired = false;
+    this.#advance(job);
+    if (state.cycleSucceeded(this.#clock.now(), progress.impaired)) this.#emitComm(state);
+  }
+
+  #emitPoll(state: ModbusDeviceState, t0: number, error?: LifelineError): void {
+    const timedOut = error?.code === 'LL_ERR_MODBUS_TIMEOUT';
+    this.emit('poll', { device: state.config.id, ok: !error, timedOut, latencyMs: performance.now() - t0 });
+  }
+
+  /** Timeouts, bad frames and busy answers: retry after a backoff (the bus serves others meanwhile), or give up for this cycle. */
+  #retryOrFail(job: PollJob, error: LifelineError): void {
+    const { state } = job;
+    const policy = state.config.acquisition;
+    if (job.attempt < policy.retries && state.breaker.kind === 'closed') {
+      job.attempt += 1;
+      job.impaired = true;
+      state.health.count('retries');
+      state.noteImpairment(error);
+      state.holdUntil = this.#clock.now() + backoffDelay(job.attempt - 1, policy.backoff);
+      return;
+    }
+    this.#finishFailed(job, error);
+  }
+
+  #finishFailed(job: PollJob, error: LifelineError): void {
+    const { state } = job;
+    const now = this.#clock.now();
+    job.attempt = 0;
+    job.impaired = false;
+    this.#advance(job);
+    const changed = state.cycleFailed(now, error);
+    // An open breaker skips every group of the unit, so all its points go bad, not just this group's.
+    const points = state.breaker.kind === 'open' ? state.config.points : job.group.points;
+    if (this.#running) this.emit('readings', badReadings(state.config.id, points, error.message, now));
+    if (changed) this.#emitComm(state);
+    if (state.breaker.kind === 'open') this.#log.warn({ device: state.config.id, err: error.message }, 'circuit open');
+  }
+
+  /** Drift-free cadence; after an overrun, a fresh cadence instead of a burst of catch-up polls. */
+  #advance(job: PollJob): void {
+    const now = this.#clock.now();
+    job.nextDue += job.group.intervalMs;
+    if (job.nextDue < now) job.nextDue = now;
+  }
+
+  async #runWrite(w: WriteJob): Promise<void> {
+    const { state, point, value } = w;
+    const id = state.config.id;
+    const offline = this.#offlineReason(state);
+    if (offline) return w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', id, offline));
+    let expected: number[];
+    let actual: number[];
+    try {
+      expected = await this.#request(state, `write ${point.id}`, (c) => writePointWords(c, point, value));
+      actual = await this.#request(state, `read back ${point.id}`, (c) => readBack(c, point));
+    } catch (e) {
+      state.health.count('writeFailures');
+      const error = e as LifelineError;
+      if (isModbusException(error)) return w.reject(gatewayError('LL_ERR_WRITE_REFUSED', id, point.id, error.message));
+      if (isLinkFailure(error)) {
+        this.#linkDown(error);
+        return w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', id, error.message));
+      }
+      return w.reject(gatewayError('LL_ERR_WRITE_TIMEOUT', id, point.id, error.message));
+    }
+    state.health.count('writes');
+    const want = decodeRegisters(point.register, expected);
+    const got = decodeRegisters(point.register, actual);
+    if (want !== got) {
+      state.health.count('writeFailures');
+      return w.reject(gatewayError('LL_ERR_WRITE_MISMATCH', want, id, point.id, got));
+    }
+    const rxTs = this.#clock.now();
+    this.emit('readings', [{ device: id, point: point.id, value: got, quality: 'good', sourceTs: rxTs, rxTs }]);
+    w.resolve();
+  }
+
+  #emitComm(state: ModbusDeviceState): void {
+    this.emit('comm', state.config.id, state.comm, state.comm === 'online' ? undefined : state.reason);
+  }
+}
