@@ -66,7 +66,7 @@ describe('simulator OpenAPI document', () => {
   it('is a valid OpenAPI document', async () => {
     // validate() dereferences in place: give it a copy.
     const result = await validate(structuredClone(doc) as never);
-    assert.ok(result.valid, JSON.stringify(result, null, 2));
+    assert.ok(result.valid, `${doc.openapi}: ${JSON.stringify(result, null, 2)}`);
     assert.match(doc.openapi, /^3\.1\./);
   });
 

@@ -41,7 +41,7 @@ export function buildControlApi(sim: Sim, log: Logger): FastifyInstance {
   void app.register(swagger, {
     openapi: {
       // 3.1: its Schema Objects are JSON Schema 2020-12, what the route schemas are written in.
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: { title: 'lifeline firmware simulator control API', version: '1.0.0', description: 'docs/simulator.md' },
     },
   });
