@@ -7,6 +7,16 @@
   L.token = () => localStorage.getItem(KEY) || '';
   L.setToken = (t) => (t ? localStorage.setItem(KEY, t) : localStorage.removeItem(KEY));
 
+  // A sign-in link (the demo banner prints one: /#token=…) signs in as the form does, then leaves the
+  // address bar, history and bookmarks: the fragment never reached the server, and now not the screen either.
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.has('token')) {
+    L.setToken((hash.get('token') || '').trim());
+    hash.delete('token');
+    const rest = hash.toString();
+    history.replaceState(null, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  }
+
   /** fetch + JSON with the token; rejects with the API's coded error message. */
   L.api = async (method, path, body) => {
     const headers = {};

@@ -112,11 +112,16 @@ export class FirmwareSimulator {
     return this.#served.get(id);
   }
 
-  /** A PUT from the control API: the value holds (behaviour off) until a scenario takes the point. */
+  /** A PUT from the control API: the value holds (behaviour off) until released or a scenario takes the point. */
   setManual(device: SimulatedDevice, point: string, value: number | boolean): boolean {
     device.point(point);
     this.engine.setMode(device.id, point, 'manual');
     return this.engine.apply(device, point, value, 'manual');
+  }
+
+  /** A DELETE (or PUT {"mode": "behaviour"}) from the control API: the point follows its profile behaviour again. */
+  release(device: SimulatedDevice, point: string): boolean {
+    return this.engine.release(device, point);
   }
 
   /** Injects a fault after checking it fits the device's transport (LL_ERR_SIM_BAD_FAULT otherwise). */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { type CliRun, GATEWAY_BIN, killCli, startCli } from '../support/cli.js';
@@ -9,6 +11,7 @@ import { MqttCollector } from '../support/mqtt-collector.js';
 import { freePort } from '../support/ports.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint } from '../support/site-harness.js';
+import { tempStateDir } from '../support/state-dir.js';
 
 describe('e2e: lifeline-gateway CLI', () => {
   let run: CliRun | undefined;
@@ -43,6 +46,73 @@ describe('e2e: lifeline-gateway CLI', () => {
       assert.equal(await run.exited, 0, run.stderr);
     });
   }
+
+  const ack = (httpPort: string, token: string | undefined) =>
+    fetch(`http://127.0.0.1:${httpPort}/api/alarms/ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ alarmId: 'gas-1/lel1/hihi' }),
+    });
+  const raiseAndWait = async (env: Record<string, string>) => {
+    await setPoint(`http://127.0.0.1:${env.LIFELINE_SIM_PORT}`, 'gas-1', 'lel1', 60);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const alarms = (await (await fetch(`http://127.0.0.1:${env.LIFELINE_HTTP_PORT}/api/alarms`)).json()) as { alarmId: string }[];
+      if (alarms.some((a) => a.alarmId === 'gas-1/lel1/hihi')) return;
+      if (Date.now() > deadline) assert.fail('no gas-1/lel1/hihi at the gateway');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('demo makes an operator token for the run, prints it with a sign-in link, and Ack works with it at once', async () => {
+    const env = await demoPorts();
+    run = startCli(GATEWAY_BIN, ['demo'], env);
+    await run.waitForOutput('Ctrl-C stops everything');
+    const link = new RegExp(`sign in\\s+http://localhost:${env.LIFELINE_HTTP_PORT}/#token=([A-Za-z0-9_-]{32})\n`).exec(run.stdout);
+    assert.ok(link, run.stdout);
+    const token = link[1] as string;
+    assert.match(run.stdout, new RegExp(`operator token for this run: ${token}`));
+    assert.doesNotMatch(run.stderr, new RegExp(token), 'the token is in the banner only, never in a log');
+    await raiseAndWait(env);
+    assert.equal((await ack(env.LIFELINE_HTTP_PORT, undefined)).status, 401, 'nothing writes without a token');
+    const acked = await ack(env.LIFELINE_HTTP_PORT, token);
+    assert.equal(acked.status, 200, await acked.text());
+  });
+
+  it('demo keeps a configured token instead of making one', async () => {
+    const env = { ...(await demoPorts()), LIFELINE_OPERATOR_TOKEN: 'cli-operator-token-0123456789' };
+    run = startCli(GATEWAY_BIN, ['demo'], env);
+    await run.waitForOutput('Ctrl-C stops everything');
+    assert.doesNotMatch(run.stdout, /#token=|operator token for this run/);
+    assert.match(run.stdout, /sign in\s+with a token from http\.tokens or LIFELINE_OPERATOR_TOKEN/);
+    await raiseAndWait(env);
+    assert.equal((await ack(env.LIFELINE_HTTP_PORT, env.LIFELINE_OPERATOR_TOKEN)).status, 200);
+  });
+
+  it('demo keeps its state in a fresh temporary folder, outside the checkout, removed on a clean stop', async () => {
+    // An empty LIFELINE_STATE_DIR is "not set": the demo's own default, as for a new user.
+    run = startCli(GATEWAY_BIN, ['demo'], { ...(await demoPorts()), LIFELINE_STATE_DIR: '' });
+    await run.waitForOutput('Ctrl-C stops everything');
+    const state = /state\s+(\S+)\s+\(this run only, removed on Ctrl-C; --state-dir DIR keeps it\)/.exec(run.stdout);
+    assert.ok(state, run.stdout);
+    const dir = state[1] as string;
+    assert.ok(dir.startsWith(tmpdir()), `${dir} is under ${tmpdir()}`);
+    assert.ok(!dir.startsWith(REPO_ROOT), 'not in the checkout');
+    assert.ok(existsSync(join(dir, 'alarms.db')), 'the gateway keeps its alarms there');
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0, run.stderr);
+    assert.equal(existsSync(dir), false, 'removed on a clean stop');
+  });
+
+  it('demo --state-dir keeps state where asked, and leaves it there', async () => {
+    const dir = join(tempStateDir(), 'kept');
+    run = startCli(GATEWAY_BIN, ['demo', '--state-dir', dir], { ...(await demoPorts()), LIFELINE_STATE_DIR: '' });
+    await run.waitForOutput('Ctrl-C stops everything');
+    assert.match(run.stdout, new RegExp(`state\\s+${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exited, 0, run.stderr);
+    assert.ok(existsSync(join(dir, 'alarms.db')), 'kept after the stop');
+  });
 
   it('a taken port is a one-line error naming the variable', async () => {
     const env = await demoPorts();

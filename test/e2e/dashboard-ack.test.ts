@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { RunningDemo } from '../../gateway/src/cli/demo.js';
-import { setPoint } from '../support/site-harness.js';
+import { signInUrl } from '../../gateway/src/cli/demo-banner.js';
+import { DEMO_OPERATOR } from '../../gateway/src/cli/demo-token.js';
+import { FIXTURES } from '../support/fixtures.js';
+import { setPoint, startSite } from '../support/site-harness.js';
 import { launch, OPERATOR_TOKEN, screenshot, startDashboardSite } from './dashboard-browser.js';
 
 /**
@@ -48,6 +52,29 @@ describe('e2e: operator acks an alarm from the dashboard', function () {
       await page.locator('#history li[data-event="ack"]').first().waitFor({ timeout: 5000 });
       assert.equal(await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] button[data-action="ack"]').count(), 0);
       await screenshot(page, 'dashboard-ack-after');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("signs in from the demo banner's link with the run's own token, drops it from the address bar, and acks", async () => {
+    // No token configured: the demo makes one for the run, as `npm start` does.
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'));
+    const running = site;
+    const token = running.operatorToken;
+    assert.ok(token, 'the demo made an operator token');
+    const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(signInUrl(running.urls.dashboard, token));
+      await page.locator('#me', { hasText: `${DEMO_OPERATOR} (operator)` }).waitFor({ timeout: 10_000 });
+      assert.equal(page.url(), running.urls.dashboard, 'the token left the address bar');
+      assert.equal(await page.evaluate(() => localStorage.getItem('lifeline.token')), token, 'kept where Sign-in keeps it');
+      assert.equal(await page.locator('#sign-in').isHidden(), true);
+
+      await setPoint(running.urls.simulator, 'gas-1', 'lel1', 60);
+      const alarm = page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"]');
+      await alarm.locator('button[data-action="ack"]').click({ timeout: 10_000 });
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"][data-state="acknowledged"]').waitFor({ timeout: 10_000 });
     } finally {
       await page.close();
     }

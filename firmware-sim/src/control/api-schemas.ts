@@ -1,12 +1,23 @@
 import { FAULT_KINDS } from '../faults/fault-book.js';
 
-/** JSON Schemas of the control API bodies; fastify validates them (no coercion) and @fastify/swagger publishes them. */
+/**
+ * JSON Schemas of the control API bodies and answers; fastify validates the
+ * bodies (no coercion) and @fastify/swagger publishes everything as OpenAPI
+ * 3.1, whose Schema Objects are JSON Schema 2020-12 — so `type` arrays and a
+ * numeric `exclusiveMinimum` are valid there (they are not in OpenAPI 3.0).
+ */
 
-export const ValueBodySchema = {
+/** PUT a point: a value that holds, or `{"mode": "behaviour"}` to hand it back to its profile behaviour. */
+export const PointBodySchema = {
   type: 'object',
-  required: ['value'],
   additionalProperties: false,
-  properties: { value: { type: ['number', 'boolean'], description: 'a number, or true/false for boolean points' } },
+  minProperties: 1,
+  maxProperties: 1,
+  properties: {
+    value: { type: ['number', 'boolean'], description: 'a number, or true/false for boolean points; holds until released' },
+    mode: { type: 'string', enum: ['behaviour'], description: 'hand the point back to its configured behaviour (as DELETE does)' },
+  },
+  description: 'exactly one of value or mode',
 } as const;
 
 export const ScenarioStartSchema = {
@@ -31,4 +42,59 @@ export const FaultBodySchema = {
     statusCode: { type: 'string', pattern: '^Bad[A-Za-z]+$', description: 'opcua-bad-status; default BadSensorFailure' },
     downMs: { type: 'integer', minimum: 0, maximum: 60000, description: 'opcua-restart; default 1000' },
   },
+} as const;
+
+/** The one error body of the gateway, simulator and centre (DESIGN.md §4): a coded error, what was wrong, how to fix it. */
+export const ErrorBodySchema = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'LL_ERR_SIM_… (docs/errors.md), or LL_ERR_SIM_REQUEST for a malformed request' },
+    message: { type: 'string' },
+    hint: { type: 'string' },
+  },
+} as const;
+
+const errorAnswer = (description: string) => ({ ...ErrorBodySchema, description });
+
+/**
+ * The error answers a route really sends: 404 for an unknown device, point,
+ * scenario or fault; for a route with a body, 400 when it fails its schema or
+ * the value or fault cannot apply, and (fastify) 415 for a body that is not
+ * JSON and 413 for one too large.
+ */
+export function errorAnswers(options: { readonly notFound?: boolean; readonly body?: boolean }) {
+  return {
+    ...(options.body
+      ? {
+          400: errorAnswer('the body fails its schema, or its value or fault cannot apply'),
+          413: errorAnswer('the body is larger than the server accepts'),
+          415: errorAnswer('the body is not application/json'),
+        }
+      : {}),
+    ...(options.notFound ? { 404: errorAnswer('no such device, point, scenario or fault') } : {}),
+  };
+}
+
+/** A point as the point routes answer it: its value and who drives it now. */
+export const PointViewSchema = {
+  type: 'object',
+  required: ['device', 'point', 'unit', 'value', 'mode'],
+  properties: {
+    device: { type: 'string' },
+    point: { type: 'string' },
+    unit: { type: 'string' },
+    value: { type: ['number', 'boolean'] },
+    mode: { type: 'string', enum: ['behaviour', 'manual', 'scenario'], description: 'who drives the point now' },
+  },
+  description: 'the point now',
+} as const;
+
+/** An injected fault, answered with 201 and the id that DELETE /faults/{id} takes. */
+export const FaultAnswerSchema = {
+  type: 'object',
+  required: ['id', 'kind', 'device'],
+  additionalProperties: true,
+  properties: { id: { type: 'string' }, kind: { type: 'string' }, device: { type: 'string' } },
+  description: 'the fault, with its id',
 } as const;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { simError } from '../errors.js';
 import type { SimulatedDevice } from '../simulated-device.js';
 import type { FirmwareSimulator } from '../simulator.js';
-import { FaultBodySchema, ScenarioStartSchema, ValueBodySchema } from './api-schemas.js';
+import { errorAnswers, FaultAnswerSchema, FaultBodySchema, PointBodySchema, PointViewSchema, ScenarioStartSchema } from './api-schemas.js';
 
 const NOT_FOUND = new Set([
   'LL_ERR_SIM_UNKNOWN_DEVICE',
@@ -14,7 +14,10 @@ const NOT_FOUND = new Set([
   'LL_ERR_SIM_UNKNOWN_FAULT',
 ]);
 
-type Sim = Pick<FirmwareSimulator, 'devices' | 'servedAt' | 'setManual' | 'scenarios' | 'faults' | 'addFault' | 'removeFault' | 'engine'>;
+type Sim = Pick<
+  FirmwareSimulator,
+  'devices' | 'servedAt' | 'setManual' | 'release' | 'scenarios' | 'faults' | 'addFault' | 'removeFault' | 'engine'
+>;
 
 /**
  * The simulator's HTTP control API (DESIGN.md §4; docs/simulator.md): devices
@@ -37,6 +40,8 @@ export function buildControlApi(sim: Sim, log: Logger): FastifyInstance {
 
   void app.register(swagger, {
     openapi: {
+      // 3.1: its Schema Objects are JSON Schema 2020-12, what the route schemas are written in.
+      openapi: '3.1.0',
       info: { title: 'lifeline firmware simulator control API', version: '1.0.0', description: 'docs/simulator.md' },
     },
   });
@@ -55,11 +60,13 @@ export function buildControlApi(sim: Sim, log: Logger): FastifyInstance {
     required: names,
     properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])),
   });
+  type PointParams = { device: string; point: string };
+  const pointParams = params('device', 'point');
 
   void app.register(async (api) => {
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-    api.get('/devices', { schema: { summary: 'every device with its transport and points' } }, async () =>
+    api.get('/devices', { schema: { operationId: 'listDevices', summary: 'every device with its transport and points' } }, async () =>
       [...sim.devices.values()].map((d) => ({
         id: d.id,
         name: d.config.name,
@@ -77,46 +84,105 @@ export function buildControlApi(sim: Sim, log: Logger): FastifyInstance {
       })),
     );
 
-    api.get<{ Params: { device: string; point: string } }>(
+    api.get<{ Params: PointParams }>(
       '/devices/:device/points/:point',
-      { schema: { summary: 'one point value', params: params('device', 'point') } },
+      {
+        schema: {
+          operationId: 'getPoint',
+          summary: 'one point value and who drives it (behaviour, manual, scenario)',
+          params: pointParams,
+          response: { 200: PointViewSchema, ...errorAnswers({ notFound: true }) },
+        },
+      },
       async (req) => pointView(deviceOf(req.params.device), req.params.point),
     );
 
-    api.put<{ Params: { device: string; point: string }; Body: { value: number | boolean } }>(
+    api.put<{ Params: PointParams; Body: { value?: number | boolean; mode?: 'behaviour' } }>(
       '/devices/:device/points/:point',
-      { schema: { summary: 'set a point; it holds until a scenario takes it', params: params('device', 'point'), body: ValueBodySchema } },
+      {
+        schema: {
+          operationId: 'setPoint',
+          summary: 'set a point (it holds until released or a scenario takes it), or {"mode": "behaviour"} to release it',
+          params: pointParams,
+          body: PointBodySchema,
+          response: { 200: PointViewSchema, ...errorAnswers({ notFound: true, body: true }) },
+        },
+      },
       async (req) => {
         const device = deviceOf(req.params.device);
-        sim.setManual(device, req.params.point, req.body.value);
+        if (req.body.value === undefined) sim.release(device, req.params.point);
+        else sim.setManual(device, req.params.point, req.body.value);
         return pointView(device, req.params.point);
       },
     );
 
-    api.get('/scenarios', { schema: { summary: 'scenario files and their last run' } }, async () => sim.scenarios.list());
+    api.delete<{ Params: PointParams }>(
+      '/devices/:device/points/:point',
+      {
+        schema: {
+          operationId: 'releasePoint',
+          summary: 'hand a point back to its configured behaviour (undo a PUT)',
+          params: pointParams,
+          response: { 200: PointViewSchema, ...errorAnswers({ notFound: true }) },
+        },
+      },
+      async (req) => {
+        const device = deviceOf(req.params.device);
+        sim.release(device, req.params.point);
+        return pointView(device, req.params.point);
+      },
+    );
+
+    api.get('/scenarios', { schema: { operationId: 'listScenarios', summary: 'scenario files and their last run' } }, async () =>
+      sim.scenarios.list(),
+    );
 
     api.post<{ Params: { name: string }; Body: { timeScale?: number; device?: string } | undefined }>(
       '/scenarios/:name/start',
-      { schema: { summary: 'start a scenario (again)', params: params('name'), body: ScenarioStartSchema } },
+      {
+        schema: {
+          operationId: 'startScenario',
+          summary: 'start a scenario (again)',
+          params: params('name'),
+          body: ScenarioStartSchema,
+          response: errorAnswers({ notFound: true, body: true }),
+        },
+      },
       async (req) => sim.scenarios.start(req.params.name, req.body ?? {}),
     );
 
     api.post<{ Params: { name: string } }>(
       '/scenarios/:name/stop',
-      { schema: { summary: 'stop a running scenario', params: params('name') } },
+      {
+        schema: {
+          operationId: 'stopScenario',
+          summary: 'stop a running scenario',
+          params: params('name'),
+          response: errorAnswers({ notFound: true }),
+        },
+      },
       async (req) => sim.scenarios.stop(req.params.name),
     );
 
-    api.get('/faults', { schema: { summary: 'active faults' } }, async () => sim.faults.list());
+    api.get('/faults', { schema: { operationId: 'listFaults', summary: 'active faults' } }, async () => sim.faults.list());
 
     api.post<{ Body: Parameters<Sim['addFault']>[0] }>(
       '/faults',
-      { schema: { summary: 'inject a fault; answers with its id', body: FaultBodySchema } },
+      {
+        schema: {
+          operationId: 'addFault',
+          summary: 'inject a fault; answers with its id',
+          body: FaultBodySchema,
+          response: { 201: FaultAnswerSchema, ...errorAnswers({ notFound: true, body: true }) },
+        },
+      },
       async (req, reply) => reply.code(201).send(sim.addFault(req.body)),
     );
 
-    api.delete<{ Params: { id: string } }>('/faults/:id', { schema: { summary: 'clear a fault', params: params('id') } }, async (req) =>
-      sim.removeFault(req.params.id),
+    api.delete<{ Params: { id: string } }>(
+      '/faults/:id',
+      { schema: { operationId: 'clearFault', summary: 'clear a fault', params: params('id'), response: errorAnswers({ notFound: true }) } },
+      async (req) => sim.removeFault(req.params.id),
     );
   });
 

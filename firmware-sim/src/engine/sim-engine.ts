@@ -80,6 +80,20 @@ export class SimEngine {
     this.#due.delete(key(device, point));
   }
 
+  /**
+   * Hands a point back to its profile behaviour (DELETE or PUT {"mode":
+   * "behaviour"}): the value moves to what the behaviour gives now — its
+   * initial value for a point without noise, drift or daily cycle — so a
+   * hand-set alarm value does not linger until the next change. A point a
+   * coupling holds stays held. Returns whether the value was applied.
+   */
+  release(device: SimulatedDevice, point: string, nowMs = Date.now()): boolean {
+    const config = device.point(point);
+    this.setMode(device.id, point, 'behaviour');
+    if (config.initial === undefined || this.#heldByCoupling(device, point)) return false;
+    return this.apply(device, point, this.#behaviourNow(device, config, nowMs), 'behaviour');
+  }
+
   /** A scenario's behaviour override for a point, or undefined to go back to the profile's. */
   overrideBehaviour(device: string, point: string, behaviour: Behaviour | undefined): void {
     if (behaviour) this.#overrides.set(key(device, point), behaviour);
@@ -121,9 +135,16 @@ export class SimEngine {
     if (!hasBehaviour(behaviour) || (this.#due.get(k) ?? 0) > nowMs) return;
     this.#due.set(k, nowMs + (sim?.periodMs ?? DEFAULT_PERIOD_MS));
     if (this.#heldByCoupling(device, point.id)) return;
+    this.apply(device, point.id, this.#behaviourNow(device, point, nowMs), 'behaviour');
+  }
+
+  /** What the point's behaviour (a scenario's override, else the profile's) gives at `nowMs`; a constant point its initial value. */
+  #behaviourNow(device: SimulatedDevice, point: PointConfig, nowMs: number): number | boolean {
+    const initial = point.initial as number | boolean;
+    const behaviour = this.#overrides.get(key(device.id, point.id)) ?? device.config.profile.points[point.id]?.simulation;
+    if (typeof initial !== 'number' || !hasBehaviour(behaviour)) return initial;
     const simNow = this.simNow(nowMs);
-    const value = behaviourValue(point.initial, behaviour, simNow - this.#startMs, hourOfDay(simNow), this.#random(), point.range);
-    this.apply(device, point.id, value, 'behaviour');
+    return behaviourValue(initial, behaviour, simNow - this.#startMs, hourOfDay(simNow), this.#random(), point.range);
   }
 
   /** A point moves on its own only while neither it nor another view of its register is driven. */

@@ -2,6 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { applyEnvironment, loadSiteConfig, type SiteConfig, withDeviceEndpoints } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { Gateway } from '../runtime/gateway.js';
+import { displayHost } from './demo-banner.js';
+import { demoState } from './demo-state.js';
+import { withDemoToken } from './demo-token.js';
+
+export { demoBanner, displayHost } from './demo-banner.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../examples/demo/site.yaml', import.meta.url));
 
@@ -21,6 +26,10 @@ export interface RunningDemo {
   readonly simulator: { stop(): Promise<void> };
   readonly urls: { dashboard: string; mqtt: string | undefined; simulator: string; centre: string | undefined };
   readonly site: SiteConfig;
+  /** The operator token the demo made for this run, when the site and environment configure none. */
+  readonly operatorToken: string | undefined;
+  /** Where durable state lives; a temporary folder is removed by stop(). */
+  readonly state: { readonly dir: string; readonly temporary: boolean };
   stop(): Promise<void>;
 }
 
@@ -35,7 +44,23 @@ export async function startDemo(
   log: Logger,
   adapt: (site: SiteConfig) => SiteConfig = (site) => site,
 ): Promise<RunningDemo> {
-  const site = adapt(applyEnvironment(await loadSiteConfig(file), env));
+  const state = demoState(env);
+  try {
+    return await startIn(file, state.env, log, adapt, state);
+  } catch (e) {
+    state.remove();
+    throw e;
+  }
+}
+
+async function startIn(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  adapt: (site: SiteConfig) => SiteConfig,
+  state: ReturnType<typeof demoState>,
+): Promise<RunningDemo> {
+  const { site, token } = withDemoToken(adapt(applyEnvironment(await loadSiteConfig(file), env)));
   const specifier = '@lifeline/firmware-sim';
   const { FirmwareSimulator } = (await import(specifier)) as SimulatorModule;
   const simulator = new FirmwareSimulator(site, log);
@@ -52,6 +77,8 @@ export async function startDemo(
     site,
     gateway,
     simulator,
+    operatorToken: token,
+    state: { dir: site.stateDir, temporary: state.temporary },
     urls: {
       dashboard: `http://${displayHost(site.http.host)}:${endpoints.httpPort}/`,
       mqtt: endpoints.mqttPort === undefined ? undefined : `mqtt://${displayHost(site.mqtt.local.host)}:${endpoints.mqttPort}`,
@@ -59,38 +86,13 @@ export async function startDemo(
       centre: site.mqtt.centre?.url,
     },
     async stop() {
-      await gateway.stop();
-      await simulator.stop();
+      try {
+        await gateway.stop();
+        await simulator.stop();
+      } finally {
+        // Only after the store is closed: SQLite's WAL files live in the folder.
+        state.remove();
+      }
     },
   };
-}
-
-/** A wildcard bind is reachable as localhost; a specific one only at its own address. */
-export function displayHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-}
-
-export function demoBanner(demo: RunningDemo): string {
-  const { urls, site } = demo;
-  const device = site.devices[0];
-  const point = device?.points.find((p) => p.limits.length > 0);
-  const mqtt = urls.mqtt ? new URL(urls.mqtt) : undefined;
-  const lines = [
-    `lifeline demo: site ${site.site}, gateway ${site.gateway}`,
-    `  dashboard       ${urls.dashboard}`,
-    `  local MQTT      ${urls.mqtt ?? '(disabled)'}   topics lifeline/v1/${site.site}/${site.gateway}/#`,
-    `  simulator API   ${urls.simulator}/devices`,
-    ...(urls.centre ? [`  centre broker   ${urls.centre}`] : []),
-    '',
-    ...(mqtt ? [`  watch alarms:   mosquitto_sub -h ${mqtt.hostname} -p ${mqtt.port} -t 'lifeline/v1/#' -v`] : []),
-  ];
-  if (device && point) {
-    const limit = point.limits[0];
-    lines.push(
-      `  raise an alarm: curl -X PUT -H 'content-type: application/json' -d '{"value": ${(limit?.value ?? 0) + 10}}' ${urls.simulator}/devices/${device.id}/points/${point.id}`,
-      `  clear it:       curl -X PUT -H 'content-type: application/json' -d '{"value": 0}' ${urls.simulator}/devices/${device.id}/points/${point.id}`,
-    );
-  }
-  lines.push('', '  Ctrl-C stops everything.');
-  return lines.join('\n');
 }

@@ -17,6 +17,8 @@ options:
   --mqtt-port N     embedded MQTT broker port        (env LIFELINE_MQTT_PORT)
   --sim-port N      simulator control API port, demo (env LIFELINE_SIM_PORT)
   --centre URL      centre broker, e.g. mqtt://host:1883 (env LIFELINE_CENTRE_URL)
+  --state-dir DIR   durable state (alarms, outbox)   (env LIFELINE_STATE_DIR; the demo
+                    otherwise uses a fresh temporary folder per run)
   -h, --help        this text
 `;
 
@@ -26,6 +28,7 @@ const OPTIONS = {
   'mqtt-port': { type: 'string' },
   'sim-port': { type: 'string' },
   centre: { type: 'string' },
+  'state-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -50,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values['mqtt-port'] ? { LIFELINE_MQTT_PORT: values['mqtt-port'] } : {}),
     ...(values['sim-port'] ? { LIFELINE_SIM_PORT: values['sim-port'] } : {}),
     ...(values.centre ? { LIFELINE_CENTRE_URL: values.centre } : {}),
+    ...(values['state-dir'] ? { LIFELINE_STATE_DIR: values['state-dir'] } : {}),
   };
   switch (command) {
     case 'validate':
@@ -90,8 +94,9 @@ async function run(file: string | undefined, env: NodeJS.ProcessEnv): Promise<nu
 async function demo(file: string, env: NodeJS.ProcessEnv): Promise<number> {
   // The demo talks to a person on stdout; keep the JSON logs to warnings unless asked.
   const running = await startDemo(file, env, createLogger(env.LIFELINE_LOG_LEVEL ?? 'warn'));
-  process.stdout.write(`${demoBanner(running)}\n`);
+  // Handlers first: whoever reads the banner may press Ctrl-C at once, and a clean stop removes a temporary state folder.
   stopOnSignals(() => running.stop());
+  process.stdout.write(`${demoBanner(running)}\n`);
   return KEEP_RUNNING;
 }
 

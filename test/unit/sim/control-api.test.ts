@@ -35,6 +35,26 @@ describe('simulator control API', () => {
     assert.equal(get.json().mode, 'manual', 'a set point holds until a scenario takes it');
   });
 
+  for (const [how, release] of [
+    ['DELETE', { method: 'DELETE' }],
+    ['PUT {"mode": "behaviour"}', { method: 'PUT', payload: { mode: 'behaviour' } }],
+  ] as const) {
+    it(`${how} hands a set point back to its behaviour`, async () => {
+      const url = '/devices/gas-1/points/lel3';
+      await app.inject({ method: 'PUT', url, payload: { value: 60 } });
+      const res = await app.inject({ url, ...release });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json(), { device: 'gas-1', point: 'lel3', unit: '%LEL', value: 0, mode: 'behaviour' });
+      assert.equal((await app.inject({ method: 'GET', url })).json().value, 0, 'the profile initial value, not 60');
+    });
+  }
+
+  it('answers DELETE of an unknown point with 404', async () => {
+    const res = await app.inject({ method: 'DELETE', url: '/devices/gas-1/points/nope' });
+    assert.equal(res.statusCode, 404);
+    assert.match(res.body, /LL_ERR_SIM_UNKNOWN_POINT/);
+  });
+
   it('publishes an OpenAPI description of every route', async () => {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     assert.equal(res.statusCode, 200);
@@ -112,9 +132,12 @@ describe('simulator control API', () => {
   const bad: [string, string, unknown, number, RegExp][] = [
     ['unknown device', '/devices/nope/points/lel1', { value: 1 }, 404, /LL_ERR_SIM_UNKNOWN_DEVICE/],
     ['unknown point', '/devices/gas-1/points/nope', { value: 1 }, 404, /LL_ERR_SIM_UNKNOWN_POINT/],
-    ['missing value', '/devices/gas-1/points/lel1', {}, 400, /value/],
+    ['missing value', '/devices/gas-1/points/lel1', {}, 400, /fewer than 1 properties/],
+    ['both a value and a mode', '/devices/gas-1/points/lel1', { value: 1, mode: 'behaviour' }, 400, /more than 1 properties/],
+    ['a mode other than behaviour', '/devices/gas-1/points/lel1', { mode: 'manual' }, 400, /mode/],
     ['a string value', '/devices/gas-1/points/lel1', { value: '50' }, 400, /value/],
-    ['an extra field', '/devices/gas-1/points/lel1', { value: 1, unit: '%' }, 400, /additional/],
+    ['a misspelt field', '/devices/gas-1/points/lel1', { valeu: 1 }, 400, /additional/],
+    ['an extra field', '/devices/gas-1/points/lel1', { value: 1, unit: '%' }, 400, /more than 1 properties/],
     ['a number for a boolean point', '/devices/gas-1/points/valve-close', { value: 1 }, 400, /LL_ERR_SIM_BAD_VALUE/],
   ];
   for (const [name, url, payload, status, body] of bad) {

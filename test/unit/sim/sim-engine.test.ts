@@ -64,6 +64,34 @@ describe('simulation engine', () => {
     assert.ok(Math.abs((dev('pm-1').getValue('ua') as number) - 230) < 1e-3);
   });
 
+  it('hands a hand-set point back to its behaviour at once: a constant one to its initial value, a noisy one into its band', () => {
+    sim.setManual(dev('gas-1'), 'lel1', 60);
+    sim.setManual(dev('pm-1'), 'ua', 150);
+    clock.tick(3000);
+    assert.equal(dev('gas-1').getValue('lel1'), 60);
+    assert.ok(sim.release(dev('gas-1'), 'lel1'));
+    assert.ok(sim.release(dev('pm-1'), 'ua'));
+    assert.equal(dev('gas-1').getValue('lel1'), 0, 'no behaviour keys: back to initial, not left at 60');
+    assert.equal(sim.engine.modeOf('gas-1', 'lel1'), 'behaviour');
+    const ua = dev('pm-1').getValue('ua') as number;
+    assert.ok(ua > 200 && ua < 240, `ua ${ua} is back near its 220.5 V behaviour`);
+    const seen = new Set<number>();
+    for (let i = 0; i < 10; i++) {
+      clock.tick(1000);
+      seen.add(dev('pm-1').getValue('ua') as number);
+    }
+    assert.ok(seen.size > 1, 'the behaviour moves it again');
+  });
+
+  it('leaves a released point that a coupling holds where the coupling holds it', () => {
+    dev('gas-1').write('coil', 0, 1); // the valve closes: flow is held at 0
+    sim.setManual(dev('gas-1'), 'gas-flow', 30);
+    assert.equal(dev('gas-1').getValue('gas-flow'), 0, 'the coupling wins over a hand-set value');
+    assert.equal(sim.release(dev('gas-1'), 'gas-flow'), false);
+    assert.equal(dev('gas-1').getValue('gas-flow'), 0);
+    assert.equal(sim.engine.modeOf('gas-1', 'gas-flow'), 'behaviour');
+  });
+
   it('couples gas flow to the shut-off valve, whoever closes it', () => {
     clock.tick(2000);
     assert.ok((dev('gas-1').getValue('gas-flow') as number) > 0);
