@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { validate } from '@readme/openapi-parser';
 import { pino } from 'pino';
+import { loadSiteConfig } from '../../core/src/index.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
-import { loadSiteConfig } from '../../gateway/src/config/index.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 type Operation = { operationId?: string; responses?: Record<string, unknown> };

@@ -1,5 +1,5 @@
+import type { SiteConfig } from '@lifeline/core';
 import { PRIORITY_COLOURS } from '@lifeline/twin';
-import type { SiteConfig } from '../config/index.js';
 import type { RunningDemo } from './demo.js';
 import { type DemoHint, demoHint } from './demo-hints.js';
 

@@ -1,5 +1,5 @@
-import { isBeyond, isReturned } from '../alarms/limit-condition.js';
-import type { DeviceConfig, LimitConfig, PointConfig, SiteConfig } from '../config/index.js';
+import type { DeviceConfig, LimitConfig, PointConfig, SiteConfig } from '@lifeline/core';
+import { isBeyond, isReturned } from '@lifeline/core';
 
 /**
  * The "raise an alarm / clear it" lines of the demo banner, derived from the

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deepFreeze, type HttpToken, type SiteConfig } from '../config/index.js';
+import { deepFreeze, type HttpToken, type SiteConfig } from '@lifeline/core';
 
 /** Who the demo's own token signs in as: recorded with every ack and shelve. */
 export const DEMO_OPERATOR = 'demo-operator';

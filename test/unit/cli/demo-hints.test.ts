@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sinon from 'sinon';
+import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
+import { systemClock } from '../../../core/src/time/clock.js';
 import { AlarmEngine, type AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
 import { demoHint } from '../../../gateway/src/cli/demo-hints.js';
-import { loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
-import { systemClock } from '../../../gateway/src/runtime/clock.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
