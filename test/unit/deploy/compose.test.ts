@@ -221,38 +221,105 @@ describe('docker-compose.yml is consistent', () => {
     assert.match(compose.services.centre?.healthcheck?.test.join(' ') ?? '', new RegExp(`127\\.0\\.0\\.1:${port}/api/health`));
   });
 
-  it('the node-red stage installs Node-RED 4.1 with our nodes package, runs it as node with /data on a volume', () => {
+  it('the node-red stage installs Node-RED 5 from its own lockfile with our nodes package, runs it as node with /data on a volume', () => {
     const nodeRed = compose.services['node-red'];
     assert.equal(nodeRed?.build?.target, 'node-red');
     assert.ok(nodeRed?.volumes?.some((v) => v.startsWith('node-red-data:') && v.endsWith(':/data')));
     const stage = stages.get('node-red') ?? '';
-    assert.match(stage, /^FROM node:20-/m, 'Node-RED 4.1 on Node.js 20');
     assert.match(stage, /^USER node$/m);
-    assert.match(stage, /^COPY --from=build .*\/app \/opt\/lifeline$/m);
-    const copied = /^COPY (?:--chown=\S+ )?(deploy\/\S+\/package\.json) \.\/$/m.exec(stage)?.[1];
-    assert.ok(copied && existsSync(join(REPO_ROOT, copied)), `the stage copies ${copied}`);
-    const pkg = readJson(copied);
-    assert.match(pkg.dependencies?.['node-red'] ?? '', /^4\.1\.\d+$/, 'Node-RED 4.1 (5.x needs Node.js 22)');
+    assert.match(stage, /^COPY --from=runtime \/app \/opt\/lifeline$/m, 'the runtime image tree');
+    for (const part of ['package.json', 'dist', 'red', 'examples'])
+      assert.match(stage, new RegExp(`^COPY --from=build /app/nodes/${part} /opt/lifeline/nodes/${part}$`, 'm'), `nodes/${part}`);
+    const copied = /^COPY (?:--chown=\S+ )?(deploy\/\S+\/)package\.json \1package-lock\.json \.\/$/m.exec(stage)?.[1];
+    assert.ok(copied, 'the stage copies deploy/…/package.json with its package-lock.json');
+    const pkg = readJson(`${copied}package.json`);
+    const lock = readJson<PackageLock>(`${copied}package-lock.json`);
+    assert.match(pkg.dependencies?.['node-red'] ?? '', /^5\.\d+\.\d+$/, 'Node-RED 5, an exact version');
+    assert.equal(lock.packages['node_modules/node-red']?.version, pkg.dependencies?.['node-red'], 'the lockfile pins that version');
+    assert.deepEqual(lock.packages['']?.dependencies, pkg.dependencies, 'the lockfile is up to date with package.json');
     const ours = pkg.dependencies?.['node-red-contrib-lifeline'] ?? '';
-    const inRepo = ours.replace(/^file:\/opt\/lifeline\//, '');
-    assert.notEqual(inRepo, ours, 'our nodes come from the built checkout in /opt/lifeline');
-    const nodes = readJson(join(inRepo, 'package.json'));
+    // Relative, so the lockfile reads the same in /usr/src/node-red and where scripts/rehearse-image.ts generates it.
+    assert.equal(ours, 'file:../../../opt/lifeline/nodes');
+    assert.deepEqual(lock.packages['node_modules/node-red-contrib-lifeline'], { resolved: '../../../opt/lifeline/nodes', link: true });
+    const nodes = readJson('nodes/package.json');
     assert.equal(nodes.name, 'node-red-contrib-lifeline');
+    assert.match(nodes['node-red']?.version ?? '', /^>=5\./, 'the nodes declare the Node-RED they need');
     const files = Object.values(nodes['node-red']?.nodes ?? {});
     assert.ok(files.length >= 4);
-    for (const file of files) assert.ok(existsSync(join(REPO_ROOT, inRepo, file)), `${inRepo}/${file} exists`);
+    for (const file of files) assert.ok(existsSync(join(REPO_ROOT, 'nodes', file)), `nodes/${file} exists`);
+    assert.match(stage, /^RUN npm ci --omit=dev /m);
     assert.match(stage, /^ENTRYPOINT \["node", "node_modules\/node-red\/red\.js"\]$/m);
     assert.match(stage, /^CMD \["--userDir", "\/data"\]$/m);
   });
 });
 
+describe('Dockerfile builds lean, reproducible images', () => {
+  const NODE_TAG = /^node:24\.\d+\.\d+-bookworm(-slim)?$/;
+
+  it('every stage is on Node.js 24 with a full version tag, the one scripts/node-runtime.sh runs', () => {
+    const runtime = readFileSync(join(REPO_ROOT, 'scripts/node-runtime.sh'), 'utf8');
+    const version = /\b24\.\d+\.\d+\b/.exec(runtime)?.[0];
+    assert.ok(version, 'scripts/node-runtime.sh names the Node.js 24 version');
+    assert.ok(stages.size >= 4, 'build, prod-deps, runtime, node-red');
+    for (const [name, text] of stages) {
+      const base = /^FROM (\S+) AS/m.exec(text)?.[1] ?? '';
+      assert.match(base, NODE_TAG, `${name}: ${base}`);
+      assert.ok(base.startsWith(`node:${version}-`), `${name}: ${base} is Node.js ${version}`);
+    }
+    for (const name of ['runtime', 'node-red']) assert.match(stages.get(name) ?? '', /^FROM node:\S+-slim AS/m, `${name} is slim`);
+  });
+
+  it('every stage that installs packages does so from a lockfile (npm ci, never npm install)', () => {
+    let installs = 0;
+    for (const [name, text] of stages) {
+      assert.doesNotMatch(text, /\bnpm (install|i|update)\b/, `${name} installs without a lockfile`);
+      if (!/\bnpm ci\b/.test(text)) continue;
+      installs++;
+      assert.match(text, /^COPY .*package-lock\.json/m, `${name} copies the lockfile it installs from`);
+    }
+    assert.equal(installs, 3, 'build, prod-deps and node-red install');
+  });
+
+  it('the runtime stage copies an explicit list: built output, production deps and runtime data, never tests, benches, docs or sources', () => {
+    const stage = stages.get('runtime') ?? '';
+    const copies = stage.match(/^COPY .*$/gm) ?? [];
+    assert.ok(copies.length > 5);
+    for (const line of copies) {
+      const paths = line.split(' ').filter((w, i) => i > 0 && !w.startsWith('--'));
+      assert.ok(paths.length >= 2, line);
+      for (const path of paths.slice(0, -1)) {
+        assert.doesNotMatch(path, /(^|\/)(test|bench|docs|src|scripts)(\/|$)|\.ts$|tsbuildinfo/, `${line} copies ${path}`);
+        assert.notEqual(path.replace(/^\/app\/?/, ''), '', `${line} copies a whole tree`);
+        assert.notEqual(path, '.', `${line} copies the whole context`);
+      }
+    }
+    assert.match(stage, /^COPY --from=prod-deps \/app\/node_modules node_modules$/m, 'production dependencies from the prod-deps stage');
+    assert.match(stages.get('prod-deps') ?? '', /^RUN npm ci --omit=dev /m);
+    // The files the runtime reads relative to its own modules (import.meta.url).
+    for (const data of ['device-profiles', 'dashboards/web', 'firmware-sim/scenarios', 'examples/demo'])
+      assert.match(stage, new RegExp(`^COPY ${data} ${data}$`, 'm'), `${data} is in the image`);
+    // The build stage drops what only the compiler reads.
+    assert.match(stages.get('build') ?? '', /-name '\*\.tsbuildinfo' -o -name '\*\.d\.ts' -o -name '\*\.d\.ts\.map' \S+ -delete$/m);
+  });
+
+  it('.dockerignore keeps tests, benches, docs, secrets and local state out of the build context', () => {
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['.git', 'node_modules', '**/node_modules', '**/dist', 'test', 'bench', 'docs', 'deploy/secrets', '.node', '.env'])
+      assert.ok(ignored.includes(entry), `.dockerignore lists ${entry}`);
+  });
+});
+
+interface PackageLock {
+  packages: Record<string, { version?: string; dependencies?: Record<string, string>; resolved?: string; link?: boolean }>;
+}
+
 interface PackageJson {
   name?: string;
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;
-  'node-red'?: { nodes?: Record<string, string> };
+  'node-red'?: { version?: string; nodes?: Record<string, string> };
 }
 
-function readJson(path: string): PackageJson {
-  return JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as PackageJson;
+function readJson<T = PackageJson>(path: string): T {
+  return JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as T;
 }
