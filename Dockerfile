@@ -2,28 +2,73 @@
 # Multi-stage build of the lifeline gateway image. The same image runs the
 # gateway (default), the firmware simulator and the centre mirror; a separate
 # target builds Node-RED with our nodes. Both run as the non-root `node` user.
+#
+# Every base is the Node.js we develop and test on (Node.js 24 LTS, the exact
+# patch release of scripts/node-runtime.sh), pinned to a full tag so a rebuild
+# gets the same runtime. No stage needs a compiler: better-sqlite3 13 and
+# @serialport/bindings-cpp ship prebuilt N-API binaries for linux-x64/arm64
+# inside their packages, so installs run with --ignore-scripts.
+# Every stage installs from a lockfile (npm ci). `scripts/rehearse-image.ts`
+# replays the runtime and node-red stages outside Docker (docs/deployment.md).
 
-# ---- build: dependencies (with the toolchain for better-sqlite3), sources, tsc
-FROM node:20-bookworm AS build
+# ---- build: all dependencies and the sources tsc needs, then tsc -b
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY core/package.json core/
 COPY twin/package.json twin/
 COPY gateway/package.json gateway/
 COPY firmware-sim/package.json firmware-sim/
 COPY nodes/package.json nodes/
-# Scripts run after the sources are in place (prepare runs tsc).
 RUN npm ci --ignore-scripts --no-audit --no-fund
+# .dockerignore keeps tests, benches, docs and build output out of the context.
 COPY . .
-RUN npm rebuild better-sqlite3 @serialport/bindings-cpp \
- && npm run build \
- && npm prune --omit=dev --ignore-scripts
+# Type declarations, their maps and tsbuildinfo serve the compiler, not the runtime.
+RUN npm run build \
+ && find core/dist twin/dist gateway/dist firmware-sim/dist nodes/dist \
+      \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.d.ts.map' \) -delete
 
-# ---- runtime: the built app on a slim base, non-root
-FROM node:20-bookworm-slim AS runtime
+# ---- prod-deps: production dependencies only, from the same lockfile
+FROM node:24.22.3-bookworm-slim AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY core/package.json core/
+COPY twin/package.json twin/
+COPY gateway/package.json gateway/
+COPY firmware-sim/package.json firmware-sim/
+COPY nodes/package.json nodes/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# ---- runtime: built output, production dependencies and the data the code
+# reads from disk (profiles, dashboard assets, simulator scenarios, the demo
+# site); no tests, benches, docs, TypeScript sources or tsbuildinfo.
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     LIFELINE_STATE_DIR=/var/lib/lifeline
 WORKDIR /app
-COPY --from=build --chown=node:node /app /app
+COPY --from=prod-deps /app/node_modules node_modules
+# package.json files: the root's bins and workspaces; gateway/package.json is
+# also where the gateway reads its version (gateway/src/runtime/version.ts).
+COPY --from=build /app/package.json package.json
+COPY --from=build /app/core/package.json core/package.json
+COPY --from=build /app/core/dist core/dist
+COPY --from=build /app/twin/package.json twin/package.json
+COPY --from=build /app/twin/bin twin/bin
+COPY --from=build /app/twin/dist twin/dist
+COPY --from=build /app/gateway/package.json gateway/package.json
+COPY --from=build /app/gateway/bin gateway/bin
+COPY --from=build /app/gateway/dist gateway/dist
+COPY --from=build /app/firmware-sim/package.json firmware-sim/package.json
+COPY --from=build /app/firmware-sim/bin firmware-sim/bin
+COPY --from=build /app/firmware-sim/dist firmware-sim/dist
+# firmware-sim/src/scenarios/load-scenario.ts: built-in scenarios.
+COPY firmware-sim/scenarios firmware-sim/scenarios
+# core/src/config/load-profile.ts: built-in device profiles.
+COPY device-profiles device-profiles
+# gateway/src/http/routes/dashboard.ts: the local web dashboard.
+COPY dashboards/web dashboards/web
+# gateway/src/cli/demo.ts: `lifeline-gateway demo` runs examples/demo/site.yaml.
+COPY examples/demo examples/demo
 RUN mkdir -p /var/lib/lifeline /etc/lifeline \
  && chown node:node /var/lib/lifeline
 USER node
@@ -34,21 +79,31 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 ENTRYPOINT ["node", "gateway/bin/lifeline-gateway.js"]
 CMD ["run", "--config", "/etc/lifeline/site.yaml"]
 
-# ---- node-red: Node-RED 4.1 (5.x needs Node 22) with node-red-contrib-lifeline, non-root
-# The built checkout goes to /opt/lifeline; deploy/node-red/package.json installs
-# Node-RED in /usr/src/node-red next to a link to /opt/lifeline/nodes, whose own
-# dependencies (the gateway and twin workspaces, mqtt, ws) are already in
-# /opt/lifeline/node_modules. Node-RED scans the node_modules it is installed in,
-# so the nodes load without touching the user directory /data.
-FROM node:20-bookworm-slim AS node-red
+# ---- node-red: Node-RED 5 with node-red-contrib-lifeline, non-root
+# Node-RED installs from its own lockfile (deploy/node-red/package-lock.json)
+# rather than from the root one, where it is a devDependency: installing it
+# from there would bring every devDependency (TypeScript, mocha, playwright)
+# into the image, while its own lockfile holds Node-RED's tree and nothing
+# else. The runtime stage's tree goes to /opt/lifeline with the built nodes
+# package; deploy/node-red/package.json links node-red-contrib-lifeline to
+# /opt/lifeline/nodes (a relative file: path, so the lockfile means the same
+# in the image and where it is generated), whose dependencies (the gateway
+# core and twin workspaces, mqtt, ws) resolve from /opt/lifeline/node_modules.
+# Node-RED scans the node_modules it is installed in, so the nodes load
+# without touching the user directory /data.
+FROM node:24.22.3-bookworm-slim AS node-red
 ENV NODE_ENV=production
-COPY --from=build --chown=node:node /app /opt/lifeline
+COPY --from=runtime /app /opt/lifeline
+COPY --from=build /app/nodes/package.json /opt/lifeline/nodes/package.json
+COPY --from=build /app/nodes/dist /opt/lifeline/nodes/dist
+COPY --from=build /app/nodes/red /opt/lifeline/nodes/red
+COPY --from=build /app/nodes/examples /opt/lifeline/nodes/examples
 RUN mkdir -p /usr/src/node-red /data \
  && chown node:node /usr/src/node-red /data
 WORKDIR /usr/src/node-red
-COPY --chown=node:node deploy/node-red/package.json ./
+COPY --chown=node:node deploy/node-red/package.json deploy/node-red/package-lock.json ./
 USER node
-RUN npm install --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 EXPOSE 1880
 VOLUME ["/data"]

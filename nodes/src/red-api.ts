@@ -1,5 +1,5 @@
 /**
- * The slice of the Node-RED 4.1 runtime API these nodes use, typed here so the
+ * The slice of the Node-RED 5 runtime API these nodes use, typed here so the
  * package needs no runtime dependency on Node-RED (the runtime hands `RED` to
  * each module). See https://nodered.org/docs/creating-nodes/node-js.
  */

@@ -55,12 +55,12 @@ describe('gateway acquisition against the firmware simulator', () => {
     const text = async () => (await fetch(`${site.urls.dashboard}metrics`)).text();
     const deadline = Date.now() + 5000;
     let metrics = await text();
-    while (!/^lifeline_polls_total\{device="gas-1",outcome="ok"[^}]*\} [1-9]/m.test(metrics) && Date.now() < deadline) {
+    while (!/^lifeline_poll_requests_total\{device="gas-1",outcome="ok"[^}]*\} [1-9]/m.test(metrics) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       metrics = await text();
     }
-    assert.match(metrics, /^lifeline_polls_total\{device="gas-1",outcome="ok"[^}]*\} [1-9]/m);
-    assert.match(metrics, /^lifeline_poll_latency_seconds_count\{[^}]*device="gas-1"[^}]*\} [1-9]/m);
+    assert.match(metrics, /^lifeline_poll_requests_total\{device="gas-1",outcome="ok"[^}]*\} [1-9]/m);
+    assert.match(metrics, /^lifeline_poll_request_duration_seconds_count\{[^}]*device="gas-1"[^}]*\} [1-9]/m);
     assert.match(metrics, /^lifeline_outbox_depth\{lane="alarm"[^}]*\} \d+/m);
 
     const twin = (await (await fetch(`${site.urls.dashboard}api/twin`)).json()) as {

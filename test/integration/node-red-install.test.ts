@@ -25,9 +25,9 @@ interface NodeSet {
 /**
  * The package as a user installs it (docs/node-red.md): `npm install
  * /path/to/nodes` into a fresh Node-RED user directory, then a real Node-RED
- * 4.1 process (its own red.js, no test helper) loads it and runs a flow.
+ * 5 process (its own red.js, no test helper) loads it and runs a flow.
  */
-describe('node-red-contrib-lifeline installs into a Node-RED 4.1 runtime', () => {
+describe('node-red-contrib-lifeline installs into a Node-RED 5 runtime', () => {
   let userDir: string;
   let nodeRed: CliRun | undefined;
 
@@ -100,6 +100,8 @@ describe('node-red-contrib-lifeline installs into a Node-RED 4.1 runtime', () =>
     // Node-RED logs "Server now running" once its HTTP port listens; flows may start before that.
     await nodeRed.waitForOutput('Server now running', 20_000);
     await nodeRed.waitForOutput('Started flows', 20_000);
+    // The line the nodes' package.json declares ("node-red": {"version": ">=5.0.0"}) and the image runs.
+    assert.match(nodeRed.stdout, /Node-RED version: v5\.\d+\.\d+/);
 
     const res = await fetch(`http://127.0.0.1:${port}/nodes`, { headers: { accept: 'application/json' } });
     const sets = ((await res.json()) as NodeSet[]).filter((s) => s.module === 'node-red-contrib-lifeline');

@@ -3,7 +3,7 @@ import type { NodeMessage } from '../../nodes/src/red-api.js';
 
 /**
  * node-red-node-test-helper (untyped CommonJS) behind the few calls the nodes
- * tests make: load a flow into a real Node-RED 4.1 runtime, reach its nodes,
+ * tests make: load a flow into a real Node-RED 5 runtime, reach its nodes,
  * and unload everything after each test.
  */
 export interface TestNode {

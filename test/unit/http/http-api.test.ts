@@ -127,10 +127,12 @@ describe('HTTP /metrics', () => {
       has(/^lifeline_alarms\{state="shelved",priority="2",.*\} 0$/m);
       has(/^lifeline_uplink_connected\{uplink="local",.*\} 1$/m);
       has(/^lifeline_uplink_connected\{uplink="centre",.*\} 0$/m);
-      has(/^lifeline_device_online\{device="gas-1",state="online",.*\} 1$/m);
+      has(/^lifeline_device_online\{device="gas-1",site=.*\} 1$/m);
+      has(/^lifeline_device_state\{device="gas-1",state="online",.*\} 1$/m);
+      has(/^lifeline_device_state\{device="gas-1",state="offline",.*\} 0$/m);
       has(/^lifeline_nodejs_eventloop_lag_p99_seconds\{/m);
       has(/^lifeline_process_resident_memory_bytes\{/m);
-      assert.doesNotMatch(text, /lifeline_outbox_depth|lifeline_polls_total/, 'absent sources add no metrics');
+      assert.doesNotMatch(text, /lifeline_outbox_depth|lifeline_poll_requests_total/, 'absent sources add no metrics');
     } finally {
       await h.app.close();
     }
@@ -157,10 +159,10 @@ describe('HTTP /metrics', () => {
       }
       const text = (await h.app.inject({ url: '/metrics' })).body;
       assert.match(text, /^lifeline_outbox_depth\{lane="telemetry",.*\} 250$/m);
-      assert.match(text, /^lifeline_polls_total\{device="gas-1",outcome="ok",.*\} 1$/m);
-      assert.match(text, /^lifeline_polls_total\{device="gas-1",outcome="timeout",.*\} 1$/m);
-      assert.match(text, /^lifeline_poll_timeouts_total\{device="gas-1",.*\} 1$/m);
-      assert.match(text, /^lifeline_poll_latency_seconds_bucket\{le="0.01",.*device="gas-1".*\} 1$/m);
+      assert.match(text, /^lifeline_poll_requests_total\{device="gas-1",outcome="ok",.*\} 1$/m);
+      assert.match(text, /^lifeline_poll_requests_total\{device="gas-1",outcome="timeout",.*\} 1$/m);
+      assert.match(text, /^lifeline_poll_request_duration_seconds_bucket\{le="0.01",.*device="gas-1".*\} 1$/m);
+      assert.match(text, /^lifeline_poll_request_duration_seconds_count\{.*device="gas-1".*\} 1$/m, 'only successful requests are timed');
       assert.deepEqual((await h.app.inject({ url: '/api/outbox' })).json().lanes.telemetry, { depth: 250 });
     } finally {
       await h.app.close();
