@@ -2,6 +2,7 @@ import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { SiteConfig } from '../config/index.js';
+import type { GatewayEventSource } from '../events/gateway-events.js';
 import type { LiveState } from '../runtime/live-state.js';
 import type { HistorySource } from './history/history-source.js';
 import type { TrendSource } from './history/layered-history.js';
@@ -18,7 +19,10 @@ export interface GatewayView {
   readonly bootId: string;
   readonly version: string;
   readonly startedAt: number;
+  /** Latest values and comm states. */
   readonly live: LiveState;
+  /** Readings, comm changes and alarm events as they happen (the WebSocket, metrics and trends subscribe). */
+  readonly events: GatewayEventSource;
   activeAlarms(): AlarmTransition[];
   /** Per-device comm state, counters and latency histogram (acquisition). */
   deviceHealth?(): DeviceHealth[];

@@ -38,11 +38,11 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   let history: HistorySource | undefined = view.history;
   if (!history) {
     const ring = new RingHistory(view.config.http.historyPerPoint);
-    detach.push(ring.attach(view.live));
+    detach.push(ring.attach(view.events));
     history = view.durableHistory ? new LayeredHistory(ring, view.durableHistory) : ring;
   }
   const alarmLog = new AlarmLog(ALARM_LOG_SIZE);
-  detach.push(alarmLog.attach(view.live));
+  detach.push(alarmLog.attach(view.events));
   const metrics = new GatewayMetrics(view);
   detach.push(() => metrics.close());
   app.addHook('onClose', async () => {

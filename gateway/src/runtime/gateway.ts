@@ -9,7 +9,8 @@ import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
-
+import type { EventBus } from '../events/event-bus.js';
+import { type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -40,6 +41,8 @@ export class Gateway {
   readonly config: SiteConfig;
   readonly bootId = randomUUID();
   readonly live = new LiveState();
+  /** The events between pipeline stages (readings, comm, alarm); the twin, HTTP and delivery subscribe. */
+  readonly events: EventBus<GatewayEvents>;
   /** Device reads, writes (DeviceWriter) and per-device health (AcquisitionHealth). */
   readonly acquisition: AcquisitionManager;
   readonly #log: Logger;
@@ -59,6 +62,7 @@ export class Gateway {
     this.config = config;
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
+    this.events = gatewayBus(this.#log);
     const topics = gatewayTopics(config.site, config.gateway);
     this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
@@ -140,7 +144,7 @@ export class Gateway {
       config: this.config,
       bootId: this.bootId,
       softwareVersion: GATEWAY_VERSION,
-      live: this.live,
+      events: this.events,
       alarms: alarmControlOf(this.#engine),
       clock: this.#clock,
       log: this.#log,
@@ -150,21 +154,25 @@ export class Gateway {
     this.#twin.start(this.delivery.links());
   }
 
-  /** The pipeline of DESIGN.md §3 for this slice: decode (in acquisition) → alarms → publish. */
+  /**
+   * The pipeline of DESIGN.md §3: decode (in acquisition) → alarms → publish, called directly so
+   * nothing on the bus can delay or break the alarm path; then the bus for everything else.
+   */
   #wirePipeline(): void {
+    this.live.attach(this.events);
+    this.events.on('readings', (readings) => this.delivery.offer(readings));
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
-      this.live.updateReadings(readings);
-      this.delivery.offer(readings);
+      this.events.emit('readings', readings);
     });
     this.acquisition.on('comm', (device, state, reason) => {
-      this.live.updateComm(device, state, reason);
+      this.events.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
       if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
     });
     this.#engine.on('transition', (transition) => {
       const event = this.#publisher.publish(transition);
       this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
-      this.live.alarm(event);
+      this.events.emit('alarm', event);
     });
   }
 
@@ -181,6 +189,7 @@ export class Gateway {
       version: GATEWAY_VERSION,
       startedAt: this.#startedAt,
       live: this.live,
+      events: this.events,
       activeAlarms: () => this.#engine.activeAlarms(),
       uplinks: () => this.delivery.uplinks(),
       deviceHealth: () => this.acquisition.deviceHealth(),

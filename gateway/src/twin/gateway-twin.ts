@@ -14,8 +14,8 @@ import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { SiteConfig } from '../config/index.js';
 import { gatewayError } from '../errors.js';
+import type { GatewayEventSource } from '../events/gateway-events.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import type { LiveMessage, LiveState } from '../runtime/live-state.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
@@ -31,7 +31,8 @@ export interface GatewayTwinOptions {
   readonly config: SiteConfig;
   readonly bootId: string;
   readonly softwareVersion: string;
-  readonly live: LiveState;
+  /** The gateway's event bus: readings, comm changes and alarm events. */
+  readonly events: GatewayEventSource;
   /** The alarm engine's control; without it desired changes and alarm commands are refused. */
   readonly alarms: AlarmControl | undefined;
   readonly clock: Clock;
@@ -45,7 +46,7 @@ const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
 
 /**
  * The gateway side of the twin protocol (docs/twin.md): keeps the reported
- * twin from LiveState (readings, comm, alarm events) and the limits in force;
+ * twin from the event bus (readings, comm, alarm events) and the limits in force;
  * publishes the retained `twin` whenever a link's birth `status` comes back
  * from its broker (that is, on every connect) and on `cmd/resync`;
  * `twin/patch` on change, coalesced over `twin.coalesceMs` and never larger
@@ -58,7 +59,7 @@ export class GatewayTwin {
   readonly #topics: GatewayTopics;
   readonly #log: Logger;
   readonly #links: TwinLink[] = [];
-  readonly #onLive = (m: LiveMessage) => this.#observe(m);
+  readonly #unsubscribe: (() => void)[] = [];
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
   #refreshTimer: TimerHandle | undefined;
@@ -84,14 +85,23 @@ export class GatewayTwin {
   start(links: readonly TwinLink[]): void {
     if (this.#running) return;
     this.#running = true;
-    this.#o.live.on('message', this.#onLive);
+    const events = this.#o.events;
+    this.#unsubscribe.push(
+      events.on('readings', (readings) =>
+        this.#observe(() => {
+          for (const r of readings) applyReading(this.twin, r);
+        }),
+      ),
+      events.on('comm', (c) => this.#observe(() => applyComm(this.twin, c.device, c.state, c.reason))),
+      events.on('alarm', (e) => this.#observe(() => applyAlarm(this.twin, e))),
+    );
     for (const link of links) this.#attach(link);
     this.#scheduleHealth();
   }
 
   stop(): void {
     this.#running = false;
-    this.#o.live.off('message', this.#onLive);
+    for (const off of this.#unsubscribe.splice(0)) off();
     if (this.#flushTimer !== undefined) this.#o.clock.clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
@@ -163,10 +173,8 @@ export class GatewayTwin {
     for (const name of COMMANDS) link.subscribe(this.#topics.command(name), (_t, payload) => this.#command(link, name, payload));
   }
 
-  #observe(m: LiveMessage): void {
-    if (m.type === 'readings') for (const r of m.readings) applyReading(this.twin, r);
-    else if (m.type === 'comm') applyComm(this.twin, m.device, m.state, m.reason);
-    else applyAlarm(this.twin, m.event);
+  #observe(apply: () => void): void {
+    apply();
     this.#schedule();
   }
 

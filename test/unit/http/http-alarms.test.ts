@@ -160,9 +160,9 @@ describe('HTTP alarm lists', () => {
         seq,
         bootId: 'boot-1',
       });
-      h.view.live.alarm(event('raise', 1));
-      h.view.live.alarm(event('raise', 2, 'gas-1/lel2/hihi'));
-      h.view.live.alarm(event('ack', 3));
+      h.bus.emit('alarm', event('raise', 1));
+      h.bus.emit('alarm', event('raise', 2, 'gas-1/lel2/hihi'));
+      h.bus.emit('alarm', event('ack', 3));
       const all = (await h.app.inject({ url: '/api/alarms/history' })).json() as AlarmEvent[];
       assert.deepEqual(
         all.map((e) => e.seq),

@@ -28,9 +28,9 @@ describe('HTTP read API', () => {
 
   it('serves the latest value with unit and quality, and the trend history of a point', async () => {
     const now = Date.now();
-    h.view.live.updateReadings([reading('lel1', 10, now - 2000), reading('fault', true, now - 2000)]);
-    h.view.live.updateReadings([reading('lel1', 12.5, now - 1000), reading('fault', false, now - 1000)]);
-    h.view.live.updateReadings([{ ...reading('lel1', 0, now, 'bad'), value: undefined, reason: 'timeout' }]);
+    h.bus.emit('readings', [reading('lel1', 10, now - 2000), reading('fault', true, now - 2000)]);
+    h.bus.emit('readings', [reading('lel1', 12.5, now - 1000), reading('fault', false, now - 1000)]);
+    h.bus.emit('readings', [{ ...reading('lel1', 0, now, 'bad'), value: undefined, reason: 'timeout' }]);
     const points = (await h.app.inject({ url: '/api/points' })).json() as {
       point: string;
       value: unknown;
@@ -64,7 +64,7 @@ describe('HTTP read API', () => {
   });
 
   it('lists devices with kind, transport and comm health', async () => {
-    h.view.live.updateComm('gas-1', 'offline', 'connect ECONNREFUSED');
+    h.bus.emit('comm', { device: 'gas-1', state: 'offline', reason: 'connect ECONNREFUSED' });
     const [device] = (await h.app.inject({ url: '/api/devices' })).json();
     assert.equal(device.kind, 'combustible-gas-detector');
     assert.equal(device.transport.kind, 'modbus-tcp');
@@ -112,9 +112,9 @@ describe('HTTP /metrics', () => {
   it('exposes readings, alarms by state, uplinks, devices, event-loop delay and process metrics', async () => {
     const h = await harness({ anonymous: 'none' });
     try {
-      h.view.live.updateReadings([reading('lel1', 10, Date.now()), reading('lel2', 1, Date.now())]);
-      h.view.live.updateReadings([reading('lel1', 11, Date.now())]);
-      h.view.live.updateComm('gas-1', 'online');
+      h.bus.emit('readings', [reading('lel1', 10, Date.now()), reading('lel2', 1, Date.now())]);
+      h.bus.emit('readings', [reading('lel1', 11, Date.now())]);
+      h.bus.emit('comm', { device: 'gas-1', state: 'online' });
       h.alarms.push(transition(), transition({ alarmId: 'gas-1/lel2/hihi', point: 'lel2', state: 'acknowledged' }));
       const res = await h.app.inject({ url: '/metrics', headers: auth('viewer') });
       assert.equal(res.statusCode, 200);

@@ -1,5 +1,5 @@
 import type { AlarmEvent } from '@lifeline/twin';
-import type { LiveMessage, LiveState } from '../../runtime/live-state.js';
+import type { GatewayEventSource } from '../../events/gateway-events.js';
 
 /**
  * The last `capacity` alarm lifecycle events of this boot, newest first, for
@@ -14,12 +14,8 @@ export class AlarmLog {
     this.#capacity = capacity;
   }
 
-  attach(live: LiveState): () => void {
-    const listener = (m: LiveMessage) => {
-      if (m.type === 'alarm') this.record(m.event);
-    };
-    live.on('message', listener);
-    return () => live.off('message', listener);
+  attach(events: GatewayEventSource): () => void {
+    return events.on('alarm', (event) => this.record(event));
   }
 
   record(event: AlarmEvent): void {

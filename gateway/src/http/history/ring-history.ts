@@ -1,4 +1,4 @@
-import type { LiveMessage, LiveState } from '../../runtime/live-state.js';
+import type { GatewayEventSource } from '../../events/gateway-events.js';
 import type { HistorySample, HistorySource } from './history-source.js';
 
 /**
@@ -15,17 +15,14 @@ export class RingHistory implements HistorySource {
   }
 
   /** Starts recording from `live`; returns the function that stops it. */
-  attach(live: LiveState): () => void {
-    const listener = (m: LiveMessage) => {
-      if (m.type !== 'readings') return;
-      for (const r of m.readings) {
+  attach(events: GatewayEventSource): () => void {
+    return events.on('readings', (readings) => {
+      for (const r of readings) {
         if (r.quality === 'bad' || r.value === undefined) continue;
         const value = typeof r.value === 'boolean' ? Number(r.value) : r.value;
         if (Number.isFinite(value)) this.record(r.device, r.point, r.sourceTs, value);
       }
-    };
-    live.on('message', listener);
-    return () => live.off('message', listener);
+    });
   }
 
   record(device: string, point: string, ts: number, value: number): void {

@@ -1,6 +1,5 @@
 import { ALARM_STATES } from '@lifeline/twin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { LiveMessage } from '../../runtime/live-state.js';
 import type { GatewayView } from '../gateway-view.js';
 
 /**
@@ -25,11 +24,11 @@ export class GatewayMetrics {
       labelNames: ['device', 'point', 'quality'],
       registers: [this.registry],
     });
-    const onLive = (m: LiveMessage) => {
-      if (m.type === 'readings') for (const r of m.readings) readings.inc({ device: r.device, point: r.point, quality: r.quality });
-    };
-    view.live.on('message', onLive);
-    this.#detach.push(() => view.live.off('message', onLive));
+    this.#detach.push(
+      view.events.on('readings', (batch) => {
+        for (const r of batch) readings.inc({ device: r.device, point: r.point, quality: r.quality });
+      }),
+    );
 
     this.#alarmGauges(view);
     this.#linkGauges(view);
