@@ -1,7 +1,7 @@
 import type { TelemetryBatch, TelemetryReading } from '@lifeline/twin';
 import type { Reading } from '../acquisition/reading.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { type ExceptionPolicy, type LastReported, shouldReport } from './exception-filter.js';
+import { type ExceptionPolicy, type LastReported, shouldReport } from './report-by-exception.js';
 
 export interface TelemetryOptions extends ExceptionPolicy {
   readonly bootId: string;
