@@ -2,11 +2,10 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Principal, TokenAuthority } from './auth.js';
-import type { GatewayView } from './gateway-view.js';
+import { clockOf, type GatewayView } from './gateway-view.js';
 import { AlarmLog } from './history/alarm-log.js';
 import type { HistorySource } from './history/history-source.js';
-import { LayeredHistory } from './history/layered-history.js';
-import { RingHistory } from './history/ring-history.js';
+import { TrendHistory } from './history/trend-history.js';
 import { installErrorHandler } from './http-error.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { installOpenApi } from './openapi.js';
@@ -37,9 +36,13 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   const detach: (() => void)[] = [];
   let history: HistorySource | undefined = view.history;
   if (!history) {
-    const ring = new RingHistory(view.config.http.historyPerPoint);
-    detach.push(ring.attach(view.events));
-    history = view.durableHistory ? new LayeredHistory(ring, view.durableHistory) : ring;
+    const trends = new TrendHistory({
+      capacity: view.config.http.historyPerPoint,
+      now: () => clockOf(view).now(),
+      durable: view.durableHistory,
+    });
+    detach.push(trends.attach(view.events));
+    history = trends;
   }
   const alarmLog = new AlarmLog(ALARM_LOG_SIZE);
   detach.push(alarmLog.attach(view.events));

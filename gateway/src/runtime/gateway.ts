@@ -99,7 +99,7 @@ export class Gateway {
 
   async start(): Promise<GatewayEndpoints> {
     if (this.#endpoints) return this.#endpoints;
-    this.#startedAt = Date.now();
+    this.#startedAt = this.#clock.now();
     try {
       const mqttPort = await this.#startBroker();
       this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
@@ -188,6 +188,7 @@ export class Gateway {
       bootId: this.bootId,
       version: GATEWAY_VERSION,
       startedAt: this.#startedAt,
+      clock: this.#clock,
       live: this.live,
       events: this.events,
       activeAlarms: () => this.#engine.activeAlarms(),

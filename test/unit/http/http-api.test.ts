@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { applyEnvironment, ConfigError, isLifelineError, loadSiteConfig } from '../../../gateway/src/config/index.js';
-import { RingHistory } from '../../../gateway/src/http/history/ring-history.js';
 import type { PollOutcome } from '../../../gateway/src/http/sources.js';
 import { FIXTURES } from '../../support/fixtures.js';
 import { auth, type Harness, harness, TOKENS, transition } from './http-fake-view.js';
@@ -206,24 +205,6 @@ describe('HTTP secrets', () => {
     } finally {
       await h.app.close();
     }
-  });
-});
-
-describe('RingHistory', () => {
-  it('keeps the newest samples per point, oldest first, filtered by time', () => {
-    const ring = new RingHistory(3);
-    for (let i = 1; i <= 5; i++) ring.record('d', 'p', i * 1000, i);
-    ring.record('d', 'q', 1000, 42);
-    assert.deepEqual(
-      ring.history('d', 'p', 0).map((s) => s.value),
-      [3, 4, 5],
-    );
-    assert.deepEqual(ring.history('d', 'p', 4000), [
-      { ts: 4000, value: 4 },
-      { ts: 5000, value: 5 },
-    ]);
-    assert.deepEqual(ring.history('d', 'q', 0), [{ ts: 1000, value: 42 }]);
-    assert.deepEqual(ring.history('d', 'none', 0), []);
   });
 });
 
