@@ -1,6 +1,7 @@
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
+import type { AlarmJournal } from '../alarms/alarm-state-store.js';
 import type { SiteConfig } from '../config/index.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
@@ -27,6 +28,8 @@ export interface GatewayView {
   /** Readings, comm changes and alarm events as they happen (the WebSocket, metrics and trends subscribe). */
   readonly events: GatewayEventSource;
   activeAlarms(): AlarmTransition[];
+  /** The durable alarm journal behind `/api/alarms/history`: alarm events as published, newest first. */
+  readonly alarmJournal?: AlarmJournal;
   /** Per-device comm state, counters and latency histogram (acquisition). */
   deviceHealth?(): DeviceHealth[];
   uplinks(): Record<string, { connected: boolean; lastError?: { code: string; message: string; at: string } }>;

@@ -3,7 +3,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Principal, TokenAuthority } from './auth.js';
 import { clockOf, type GatewayView } from './gateway-view.js';
-import { AlarmLog } from './history/alarm-log.js';
 import type { HistorySource } from './history/history-source.js';
 import { TrendHistory } from './history/trend-history.js';
 import { installErrorHandler } from './http-error.js';
@@ -20,9 +19,6 @@ import { metricsRoutes } from './routes/metrics.js';
 import { pointRoutes } from './routes/points.js';
 import { statusRoutes } from './routes/status.js';
 import { installValidation } from './validation.js';
-
-/** Alarm events kept for the dashboard's history list. */
-const ALARM_LOG_SIZE = 500;
 
 /**
  * Builds the gateway's fastify app (not listening), so tests can use
@@ -44,8 +40,6 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
     detach.push(trends.attach(view.events));
     history = trends;
   }
-  const alarmLog = new AlarmLog(ALARM_LOG_SIZE);
-  detach.push(alarmLog.attach(view.events));
   const metrics = new GatewayMetrics(view);
   detach.push(() => metrics.close());
   app.addHook('onClose', async () => {
@@ -63,7 +57,7 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   await app.register(healthRoutes(view));
   await app.register(deviceRoutes(view));
   await app.register(pointRoutes(view, history));
-  await app.register(alarmRoutes(view, alarmLog, writeLimit));
+  await app.register(alarmRoutes(view, writeLimit));
   await app.register(limitRoutes(view, writeLimit));
   await app.register(statusRoutes(view));
   await app.register(metricsRoutes(metrics));

@@ -66,7 +66,7 @@ export class Gateway {
     const topics = gatewayTopics(config.site, config.gateway);
     this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
-    this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
+    this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows, this.#clock);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
@@ -79,6 +79,7 @@ export class Gateway {
       { site: config.site, gateway: config.gateway, bootId: this.bootId },
       topics.alarms,
       this.delivery.outbox,
+      this.#clock,
     );
     this.#wirePipeline();
   }
@@ -160,6 +161,8 @@ export class Gateway {
    */
   #wirePipeline(): void {
     this.live.attach(this.events);
+    // The journal keeps each event as published; the engine's save right after the publish writes it.
+    this.events.on('alarm', (event) => this.#alarmStore.recordPublished(event));
     this.events.on('readings', (readings) => this.delivery.offer(readings));
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
@@ -192,6 +195,7 @@ export class Gateway {
       live: this.live,
       events: this.events,
       activeAlarms: () => this.#engine.activeAlarms(),
+      alarmJournal: this.#alarmStore,
       uplinks: () => this.delivery.uplinks(),
       deviceHealth: () => this.acquisition.deviceHealth(),
       alarmControl: alarmControlOf(this.#engine),

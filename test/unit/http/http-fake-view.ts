@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import sinon from 'sinon';
 import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js';
 import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
+import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
 import { deepFreeze, type HttpConfig, loadSiteConfig, type SiteConfig } from '../../../gateway/src/config/index.js';
 import type { EventBus } from '../../../gateway/src/events/event-bus.js';
 import type { GatewayEvents } from '../../../gateway/src/events/gateway-events.js';
@@ -80,6 +81,8 @@ export interface Harness {
   readonly view: GatewayView & { live: LiveState };
   /** The fake gateway's event bus: emit readings, comm changes and alarm events on it. */
   readonly bus: EventBus<GatewayEvents>;
+  /** The alarm journal behind `/api/alarms/history` (in memory). */
+  readonly journal: MemoryAlarmStateStore;
   readonly control: FakeControl;
   readonly alarms: AlarmTransition[];
 }
@@ -106,6 +109,7 @@ export async function harness(
   const control = fakeControl();
   const alarms: AlarmTransition[] = [];
   const bus = testBus();
+  const journal = new MemoryAlarmStateStore();
   const live = new LiveState();
   live.attach(bus);
   const view = {
@@ -116,11 +120,12 @@ export async function harness(
     live,
     events: bus,
     activeAlarms: () => alarms,
+    alarmJournal: journal,
     uplinks: () => ({ local: { connected: true }, centre: { connected: false } }),
     alarmControl: control,
     ...extra,
   };
   const app = await buildHttpServer(view, log);
   await app.ready();
-  return { app, view, control, alarms, bus };
+  return { app, view, control, alarms, bus, journal };
 }
