@@ -10,7 +10,7 @@ import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { listenOrExplain, type SiteConfig } from '../config/index.js';
 import type { EventBus } from '../events/event-bus.js';
-import { type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
+import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -42,11 +42,13 @@ export class Gateway {
   readonly bootId = randomUUID();
   readonly live = new LiveState();
   /** The events between pipeline stages (readings, comm, alarm); the twin, HTTP and delivery subscribe. */
-  readonly events: EventBus<GatewayEvents>;
+  readonly events: GatewayEventSource;
   /** Device reads, writes (DeviceWriter) and per-device health (AcquisitionHealth). */
   readonly acquisition: AcquisitionManager;
   readonly #log: Logger;
   readonly #clock: Clock;
+  /** Only the pipeline emits; everyone else gets `events`. */
+  readonly #bus: EventBus<GatewayEvents>;
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
   readonly #publisher: AlarmPublisher;
@@ -62,7 +64,8 @@ export class Gateway {
     this.config = config;
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
-    this.events = gatewayBus(this.#log);
+    this.#bus = gatewayBus(this.#log);
+    this.events = this.#bus;
     const topics = gatewayTopics(config.site, config.gateway);
     this.acquisition = new AcquisitionManager(config.devices, { clock: this.#clock, log: this.#log, stateDir: config.stateDir });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
@@ -166,16 +169,16 @@ export class Gateway {
     this.events.on('readings', (readings) => this.delivery.offer(readings));
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
-      this.events.emit('readings', readings);
+      this.#bus.emit('readings', readings);
     });
     this.acquisition.on('comm', (device, state, reason) => {
-      this.events.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
+      this.#bus.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
       if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
     });
     this.#engine.on('transition', (transition) => {
       const event = this.#publisher.publish(transition);
       this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
-      this.events.emit('alarm', event);
+      this.#bus.emit('alarm', event);
     });
   }
 
