@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { loadSiteConfig, type SiteConfig } from '../core/src/index.js';
 import type { Reading } from '../core/src/reading.js';
 import { systemClock } from '../core/src/time/clock.js';
-import { LiveState } from '../gateway/src/runtime/live-state.js';
+import { gatewayBus } from '../gateway/src/events/gateway-events.js';
 import { GatewayTwin } from '../gateway/src/twin/index.js';
 import { MosquittoBroker } from '../scripts/servers/mosquitto.js';
 import { SharedClientLink } from '../test/support/twin-link.js';
@@ -68,7 +68,7 @@ export async function run(): Promise<void> {
 
   // 1. In process: build patches.
   {
-    const live = new LiveState();
+    const bus = gatewayBus(silent);
     const sent: number[] = [];
     const link = {
       name: 'null',
@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
       config: site,
       bootId: 'bench',
       softwareVersion: '0',
-      live,
+      events: bus,
       alarms: undefined,
       clock: systemClock,
       log: silent,
@@ -89,7 +89,7 @@ export async function run(): Promise<void> {
     for (let round = 1; round <= patchCount; round++) {
       const readings = readingsFor(site, round);
       const t0 = performance.now();
-      live.updateReadings(readings);
+      bus.emit('readings', readings);
       twin.flush();
       times.push(performance.now() - t0);
     }
@@ -106,12 +106,12 @@ export async function run(): Promise<void> {
   await broker.start();
   const centre = await startCentre({ brokerUrl: broker.url, httpHost: '127.0.0.1', httpPort: 0, log: silent, resyncRetryMs: 0 });
   const client = await connectAsync(broker.url, { clientId: 'bench-gw' });
-  const live = new LiveState();
+  const bus = gatewayBus(silent);
   const twin = new GatewayTwin({
     config: { ...site, twin: { ...site.twin, resyncMinIntervalMs: 0 } },
     bootId: 'bench-boot',
     softwareVersion: '0',
-    live,
+    events: bus,
     alarms: undefined,
     clock: systemClock,
     log: silent,
@@ -133,7 +133,7 @@ export async function run(): Promise<void> {
 
     const t0 = performance.now();
     for (let round = 1; round <= patchCount; round++) {
-      live.updateReadings(readingsFor(site, round));
+      bus.emit('readings', readingsFor(site, round));
       twin.flush();
       if (round % 20 === 0) await new Promise((r) => setImmediate(r));
     }

@@ -133,7 +133,7 @@ describe('e2e: dashboard operator controls (fake AlarmControl)', function () {
     const publish = (event: 'ack' | 'shelve', state: 'acknowledged' | 'shelved') => {
       const t = transition({ event, state });
       harnessed.alarms.splice(0, 1, t);
-      harnessed.view.live.alarm({
+      harnessed.bus.emit('alarm', {
         ...t,
         site: 'test-site',
         gateway: 'gw-test',

@@ -45,6 +45,28 @@ describe('gateway polling the firmware simulator over Modbus TCP', () => {
     assert.equal(points.find((p) => p.point === 'status')?.value, 4, 'fault is bit 2 of the status word');
   });
 
+  it('a bus listener that throws breaks neither the alarm path nor the other subscribers', async () => {
+    const bus = site.gateway.events;
+    const fail = () => {
+      throw new Error('a broken subscriber');
+    };
+    const seen: string[] = [];
+    const off = [bus.on('readings', fail), bus.on('alarm', fail), bus.on('alarm', (e) => seen.push(`${e.alarmId}:${e.event}`))];
+    try {
+      await setPoint(site.urls.simulator, 'gas-1', 'lel1', 55);
+      await local.waitFor((m) => (m.payload as AlarmPayload).alarmId === 'gas-1/lel1/hihi', 5000, 'the hihi raise');
+      // The alarm reached the broker (above), a listener after the broken one ran, and so did the
+      // gateway's own subscribers: the live state and the journal.
+      assert.ok(seen.includes('gas-1/lel1/hihi:raise'));
+      assert.ok(site.gateway.live.readings().some((r) => r.point === 'lel1' && r.value === 55));
+      const journal = (await (await fetch(`${site.urls.dashboard}api/alarms/history?alarmId=gas-1/lel1/hihi`)).json()) as AlarmPayload[];
+      assert.equal(journal[0]?.event, 'raise');
+      assert.equal(typeof journal[0]?.seq, 'number', 'journalled as published');
+    } finally {
+      for (const stop of off) stop();
+    }
+  });
+
   it('publishes raise and clear on the local broker with a growing seq', async () => {
     await setPoint(site.urls.simulator, 'gas-1', 'lel1', 55);
     await local.waitFor((m) => (m.payload as AlarmPayload).alarmId === 'gas-1/lel1/hihi', 5000, 'the hihi raise');

@@ -6,9 +6,9 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { loadSiteConfig } from '../../core/src/index.js';
 import { systemClock } from '../../core/src/time/clock.js';
-import { LiveState } from '../../gateway/src/runtime/live-state.js';
 import { GatewayTwin } from '../../gateway/src/twin/index.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
+import { testBus } from '../support/event-bus.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { SharedClientLink, waitUntil } from '../support/twin-link.js';
@@ -51,7 +51,7 @@ describe('integration: a fleet of 200 gateways converges in one mirror', functio
       clients.push(client);
     }
     let published = 0;
-    const lives: LiveState[] = [];
+    const buses: ReturnType<typeof testBus>[] = [];
     for (let i = 0; i < GATEWAYS; i++) {
       const config = { ...base, site: `site-${i % 40}`, gateway: `gw-${i}`, twin: { ...base.twin, coalesceMs: 50, snapshotQuietMs: 500 } };
       const link = new SharedClientLink(
@@ -59,12 +59,12 @@ describe('integration: a fleet of 200 gateways converges in one mirror', functio
         `fleet-${i}`,
         (t) => t.endsWith('/twin/patch') && published++ % 20 === 7,
       );
-      const live = new LiveState();
+      const bus = testBus();
       const twin = new GatewayTwin({
         config,
         bootId: `boot-${i}`,
         softwareVersion: '0.1.0',
-        live,
+        events: bus,
         alarms: undefined,
         clock: systemClock,
         log: silent,
@@ -72,14 +72,14 @@ describe('integration: a fleet of 200 gateways converges in one mirror', functio
       twin.start([link]);
       link.birth(gatewayTopics(config.site, config.gateway).status, `boot-${i}`);
       twins.push(twin);
-      lives.push(live);
+      buses.push(bus);
     }
     const points = base.devices[0]?.points.map((p) => p.id) ?? [];
     for (let round = 0; round < 8; round++) {
-      for (const [i, live] of lives.entries()) {
+      for (const [i, bus] of buses.entries()) {
         const point = points[(i + round) % points.length] as string;
-        live.updateReadings([{ device: 'gas-1', point, value: i * 10 + round, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
-        if (round === 2) live.updateComm('gas-1', 'online', undefined);
+        bus.emit('readings', [{ device: 'gas-1', point, value: i * 10 + round, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
+        if (round === 2) bus.emit('comm', { device: 'gas-1', state: 'online' });
       }
       await new Promise((r) => setTimeout(r, 120));
     }

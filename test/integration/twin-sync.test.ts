@@ -7,9 +7,9 @@ import { pino } from 'pino';
 import { loadSiteConfig } from '../../core/src/index.js';
 import { systemClock } from '../../core/src/time/clock.js';
 import type { RunningDemo } from '../../gateway/src/cli/demo.js';
-import { LiveState } from '../../gateway/src/runtime/live-state.js';
 import { GatewayTwin } from '../../gateway/src/twin/index.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
+import { testBus } from '../support/event-bus.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint, startSite } from '../support/site-harness.js';
@@ -70,12 +70,12 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     client = await connectAsync(broker.url, { clientId: 'sim-gw' });
     let n = 0;
     const link = new SharedClientLink(client, 'lossy', (topic) => topic.endsWith('/twin/patch') && n++ % 10 < 3);
-    const live = new LiveState();
+    const bus = testBus();
     twin = new GatewayTwin({
       config,
       bootId: 'boot-lossy',
       softwareVersion: '0.1.0',
-      live,
+      events: bus,
       alarms: undefined,
       clock: systemClock,
       log: silent,
@@ -85,8 +85,9 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     const points = config.devices[0]?.points.map((p) => p.id) ?? [];
     for (let i = 0; i < 120; i++) {
       const point = points[i % points.length] as string;
-      live.updateReadings([{ device: 'gas-1', point, value: i, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
-      if (i % 15 === 0) live.updateComm('gas-1', i % 30 === 0 ? 'online' : 'offline', i % 30 === 0 ? undefined : 'timeout');
+      bus.emit('readings', [{ device: 'gas-1', point, value: i, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
+      if (i % 15 === 0)
+        bus.emit('comm', i % 30 === 0 ? { device: 'gas-1', state: 'online' } : { device: 'gas-1', state: 'offline', reason: 'timeout' });
       await new Promise((r) => setTimeout(r, 12));
     }
     const running = centre;

@@ -2,8 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { DeviceConfig, PointConfig } from '../../core/src/index.js';
 import type { Clock } from '../../core/src/time/clock.js';
 import type { DeviceDriver, DriverEvents, DriverFactory } from '../../gateway/src/acquisition/device-driver.js';
-import type { DeviceHealth } from '../../gateway/src/acquisition/device-health.js';
-import { LATENCY_BUCKETS_MS } from '../../gateway/src/acquisition/device-health.js';
+import { type DeviceHealth, LATENCY_BUCKETS_MS } from '../../gateway/src/acquisition/device-health.js';
 
 /**
  * A transport that exists only in tests: "devices" whose values the test sets

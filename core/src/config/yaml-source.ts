@@ -1,6 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { ConfigIssue, PathSegment } from './config-issue.js';
-import { formatPath } from './config-issue.js';
+import { type ConfigIssue, formatPath, type PathSegment } from './config-issue.js';
 
 /**
  * A parsed YAML file that remembers where every value came from, so that

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceConfig } from '@lifeline/core';
-import { type Clock, systemClock } from '@lifeline/core';
+import { type Clock, type DeviceConfig, systemClock } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { gatewayError } from '../errors.js';
 import type { DeviceDriver, DriverEvents } from './device-driver.js';

@@ -1,6 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { ActionConfig, Clock, DeviceConfig, Reading } from '@lifeline/core';
-import { isHidden, type LifecycleInput, type LimitEffect, type LimitInput, NORMAL, nextLifecycle, stepLimit } from '@lifeline/core';
+import {
+  type ActionConfig,
+  type Clock,
+  type DeviceConfig,
+  isHidden,
+  type LifecycleInput,
+  type LimitEffect,
+  type LimitInput,
+  NORMAL,
+  nextLifecycle,
+  type Reading,
+  stepLimit,
+} from '@lifeline/core';
 import type { Logger } from 'pino';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
 import { gatewayError } from '../errors.js';

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@lifeline/core';
 import type { AlarmEvent } from '@lifeline/twin';
 import type { OutboxEntry } from '../store/outbox-store.js';
 import type { AlarmTransition } from './alarm-engine.js';
@@ -17,17 +18,24 @@ export class AlarmPublisher {
   readonly #identity: Pick<AlarmEvent, 'site' | 'gateway' | 'bootId'>;
   readonly #topic: string;
   readonly #outbox: AlarmOutbox;
+  readonly #clock: Pick<Clock, 'now'>;
   #seq = 0;
 
-  constructor(identity: Pick<AlarmEvent, 'site' | 'gateway' | 'bootId'>, topic: string, outbox: AlarmOutbox) {
+  constructor(
+    identity: Pick<AlarmEvent, 'site' | 'gateway' | 'bootId'>,
+    topic: string,
+    outbox: AlarmOutbox,
+    clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.#identity = identity;
     this.#topic = topic;
     this.#outbox = outbox;
+    this.#clock = clock;
   }
 
   publish(transition: AlarmTransition): AlarmEvent {
     this.#seq += 1;
-    const event: AlarmEvent = { ...transition, ...this.#identity, seq: this.#seq, publishedAt: new Date().toISOString() };
+    const event: AlarmEvent = { ...transition, ...this.#identity, seq: this.#seq, publishedAt: new Date(this.#clock.now()).toISOString() };
     this.#outbox.enqueue({ lane: 'alarm', topic: this.#topic, payload: JSON.stringify(event) });
     return event;
   }

@@ -1,5 +1,14 @@
-import type { Clock, PointConfig, TimerHandle } from '@lifeline/core';
-import { displayedState, type Lifecycle, type LimitRule, type LimitState, NORMAL, NORMAL_LIFECYCLE } from '@lifeline/core';
+import {
+  type Clock,
+  displayedState,
+  type Lifecycle,
+  type LimitRule,
+  type LimitState,
+  NORMAL,
+  NORMAL_LIFECYCLE,
+  type PointConfig,
+  type TimerHandle,
+} from '@lifeline/core';
 import { colourOf } from '@lifeline/twin';
 import type { Operator } from './alarm-control.js';
 import type { PersistedAlarm } from './alarm-state-store.js';

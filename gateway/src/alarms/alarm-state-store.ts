@@ -1,10 +1,15 @@
 import type { Lifecycle } from '@lifeline/core';
+import type { AlarmEvent } from '@lifeline/twin';
 import type { AlarmTransition } from './alarm-transition.js';
+import { PublishedEvents } from './published-events.js';
 
 /**
- * Durable alarm state and audit history (DESIGN.md §5: state survives
+ * Durable alarm state and the alarm journal (DESIGN.md §5: state survives
  * restarts). The engine saves an alarm with its audit record on every
  * transition, in one step, and loads everything before its first evaluation.
+ * The journal is what `/api/alarms/history` and the dashboard serve: each
+ * record is the published AlarmEvent when the gateway noted it
+ * (`recordPublished`), else the engine's transition.
  * Implementations: in memory (tests, no stateDir) and SQLite (the gateway);
  * both pass test/unit/alarms/alarm-state-store.contract.ts.
  */
@@ -25,12 +30,18 @@ export interface HistoryQuery {
   readonly limit?: number;
 }
 
-export interface AlarmStateStore {
+/** The read side of the journal, for the HTTP API. */
+export interface AlarmJournal {
+  /** Journal records, newest first. */
+  history(query?: HistoryQuery): AlarmTransition[];
+}
+
+export interface AlarmStateStore extends AlarmJournal {
   loadAll(): PersistedAlarm[];
   /** Saves the alarm's state and, when given, appends its audit record, atomically. */
   save(alarm: PersistedAlarm, audit?: AlarmTransition): void;
-  /** Audit records, newest first. */
-  history(query?: HistoryQuery): AlarmTransition[];
+  /** The published form of the transition about to be saved; its audit record is journalled as this event. */
+  recordPublished(event: AlarmEvent): void;
   close(): void;
 }
 
@@ -39,6 +50,7 @@ export class MemoryAlarmStateStore implements AlarmStateStore {
   readonly #alarms = new Map<string, PersistedAlarm>();
   readonly #history: AlarmTransition[] = [];
   readonly #maxRows: number;
+  readonly #published = new PublishedEvents();
 
   constructor(maxRows = 100_000) {
     this.#maxRows = maxRows;
@@ -51,8 +63,12 @@ export class MemoryAlarmStateStore implements AlarmStateStore {
   save(alarm: PersistedAlarm, audit?: AlarmTransition): void {
     this.#alarms.set(alarm.alarmId, structuredClone(alarm));
     if (!audit) return;
-    this.#history.push(structuredClone(audit));
+    this.#history.push(structuredClone(this.#published.take(audit)));
     if (this.#history.length > this.#maxRows) this.#history.splice(0, this.#history.length - this.#maxRows);
+  }
+
+  recordPublished(event: AlarmEvent): void {
+    this.#published.note(event);
   }
 
   history(query: HistoryQuery = {}): AlarmTransition[] {

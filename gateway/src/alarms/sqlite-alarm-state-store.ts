@@ -1,15 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Clock, systemClock } from '@lifeline/core';
+import type { AlarmEvent } from '@lifeline/twin';
 import Database from 'better-sqlite3';
 import { gatewayError } from '../errors.js';
 import type { AlarmStateStore, HistoryQuery, PersistedAlarm } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
+import { PublishedEvents } from './published-events.js';
 
 /**
  * Alarm state and audit history in SQLite (`${stateDir}/alarms.db`), WAL
  * journal with synchronous=NORMAL: a committed transition survives a process
  * crash, and the alarm path pays one small transaction per transition, not per
- * reading. The history is trimmed to `maxRows`, oldest first.
+ * reading. The history (the alarm journal) is trimmed to `maxRows`, oldest first.
  */
 export class SqliteAlarmStateStore implements AlarmStateStore {
   readonly #db: Database.Database;
@@ -18,9 +21,10 @@ export class SqliteAlarmStateStore implements AlarmStateStore {
   readonly #append: Database.Statement<[string, string, string, string]>;
   readonly #trim: Database.Statement<[number]>;
   readonly #saveTx: (alarm: PersistedAlarm, audit?: AlarmTransition) => void;
+  readonly #published = new PublishedEvents();
   #appended = 0;
 
-  constructor(file: string, maxRows = 100_000) {
+  constructor(file: string, maxRows = 100_000, clock: Pick<Clock, 'now'> = systemClock) {
     this.#maxRows = maxRows;
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
@@ -36,7 +40,7 @@ export class SqliteAlarmStateStore implements AlarmStateStore {
     this.#append = this.#db.prepare('INSERT INTO alarm_history (alarm_id, event, detected_at, record) VALUES (?, ?, ?, ?)');
     this.#trim = this.#db.prepare('DELETE FROM alarm_history WHERE id <= (SELECT MAX(id) FROM alarm_history) - ?');
     this.#saveTx = this.#db.transaction((alarm: PersistedAlarm, audit?: AlarmTransition) => {
-      this.#upsert.run(alarm.alarmId, JSON.stringify(alarm), Date.now());
+      this.#upsert.run(alarm.alarmId, JSON.stringify(alarm), clock.now());
       if (audit) this.#append.run(audit.alarmId, audit.event, audit.detectedAt, JSON.stringify(audit));
     });
   }
@@ -47,8 +51,12 @@ export class SqliteAlarmStateStore implements AlarmStateStore {
   }
 
   save(alarm: PersistedAlarm, audit?: AlarmTransition): void {
-    this.#saveTx(alarm, audit);
+    this.#saveTx(alarm, audit && this.#published.take(audit));
     if (audit && ++this.#appended % 1000 === 0) this.#trim.run(this.#maxRows);
+  }
+
+  recordPublished(event: AlarmEvent): void {
+    this.#published.note(event);
   }
 
   history(query: HistoryQuery = {}): AlarmTransition[] {
@@ -67,11 +75,11 @@ export class SqliteAlarmStateStore implements AlarmStateStore {
 }
 
 /** Opens `${stateDir}/alarms.db`, creating the folder; an unusable folder is LL_ERR_ALARM_STORE, not a stack trace. */
-export function openAlarmStore(stateDir: string, maxRows?: number): SqliteAlarmStateStore {
+export function openAlarmStore(stateDir: string, maxRows?: number, clock?: Pick<Clock, 'now'>): SqliteAlarmStateStore {
   const file = join(stateDir, 'alarms.db');
   try {
     mkdirSync(stateDir, { recursive: true });
-    return new SqliteAlarmStateStore(file, maxRows);
+    return new SqliteAlarmStateStore(file, maxRows, clock);
   } catch (e) {
     throw gatewayError('LL_ERR_ALARM_STORE', file, e instanceof Error ? e.message : String(e));
   }

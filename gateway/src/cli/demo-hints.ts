@@ -1,5 +1,4 @@
-import type { DeviceConfig, LimitConfig, PointConfig, SiteConfig } from '@lifeline/core';
-import { isBeyond, isReturned } from '@lifeline/core';
+import { type DeviceConfig, isBeyond, isReturned, type LimitConfig, type PointConfig, type SiteConfig } from '@lifeline/core';
 
 /**
  * The "raise an alarm / clear it" lines of the demo banner, derived from the

@@ -1,10 +1,12 @@
-import type { SiteConfig } from '@lifeline/core';
+import { type Clock, type SiteConfig, systemClock } from '@lifeline/core';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
+import type { AlarmJournal } from '../alarms/alarm-state-store.js';
+import type { GatewayEventSource } from '../events/gateway-events.js';
 import type { LiveState } from '../runtime/live-state.js';
 import type { HistorySource } from './history/history-source.js';
-import type { TrendSource } from './history/layered-history.js';
+import type { TrendSource } from './history/trend-history.js';
 import type { AcquisitionSource, OutboxSource, TwinSource } from './sources.js';
 
 /**
@@ -18,18 +20,30 @@ export interface GatewayView {
   readonly bootId: string;
   readonly version: string;
   readonly startedAt: number;
+  /** The gateway's clock (uptime, trend windows); the system clock when absent. */
+  readonly clock?: Clock;
+  /** Latest values and comm states. */
   readonly live: LiveState;
+  /** Readings, comm changes and alarm events as they happen (the WebSocket, metrics and trends subscribe). */
+  readonly events: GatewayEventSource;
   activeAlarms(): AlarmTransition[];
+  /** The durable alarm journal behind `/api/alarms/history`: alarm events as published, newest first. */
+  readonly alarmJournal?: AlarmJournal;
   /** Per-device comm state, counters and latency histogram (acquisition). */
   deviceHealth?(): DeviceHealth[];
   uplinks(): Record<string, { connected: boolean; lastError?: { code: string; message: string; at: string } }>;
   /** Ack, shelve, unshelve and limits; absent until the alarm engine implements it. */
   readonly alarmControl?: AlarmControl;
-  /** Trend history per point; an in-memory ring buffer fed from `live` is used when absent. */
+  /** Trend history per point; when absent, a TrendHistory over `events` and `durableHistory`. */
   readonly history?: HistorySource;
   /** Durable bucketed history; trends older than the ring come from it. */
   readonly durableHistory?: TrendSource;
   readonly outbox?: OutboxSource;
   readonly twin?: TwinSource;
   readonly acquisition?: AcquisitionSource;
+}
+
+/** The view's clock: time in the HTTP layer has the gateway's owner, so tests can fake it. */
+export function clockOf(view: Pick<GatewayView, 'clock'>): Clock {
+  return view.clock ?? systemClock;
 }

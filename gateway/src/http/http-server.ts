@@ -2,11 +2,9 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Principal, TokenAuthority } from './auth.js';
-import type { GatewayView } from './gateway-view.js';
-import { AlarmLog } from './history/alarm-log.js';
+import { clockOf, type GatewayView } from './gateway-view.js';
 import type { HistorySource } from './history/history-source.js';
-import { LayeredHistory } from './history/layered-history.js';
-import { RingHistory } from './history/ring-history.js';
+import { TrendHistory } from './history/trend-history.js';
 import { installErrorHandler } from './http-error.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { installOpenApi } from './openapi.js';
@@ -22,9 +20,6 @@ import { pointRoutes } from './routes/points.js';
 import { statusRoutes } from './routes/status.js';
 import { installValidation } from './validation.js';
 
-/** Alarm events kept for the dashboard's history list. */
-const ALARM_LOG_SIZE = 500;
-
 /**
  * Builds the gateway's fastify app (not listening), so tests can use
  * `app.inject()`: auth first, then OpenAPI (it must see every route), the
@@ -37,12 +32,14 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   const detach: (() => void)[] = [];
   let history: HistorySource | undefined = view.history;
   if (!history) {
-    const ring = new RingHistory(view.config.http.historyPerPoint);
-    detach.push(ring.attach(view.live));
-    history = view.durableHistory ? new LayeredHistory(ring, view.durableHistory) : ring;
+    const trends = new TrendHistory({
+      capacity: view.config.http.historyPerPoint,
+      now: () => clockOf(view).now(),
+      durable: view.durableHistory,
+    });
+    detach.push(trends.attach(view.events));
+    history = trends;
   }
-  const alarmLog = new AlarmLog(ALARM_LOG_SIZE);
-  detach.push(alarmLog.attach(view.live));
   const metrics = new GatewayMetrics(view);
   detach.push(() => metrics.close());
   app.addHook('onClose', async () => {
@@ -60,7 +57,7 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   await app.register(healthRoutes(view));
   await app.register(deviceRoutes(view));
   await app.register(pointRoutes(view, history));
-  await app.register(alarmRoutes(view, alarmLog, writeLimit));
+  await app.register(alarmRoutes(view, writeLimit));
   await app.register(limitRoutes(view, writeLimit));
   await app.register(statusRoutes(view));
   await app.register(metricsRoutes(metrics));

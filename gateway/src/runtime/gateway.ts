@@ -10,6 +10,8 @@ import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
+import type { EventBus } from '../events/event-bus.js';
+import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
@@ -41,10 +43,14 @@ export class Gateway {
   readonly config: SiteConfig;
   readonly bootId = randomUUID();
   readonly live = new LiveState();
+  /** The events between pipeline stages (readings, comm, alarm); the twin, HTTP and delivery subscribe. */
+  readonly events: GatewayEventSource;
   /** Device reads, writes (DeviceWriter) and per-device health (AcquisitionHealth). */
   readonly acquisition: AcquisitionManager;
   readonly #log: Logger;
   readonly #clock: Clock;
+  /** Only the pipeline emits; everyone else gets `events`. */
+  readonly #bus: EventBus<GatewayEvents>;
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
   readonly #publisher: AlarmPublisher;
@@ -60,6 +66,8 @@ export class Gateway {
     this.config = config;
     this.#log = options.log.child({ site: config.site, gateway: config.gateway });
     this.#clock = options.clock ?? systemClock;
+    this.#bus = gatewayBus(this.#log);
+    this.events = this.#bus;
     const topics = gatewayTopics(config.site, config.gateway);
     this.acquisition = new AcquisitionManager(config.devices, {
       clock: this.#clock,
@@ -68,7 +76,7 @@ export class Gateway {
       ...(options.drivers ? { drivers: options.drivers } : {}),
     });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
-    this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows);
+    this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows, this.#clock);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
@@ -81,6 +89,7 @@ export class Gateway {
       { site: config.site, gateway: config.gateway, bootId: this.bootId },
       topics.alarms,
       this.delivery.outbox,
+      this.#clock,
     );
     this.#wirePipeline();
   }
@@ -101,7 +110,7 @@ export class Gateway {
 
   async start(): Promise<GatewayEndpoints> {
     if (this.#endpoints) return this.#endpoints;
-    this.#startedAt = Date.now();
+    this.#startedAt = this.#clock.now();
     try {
       const mqttPort = await this.#startBroker();
       this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
@@ -146,7 +155,7 @@ export class Gateway {
       config: this.config,
       bootId: this.bootId,
       softwareVersion: GATEWAY_VERSION,
-      live: this.live,
+      events: this.events,
       alarms: alarmControlOf(this.#engine),
       clock: this.#clock,
       log: this.#log,
@@ -158,21 +167,27 @@ export class Gateway {
     this.#twin.start(this.delivery.links());
   }
 
-  /** The pipeline of DESIGN.md §3 for this slice: decode (in acquisition) → alarms → publish. */
+  /**
+   * The pipeline of DESIGN.md §3: decode (in acquisition) → alarms → publish, called directly so
+   * nothing on the bus can delay or break the alarm path; then the bus for everything else.
+   */
   #wirePipeline(): void {
+    this.live.attach(this.events);
+    // The journal keeps each event as published; the engine's save right after the publish writes it.
+    this.events.on('alarm', (event) => this.#alarmStore.recordPublished(event));
+    this.events.on('readings', (readings) => this.delivery.offer(readings));
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
-      this.live.updateReadings(readings);
-      this.delivery.offer(readings);
+      this.#bus.emit('readings', readings);
     });
     this.acquisition.on('comm', (device, state, reason) => {
-      this.live.updateComm(device, state, reason);
+      this.#bus.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
       if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
     });
     this.#engine.on('transition', (transition) => {
       const event = this.#publisher.publish(transition);
       this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
-      this.live.alarm(event);
+      this.#bus.emit('alarm', event);
     });
   }
 
@@ -188,8 +203,11 @@ export class Gateway {
       bootId: this.bootId,
       version: GATEWAY_VERSION,
       startedAt: this.#startedAt,
+      clock: this.#clock,
       live: this.live,
+      events: this.events,
       activeAlarms: () => this.#engine.activeAlarms(),
+      alarmJournal: this.#alarmStore,
       uplinks: () => this.delivery.uplinks(),
       deviceHealth: () => this.acquisition.deviceHealth(),
       alarmControl: alarmControlOf(this.#engine),

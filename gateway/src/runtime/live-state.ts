@@ -1,34 +1,32 @@
-import { EventEmitter } from 'node:events';
 import type { Reading } from '@lifeline/core';
-import type { AlarmEvent } from '@lifeline/twin';
 import type { CommState } from '../acquisition/comm-state.js';
-
-/** What the dashboard's WebSocket receives. */
-export type LiveMessage =
-  | { readonly type: 'readings'; readonly readings: readonly Reading[] }
-  | { readonly type: 'alarm'; readonly event: AlarmEvent }
-  | { readonly type: 'comm'; readonly device: string; readonly state: CommState; readonly reason?: string };
+import type { GatewayEventSource } from '../events/gateway-events.js';
 
 /**
  * The latest value of every point and the comm state of every device, for the
- * HTTP API and the dashboard; every change is also emitted as a LiveMessage.
+ * HTTP API, /metrics and the dashboard's snapshot. It only stores: changes
+ * travel on the gateway's event bus, which this subscribes to.
  */
-export class LiveState extends EventEmitter<{ message: [LiveMessage] }> {
+export class LiveState {
   readonly #latest = new Map<string, Reading>();
   readonly #comm = new Map<string, { state: CommState; reason?: string }>();
 
+  /** Keeps up with `events`; returns the function that stops it. */
+  attach(events: GatewayEventSource): () => void {
+    const offReadings = events.on('readings', (readings) => this.updateReadings(readings));
+    const offComm = events.on('comm', (c) => this.updateComm(c.device, c.state, c.reason));
+    return () => {
+      offReadings();
+      offComm();
+    };
+  }
+
   updateReadings(readings: readonly Reading[]): void {
     for (const r of readings) this.#latest.set(`${r.device}\u0000${r.point}`, r);
-    this.emit('message', { type: 'readings', readings });
   }
 
   updateComm(device: string, state: CommState, reason?: string): void {
     this.#comm.set(device, reason === undefined ? { state } : { state, reason });
-    this.emit('message', { type: 'comm', device, state, ...(reason === undefined ? {} : { reason }) });
-  }
-
-  alarm(event: AlarmEvent): void {
-    this.emit('message', { type: 'alarm', event });
   }
 
   readings(): Reading[] {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { Clock, Reading, SiteConfig } from '@lifeline/core';
-import { DEFAULT_BACKOFF } from '@lifeline/core';
+import { type Clock, DEFAULT_BACKOFF, type Reading, type SiteConfig } from '@lifeline/core';
 import { gatewayTopics, type TelemetryBatch } from '@lifeline/twin';
 import type { Logger } from 'pino';
 import { gatewayError } from '../errors.js';

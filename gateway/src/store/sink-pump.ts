@@ -1,5 +1,4 @@
-import type { Clock, TimerHandle } from '@lifeline/core';
-import { type BackoffPolicy, backoffDelay } from '@lifeline/core';
+import { type BackoffPolicy, backoffDelay, type Clock, type TimerHandle } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { isTransientError } from '../errors.js';
 import type { OutboxRecord } from './outbox-record.js';

@@ -1,6 +1,6 @@
 import type { Clock, Reading, TimerHandle } from '@lifeline/core';
 import type { TelemetryBatch, TelemetryReading } from '@lifeline/twin';
-import { type ExceptionPolicy, type LastReported, shouldReport } from './exception-filter.js';
+import { type ExceptionPolicy, type LastReported, shouldReport } from './report-by-exception.js';
 
 export interface TelemetryOptions extends ExceptionPolicy {
   readonly bootId: string;

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import { gatewayError } from '../errors.js';
-import type { LiveMessage, LiveState } from '../runtime/live-state.js';
+import type { GatewayEventSource } from '../events/gateway-events.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
@@ -31,7 +31,8 @@ export interface GatewayTwinOptions {
   readonly config: SiteConfig;
   readonly bootId: string;
   readonly softwareVersion: string;
-  readonly live: LiveState;
+  /** The gateway's event bus: readings, comm changes and alarm events. */
+  readonly events: GatewayEventSource;
   /** The alarm engine's control; without it desired changes and alarm commands are refused. */
   readonly alarms: AlarmControl | undefined;
   readonly clock: Clock;
@@ -50,7 +51,7 @@ const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
 
 /**
  * The gateway side of the twin protocol (docs/twin.md): keeps the reported
- * twin from LiveState (readings, comm, alarm events) and the limits in force;
+ * twin from the event bus (readings, comm, alarm events) and the limits in force;
  * sends the full twin (retained `twin`) at start when its changes are durable,
  * whenever a link's birth `status` comes back from its broker (that is, on
  * every connect) and on `cmd/resync`; `twin/patch` on change, coalesced over
@@ -66,7 +67,7 @@ export class GatewayTwin {
   readonly #log: Logger;
   readonly #links: TwinLink[] = [];
   readonly #changes: TwinChanges;
-  readonly #onLive = (m: LiveMessage) => this.#observe(m);
+  readonly #unsubscribe: (() => void)[] = [];
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
   #refreshTimer: TimerHandle | undefined;
@@ -93,7 +94,16 @@ export class GatewayTwin {
   start(links: readonly TwinLink[]): void {
     if (this.#running) return;
     this.#running = true;
-    this.#o.live.on('message', this.#onLive);
+    const events = this.#o.events;
+    this.#unsubscribe.push(
+      events.on('readings', (readings) =>
+        this.#observe(() => {
+          for (const r of readings) applyReading(this.twin, r);
+        }),
+      ),
+      events.on('comm', (c) => this.#observe(() => applyComm(this.twin, c.device, c.state, c.reason))),
+      events.on('alarm', (e) => this.#observe(() => applyAlarm(this.twin, e))),
+    );
     for (const link of links) this.#attach(link);
     // A durable stream of this boot starts with its full twin: whatever a sink reads after it chains from it,
     // and it supersedes what an earlier boot left unsent (docs/twin.md "Delivery through the outbox").
@@ -103,7 +113,7 @@ export class GatewayTwin {
 
   stop(): void {
     this.#running = false;
-    this.#o.live.off('message', this.#onLive);
+    for (const off of this.#unsubscribe.splice(0)) off();
     if (this.#flushTimer !== undefined) this.#o.clock.clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     if (this.#refreshTimer !== undefined) this.#o.clock.clearTimeout(this.#refreshTimer);
@@ -176,10 +186,8 @@ export class GatewayTwin {
     for (const name of COMMANDS) link.subscribe(this.#topics.command(name), (_t, payload) => this.#command(link, name, payload));
   }
 
-  #observe(m: LiveMessage): void {
-    if (m.type === 'readings') for (const r of m.readings) applyReading(this.twin, r);
-    else if (m.type === 'comm') applyComm(this.twin, m.device, m.state, m.reason);
-    else applyAlarm(this.twin, m.event);
+  #observe(apply: () => void): void {
+    apply();
     this.#schedule();
   }
 

@@ -14,6 +14,7 @@ import {
 import type { CommState } from '../acquisition/comm-state.js';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { ActiveLimit } from '../alarms/alarm-control.js';
+import { shouldReport, TWIN_EXCEPTIONS } from '../telemetry/report-by-exception.js';
 
 /**
  * Pure helpers that turn what the gateway knows (config, readings, comm
@@ -100,13 +101,16 @@ export function setLimits(twin: ReportedTwin, limits: readonly ActiveLimit[]): v
   twin.set(['limitsVersion'], limitsVersionOf(record));
 }
 
-/** Report by exception: a point changes in the twin only when its value, quality or reason does. */
+/** Report by exception (TWIN_EXCEPTIONS): a point changes in the twin only when its value, quality or reason does. */
 export function applyReading(twin: ReportedTwin, r: Reading): void {
   const path = ['devices', r.device, 'points', r.point];
   const before = twin.get(path) as TwinPoint | undefined;
   if (!before) return;
+  // JSON has no NaN or Infinity: the twin shows such a value as absent.
   const value = typeof r.value === 'number' && !Number.isFinite(r.value) ? undefined : r.value;
-  if (before.value === value && before.quality === r.quality && before.reason === r.reason) return;
+  // The twin keeps no report times and has no heartbeat, so `at` and `now` play no part.
+  const last = { value: before.value, quality: before.quality, reason: before.reason, at: 0 };
+  if (!shouldReport(last, { value, quality: r.quality, reason: r.reason }, 0, TWIN_EXCEPTIONS)) return;
   const next: TwinPoint = {
     ...(value !== undefined ? { value } : {}),
     quality: r.quality,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import type { LocalUser } from '@lifeline/core';
-import { listenOrExplain } from '@lifeline/core';
+import { type LocalUser, listenOrExplain } from '@lifeline/core';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { LocalAcl } from './local-acl.js';

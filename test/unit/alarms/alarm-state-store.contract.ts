@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AlarmEvent } from '@lifeline/twin';
 import { NORMAL_LIFECYCLE } from '../../../core/src/alarms/lifecycle.js';
 import type { AlarmStateStore, PersistedAlarm } from '../../../gateway/src/alarms/alarm-state-store.js';
 import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-transition.js';
@@ -73,6 +74,34 @@ export function alarmStateStoreContract(name: string, open: () => { store: Alarm
       const loaded = opened.store.loadAll()[0] as { lastValue: number };
       loaded.lastValue = 0;
       assert.equal(opened.store.loadAll()[0]?.lastValue, 61.5);
+    });
+
+    const published = (t: AlarmTransition, seq: number): AlarmEvent => ({
+      ...t,
+      site: 'site-a',
+      gateway: 'gw-1',
+      bootId: 'boot-1',
+      seq,
+      publishedAt: '2026-01-01T00:00:00.002Z',
+    });
+
+    it('journals the published event in place of its transition, and hands it to the next opening', () => {
+      const raise = audit('a', 'raise');
+      opened.store.recordPublished(published(raise, 7));
+      opened.store.save(alarm('a'), raise);
+      // Noted once: the next save of the same alarm without a new publish journals the bare transition.
+      opened.store.save(alarm('a'), audit('a', 'ack', 'li.wei'));
+      const again = opened.reopen();
+      stores.push(again);
+      assert.deepEqual(again.history(), [audit('a', 'ack', 'li.wei'), published(raise, 7)]);
+    });
+
+    it('never journals a published event under another transition', () => {
+      const raise = audit('a', 'raise');
+      opened.store.recordPublished(published({ ...raise, detectedAt: '2026-01-01T00:00:09.000Z' }, 1));
+      opened.store.recordPublished(published(audit('b', 'raise'), 2));
+      opened.store.save(alarm('a'), raise);
+      assert.deepEqual(opened.store.history(), [raise]);
     });
 
     it('hands state and history to the next opening', () => {

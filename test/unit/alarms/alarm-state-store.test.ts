@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { NORMAL_LIFECYCLE } from '../../../core/src/alarms/lifecycle.js';
 import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
 import { openAlarmStore, SqliteAlarmStateStore } from '../../../gateway/src/alarms/sqlite-alarm-state-store.js';
 import { isLifelineError } from '../../../gateway/src/errors.js';
@@ -20,6 +21,19 @@ alarmStateStoreContract('SQLite', () => {
 });
 
 describe('SQLite alarm state store', () => {
+  it('stamps saved state with the injected clock', () => {
+    const file = join(tempStateDir(), 'alarms.db');
+    const store = new SqliteAlarmStateStore(file, 100, { now: () => 1_234_567 });
+    store.save({ alarmId: 'a', conditionActive: false, lifecycle: NORMAL_LIFECYCLE, lastValue: 0, lastSourceTs: 0 });
+    store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT updated_at FROM alarm_state').all(), [{ updated_at: 1_234_567 }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('runs in WAL mode', () => {
     const file = join(tempStateDir(), 'alarms.db');
     new SqliteAlarmStateStore(file).close();

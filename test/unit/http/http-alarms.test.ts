@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type AlarmEvent, colourOf } from '@lifeline/twin';
+import { NORMAL_LIFECYCLE } from '../../../core/src/alarms/lifecycle.js';
 import { auth, type Harness, harness, transition } from './http-fake-view.js';
 
 const post = (h: Harness, url: string, payload: unknown, role: 'operator' | 'admin' = 'operator') =>
@@ -146,7 +147,7 @@ describe('HTTP write rate limit', () => {
 });
 
 describe('HTTP alarm lists', () => {
-  it('lists active alarms and the alarm history of live events, newest first', async () => {
+  it('lists active alarms and the journal of published alarm events, newest first', async () => {
     const h = await harness();
     try {
       h.alarms.push(transition());
@@ -160,9 +161,12 @@ describe('HTTP alarm lists', () => {
         seq,
         bootId: 'boot-1',
       });
-      h.view.live.alarm(event('raise', 1));
-      h.view.live.alarm(event('raise', 2, 'gas-1/lel2/hihi'));
-      h.view.live.alarm(event('ack', 3));
+      // As the gateway journals them: noted when published, written by the engine's save.
+      for (const e of [event('raise', 1), event('raise', 2, 'gas-1/lel2/hihi'), event('ack', 3)]) {
+        const { site: _s, gateway: _g, bootId: _b, seq: _q, publishedAt: _p, ...audit } = e;
+        h.journal.recordPublished(e);
+        h.journal.save({ alarmId: e.alarmId, conditionActive: true, lifecycle: NORMAL_LIFECYCLE, lastValue: 0, lastSourceTs: 0 }, audit);
+      }
       const all = (await h.app.inject({ url: '/api/alarms/history' })).json() as AlarmEvent[];
       assert.deepEqual(
         all.map((e) => e.seq),

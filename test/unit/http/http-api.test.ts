@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { applyEnvironment, ConfigError, isLifelineError, loadSiteConfig } from '../../../core/src/index.js';
-import { RingHistory } from '../../../gateway/src/http/history/ring-history.js';
 import type { PollOutcome } from '../../../gateway/src/http/sources.js';
 import { FIXTURES } from '../../support/fixtures.js';
 import { auth, type Harness, harness, TOKENS, transition } from './http-fake-view.js';
@@ -28,9 +27,9 @@ describe('HTTP read API', () => {
 
   it('serves the latest value with unit and quality, and the trend history of a point', async () => {
     const now = Date.now();
-    h.view.live.updateReadings([reading('lel1', 10, now - 2000), reading('fault', true, now - 2000)]);
-    h.view.live.updateReadings([reading('lel1', 12.5, now - 1000), reading('fault', false, now - 1000)]);
-    h.view.live.updateReadings([{ ...reading('lel1', 0, now, 'bad'), value: undefined, reason: 'timeout' }]);
+    h.bus.emit('readings', [reading('lel1', 10, now - 2000), reading('fault', true, now - 2000)]);
+    h.bus.emit('readings', [reading('lel1', 12.5, now - 1000), reading('fault', false, now - 1000)]);
+    h.bus.emit('readings', [{ ...reading('lel1', 0, now, 'bad'), value: undefined, reason: 'timeout' }]);
     const points = (await h.app.inject({ url: '/api/points' })).json() as {
       point: string;
       value: unknown;
@@ -64,7 +63,7 @@ describe('HTTP read API', () => {
   });
 
   it('lists devices with kind, transport and comm health', async () => {
-    h.view.live.updateComm('gas-1', 'offline', 'connect ECONNREFUSED');
+    h.bus.emit('comm', { device: 'gas-1', state: 'offline', reason: 'connect ECONNREFUSED' });
     const [device] = (await h.app.inject({ url: '/api/devices' })).json();
     assert.equal(device.kind, 'combustible-gas-detector');
     assert.equal(device.transport.kind, 'modbus-tcp');
@@ -112,9 +111,9 @@ describe('HTTP /metrics', () => {
   it('exposes readings, alarms by state, uplinks, devices, event-loop delay and process metrics', async () => {
     const h = await harness({ anonymous: 'none' });
     try {
-      h.view.live.updateReadings([reading('lel1', 10, Date.now()), reading('lel2', 1, Date.now())]);
-      h.view.live.updateReadings([reading('lel1', 11, Date.now())]);
-      h.view.live.updateComm('gas-1', 'online');
+      h.bus.emit('readings', [reading('lel1', 10, Date.now()), reading('lel2', 1, Date.now())]);
+      h.bus.emit('readings', [reading('lel1', 11, Date.now())]);
+      h.bus.emit('comm', { device: 'gas-1', state: 'online' });
       h.alarms.push(transition(), transition({ alarmId: 'gas-1/lel2/hihi', point: 'lel2', state: 'acknowledged' }));
       const res = await h.app.inject({ url: '/metrics', headers: auth('viewer') });
       assert.equal(res.statusCode, 200);
@@ -208,24 +207,6 @@ describe('HTTP secrets', () => {
     } finally {
       await h.app.close();
     }
-  });
-});
-
-describe('RingHistory', () => {
-  it('keeps the newest samples per point, oldest first, filtered by time', () => {
-    const ring = new RingHistory(3);
-    for (let i = 1; i <= 5; i++) ring.record('d', 'p', i * 1000, i);
-    ring.record('d', 'q', 1000, 42);
-    assert.deepEqual(
-      ring.history('d', 'p', 0).map((s) => s.value),
-      [3, 4, 5],
-    );
-    assert.deepEqual(ring.history('d', 'p', 4000), [
-      { ts: 4000, value: 4 },
-      { ts: 5000, value: 5 },
-    ]);
-    assert.deepEqual(ring.history('d', 'q', 0), [{ ts: 1000, value: 42 }]);
-    assert.deepEqual(ring.history('d', 'none', 0), []);
   });
 });
 

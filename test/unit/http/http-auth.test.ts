@@ -121,7 +121,7 @@ describe('HTTP WebSocket access', () => {
     try {
       await until(() => received.length >= 1);
       assert.deepEqual([received[0]?.type, received[0]?.site], ['snapshot', 'test-site']);
-      h.view.live.updateComm('gas-1', 'online');
+      h.bus.emit('comm', { device: 'gas-1', state: 'online' });
       await until(() => received.length >= 2);
       assert.deepEqual(received[1], { type: 'comm', device: 'gas-1', state: 'online' });
     } finally {

@@ -5,9 +5,13 @@ import sinon from 'sinon';
 import { deepFreeze, type HttpConfig, loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
 import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js';
 import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
+import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
+import type { EventBus } from '../../../gateway/src/events/event-bus.js';
+import type { GatewayEvents } from '../../../gateway/src/events/gateway-events.js';
 import type { GatewayView } from '../../../gateway/src/http/gateway-view.js';
 import { buildHttpServer } from '../../../gateway/src/http/http-server.js';
 import { LiveState } from '../../../gateway/src/runtime/live-state.js';
+import { testBus } from '../../support/event-bus.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 /** Tokens of every role, as route tests present them. */
@@ -75,6 +79,10 @@ let site: SiteConfig | undefined;
 export interface Harness {
   readonly app: FastifyInstance;
   readonly view: GatewayView & { live: LiveState };
+  /** The fake gateway's event bus: emit readings, comm changes and alarm events on it. */
+  readonly bus: EventBus<GatewayEvents>;
+  /** The alarm journal behind `/api/alarms/history` (in memory). */
+  readonly journal: MemoryAlarmStateStore;
   readonly control: FakeControl;
   readonly alarms: AlarmTransition[];
 }
@@ -100,18 +108,24 @@ export async function harness(
   });
   const control = fakeControl();
   const alarms: AlarmTransition[] = [];
+  const bus = testBus();
+  const journal = new MemoryAlarmStateStore();
+  const live = new LiveState();
+  live.attach(bus);
   const view = {
     config,
     bootId: 'boot-1',
     version: '0.1.0-test',
     startedAt: Date.now(),
-    live: new LiveState(),
+    live,
+    events: bus,
     activeAlarms: () => alarms,
+    alarmJournal: journal,
     uplinks: () => ({ local: { connected: true }, centre: { connected: false } }),
     alarmControl: control,
     ...extra,
   };
   const app = await buildHttpServer(view, log);
   await app.ready();
-  return { app, view, control, alarms };
+  return { app, view, control, alarms, bus, journal };
 }

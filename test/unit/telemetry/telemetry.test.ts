@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import type { Reading } from '../../../core/src/reading.js';
 import { systemClock } from '../../../core/src/time/clock.js';
 import { alarmToLine, batchToLines } from '../../../gateway/src/sinks/line-protocol.js';
-import { type LastReported, shouldReport } from '../../../gateway/src/telemetry/exception-filter.js';
+import { type LastReported, shouldReport } from '../../../gateway/src/telemetry/report-by-exception.js';
 import { TelemetryReporter } from '../../../gateway/src/telemetry/telemetry-reporter.js';
 
 const reading = (value: number | boolean | undefined, quality: Reading['quality'] = 'good', sourceTs = 0): Reading => ({

@@ -6,8 +6,10 @@ import sinon from 'sinon';
 import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
 import { systemClock } from '../../../core/src/time/clock.js';
 import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js';
-import { LiveState } from '../../../gateway/src/runtime/live-state.js';
+import type { EventBus } from '../../../gateway/src/events/event-bus.js';
+import type { GatewayEventSource, GatewayEvents } from '../../../gateway/src/events/gateway-events.js';
 import { configuredLimits, GatewayTwin, type GatewayTwinOptions, type TwinLink } from '../../../gateway/src/twin/index.js';
+import { testBus } from '../../support/event-bus.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 const PREFIX = 'lifeline/v1/test-site/gw-test';
@@ -37,7 +39,7 @@ class FakeLink implements TwinLink {
 /** A gateway twin on the fake timers' system clock, silent, started on `link`. */
 function startTwin(
   config: SiteConfig,
-  live: LiveState,
+  events: GatewayEventSource,
   alarms: AlarmControl,
   link: FakeLink,
   extra: Partial<GatewayTwinOptions> = {},
@@ -46,7 +48,7 @@ function startTwin(
     config,
     bootId: 'boot-1',
     softwareVersion: '0.1.0',
-    live,
+    events,
     alarms,
     clock: systemClock,
     log: pino({ level: 'silent' }),
@@ -59,7 +61,7 @@ function startTwin(
 describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
   let site: SiteConfig;
   let clock: sinon.SinonFakeTimers;
-  let live: LiveState;
+  let bus: EventBus<GatewayEvents>;
   let control: sinon.SinonStubbedInstance<AlarmControl>;
   let link: FakeLink;
   let twin: GatewayTwin;
@@ -81,7 +83,7 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
 
   beforeEach(() => {
     clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
-    live = new LiveState();
+    bus = testBus();
     const limits = configuredLimits(site);
     control = {
       ack: sinon.stub<Parameters<AlarmControl['ack']>>().returns({ ok: true, alarmId: 'gas-1/lel1/hihi', state: 'acknowledged' }),
@@ -91,7 +93,7 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
       limits: sinon.stub<[]>().returns(limits),
     } as unknown as sinon.SinonStubbedInstance<AlarmControl>;
     link = new FakeLink();
-    twin = startTwin(site, live, control, link);
+    twin = startTwin(site, bus, control, link);
   });
 
   afterEach(() => {
@@ -122,9 +124,9 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
 
   it('coalesces changes within coalesceMs into one patch, reporting by exception', () => {
     birth();
-    live.updateReadings([reading(10)]);
-    live.updateReadings([reading(11)]);
-    live.updateComm('gas-1', 'online', undefined);
+    bus.emit('readings', [reading(10)]);
+    bus.emit('readings', [reading(11)]);
+    bus.emit('comm', { device: 'gas-1', state: 'online' });
     clock.tick(99);
     assert.equal(link.on('twin/patch').length, 0);
     clock.tick(1);
@@ -139,7 +141,7 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
         },
       },
     });
-    live.updateReadings([reading(11)]);
+    bus.emit('readings', [reading(11)]);
     clock.tick(1000);
     assert.equal(link.on('twin/patch').length, 1, 'an unchanged value is no change');
   });
@@ -161,9 +163,9 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
       },
     ];
     const withHealth = { ...site, twin: { ...site.twin, healthIntervalMs: 60_000 } };
-    twin = startTwin(withHealth, live, control, link, { deviceHealth: health });
+    twin = startTwin(withHealth, bus, control, link, { deviceHealth: health });
     birth();
-    live.updateComm('gas-1', 'degraded', 'retries: timeout');
+    bus.emit('comm', { device: 'gas-1', state: 'degraded', reason: 'retries: timeout' });
     clock.tick(100);
     assert.deepEqual(link.on<TwinPatch>('twin/patch').at(-1)?.patch, {
       devices: { 'gas-1': { comm: 'degraded', commReason: 'retries: timeout' } },
@@ -185,8 +187,8 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     twin.stop();
     const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
     link = new FakeLink();
-    twin = startTwin(small, live, control, link);
-    live.updateReadings(site.devices[0]?.points.map((p) => ({ ...reading(1), point: p.id, reason: 'x'.repeat(200) })) ?? []);
+    twin = startTwin(small, bus, control, link);
+    bus.emit('readings', site.devices[0]?.points.map((p) => ({ ...reading(1), point: p.id, reason: 'x'.repeat(200) })) ?? []);
     clock.tick(100);
     assert.equal(link.on('twin/patch').length, 0);
     const [snapshot] = link.on<TwinSnapshot>('twin');
@@ -246,7 +248,7 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
 
   it('reports the engine refusing limits as the reason, and nothing else is applied', () => {
     control.applyLimits.returns({ ok: false, reasons: ['hi 60 is above hihi 50'] });
-    live.alarm({ ...alarmEvent(), seq: 1 });
+    bus.emit('alarm', { ...alarmEvent(), seq: 1 });
     link.deliver('twin/desired', {
       clientToken: 't4',
       by: { user: 'ops' },
@@ -305,11 +307,11 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
   });
 
   it('reflects alarm events in alarms, alarmSeq and the point alarm state', () => {
-    live.alarm({ ...alarmEvent(), seq: 1 });
+    bus.emit('alarm', { ...alarmEvent(), seq: 1 });
     clock.tick(100);
     assert.equal(twin.twin.reported.alarms['gas-1/lel1/hihi']?.state, 'unacknowledged');
     assert.equal(twin.twin.reported.devices['gas-1']?.points.lel1?.alarm, 'unacknowledged');
-    live.alarm({ ...alarmEvent(), seq: 2, event: 'clear', state: 'normal' });
+    bus.emit('alarm', { ...alarmEvent(), seq: 2, event: 'clear', state: 'normal' });
     clock.tick(100);
     assert.deepEqual(twin.twin.reported.alarms, {});
     assert.equal(twin.twin.reported.alarmSeq, 2);
@@ -318,12 +320,12 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
 
   it('republishes the retained twin once changes pause for snapshotQuietMs', () => {
     birth();
-    live.updateReadings([reading(5)]);
+    bus.emit('readings', [reading(5)]);
     clock.tick(100);
     assert.equal(link.on('twin/patch').length, 1);
     assert.equal(link.on('twin').length, 1, 'a small patch does not outweigh the twin');
     clock.tick(site.twin.snapshotQuietMs - 200);
-    live.updateReadings([reading(6)]);
+    bus.emit('readings', [reading(6)]);
     clock.tick(100);
     assert.equal(link.on('twin/patch').length, 2);
     clock.tick(site.twin.snapshotQuietMs - 1);
@@ -381,10 +383,10 @@ describe('twin: gateway side, limits and merged acks', () => {
       }),
       limits: () => limits,
     };
-    const live = new LiveState();
+    const bus = testBus();
     const link = new FakeLink();
-    const twin = startTwin(site, live, control, link);
-    live.alarm({ ...alarmEvent(), seq: 1 });
+    const twin = startTwin(site, bus, control, link);
+    bus.emit('alarm', { ...alarmEvent(), seq: 1 });
     const before = twin.twin.reported.limitsVersion;
     link.deliver('twin/desired', {
       clientToken: 'm1',

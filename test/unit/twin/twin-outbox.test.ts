@@ -5,10 +5,12 @@ import { pino } from 'pino';
 import sinon from 'sinon';
 import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
 import { systemClock } from '../../../core/src/time/clock.js';
-import { LiveState } from '../../../gateway/src/runtime/live-state.js';
+import type { EventBus } from '../../../gateway/src/events/event-bus.js';
+import type { GatewayEvents } from '../../../gateway/src/events/gateway-events.js';
 import { MemoryOutboxStore } from '../../../gateway/src/store/memory-outbox-store.js';
 import { type OutboxRecord, typed } from '../../../gateway/src/store/outbox-record.js';
 import { GatewayTwin, outboxTwinChanges, type TwinLink } from '../../../gateway/src/twin/index.js';
+import { testBus } from '../../support/event-bus.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
 const topics = gatewayTopics('test-site', 'gw-test');
@@ -33,7 +35,7 @@ describe('twin: changes through the outbox twin lane (in-memory store, fake time
   let site: SiteConfig;
   let clock: sinon.SinonFakeTimers;
   let store: MemoryOutboxStore;
-  let live: LiveState;
+  let bus: EventBus<GatewayEvents>;
   let link: RecordingLink;
   let twin: GatewayTwin;
 
@@ -45,13 +47,13 @@ describe('twin: changes through the outbox twin lane (in-memory store, fake time
   beforeEach(() => {
     clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
     store = new MemoryOutboxStore({ sinks: { centre: ['alarm', 'twin', 'telemetry'] }, budgetBytes: 1e9, telemetryRetentionMs: 0 });
-    live = new LiveState();
+    bus = testBus();
     link = new RecordingLink();
     twin = new GatewayTwin({
       config: site,
       bootId: 'boot-1',
       softwareVersion: '0.1.0',
-      live,
+      events: bus,
       alarms: undefined,
       clock: systemClock,
       log: pino({ level: 'silent' }),
@@ -69,7 +71,7 @@ describe('twin: changes through the outbox twin lane (in-memory store, fake time
   /** What the centre sink would read now, from its cursor. */
   const pending = (): OutboxRecord[] => store.read(store.cursor('centre', 'twin'), 1000).map(typed);
   const change = async (value: number) => {
-    live.updateReadings([{ device: 'gas-1', point: 'lel1', value, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
+    bus.emit('readings', [{ device: 'gas-1', point: 'lel1', value, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
     await clock.tickAsync(100);
   };
 
@@ -99,7 +101,7 @@ describe('twin: changes through the outbox twin lane (in-memory store, fake time
   it('on a birth (reconnect) commits the current full twin, which supersedes the backlog before it', async () => {
     await change(1);
     await change(2);
-    live.updateReadings([{ device: 'gas-1', point: 'lel1', value: 3, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
+    bus.emit('readings', [{ device: 'gas-1', point: 'lel1', value: 3, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() }]);
     link.send(topics.status, { online: true, bootId: 'boot-1', ts: new Date().toISOString(), version: '0.1.0' });
     const records = pending();
     // The pending change was folded in: the sink reads exactly one full twin, at the twin's version.

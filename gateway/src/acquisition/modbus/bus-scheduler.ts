@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Clock } from '@lifeline/core';
-import { backoffDelay, badReadings, decodeRegisters, isModbusPoint, type ModbusDeviceConfig, type PointConfig } from '@lifeline/core';
+import {
+  backoffDelay,
+  badReadings,
+  type Clock,
+  decodeRegisters,
+  isModbusPoint,
+  type ModbusDeviceConfig,
+  type PointConfig,
+} from '@lifeline/core';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../../errors.js';
 import { ModbusConnection } from '../../transports/modbus-connection.js';

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Clock, OpcuaDeviceConfig, PointConfig, Reading, TimerHandle } from '@lifeline/core';
-import { backoffDelay } from '@lifeline/core';
+import { backoffDelay, type Clock, type OpcuaDeviceConfig, type PointConfig, type Reading, type TimerHandle } from '@lifeline/core';
 import type { ClientSession, ClientSubscription, DataValue, OPCUAClient } from 'node-opcua';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../../errors.js';

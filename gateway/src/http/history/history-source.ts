@@ -6,8 +6,8 @@ export interface HistorySample {
 }
 
 /**
- * Where the dashboard's trends come from. The in-memory RingHistory serves
- * until the durable SQLite history (DESIGN.md §6) is plugged in behind it.
+ * Where the dashboard's trends come from: TrendHistory (the in-memory ring in
+ * front of the durable SQLite history, DESIGN.md §6) in the gateway.
  */
 export interface HistorySource {
   /** Samples of one point taken at or after `sinceMs`, oldest first. */

@@ -1,6 +1,5 @@
 import { ALARM_STATES } from '@lifeline/twin';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { LiveMessage } from '../../runtime/live-state.js';
 import type { GatewayView } from '../gateway-view.js';
 import { registerDeviceMetrics } from './device-metrics.js';
 import { registerPollMetrics } from './poll-metrics.js';
@@ -39,15 +38,15 @@ export class GatewayMetrics {
   #readings(view: GatewayView): void {
     const readings = new Counter({
       name: 'lifeline_readings_total',
-      help: 'Readings decoded from device responses into the live state, per device, point and quality',
+      help: 'Readings decoded from device responses and put on the event bus, per device, point and quality',
       labelNames: ['device', 'point', 'quality'],
       registers: [this.registry],
     });
-    const onLive = (m: LiveMessage) => {
-      if (m.type === 'readings') for (const r of m.readings) readings.inc({ device: r.device, point: r.point, quality: r.quality });
-    };
-    view.live.on('message', onLive);
-    this.#detach.push(() => view.live.off('message', onLive));
+    this.#detach.push(
+      view.events.on('readings', (batch) => {
+        for (const r of batch) readings.inc({ device: r.device, point: r.point, quality: r.quality });
+      }),
+    );
   }
 
   #alarmGauges(view: GatewayView): void {

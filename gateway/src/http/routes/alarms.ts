@@ -1,10 +1,10 @@
 import { ALARM_STATES } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { AlarmCommandResult, AlarmControl } from '../../alarms/alarm-control.js';
+import type { AlarmJournal } from '../../alarms/alarm-state-store.js';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
 import type { GatewayView } from '../gateway-view.js';
-import type { AlarmLog } from '../history/alarm-log.js';
 import { HttpError } from '../http-error.js';
 import type { WriteLimit } from '../rate-limit.js';
 
@@ -21,8 +21,8 @@ const CommandResult = {
 
 type Body = { alarmId: string; comment?: string; durationMs?: number };
 
-/** `/api/alarms`: active alarms, their recent history, and ack / shelve / unshelve for operators. */
-export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteLimit) {
+/** `/api/alarms`: active alarms, their history (the durable journal), and ack / shelve / unshelve for operators. */
+export function alarmRoutes(view: GatewayView, writeLimit: WriteLimit) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get(
       '/api/alarms',
@@ -45,7 +45,7 @@ export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteL
         schema: {
           tags: ['alarms'],
           operationId: 'listAlarmHistory',
-          summary: 'Recent alarm lifecycle events of this boot, newest first',
+          summary: 'Recent alarm lifecycle events, newest first, from the durable journal (across restarts)',
           querystring: {
             type: 'object',
             properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, alarmId: AlarmId },
@@ -54,7 +54,10 @@ export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteL
           response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } },
         },
       },
-      async (request) => log.events(request.query.limit, request.query.alarmId),
+      async (request) => {
+        const { limit, alarmId } = request.query;
+        return journalOf(view).history(alarmId === undefined ? { limit } : { limit, alarmId });
+      },
     );
 
     const command = (
@@ -107,6 +110,11 @@ export function alarmRoutes(view: GatewayView, log: AlarmLog, writeLimit: WriteL
 export function controlOf(view: GatewayView): AlarmControl {
   if (!view.alarmControl) throw new HttpError(503, 'LL_ERR_HTTP_UNAVAILABLE', ['alarm control (ack, shelve, limits)']);
   return view.alarmControl;
+}
+
+function journalOf(view: GatewayView): AlarmJournal {
+  if (!view.alarmJournal) throw new HttpError(503, 'LL_ERR_HTTP_UNAVAILABLE', ['the alarm journal']);
+  return view.alarmJournal;
 }
 
 /** An alarm id must name a configured device and point; the engine judges the rest. */

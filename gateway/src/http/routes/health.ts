@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { GatewayView } from '../gateway-view.js';
+import { clockOf, type GatewayView } from '../gateway-view.js';
 
 /** `/api/health`: open to every caller (liveness probes carry no token). */
 export function healthRoutes(view: GatewayView) {
@@ -43,7 +43,7 @@ export function healthRoutes(view: GatewayView) {
         gateway: view.config.gateway,
         bootId: view.bootId,
         version: view.version,
-        uptimeS: Math.round((Date.now() - view.startedAt) / 1000),
+        uptimeS: Math.round((clockOf(view).now() - view.startedAt) / 1000),
         uplinks: view.uplinks(),
         devices: Object.fromEntries(view.config.devices.map((d) => [d.id, view.live.comm(d.id).state])),
         features: { alarmControl: view.alarmControl !== undefined, outbox: view.outbox !== undefined, twin: view.twin !== undefined },

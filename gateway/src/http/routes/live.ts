@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { LiveMessage } from '../../runtime/live-state.js';
 import { requireRole } from '../auth.js';
 import type { GatewayView } from '../gateway-view.js';
+import { forwardLive } from '../live-message.js';
 
 /**
  * `/ws`: a snapshot on connect, then every reading, alarm and comm change as
@@ -25,11 +25,11 @@ export function liveRoutes(view: GatewayView) {
           alarms: view.activeAlarms(),
         }),
       );
-      const forward = (message: LiveMessage) => {
+      // One subscriber of the bus per socket, mapping its events to the wire format.
+      const stop = forwardLive(view.events, (message) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-      };
-      view.live.on('message', forward);
-      socket.on('close', () => view.live.off('message', forward));
+      });
+      socket.on('close', stop);
     });
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
-import type { GatewayView } from '../gateway-view.js';
+import { clockOf, type GatewayView } from '../gateway-view.js';
 import type { HistorySource } from '../history/history-source.js';
 import { HttpError } from '../http-error.js';
 
@@ -89,7 +89,7 @@ export function pointRoutes(view: GatewayView, history: HistorySource) {
         if (!config) throw new HttpError(404, 'LL_ERR_HTTP_NOT_FOUND', ['device', device]);
         const p = config.points.find((x) => x.id === point);
         if (!p) throw new HttpError(404, 'LL_ERR_HTTP_NOT_FOUND', ['point', `${device}/${point}`]);
-        const since = request.query.sinceMs ?? Date.now() - request.query.windowMs;
+        const since = request.query.sinceMs ?? clockOf(view).now() - request.query.windowMs;
         return { device, point, unit: p.unit, samples: history.history(device, point, since) };
       },
     );
