@@ -19,13 +19,14 @@ COPY core/package.json core/
 COPY twin/package.json twin/
 COPY gateway/package.json gateway/
 COPY firmware-sim/package.json firmware-sim/
+COPY demo/package.json demo/
 COPY nodes/package.json nodes/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 # .dockerignore keeps tests, benches, docs and build output out of the context.
 COPY . .
 # Type declarations, their maps and tsbuildinfo serve the compiler, not the runtime.
 RUN npm run build \
- && find core/dist twin/dist gateway/dist firmware-sim/dist nodes/dist \
+ && find core/dist twin/dist gateway/dist firmware-sim/dist demo/dist nodes/dist \
       \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.d.ts.map' \) -delete
 
 # ---- prod-deps: production dependencies only, from the same lockfile
@@ -36,6 +37,7 @@ COPY core/package.json core/
 COPY twin/package.json twin/
 COPY gateway/package.json gateway/
 COPY firmware-sim/package.json firmware-sim/
+COPY demo/package.json demo/
 COPY nodes/package.json nodes/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
@@ -48,7 +50,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules node_modules
 # package.json files: the root's bins and workspaces; gateway/package.json is
-# also where the gateway reads its version (gateway/src/runtime/version.ts).
+# also where the gateway reads its version (gateway/src/version.ts).
 COPY --from=build /app/package.json package.json
 COPY --from=build /app/core/package.json core/package.json
 COPY --from=build /app/core/dist core/dist
@@ -61,13 +63,16 @@ COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/firmware-sim/package.json firmware-sim/package.json
 COPY --from=build /app/firmware-sim/bin firmware-sim/bin
 COPY --from=build /app/firmware-sim/dist firmware-sim/dist
+COPY --from=build /app/demo/package.json demo/package.json
+COPY --from=build /app/demo/bin demo/bin
+COPY --from=build /app/demo/dist demo/dist
 # firmware-sim/src/scenarios/load-scenario.ts: built-in scenarios.
 COPY firmware-sim/scenarios firmware-sim/scenarios
 # core/src/config/load-profile.ts: built-in device profiles.
 COPY device-profiles device-profiles
 # gateway/src/http/routes/dashboard.ts: the local web dashboard.
 COPY dashboards/web dashboards/web
-# gateway/src/cli/demo.ts: `lifeline-gateway demo` runs examples/demo/site.yaml.
+# demo/src/demo.ts: `lifeline-gateway demo` (demo/bin) runs examples/demo/site.yaml.
 COPY examples/demo examples/demo
 RUN mkdir -p /var/lib/lifeline /etc/lifeline \
  && chown node:node /var/lib/lifeline

@@ -16,7 +16,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDemo } from '@lifeline/gateway';
+import { startDemo } from '@lifeline/demo';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { freePort } from '../scripts/servers/free-port.js';

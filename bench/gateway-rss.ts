@@ -15,7 +15,7 @@ import { loadSiteConfig } from '../core/src/index.js';
 import { FirmwareSimulator } from '../firmware-sim/src/simulator.js';
 import { freePort } from '../scripts/servers/free-port.js';
 
-const GATEWAY_BIN = join(import.meta.dirname, '../gateway/bin/lifeline-gateway.js');
+const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js');
 const LINKS = 10;
 
 export interface GatewayRss {

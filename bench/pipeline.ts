@@ -31,7 +31,7 @@ import { decodePoint } from '../gateway/src/acquisition/modbus/modbus-io.js';
 import { type PollGroup, planPollGroups } from '../gateway/src/acquisition/modbus/poll-groups.js';
 import { AlarmEngine } from '../gateway/src/alarms/alarm-engine.js';
 import { SqliteAlarmStateStore } from '../gateway/src/alarms/sqlite-alarm-state-store.js';
-import { LiveState } from '../gateway/src/runtime/live-state.js';
+import { LiveState } from '../gateway/src/events/live-state.js';
 import { LocalHistory } from '../gateway/src/store/local-history.js';
 import { Outbox } from '../gateway/src/store/outbox.js';
 import { SqliteHistoryStore } from '../gateway/src/store/sqlite-history-store.js';

@@ -3,6 +3,7 @@ import { listenOrExplain, type SiteConfig } from '@lifeline/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildControlApi } from './control/control-api.js';
+import type { SimulatorControl } from './control/simulator-control.js';
 import { SimEngine } from './engine/sim-engine.js';
 import { type ActiveFault, FaultBook, type FaultSpec } from './faults/fault-book.js';
 import { checkFault } from './faults/fault-rules.js';
@@ -41,7 +42,7 @@ export interface SimulatorOptions {
  * endpoint; plus the behaviour engine, scenarios, faults and the HTTP control
  * API. Devices configured on port 0 share one server on a free port.
  */
-export class FirmwareSimulator {
+export class FirmwareSimulator implements SimulatorControl {
   readonly config: SiteConfig;
   readonly devices: ReadonlyMap<string, SimulatedDevice>;
   readonly faults = new FaultBook();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type AlarmEvent, AlarmEventSchema } from '@lifeline/twin';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MqttCollector } from '../support/mqtt-collector.js';

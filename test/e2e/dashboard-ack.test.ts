@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
-import { signInUrl } from '../../gateway/src/cli/demo-banner.js';
-import { DEMO_OPERATOR } from '../../gateway/src/cli/demo-token.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
+import { DEMO_OPERATOR } from '../../demo/src/demo-token.js';
+import { signInUrl } from '../../demo/src/demo-urls.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { setPoint, startSite } from '../support/site-harness.js';
 import { launch, OPERATOR_TOKEN, screenshot, startDashboardSite } from './dashboard-browser.js';

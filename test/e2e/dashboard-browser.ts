@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { FIXTURES, REPO_ROOT } from '../support/fixtures.js';
 import { requireBinary } from '../support/services.js';
 import { startSite } from '../support/site-harness.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { setPoint } from '../support/site-harness.js';
 import { type Harness, harness, TOKENS, transition } from '../unit/http/http-fake-view.js';
 import { launch, screenshot, startDashboardSite } from './dashboard-browser.js';

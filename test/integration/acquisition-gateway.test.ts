@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { isLifelineError } from '../../gateway/src/errors.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { startSite } from '../support/site-harness.js';

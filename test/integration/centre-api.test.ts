@@ -4,7 +4,7 @@ import type { CommandResult, TwinDesiredResult } from '@lifeline/twin';
 import { type GatewaySummary, type RunningCentre, startCentre } from '@lifeline/twin/centre';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { withDeviceEndpoints } from '../../core/src/index.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { startSite } from '../support/site-harness.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { demoBanner, type RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
+import { demoBanner } from '../../demo/src/demo-banner.js';
 import { rebind } from '../fixtures/sim/rebind.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { setPoint, startSite } from '../support/site-harness.js';

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSiteConfig, type SiteConfig } from '../../core/src/index.js';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { rebind } from '../fixtures/sim/rebind.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { requireBinary } from '../support/services.js';

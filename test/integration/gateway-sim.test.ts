@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
 import { setPoint, startSite } from '../support/site-harness.js';

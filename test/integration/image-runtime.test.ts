@@ -59,6 +59,8 @@ describe('the runtime image (Dockerfile stages rehearsed outside Docker)', funct
       'gateway/package.json',
       'gateway/bin/lifeline-gateway.js',
       'gateway/dist/cli/main.js',
+      'core/dist/index.js',
+      'demo/bin/lifeline-gateway.js',
       'firmware-sim/bin/firmware-sim.js',
       'firmware-sim/scenarios/gas-leak.yaml',
       'twin/bin/lifeline-centre.js',
@@ -79,7 +81,7 @@ describe('the runtime image (Dockerfile stages rehearsed outside Docker)', funct
   });
 
   it('runs the demo: the dashboard, its API and /metrics answer, and SIGTERM exits 0', async () => {
-    demo = startCli(join(app, 'gateway/bin/lifeline-gateway.js'), ['demo'], {
+    demo = startCli(join(app, 'demo/bin/lifeline-gateway.js'), ['demo'], {
       NODE_OPTIONS: '',
       NODE_ENV: 'production',
       LIFELINE_STATE_DIR: tempStateDir(),

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { eventually } from '../support/durable-collector.js';
 import { setPoint, startSite } from '../support/site-harness.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { requireBinary } from '../support/services.js';
 import { setPoint, startSite } from '../support/site-harness.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { type DocumentedChannel, documentedChannels } from '../support/asyncapi-channels.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MqttCollector, type Received } from '../support/mqtt-collector.js';

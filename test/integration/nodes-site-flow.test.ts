@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import alarmModule from '../../nodes/src/alarm-node.js';
 import gatewayInModule from '../../nodes/src/gateway-in-node.js';
 import simModule from '../../nodes/src/sim-node.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { type RunningCentre, startCentre } from '@lifeline/twin/centre';
 import { pino } from 'pino';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import type { GatewayTwin } from '../../gateway/src/twin/index.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { eventually } from '../support/durable-collector.js';

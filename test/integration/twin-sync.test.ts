@@ -6,7 +6,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { loadSiteConfig } from '../../core/src/index.js';
 import { systemClock } from '../../core/src/time/clock.js';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { GatewayTwin } from '../../gateway/src/twin/index.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { testBus } from '../support/event-bus.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningDemo } from '../../gateway/src/cli/demo.js';
+import type { RunningDemo } from '../../demo/src/demo.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { DurableCollector, eventually } from '../support/durable-collector.js';
 import { MqttCollector } from '../support/mqtt-collector.js';

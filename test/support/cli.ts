@@ -5,7 +5,7 @@ import { REPO_ROOT } from './fixtures.js';
 import { tempStateDir } from './state-dir.js';
 
 /** The built CLIs, exactly what `npm start` and the bins run (`npm test` builds first). */
-export const GATEWAY_BIN = join(REPO_ROOT, 'gateway/bin/lifeline-gateway.js');
+export const GATEWAY_BIN = join(REPO_ROOT, 'demo/bin/lifeline-gateway.js');
 export const SIM_BIN = join(REPO_ROOT, 'firmware-sim/bin/firmware-sim.js');
 
 export interface CliRun {

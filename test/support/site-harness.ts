@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { SiteConfig } from '../../core/src/index.js';
-import { type RunningDemo, startDemo } from '../../gateway/src/cli/demo.js';
+import { type RunningDemo, startDemo } from '../../demo/src/demo.js';
 import { tempStateDir } from './state-dir.js';
 
 /**

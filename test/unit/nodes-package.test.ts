@@ -15,6 +15,7 @@ const EXAMPLES_DIR = join(NODES_DIR, 'examples');
 const pkg = JSON.parse(readFileSync(join(NODES_DIR, 'package.json'), 'utf8')) as {
   'node-red': { version: string; nodes: Record<string, string> };
   files: string[];
+  dependencies: Record<string, string>;
 };
 const OURS = Object.keys(pkg['node-red'].nodes);
 const CORE = ['tab', 'inject', 'debug', 'comment', 'catch'];
@@ -52,14 +53,22 @@ describe('node-red-contrib-lifeline package', () => {
       assert.ok(nodes.includes(file), `nodes tarball holds ${file}`);
     }
     assert.ok(nodes.some((f) => f.startsWith('examples/')));
-    // The nodes import the gateway and twin packages: their tarballs must carry dist/, which git ignores.
+    // The nodes import the core and twin packages, never the gateway (no broker, HTTP server or SQLite in a
+    // Node-RED install); the tarballs of these must carry dist/, which git ignores.
+    assert.deepEqual(
+      Object.keys(pkg.dependencies)
+        .filter((d) => d.startsWith('@lifeline/'))
+        .sort(),
+      ['@lifeline/core', '@lifeline/twin'],
+    );
     for (const [workspace, bin] of [
+      ['core', undefined],
       ['gateway', 'bin/lifeline-gateway.js'],
       ['twin', 'bin/lifeline-centre.js'],
     ] as const) {
       const files = packed(workspace);
       assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), `${workspace} tarball holds dist/`);
-      assert.ok(files.includes(bin), `${workspace} tarball holds ${bin}`);
+      if (bin) assert.ok(files.includes(bin), `${workspace} tarball holds ${bin}`);
       assert.ok(!files.some((f) => f.startsWith('src/')), `${workspace} tarball leaves the TypeScript sources out`);
     }
   });

@@ -4,8 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { simError } from '../errors.js';
 import type { SimulatedDevice } from '../simulated-device.js';
-import type { FirmwareSimulator } from '../simulator.js';
 import { errorAnswers, FaultAnswerSchema, FaultBodySchema, PointBodySchema, PointViewSchema, ScenarioStartSchema } from './api-schemas.js';
+import type { SimulatorControl } from './simulator-control.js';
 
 const NOT_FOUND = new Set([
   'LL_ERR_SIM_UNKNOWN_DEVICE',
@@ -14,10 +14,7 @@ const NOT_FOUND = new Set([
   'LL_ERR_SIM_UNKNOWN_FAULT',
 ]);
 
-type Sim = Pick<
-  FirmwareSimulator,
-  'devices' | 'servedAt' | 'setManual' | 'release' | 'scenarios' | 'faults' | 'addFault' | 'removeFault' | 'engine'
->;
+type Sim = SimulatorControl;
 
 /**
  * The simulator's HTTP control API (DESIGN.md §4; docs/simulator.md): devices

@@ -4,7 +4,7 @@ import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { AlarmJournal } from '../alarms/alarm-state-store.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
-import type { LiveState } from '../runtime/live-state.js';
+import type { LiveState } from '../events/live-state.js';
 import type { HistorySource } from './history/history-source.js';
 import type { TrendSource } from './history/trend-history.js';
 import type { AcquisitionSource, OutboxSource, TwinSource } from './sources.js';

@@ -12,13 +12,13 @@ import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
+import { LiveState } from '../events/live-state.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
 import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
-import { LiveState } from './live-state.js';
-import { GATEWAY_VERSION } from './version.js';
+import { GATEWAY_VERSION } from '../version.js';
 
 export interface GatewayOptions {
   readonly log: Logger;

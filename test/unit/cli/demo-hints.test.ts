@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import sinon from 'sinon';
 import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
 import { systemClock } from '../../../core/src/time/clock.js';
+import { demoHint } from '../../../demo/src/demo-hints.js';
 import { AlarmEngine, type AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.js';
-import { demoHint } from '../../../gateway/src/cli/demo-hints.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');

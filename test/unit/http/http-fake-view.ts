@@ -8,9 +8,9 @@ import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-engine.j
 import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
 import type { EventBus } from '../../../gateway/src/events/event-bus.js';
 import type { GatewayEvents } from '../../../gateway/src/events/gateway-events.js';
+import { LiveState } from '../../../gateway/src/events/live-state.js';
 import type { GatewayView } from '../../../gateway/src/http/gateway-view.js';
 import { buildHttpServer } from '../../../gateway/src/http/http-server.js';
-import { LiveState } from '../../../gateway/src/runtime/live-state.js';
 import { testBus } from '../../support/event-bus.js';
 import { FIXTURES } from '../../support/fixtures.js';
 

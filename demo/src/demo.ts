@@ -1,29 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { applyEnvironment, loadSiteConfig, type SiteConfig, withDeviceEndpoints } from '@lifeline/core';
+import { FirmwareSimulator } from '@lifeline/firmware-sim';
+import { Gateway } from '@lifeline/gateway';
 import type { Logger } from 'pino';
-import { Gateway } from '../runtime/gateway.js';
-import { displayHost } from './demo-banner.js';
 import { demoState } from './demo-state.js';
 import { withDemoToken } from './demo-token.js';
+import { displayHost } from './demo-urls.js';
 
-export { demoBanner, displayHost } from './demo-banner.js';
-
-export const DEMO_SITE = fileURLToPath(new URL('../../../examples/demo/site.yaml', import.meta.url));
-
-/** What the demo needs of the simulator package, which depends on us and so cannot be imported statically. */
-interface SimulatorModule {
-  FirmwareSimulator: new (
-    config: SiteConfig,
-    log: Logger,
-  ) => {
-    start(host?: string, port?: number): Promise<{ controlPort: number; devices: ReadonlyMap<string, { host: string; port: number }> }>;
-    stop(): Promise<void>;
-  };
-}
+export const DEMO_SITE = fileURLToPath(new URL('../../examples/demo/site.yaml', import.meta.url));
 
 export interface RunningDemo {
   readonly gateway: Gateway;
-  readonly simulator: { stop(): Promise<void> };
+  readonly simulator: FirmwareSimulator;
   readonly urls: { dashboard: string; mqtt: string | undefined; simulator: string; centre: string | undefined };
   readonly site: SiteConfig;
   /** The operator token the demo made for this run, when the site and environment configure none. */
@@ -61,8 +49,6 @@ async function startIn(
   state: ReturnType<typeof demoState>,
 ): Promise<RunningDemo> {
   const { site, token } = withDemoToken(adapt(applyEnvironment(await loadSiteConfig(file), env)));
-  const specifier = '@lifeline/firmware-sim';
-  const { FirmwareSimulator } = (await import(specifier)) as SimulatorModule;
   const simulator = new FirmwareSimulator(site, log);
   const sim = await simulator.start();
   const gateway = new Gateway(withDeviceEndpoints(site, sim.devices), { log });

@@ -1,6 +1,6 @@
 import type { Reading } from '@lifeline/core';
 import type { CommState } from '../acquisition/comm-state.js';
-import type { GatewayEventSource } from '../events/gateway-events.js';
+import type { GatewayEventSource } from './gateway-events.js';
 
 /**
  * The latest value of every point and the comm state of every device, for the

@@ -2,20 +2,7 @@ import type { SiteConfig } from '@lifeline/core';
 import { PRIORITY_COLOURS } from '@lifeline/twin';
 import type { RunningDemo } from './demo.js';
 import { type DemoHint, demoHint } from './demo-hints.js';
-
-/** A wildcard bind is reachable as localhost; a specific one only at its own address. */
-export function displayHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-}
-
-/**
- * The sign-in link the dashboard understands: it reads `#token=` once, keeps
- * the token where its Sign-in form keeps it and removes it from the address
- * bar (dashboards/web/api.js). A fragment never reaches a server or its logs.
- */
-export function signInUrl(dashboard: string, token: string): string {
-  return `${dashboard}#token=${encodeURIComponent(token)}`;
-}
+import { signInUrl } from './demo-urls.js';
 
 /** What `npm start` prints: every URL, how to sign in, where state lives, and hints that raise and clear an alarm. */
 export function demoBanner(demo: RunningDemo): string {
