@@ -6,36 +6,43 @@ export const SIM_ERRORS = {
     message: 'no device "%s" on this site',
     hint: 'GET /devices lists the ids',
     transient: false,
+    httpStatus: 404,
   },
   LL_ERR_SIM_UNKNOWN_POINT: {
     message: 'device "%s" has no point "%s"',
     hint: 'GET /devices lists each device with its points',
     transient: false,
+    httpStatus: 404,
   },
   LL_ERR_SIM_BAD_VALUE: {
     message: 'point "%s" takes %s, got %s',
     hint: 'send {"value": …} with a value of that type',
     transient: false,
+    httpStatus: 400,
   },
   LL_ERR_SIM_UNKNOWN_SCENARIO: {
     message: 'no scenario "%s"',
     hint: 'GET /scenarios lists them; scenario files live in firmware-sim/scenarios/',
     transient: false,
+    httpStatus: 404,
   },
   LL_ERR_SIM_SCENARIO_TARGET: {
     message: 'scenario "%s" needs a device with profile "%s", and this site has none',
     hint: 'run the scenario against a site that has such a device, or pass --device',
     transient: false,
+    httpStatus: 400,
   },
   LL_ERR_SIM_UNKNOWN_FAULT: {
     message: 'no active fault "%s"',
     hint: 'GET /faults lists the active faults and their ids',
     transient: false,
+    httpStatus: 404,
   },
   LL_ERR_SIM_BAD_FAULT: {
     message: 'fault %s cannot apply to device "%s": %s',
     hint: 'see docs/simulator.md for which fault applies to which transport',
     transient: false,
+    httpStatus: 400,
   },
   LL_ERR_SIM_SERIAL_LINE: {
     message: 'cannot create the serial line %s: %s',
@@ -47,6 +54,13 @@ export const SIM_ERRORS = {
     message: 'the control API refused the request: %s',
     hint: 'check the body against the OpenAPI document at /docs of the control API (docs/simulator.md)',
     transient: false,
+    httpStatus: 400,
+  },
+  LL_ERR_SIM_NO_ROUTE: {
+    message: 'no route %s %s',
+    hint: 'the OpenAPI document at /openapi.json of the control API lists the routes (docs/simulator.md)',
+    transient: false,
+    httpStatus: 404,
   },
   LL_ERR_SIM_OPCUA_NODE: {
     message: 'OPC UA node %s is served twice on %s',

@@ -183,41 +183,55 @@ export const GATEWAY_ERRORS = {
     message: '%s needs a bearer token',
     hint: 'send "Authorization: Bearer <token>" with a token from http.tokens or LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN',
     transient: false,
+    httpStatus: 401,
   },
   LL_ERR_HTTP_FORBIDDEN: {
     message: 'user %s (role %s) may not %s: it needs role %s',
     hint: 'use a token of that role or higher (viewer < operator < admin)',
     transient: false,
+    httpStatus: 403,
   },
   LL_ERR_HTTP_BAD_REQUEST: {
     message: 'bad request: %s %s',
     hint: 'see the route in the OpenAPI document at /docs',
     transient: false,
+    httpStatus: 400,
   },
   LL_ERR_HTTP_NOT_FOUND: {
     message: '%s "%s" not found',
     hint: 'GET /api/points and GET /api/alarms list what exists',
     transient: false,
+    httpStatus: 404,
+  },
+  LL_ERR_HTTP_NO_ROUTE: {
+    message: 'no route %s %s',
+    hint: 'the OpenAPI document at /docs lists the routes',
+    transient: false,
+    httpStatus: 404,
   },
   LL_ERR_HTTP_REFUSED: {
     message: 'the alarm engine refused %s of %s: %s',
     hint: 'check the alarm state in GET /api/alarms; e.g. only an alarm in an active state can be acknowledged',
     transient: false,
+    httpStatus: 409,
   },
   LL_ERR_HTTP_RATE_LIMITED: {
     message: 'too many write requests: at most %s per %s ms',
     hint: 'wait and retry; http.writeRateLimit sets the limit',
     transient: true,
+    httpStatus: 429,
   },
   LL_ERR_HTTP_UNAVAILABLE: {
     message: '%s is not available in this gateway',
     hint: 'the subsystem that provides it is not running or not wired into the HTTP view',
     transient: false,
+    httpStatus: 503,
   },
   LL_ERR_HTTP_INTERNAL: {
     message: 'internal error in %s',
     hint: 'see the gateway log for the cause; the gateway keeps running',
     transient: false,
+    httpStatus: 500,
   },
 } as const satisfies Record<string, ErrorSpec>;
 

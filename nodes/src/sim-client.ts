@@ -57,8 +57,8 @@ export async function callSimulator(api: LifelineApi, base: URL, request: SimReq
     parsed = text;
   }
   if (!res.ok) {
-    const err = parsed as { error?: unknown; message?: unknown } | null;
-    const why = typeof err?.error === 'string' ? `${err.error} ${String(err.message ?? '')}`.trim() : text.slice(0, 200);
+    const err = parsed as { code?: unknown; message?: unknown } | null;
+    const why = typeof err?.code === 'string' ? `${err.code} ${String(err.message ?? '')}`.trim() : text.slice(0, 200);
     throw nodeError(api, 'LL_ERR_NODE_SIM_HTTP', method, path, res.status, why);
   }
   return { statusCode: res.status, body: parsed };

@@ -1,14 +1,13 @@
-// docs/errors.md's tables, rendered from each package's error catalog as it
-// is: the catalogs differ in shape (the centre's has an HTTP status and no
-// hint), and each table shows the columns its catalog has.
+// docs/errors.md's tables, rendered from each package's error catalog; every
+// catalog has the one error shape (code, message, hint, transient, HTTP status).
 
-import { CORE_ERRORS } from '@lifeline/core';
+import { CORE_ERRORS, type ErrorSpec } from '@lifeline/core';
 import { SIM_ERRORS } from '@lifeline/firmware-sim';
 import { GATEWAY_ERRORS } from '@lifeline/gateway';
 import { CENTRE_ERRORS } from '@lifeline/twin/centre';
 import { code, table } from './markdown.js';
 
-type Entry = { readonly message: string; readonly hint?: string; readonly transient?: boolean; readonly status?: number };
+type Entry = ErrorSpec;
 
 export interface Catalog {
   readonly name: string;
@@ -25,18 +24,17 @@ export const CATALOGS: readonly Catalog[] = [
 
 const COLUMNS = [
   { key: 'message', title: 'message', render: (e: Entry) => code(e.message) },
-  { key: 'hint', title: 'hint', render: (e: Entry) => e.hint ?? '' },
+  { key: 'hint', title: 'hint', render: (e: Entry) => e.hint },
   { key: 'transient', title: 'transient', render: (e: Entry) => (e.transient ? 'yes' : 'no') },
-  // 0 in the centre's catalog: a CLI error, never an HTTP answer.
-  { key: 'status', title: 'HTTP status', render: (e: Entry) => (e.status ? String(e.status) : '—') },
+  // Absent for errors no HTTP API answers with (device links, CLI, config files).
+  { key: 'httpStatus', title: 'HTTP status', render: (e: Entry) => (e.httpStatus ? String(e.httpStatus) : '—') },
 ] as const;
 
 export function renderCatalog(catalog: Catalog): string {
   const entries = Object.entries(catalog.entries);
-  const columns = COLUMNS.filter((c) => entries.some(([, e]) => c.key in e));
   return table(
-    ['code', ...columns.map((c) => c.title)],
-    entries.map(([id, e]) => [code(id), ...columns.map((c) => c.render(e))]),
+    ['code', ...COLUMNS.map((c) => c.title)],
+    entries.map(([id, e]) => [code(id), ...COLUMNS.map((c) => c.render(e))]),
   );
 }
 

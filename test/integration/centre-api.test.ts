@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CommandResult, TwinDesiredResult } from '@lifeline/twin';
 import { type GatewaySummary, type RunningCentre, startCentre } from '@lifeline/twin/centre';
+import { Ajv } from 'ajv';
 import { pino } from 'pino';
 import WebSocket from 'ws';
+import { ErrorBodySchema } from '../../core/src/index.js';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { FIXTURES } from '../support/fixtures.js';
@@ -131,5 +133,26 @@ describe('integration: centre mirror HTTP API and WebSocket feed', () => {
     } finally {
       ws.close();
     }
+  });
+
+  it('answers errors in the one body of gateway, simulator and centre', async () => {
+    const ajv = new Ajv({ strict: false });
+    const valid = ajv.compile({ ...ErrorBodySchema, additionalProperties: true });
+    const answers = await Promise.all([
+      fetch(`${centre.url}/api/twins/test-site/nope`),
+      fetch(`${site.urls.simulator}/devices/nope`),
+      fetch(`${site.urls.simulator}/no/such/route`),
+      fetch(`${centre.url}/no/such/route`),
+      fetch(`${site.urls.dashboard}api/no/such/route`),
+    ]);
+    for (const res of answers) {
+      const body = (await res.json()) as { statusCode?: number };
+      assert.ok(valid(body), `${res.url}: ${JSON.stringify(body)} ${ajv.errorsText(valid.errors)}`);
+      assert.equal(body.statusCode, res.status, `${res.url}: the body carries its own status`);
+    }
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [404, 404, 404, 404, 404],
+    );
   });
 });

@@ -97,15 +97,16 @@ describe('simulator OpenAPI document', () => {
               body: typeof probe.body === 'string' ? probe.body : JSON.stringify(probe.body),
             }),
       });
-      const body = (await res.json()) as { error?: string };
+      const body = (await res.json()) as { code?: string; statusCode?: number };
       assert.ok(res.status >= 400 && res.status < 500, `${probe.method} ${probe.url}: ${res.status}`);
-      assert.match(body.error ?? '', /^LL_ERR_SIM_/, `${probe.method} ${probe.url} answers the error body`);
+      assert.match(body.code ?? '', /^LL_ERR_SIM_/, `${probe.method} ${probe.url} answers the error body`);
+      assert.equal(body.statusCode, res.status, 'the body carries its status, as the gateway and centre bodies do');
       const [method = '', path = ''] = probe.operation.split(' ');
       const declared = doc.paths[path]?.[method]?.responses?.[String(res.status)] as { content?: Record<string, { schema?: unknown }> };
-      assert.ok(declared, `${probe.operation} answered ${res.status} (${body.error}), which it does not declare`);
+      assert.ok(declared, `${probe.operation} answered ${res.status} (${body.code}), which it does not declare`);
       assert.deepEqual(
         (declared.content?.['application/json']?.schema as { required?: string[] })?.required,
-        ['error', 'message'],
+        ['statusCode', 'code', 'message', 'hint'],
         `${probe.operation} ${res.status} declares the error body`,
       );
       probed.add(probe.operation);

@@ -1,4 +1,8 @@
+import { ErrorBodySchema } from '@lifeline/core';
 import { FAULT_KINDS } from '../faults/fault-book.js';
+
+/** The shared body without its $id: inlined per answer, as the simulator's document declares no components. */
+const { $id: _id, ...ErrorBodyShape } = ErrorBodySchema;
 
 /**
  * JSON Schemas of the control API bodies and answers; fastify validates the
@@ -44,18 +48,8 @@ export const FaultBodySchema = {
   },
 } as const;
 
-/** The one error body of the gateway, simulator and centre (DESIGN.md §4): a coded error, what was wrong, how to fix it. */
-export const ErrorBodySchema = {
-  type: 'object',
-  required: ['error', 'message'],
-  properties: {
-    error: { type: 'string', description: 'LL_ERR_SIM_… (docs/errors.md), or LL_ERR_SIM_REQUEST for a malformed request' },
-    message: { type: 'string' },
-    hint: { type: 'string' },
-  },
-} as const;
-
-const errorAnswer = (description: string) => ({ ...ErrorBodySchema, description });
+/** The one error body of the gateway, simulator and centre (DESIGN.md §4), from the core. */
+const errorAnswer = (description: string) => ({ ...ErrorBodyShape, description });
 
 /**
  * The error answers a route really sends: 404 for an unknown device, point,

@@ -1,18 +1,11 @@
 import swagger from '@fastify/swagger';
-import { describeTransport, isLifelineError } from '@lifeline/core';
+import { describeTransport, errorBody, isLifelineError } from '@lifeline/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { simError } from '../errors.js';
 import type { SimulatedDevice } from '../simulated-device.js';
 import { errorAnswers, FaultAnswerSchema, FaultBodySchema, PointBodySchema, PointViewSchema, ScenarioStartSchema } from './api-schemas.js';
 import type { SimulatorControl } from './simulator-control.js';
-
-const NOT_FOUND = new Set([
-  'LL_ERR_SIM_UNKNOWN_DEVICE',
-  'LL_ERR_SIM_UNKNOWN_POINT',
-  'LL_ERR_SIM_UNKNOWN_SCENARIO',
-  'LL_ERR_SIM_UNKNOWN_FAULT',
-]);
 
 type Sim = SimulatorControl;
 
@@ -27,12 +20,17 @@ export function buildControlApi(sim: Sim, log: Logger): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allowUnionTypes: true } },
   });
 
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(errorBody(simError('LL_ERR_SIM_NO_ROUTE', req.method, req.url.split('?')[0]))),
+  );
   app.setErrorHandler((error, _req, reply) => {
     if (isLifelineError(error)) {
-      return reply.code(NOT_FOUND.has(error.code) ? 404 : 400).send({ error: error.code, message: error.message, hint: error.hint });
+      const status = error.httpStatus ?? 400;
+      return reply.code(status).send(errorBody(error, status));
     }
+    // Fastify's own answers (schema, media type, size): the status it chose, in the one body.
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    return reply.code(status).send({ error: 'LL_ERR_SIM_REQUEST', message: (error as Error).message });
+    return reply.code(status).send(errorBody(simError('LL_ERR_SIM_REQUEST', (error as Error).message), status));
   });
 
   void app.register(swagger, {

@@ -1,3 +1,4 @@
+import { errorBody } from '@lifeline/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { GATEWAY_ERRORS, type GatewayErrorCode, LifelineError } from '../errors.js';
 
@@ -13,22 +14,8 @@ export class HttpError extends LifelineError {
   }
 }
 
-/** The shape of every error answer, in the OpenAPI document too. */
-export const ErrorBodySchema = {
-  $id: 'ErrorBody',
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string', description: 'LL_ERR_HTTP_* (docs/errors.md)' },
-    message: { type: 'string' },
-    hint: { type: 'string' },
-    field: { type: 'string', description: 'for 400: the offending field, as a JSON pointer without the leading slash' },
-    reason: { type: 'string', description: 'for 400 and 409: why it was refused' },
-    reasons: { type: 'array', items: { type: 'string' }, description: 'for a refused limit change: every reason' },
-    engineCode: { type: 'string', description: "for 409: the alarm engine's own code" },
-  },
-  required: ['statusCode', 'code', 'message'],
-} as const;
+/** The shape of every error answer, in the OpenAPI document too: the one body of gateway, simulator and centre. */
+export { ErrorBodySchema } from '@lifeline/core';
 
 /**
  * One error handler for the whole API: schema failures become 400 naming the
@@ -36,9 +23,13 @@ export const ErrorBodySchema = {
  * is a logged 500 that reveals nothing internal.
  */
 export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    const e = new HttpError(404, 'LL_ERR_HTTP_NO_ROUTE', [request.method, request.url.split('?')[0]]);
+    return reply.status(404).send(errorBody(e, 404));
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send(body(error.statusCode, error.code, error.message, error.hint, error.details));
+      return reply.status(error.statusCode).send(errorBody(error, error.statusCode, error.details));
     }
     if (error.validation && error.validation.length > 0) {
       const first = error.validation[0] as { instancePath: string; message?: string; params: Record<string, unknown> };
@@ -49,7 +40,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       const field = [path, missing ?? extra].filter(Boolean).join('.') || where;
       const reason = extra ? 'is not allowed' : missing ? 'is required' : (first.message ?? 'is invalid');
       const e = new HttpError(400, 'LL_ERR_HTTP_BAD_REQUEST', [`${where}.${field}`, reason], { field, reason });
-      return reply.status(400).send(body(400, e.code, e.message, e.hint, e.details));
+      return reply.status(400).send(errorBody(e, 400, e.details));
     }
     if (error.statusCode !== undefined && error.statusCode < 500) {
       // Fastify's own client errors (e.g. malformed JSON, unsupported media type).
@@ -57,14 +48,10 @@ export function installErrorHandler(app: FastifyInstance): void {
         field: 'body',
         reason: error.message,
       });
-      return reply.status(error.statusCode).send(body(error.statusCode, e.code, e.message, e.hint, e.details));
+      return reply.status(error.statusCode).send(errorBody(e, error.statusCode, e.details));
     }
     request.log.error({ err: error }, 'unhandled error in HTTP route');
     const e = new HttpError(500, 'LL_ERR_HTTP_INTERNAL', [`${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`]);
-    return reply.status(500).send(body(500, e.code, e.message, e.hint, {}));
+    return reply.status(500).send(errorBody(e, 500));
   });
-}
-
-function body(statusCode: number, code: string, message: string, hint: string, details: Readonly<Record<string, unknown>>) {
-  return { statusCode, code, message, hint, ...details };
 }

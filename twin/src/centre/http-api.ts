@@ -1,4 +1,5 @@
 import websocket from '@fastify/websocket';
+import { errorBody } from '@lifeline/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { COMMAND_NAMES, type CommandName } from '../twin-messages.js';
@@ -23,10 +24,14 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
   await app.register(websocket);
   const mirror = service.mirror;
 
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(errorBody(new CentreError('LL_ERR_CENTRE_NO_ROUTE', req.method, req.url.split('?')[0]))),
+  );
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    if (err instanceof CentreError) return reply.code(err.status).send({ code: err.code, message: err.message });
+    if (err instanceof CentreError) return reply.code(err.status || 500).send(errorBody(err, err.status || 500));
+    // Fastify's own answers (schema, JSON, media type): its status, in the one body.
     const status = err.statusCode ?? 500;
-    return reply.code(status).send({ code: status === 400 ? 'LL_ERR_CENTRE_BAD_REQUEST' : (err.code ?? 'error'), message: err.message });
+    return reply.code(status).send(errorBody(new CentreError('LL_ERR_CENTRE_BAD_REQUEST', err.message), status));
   });
 
   const requireToken = async (req: FastifyRequest) => {
