@@ -64,7 +64,7 @@ function run(
     if (typeof msg.payload !== 'number' || !Number.isFinite(msg.payload)) {
       return done(nodeError(api, 'LL_ERR_NODE_INPUT', 'payload', `must be a finite number, got ${describeValue(msg.payload)}`));
     }
-    const sourceTs = sourceTsOf(msg, Date.now());
+    const sourceTs = sourceTsOf(msg, api.core.systemClock.now());
     if (sourceTs === undefined) {
       return done(
         nodeError(

@@ -1,3 +1,4 @@
+import { systemClock } from '@lifeline/core';
 import {
   consumers,
   isFullTwin,
@@ -31,7 +32,7 @@ export class MemoryOutboxStore implements OutboxStore {
   constructor(options: OutboxStoreOptions) {
     this.#options = options;
     // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
-    this.#now = options.now ?? (() => Date.now());
+    this.#now = options.now ?? systemClock.now;
   }
 
   get sinks(): SinkLanes {

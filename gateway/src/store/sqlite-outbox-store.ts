@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { systemClock } from '@lifeline/core';
 import Database from 'better-sqlite3';
 import {
   consumers,
@@ -68,7 +69,7 @@ export class SqliteOutboxStore implements OutboxStore {
     mkdirSync(dirname(file), { recursive: true });
     this.#options = options;
     // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
-    this.#now = options.now ?? (() => Date.now());
+    this.#now = options.now ?? systemClock.now;
     const db = new Database(file);
     this.#db = db;
     db.pragma('journal_mode = WAL');
