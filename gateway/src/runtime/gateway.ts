@@ -16,6 +16,7 @@ import { LiveState } from '../events/live-state.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
+import type { SinkRegistry } from '../sinks/sink-registry.js';
 import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
 import { GATEWAY_VERSION } from '../version.js';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   readonly writer?: DeviceWriter;
   /** The transports devices may use; the built-in Modbus and OPC UA drivers unless a test brings its own. */
   readonly drivers?: DriverRegistry;
+  /** The sink kinds the site config may ask for; the built-in ones unless a test brings its own. */
+  readonly sinks?: SinkRegistry;
 }
 
 export interface GatewayEndpoints {
@@ -84,7 +87,13 @@ export class Gateway {
       writer: options.writer ?? this.acquisition,
       log: this.#log,
     });
-    this.delivery = new Delivery(config, { bootId: this.bootId, version: GATEWAY_VERSION, clock: this.#clock, log: this.#log });
+    this.delivery = new Delivery(config, {
+      bootId: this.bootId,
+      version: GATEWAY_VERSION,
+      clock: this.#clock,
+      log: this.#log,
+      ...(options.sinks ? { sinks: options.sinks } : {}),
+    });
     this.#publisher = new AlarmPublisher(
       { site: config.site, gateway: config.gateway, bootId: this.bootId },
       topics.alarms,
