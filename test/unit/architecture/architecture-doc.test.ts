@@ -22,22 +22,9 @@ describe('docs/architecture.md matches the code', () => {
 
   it('lists every workspace and every folder of the gateway', () => {
     for (const pkg of PACKAGES) assert.ok(doc.includes(`\`${pkg}/\``), `package ${pkg}`);
-    const folders = readFileSync(join(REPO_ROOT, 'package.json'), 'utf8');
-    assert.ok(folders.includes('"workspaces"'));
-    for (const folder of [
-      'acquisition',
-      'transports',
-      'alarms',
-      'events',
-      'store',
-      'sinks',
-      'telemetry',
-      'twin',
-      'uplink',
-      'http',
-      'cli',
-      'runtime',
-    ]) {
+    const folders = readdirSync(join(REPO_ROOT, 'gateway/src'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    assert.ok(folders.length >= 10);
+    for (const { name: folder } of folders) {
       assert.ok(doc.includes(`| \`${folder}/\``), `gateway folder ${folder}`);
     }
   });
