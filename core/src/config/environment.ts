@@ -49,7 +49,7 @@ export const GATEWAY_ENVIRONMENT: readonly EnvironmentVariable[] = [
     readBy: ['gateway'],
     overrides: 'stateDir',
     meaning:
-      'the durable state folder (`outbox.db`, `alarms.db`, `history.db`, OPC UA `pki/`), e.g. a container volume; relative to the working directory',
+      'the durable state folder (`outbox.db`, `alarms.db`, `history.db`, OPC UA `pki/`), e.g. a container volume; relative to the working directory (`--state-dir`); without it the demo uses a fresh temporary folder per run, removed on a clean stop',
   },
   ...Object.entries(TOKEN_VARIABLES).map(([role, name]) => ({ name, readBy: ['gateway'] as const, meaning: tokenMeaning(role) })),
   {
