@@ -8,6 +8,8 @@ export const DEFAULTS = {
   httpWriteRateLimitMax: 60,
   httpWriteRateLimitWindowMs: 60_000,
   httpHistoryPerPoint: 120,
+  httpLiveMaxClients: 64,
+  httpLiveMaxBufferedBytes: 1_048_576,
   mqttLocalHost: '0.0.0.0',
   mqttLocalPort: 1883,
   simHttpHost: '0.0.0.0',

@@ -49,6 +49,13 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   installErrorHandler(app);
   installValidation(app);
   app.decorateRequest('principal', null as unknown as Principal);
+  // A refused upgrade (401, 403, 429 from a hook that runs before @fastify/websocket's own)
+  // is answered on the raw socket Node handed to its 'upgrade' listener: no HTTP parser owns
+  // that socket any more, so nothing closed it and it sat in CLOSE-WAIT until fds ran out (issue 18).
+  app.addHook('onResponse', async (request) => {
+    // Node sets `upgrade` on requests it emits as 'upgrade' (its typings omit the field).
+    if ((request.raw as { upgrade?: boolean }).upgrade === true) request.raw.socket.destroy();
+  });
   app.addHook('onRequest', new TokenAuthority(view.config.http).identify);
   await installOpenApi(app, view);
   await installRateLimit(app);
