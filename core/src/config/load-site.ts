@@ -93,6 +93,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
     site: input.site,
     gateway: input.gateway,
     stateDir: resolve(dirname(file), input.stateDir ?? DEFAULTS.stateDir),
+    stopDeadlineMs: input.stopDeadlineMs ?? DEFAULTS.stopDeadlineMs,
     http: resolveHttp(input.http),
     mqtt: {
       local: {
