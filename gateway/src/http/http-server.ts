@@ -20,6 +20,9 @@ import { pointRoutes } from './routes/points.js';
 import { statusRoutes } from './routes/status.js';
 import { installValidation } from './validation.js';
 
+/** The largest message a /ws client may send (it has nothing to say): larger closes it with 1009. */
+const LIVE_MAX_CLIENT_MESSAGE_BYTES = 4096;
+
 /**
  * Builds the gateway's fastify app (not listening), so tests can use
  * `app.inject()`: auth first, then OpenAPI (it must see every route), the
@@ -59,7 +62,8 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   app.addHook('onRequest', new TokenAuthority(view.config.http).identify);
   await installOpenApi(app, view);
   await installRateLimit(app);
-  await app.register(websocket);
+  // /ws only sends; a client message is never read, so ws must not buffer up to its 100 MiB default (1009 beyond).
+  await app.register(websocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
   const writeLimit = writeLimitOf(view.config.http);
   await app.register(healthRoutes(view));
   await app.register(deviceRoutes(view));

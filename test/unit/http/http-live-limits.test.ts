@@ -83,6 +83,14 @@ describe('HTTP live WebSocket limits: no leaked sockets, a connection cap, backp
     for (const ws of sockets) ws.terminate();
   });
 
+  it('closes a client that sends a message over 4 KiB with 1009 (message too big) instead of buffering it', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${TOKENS.viewer}`);
+    await new Promise((resolve) => ws.once('message', resolve));
+    const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+    ws.send(Buffer.alloc(65_536, 1));
+    assert.equal(await code, 1009);
+  });
+
   it('closes a client that never reads once its queue passes maxBufferedBytes, and frees its socket', async () => {
     await until(() => h.app.websocketServer.clients.size === 0, 'earlier clients gone');
     const before = openFds();
