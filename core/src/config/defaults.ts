@@ -56,6 +56,8 @@ export const DEFAULTS = {
   influxTimeoutMs: 10_000,
   twinCoalesceMs: 250,
   twinMaxPatchBytes: 65_536,
+  twinMaxDesiredBytes: 65_536,
+  twinMaxDesiredItems: 256,
   twinSnapshotQuietMs: 2000,
   twinResyncMinIntervalMs: 1000,
   twinHealthIntervalMs: 60_000,
