@@ -112,7 +112,7 @@ function capped(reasons: readonly Reason[]): readonly Reason[] {
 }
 
 /** The clientToken of an oversize request, from its first bytes only (it is not parsed), so the answer still matches. */
-function leadingToken(payload: Buffer | string): string {
+export function leadingToken(payload: Buffer | string): string {
   const head = (typeof payload === 'string' ? payload.slice(0, 1024) : payload.subarray(0, 1024).toString()) as string;
   return /"clientToken"\s*:\s*"([^"\\]{0,128})"/.exec(head)?.[1] ?? '';
 }

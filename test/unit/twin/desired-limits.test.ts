@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TwinReported } from '@lifeline/twin';
+import { MAX_COMMAND_BYTES, runCommand } from '../../../gateway/src/twin/command-decision.js';
 import { decideDesired, MAX_REASONS } from '../../../gateway/src/twin/desired-decision.js';
 
 const reported = { limitsVersion: 'lv-3', limits: { 'gas-1/lel1/hihi': {} }, alarms: {} } as unknown as TwinReported;
@@ -50,5 +51,14 @@ describe('twin/desired: bounded work for any message (issue 18)', () => {
       },
     );
     assert.equal(d.ok, true, JSON.stringify(d));
+  });
+
+  it(`refuses a command over ${MAX_COMMAND_BYTES} bytes unparsed, keeping its clientToken`, () => {
+    const payload = Buffer.from(JSON.stringify({ clientToken: 'ack-big', alarmId: 'gas-1/lel1/hihi', by, pad: 'x'.repeat(1_000_000) }));
+    const outcome = runCommand('ack', payload, { reported, rules: [], alarms: undefined });
+    assert.equal(outcome.kind, 'answer');
+    const result = outcome.kind === 'answer' ? outcome.result : undefined;
+    assert.deepEqual([result?.ok, result?.clientToken, result?.code], [false, 'ack-big', 'LL_ERR_TWIN_COMMAND_INVALID']);
+    assert.match(result && !result.ok ? (result.reason ?? '') : '', /1000\d+ bytes, over the limit of 4096/);
   });
 });
