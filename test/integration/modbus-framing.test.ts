@@ -69,11 +69,11 @@ describe('Modbus TCP framing recovery (raw-socket responder)', function () {
    * broken answer, then correct answers of generation 2 — counting how many
    * of those were sent for register 0, so the test can tell how many were lost.
    */
-  async function run(fault: Fault, faulty: number) {
+  async function run(fault: Fault, faulty: number, framing: 'tcp' | 'rtu-over-tcp' = 'tcp') {
     let answered = 0;
     let broken = 0;
     let cleanR0 = 0;
-    responder = await ModbusResponder.start(() => ({ kind: 'silent' }));
+    responder = await ModbusResponder.start(() => ({ kind: 'silent' }), framing === 'tcp' ? 'tcp' : 'rtu');
     const r = responder;
     r.handler = (req) => {
       answered += 1;
@@ -90,7 +90,7 @@ describe('Modbus TCP framing recovery (raw-socket responder)', function () {
       {
         id: 'meter',
         profile: 'test-meter',
-        modbus: { host: '127.0.0.1', port: r.port, unitId: UNIT, timeoutMs: 250 },
+        modbus: { host: '127.0.0.1', port: r.port, unitId: UNIT, framing, timeoutMs: 250 },
         pollIntervalMs: 100,
         acquisition: { retries: 1, backoff: { baseMs: 20, maxMs: 200 }, circuitBreaker: { failureThreshold: 5, openMs: 500 } },
       },
@@ -125,5 +125,11 @@ describe('Modbus TCP framing recovery (raw-socket responder)', function () {
       p.comm.some((c) => c.device === 'meter' && /out of step/.test(c.reason ?? '')),
       'the reason was reported',
     );
+  });
+
+  it('RTU over TCP (modbus-serial framing, resynchronised by CRC) recovers from 64 bytes of line noise', async () => {
+    const { p, cleanR0, freshGood } = await run(FAULTS['64 bytes of line noise'] as Fault, 1, 'rtu-over-tcp');
+    assert.ok(freshGood >= cleanR0 - 1, `${freshGood} good of ${cleanR0} correct answers`);
+    assert.equal(p.health('meter').comm, 'online');
   });
 });
