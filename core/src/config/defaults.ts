@@ -9,6 +9,7 @@ export const DEFAULTS = {
   httpWriteRateLimitWindowMs: 60_000,
   httpHistoryPerPoint: 120,
   httpLiveMaxClients: 64,
+  httpMaxBodyBytes: 65_536,
   stopDeadlineMs: 10_000,
   httpLiveMaxBufferedBytes: 1_048_576,
   mqttLocalHost: '0.0.0.0',

@@ -77,6 +77,15 @@ export const HttpSchema = Type.Object(
         description: 'full-resolution samples kept in memory per point for trends (older ones come from the durable history)',
       }),
     ),
+    maxBodyBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 16_777_216,
+        default: DEFAULTS.httpMaxBodyBytes,
+        description:
+          'the largest request body of any route (an ack, a shelve, a limit change are well under 1 KiB); larger bodies are answered 413 before they are parsed',
+      }),
+    ),
     live: Type.Optional(
       Type.Object(
         {
@@ -119,6 +128,7 @@ export interface HttpConfig {
   readonly anonymous: 'viewer' | 'none';
   readonly writeRateLimit: { readonly max: number; readonly windowMs: number };
   readonly historyPerPoint: number;
+  readonly maxBodyBytes: number;
   readonly live: { readonly maxClients: number; readonly maxBufferedBytes: number };
 }
 
@@ -136,6 +146,7 @@ type HttpInput = {
   anonymous?: 'viewer' | 'none';
   writeRateLimit?: { max: number; windowMs?: number };
   historyPerPoint?: number;
+  maxBodyBytes?: number;
   live?: { maxClients?: number; maxBufferedBytes?: number };
 };
 
@@ -150,6 +161,7 @@ export function resolveHttp(input: HttpInput | undefined): HttpConfig {
       windowMs: input?.writeRateLimit?.windowMs ?? DEFAULTS.httpWriteRateLimitWindowMs,
     },
     historyPerPoint: input?.historyPerPoint ?? DEFAULTS.httpHistoryPerPoint,
+    maxBodyBytes: input?.maxBodyBytes ?? DEFAULTS.httpMaxBodyBytes,
     live: {
       maxClients: input?.live?.maxClients ?? DEFAULTS.httpLiveMaxClients,
       maxBufferedBytes: input?.live?.maxBufferedBytes ?? DEFAULTS.httpLiveMaxBufferedBytes,

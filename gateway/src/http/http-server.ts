@@ -30,6 +30,8 @@ const LIVE_MAX_CLIENT_MESSAGE_BYTES = 4096;
  */
 export async function buildHttpServer(view: GatewayView, log: Logger): Promise<FastifyInstance> {
   const app = Fastify({
+    // Every route's body is small; fastify answers 413 before parsing a larger one (issue 18).
+    bodyLimit: view.config.http.maxBodyBytes,
     loggerInstance: log.child({ component: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
   });
   const detach: (() => void)[] = [];
