@@ -54,6 +54,11 @@ export const GATEWAY_ERRORS = {
     hint: 'a bad CRC, short frame, wrong unit id or function code: check for noise, termination and two masters on the bus',
     transient: true,
   },
+  LL_ERR_MODBUS_OUT_OF_STEP: {
+    message: 'device %s unit %s: Modbus TCP stream out of step, reconnecting: %s',
+    hint: 'an answer had a bad MBAP header (protocol id, length), was cut short or was line noise, and the next exchange was not clean either; the gateway reopens the link. If it repeats, check the device or protocol converter firmware and the network path',
+    transient: true,
+  },
   LL_ERR_DEVICE_OFFLINE: {
     message: 'device %s is offline: %s',
     hint: 'the link is down or the circuit breaker is open; the gateway keeps probing and recovers on its own',

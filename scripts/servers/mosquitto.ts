@@ -47,6 +47,11 @@ export class MosquittoBroker {
     this.#process = await startServer(MOSQUITTO, ['-c', conf], this.port, 5000);
   }
 
+  /** Sends the broker process a signal: SIGSTOP makes every link to it half-open (TCP up, no MQTT answers), SIGCONT resumes it. */
+  signal(signal: NodeJS.Signals): void {
+    this.#process?.child.kill(signal);
+  }
+
   async stop(): Promise<void> {
     const server = this.#process;
     this.#process = undefined;

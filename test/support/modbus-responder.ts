@@ -19,7 +19,9 @@ export type ModbusAnswer =
   | { readonly kind: 'exception'; readonly code: number }
   | { readonly kind: 'silent' }
   | { readonly kind: 'pdu'; readonly pdu: Buffer; readonly unitId?: number; readonly badCrc?: boolean }
-  | { readonly kind: 'close' };
+  | { readonly kind: 'close' }
+  /** Bytes written as they are, given the request's transaction id: broken MBAP headers, truncation, noise. */
+  | { readonly kind: 'raw'; readonly bytes: (tid: number) => Buffer };
 
 export type Handler = (req: ModbusRequest) => ModbusAnswer | Promise<ModbusAnswer>;
 
@@ -102,6 +104,10 @@ export class ModbusResponder {
       case 'close':
         socket.destroy();
         return;
+      case 'raw':
+        socket.write(answer.bytes(tid));
+        this.timeline.push({ kind: 'answer', at: performance.now() });
+        return;
       case 'echo':
         out = { pdu: pdu.subarray(0, 5), unitId };
         break;
@@ -149,7 +155,7 @@ function takeRtu(buf: Buffer): { size: number; unitId: number; pdu: Buffer; tid:
   return { size, tid: 0, unitId: buf[0] as number, pdu: buf.subarray(1, size - 2) };
 }
 
-function mbap(tid: number, unitId: number, pdu: Buffer): Buffer {
+export function mbap(tid: number, unitId: number, pdu: Buffer): Buffer {
   const head = Buffer.alloc(7);
   head.writeUInt16BE(tid, 0);
   head.writeUInt16BE(0, 2);

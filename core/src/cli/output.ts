@@ -19,13 +19,24 @@ export function explain(e: unknown): number {
   return EXIT_FAILURE;
 }
 
-/** Runs until SIGINT or SIGTERM, then stops once and exits 0 (a second signal forces exit). */
-export function stopOnSignals(stop: () => Promise<void>): void {
+/**
+ * Runs until SIGINT or SIGTERM, then stops once and exits 0 (a second signal
+ * forces exit). The stop gets `deadlineMs`: a stop still waiting then (a
+ * half-open link, a hung device) exits 1 rather than hang (issue 18); what is
+ * durable is already on disk (SQLite WAL), what was not delivered stays queued.
+ */
+export function stopOnSignals(stop: () => Promise<void>, deadlineMs?: number): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(EXIT_FAILURE);
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
+    if (deadlineMs !== undefined) {
+      setTimeout(() => {
+        process.stderr.write(`stop did not finish within ${deadlineMs} ms: exiting (undelivered messages stay in the outbox)\n`);
+        process.exit(EXIT_FAILURE);
+      }, deadlineMs);
+    }
     stop().then(
       () => process.exit(0),
       (e: unknown) => process.exit(explain(e)),

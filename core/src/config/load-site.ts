@@ -29,10 +29,10 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   const path = resolve(file);
   const source = await readYaml(path);
   if (source.syntaxIssues.length > 0) throw new ConfigError(path, source.syntaxIssues);
+  // Secret references and the schema in one pass: `validate` promises every error at once (issue 18).
   const secretIssues = resolveSecrets(source, env, dirname(path));
-  if (secretIssues.length > 0) throw new ConfigError(path, secretIssues);
   const schemaIssues = validateAgainst(SiteSchema, source);
-  if (schemaIssues.length > 0) throw new ConfigError(path, schemaIssues);
+  if (secretIssues.length + schemaIssues.length > 0) throw new ConfigError(path, [...secretIssues, ...schemaIssues]);
 
   const input = source.data as SiteConfigInput;
   const dirs = [...(input.profilesDir ? [resolve(dirname(path), input.profilesDir)] : []), BUILT_IN_PROFILES_DIR];
@@ -93,6 +93,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
     site: input.site,
     gateway: input.gateway,
     stateDir: resolve(dirname(file), input.stateDir ?? DEFAULTS.stateDir),
+    stopDeadlineMs: input.stopDeadlineMs ?? DEFAULTS.stopDeadlineMs,
     http: resolveHttp(input.http),
     mqtt: {
       local: {

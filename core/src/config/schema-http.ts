@@ -77,6 +77,39 @@ export const HttpSchema = Type.Object(
         description: 'full-resolution samples kept in memory per point for trends (older ones come from the durable history)',
       }),
     ),
+    maxBodyBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 16_777_216,
+        default: DEFAULTS.httpMaxBodyBytes,
+        description:
+          'the largest request body of any route (an ack, a shelve, a limit change are well under 1 KiB); larger bodies are answered 413 before they are parsed',
+      }),
+    ),
+    live: Type.Optional(
+      Type.Object(
+        {
+          maxClients: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 10_000,
+              default: DEFAULTS.httpLiveMaxClients,
+              description: 'open /ws connections at most; one more is closed at once with code 1013 (try again later)',
+            }),
+          ),
+          maxBufferedBytes: Type.Optional(
+            Type.Integer({
+              minimum: 65_536,
+              maximum: 268_435_456,
+              default: DEFAULTS.httpLiveMaxBufferedBytes,
+              description:
+                'bytes queued for one /ws client that does not read: above half of it readings are dropped (alarms and comm changes still go), above all of it its connection is dropped',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'the live WebSocket (/ws): a connection cap and backpressure for slow clients' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -95,6 +128,8 @@ export interface HttpConfig {
   readonly anonymous: 'viewer' | 'none';
   readonly writeRateLimit: { readonly max: number; readonly windowMs: number };
   readonly historyPerPoint: number;
+  readonly maxBodyBytes: number;
+  readonly live: { readonly maxClients: number; readonly maxBufferedBytes: number };
 }
 
 /** Environment variables that each add one token, for containers that keep secrets out of the file. */
@@ -111,6 +146,8 @@ type HttpInput = {
   anonymous?: 'viewer' | 'none';
   writeRateLimit?: { max: number; windowMs?: number };
   historyPerPoint?: number;
+  maxBodyBytes?: number;
+  live?: { maxClients?: number; maxBufferedBytes?: number };
 };
 
 export function resolveHttp(input: HttpInput | undefined): HttpConfig {
@@ -124,6 +161,11 @@ export function resolveHttp(input: HttpInput | undefined): HttpConfig {
       windowMs: input?.writeRateLimit?.windowMs ?? DEFAULTS.httpWriteRateLimitWindowMs,
     },
     historyPerPoint: input?.historyPerPoint ?? DEFAULTS.httpHistoryPerPoint,
+    maxBodyBytes: input?.maxBodyBytes ?? DEFAULTS.httpMaxBodyBytes,
+    live: {
+      maxClients: input?.live?.maxClients ?? DEFAULTS.httpLiveMaxClients,
+      maxBufferedBytes: input?.live?.maxBufferedBytes ?? DEFAULTS.httpLiveMaxBufferedBytes,
+    },
   };
 }
 

@@ -28,6 +28,22 @@ export const TwinConfigSchema = Type.Object(
         description: 'a larger patch is sent as a full retained twin instead',
       }),
     ),
+    maxDesiredBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 16_777_216,
+        default: DEFAULTS.twinMaxDesiredBytes,
+        description: 'a larger twin/desired is refused before it is parsed (LL_ERR_TWIN_DESIRED_INVALID)',
+      }),
+    ),
+    maxDesiredItems: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100_000,
+        default: DEFAULTS.twinMaxDesiredItems,
+        description: 'limits, acks and shelve entries of one twin/desired together; more are refused whole, before any is checked',
+      }),
+    ),
     snapshotQuietMs: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -90,6 +106,8 @@ export interface TwinGrantRule {
 export interface TwinConfig {
   readonly coalesceMs: number;
   readonly maxPatchBytes: number;
+  readonly maxDesiredBytes: number;
+  readonly maxDesiredItems: number;
   readonly snapshotQuietMs: number;
   readonly resyncMinIntervalMs: number;
   readonly healthIntervalMs: number;
@@ -100,6 +118,8 @@ export function resolveTwinConfig(input: TwinConfigInput | undefined): TwinConfi
   return {
     coalesceMs: input?.coalesceMs ?? DEFAULTS.twinCoalesceMs,
     maxPatchBytes: input?.maxPatchBytes ?? DEFAULTS.twinMaxPatchBytes,
+    maxDesiredBytes: input?.maxDesiredBytes ?? DEFAULTS.twinMaxDesiredBytes,
+    maxDesiredItems: input?.maxDesiredItems ?? DEFAULTS.twinMaxDesiredItems,
     snapshotQuietMs: input?.snapshotQuietMs ?? DEFAULTS.twinSnapshotQuietMs,
     resyncMinIntervalMs: input?.resyncMinIntervalMs ?? DEFAULTS.twinResyncMinIntervalMs,
     healthIntervalMs: input?.healthIntervalMs ?? DEFAULTS.twinHealthIntervalMs,

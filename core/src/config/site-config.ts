@@ -16,6 +16,8 @@ export interface SiteConfig {
   readonly gateway: string;
   /** Absolute path of the folder for durable state (alarm state, outbox); created on start. */
   readonly stateDir: string;
+  /** SIGTERM ends the process within this (docs/operations.md#shutdown). */
+  readonly stopDeadlineMs: number;
   readonly http: HttpConfig;
   readonly mqtt: {
     readonly local: Endpoint & { readonly enabled: boolean; readonly users?: readonly LocalUser[] };

@@ -156,6 +156,15 @@ export const SiteSchema = Type.Object(
         description: 'durable state (outbox.db, alarms.db, history.db, OPC UA pki/), relative to this file; LIFELINE_STATE_DIR overrides',
       }),
     ),
+    stopDeadlineMs: Type.Optional(
+      Type.Integer({
+        minimum: 1000,
+        maximum: 120_000,
+        default: DEFAULTS.stopDeadlineMs,
+        description:
+          'SIGTERM/SIGINT end the process within this many ms in every link state: what can be flushed is, the rest stays in the outbox (exit 1 if the deadline forced it)',
+      }),
+    ),
     http: Type.Optional(HttpSchema),
     mqtt: Type.Optional(
       Type.Object({ local: Type.Optional(LocalBrokerSchema), centre: Type.Optional(CentreSchema) }, { additionalProperties: false }),

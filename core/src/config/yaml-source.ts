@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { type ConfigIssue, formatPath, type PathSegment } from './config-issue.js';
 
 /**
@@ -11,7 +11,7 @@ export class YamlSource {
   data: unknown;
   /** JSON-encoded paths of values that came from secret references: never echoed in messages. */
   readonly secretPaths = new Set<string>();
-  readonly syntaxIssues: readonly ConfigIssue[];
+  syntaxIssues: readonly ConfigIssue[];
   readonly #doc: ReturnType<typeof parseDocument>;
   readonly #lines: LineCounter;
 
@@ -30,7 +30,23 @@ export class YamlSource {
         fix: 'check indentation, quoting and colons on this line (YAML uses spaces, not tabs)',
       };
     });
-    this.data = this.syntaxIssues.length === 0 ? this.#doc.toJS() : undefined;
+    if (this.syntaxIssues.length > 0) return;
+    try {
+      this.data = this.#doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      // An alias bomb ("billion laughs") or a broken alias: a located issue, never a stack trace (issue 18).
+      const pos = this.#lines.linePos(firstAliasOffset(this.#doc));
+      this.syntaxIssues = [
+        {
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `YAML aliases: ${(e as Error).message}`,
+          fix: `use at most ${MAX_ALIAS_COUNT} alias expansions (*name); write repeated settings out, or use the profile's defaults`,
+        },
+      ];
+    }
   }
 
   /** The issue for `path`, placed at the deepest node of the path that exists. */
@@ -53,6 +69,21 @@ export class YamlSource {
     const pos = this.#lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
+}
+
+/** The yaml library's own default; stated here because it is what bounds an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Where the first alias is, to place an alias issue (0 if none). */
+function firstAliasOffset(doc: ReturnType<typeof parseDocument>): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** For an extra key we point at the key itself rather than at its value. */

@@ -105,7 +105,7 @@ async function run(file: string | undefined, env: NodeJS.ProcessEnv): Promise<nu
   process.stdout.write(`  dashboard   http://localhost:${endpoints.httpPort}/\n`);
   if (endpoints.mqttPort !== undefined) process.stdout.write(`  local MQTT  mqtt://localhost:${endpoints.mqttPort}\n`);
   if (site.mqtt.centre) process.stdout.write(`  centre      ${site.mqtt.centre.url}\n`);
-  stopOnSignals(() => gateway.stop());
+  stopOnSignals(() => gateway.stop(), site.stopDeadlineMs);
   return KEEP_RUNNING;
 }
 

@@ -20,6 +20,9 @@ import { pointRoutes } from './routes/points.js';
 import { statusRoutes } from './routes/status.js';
 import { installValidation } from './validation.js';
 
+/** The largest message a /ws client may send (it has nothing to say): larger closes it with 1009. */
+const LIVE_MAX_CLIENT_MESSAGE_BYTES = 4096;
+
 /**
  * Builds the gateway's fastify app (not listening), so tests can use
  * `app.inject()`: auth first, then OpenAPI (it must see every route), the
@@ -27,6 +30,8 @@ import { installValidation } from './validation.js';
  */
 export async function buildHttpServer(view: GatewayView, log: Logger): Promise<FastifyInstance> {
   const app = Fastify({
+    // Every route's body is small; fastify answers 413 before parsing a larger one (issue 18).
+    bodyLimit: view.config.http.maxBodyBytes,
     loggerInstance: log.child({ component: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
   });
   const detach: (() => void)[] = [];
@@ -49,10 +54,18 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   installErrorHandler(app);
   installValidation(app);
   app.decorateRequest('principal', null as unknown as Principal);
+  // A refused upgrade (401, 403, 429 from a hook that runs before @fastify/websocket's own)
+  // is answered on the raw socket Node handed to its 'upgrade' listener: no HTTP parser owns
+  // that socket any more, so nothing closed it and it sat in CLOSE-WAIT until fds ran out (issue 18).
+  app.addHook('onResponse', async (request) => {
+    // Node sets `upgrade` on requests it emits as 'upgrade' (its typings omit the field).
+    if ((request.raw as { upgrade?: boolean }).upgrade === true) request.raw.socket.destroy();
+  });
   app.addHook('onRequest', new TokenAuthority(view.config.http).identify);
   await installOpenApi(app, view);
   await installRateLimit(app);
-  await app.register(websocket);
+  // /ws only sends; a client message is never read, so ws must not buffer up to its 100 MiB default (1009 beyond).
+  await app.register(websocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
   const writeLimit = writeLimitOf(view.config.http);
   await app.register(healthRoutes(view));
   await app.register(deviceRoutes(view));

@@ -1,4 +1,5 @@
 import type { Clock, ModbusLink } from '@lifeline/core';
+import { MbapPort } from './mbap-port.js';
 import { createModbusClient, type ModbusClient } from './modbus-serial.js';
 
 /**
@@ -9,6 +10,20 @@ import { createModbusClient, type ModbusClient } from './modbus-serial.js';
  */
 const CONNECT_TIMEOUT_MS = 2000;
 
+/** The answer in flight could not be framed; modbus-serial's wording ("Bad response") classifies it as a bad frame. */
+function framingError(reason: string): Error {
+  return Object.assign(new Error(`Bad response framing: ${reason}`), { framing: true });
+}
+
+/** A second unclean exchange right after a framing error: the stream cannot be trusted, reopen the link. */
+function outOfStepError(first: string, then: string): Error {
+  return Object.assign(new Error(`link out of step: ${first}; then ${then}`), { outOfStep: true });
+}
+
+interface InFlight {
+  readonly reject: (e: Error) => void;
+}
+
 export class ModbusConnection {
   readonly key: string;
   readonly link: ModbusLink;
@@ -16,6 +31,9 @@ export class ModbusConnection {
   readonly #gapMs: number;
   #client: ModbusClient | undefined;
   #lastFrameEnd = 0;
+  #inFlight: InFlight | undefined;
+  /** Why the stream was last seen out of step, until an exchange is clean again. */
+  #suspect: string | undefined;
 
   constructor(link: ModbusLink, clock: Clock) {
     this.link = link;
@@ -30,7 +48,8 @@ export class ModbusConnection {
 
   async open(): Promise<void> {
     await this.close();
-    const client = createModbusClient();
+    this.#suspect = undefined;
+    const client = this.link.framing === 'tcp' ? this.#mbapClient(this.link.host, this.link.port) : createModbusClient();
     this.#client = client;
     // A failed connect leaves the socket half-made; close it before reporting.
     try {
@@ -49,15 +68,68 @@ export class ModbusConnection {
     client.setID(unitId);
     client.setTimeout(timeoutMs);
     try {
-      return await exchange(client);
+      const result = await this.#guarded(exchange(client));
+      this.#suspect = undefined;
+      return result;
+    } catch (e) {
+      throw this.#judge(e);
     } finally {
+      this.#inFlight = undefined;
       this.#lastFrameEnd = this.#clock.now();
     }
+  }
+
+  /**
+   * The exchange, or a framing failure or link close reported by the port while
+   * it is in flight. modbus-serial settles its own promise only by its timeout
+   * then, so that late settlement is swallowed here.
+   */
+  #guarded<T>(exchange: Promise<T>): Promise<T> {
+    exchange.catch(() => undefined);
+    return new Promise<T>((resolve, reject) => {
+      this.#inFlight = { reject };
+      exchange.then(resolve, reject);
+    });
+  }
+
+  /**
+   * A framing error discards the buffer and the next request goes out on the
+   * same link; if that exchange is not clean either (no answer, or framing
+   * again), the link is out of step and the caller reopens it.
+   */
+  #judge(e: unknown): unknown {
+    const err = e as { framing?: boolean; message?: string; errno?: string };
+    const unclean = err.framing === true || err.errno === 'ETIMEDOUT' || err.message === 'Timed out';
+    if (!unclean) {
+      // The device answered in frame (an exception or a wrong unit): the stream is in step.
+      if (!('outOfStep' in (err as object))) this.#suspect = undefined;
+      return e;
+    }
+    const reason = err.message ?? String(e);
+    if (this.#suspect !== undefined) {
+      const first = this.#suspect;
+      this.#suspect = undefined;
+      return outOfStepError(first, reason);
+    }
+    if (err.framing === true) this.#suspect = reason;
+    return e;
+  }
+
+  #mbapClient(host: string, port: number): ModbusClient {
+    const mbap = new MbapPort(host, port, Math.max(this.link.timeoutMs, CONNECT_TIMEOUT_MS), {
+      invalid: (reason) => this.#inFlight?.reject(framingError(reason)),
+      discarded: (reason) => {
+        this.#suspect ??= reason;
+      },
+    });
+    mbap.on('close', () => this.#inFlight?.reject(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
+    return createModbusClient(mbap);
   }
 
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
+    this.#inFlight?.reject(Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' }));
     if (!client) return;
     // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
@@ -90,8 +162,8 @@ export function interFrameGapMs(baudRate: number): number {
 function openLink(client: ModbusClient, link: ModbusLink): Promise<void> {
   switch (link.framing) {
     case 'tcp':
-      // Without a connect timeout a black-holed host holds the link for the OS's SYN retries (minutes).
-      return client.connectTCP(link.host, { port: link.port, timeout: Math.max(link.timeoutMs, CONNECT_TIMEOUT_MS) });
+      // The client was built on an MbapPort (validated framing, connect timeout): open it.
+      return new Promise<void>((resolve, reject) => client.open((err?: Error | null) => (err ? reject(err) : resolve())));
     case 'rtu-over-tcp':
       // modbus-serial's "TcpRTUBuffered" port is MBAP; its Telnet port carries raw RTU frames with CRC over TCP.
       return client.connectTelnet(link.host, { port: link.port });

@@ -8,8 +8,9 @@ import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
 export type ModbusClient = ModbusRTU;
 
 const require = createRequire(import.meta.url);
-const modbusSerial = require('modbus-serial') as new () => ModbusClient;
+const modbusSerial = require('modbus-serial') as new (port?: unknown) => ModbusClient;
 
-export function createModbusClient(): ModbusClient {
-  return new modbusSerial();
+/** A client for one of modbus-serial's connect* ports, or on a port of ours (see MbapPort). */
+export function createModbusClient(port?: unknown): ModbusClient {
+  return new modbusSerial(port);
 }

@@ -10,7 +10,7 @@ import {
 } from '@lifeline/twin';
 import type { AlarmCommandResult, AlarmControl, Operator } from '../alarms/alarm-control.js';
 import { gatewayError } from '../errors.js';
-import { tokenOf } from './desired-decision.js';
+import { leadingToken, tokenOf } from './desired-decision.js';
 import { isAuthorised } from './twin-authorisation.js';
 
 /** What a command asks of its owner: an alarm command's answer, or a full twin (resync). */
@@ -24,8 +24,22 @@ export interface CommandContext {
   readonly alarms: AlarmControl | undefined;
 }
 
+/** A command names one alarm, a user, a token and a duration: a few hundred bytes. Larger is refused unparsed (issue 18). */
+export const MAX_COMMAND_BYTES = 4096;
+
 /** `cmd/ack`, `cmd/shelve`, `cmd/resync`: validate, authorise, then act through AlarmControl. */
 export function runCommand(name: CommandName, payload: Buffer, ctx: CommandContext): CommandOutcome {
+  if (payload.length > MAX_COMMAND_BYTES) {
+    const reason = gatewayError(
+      'LL_ERR_TWIN_COMMAND_INVALID',
+      name,
+      `${payload.length} bytes, over the limit of ${MAX_COMMAND_BYTES}`,
+    ).message;
+    return {
+      kind: 'answer',
+      result: { clientToken: leadingToken(payload), command: name, ok: false, code: 'LL_ERR_TWIN_COMMAND_INVALID', reason },
+    };
+  }
   const refuse = (code: Parameters<typeof gatewayError>[0], ...args: unknown[]): CommandOutcome => ({
     kind: 'answer',
     result: { clientToken: tokenOf(payload), command: name, ok: false, code, reason: gatewayError(code, ...args).message },

@@ -19,7 +19,13 @@ export interface DesiredContext {
   readonly rules: readonly TwinGrantRule[];
   /** False when the engine offers no AlarmControl: nothing can be applied. */
   readonly canApply: boolean;
+  /** twin.maxDesiredBytes and twin.maxDesiredItems: bounded work per message (issue 18). */
+  readonly maxBytes: number;
+  readonly maxItems: number;
 }
+
+/** An answer lists at most this many reasons; the last one says how many more there were. */
+export const MAX_REASONS = 50;
 
 /**
  * Decides a `twin/desired` message whole: schema, then authorisation of every
@@ -27,9 +33,25 @@ export interface DesiredContext {
  * nothing; every reason is collected so the centre can fix all at once.
  */
 export function decideDesired(payload: Buffer | string, ctx: DesiredContext): DesiredDecision {
+  const refuse = (clientToken: string, ...args: unknown[]): DesiredDecision => ({
+    ok: false,
+    clientToken,
+    reasons: [{ code: 'LL_ERR_TWIN_DESIRED_INVALID', path: '', message: gatewayError('LL_ERR_TWIN_DESIRED_INVALID', ...args).message }],
+  });
+  // Before parsing: a 2.5 MB message once held the event loop for 2 s (issue 18).
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > ctx.maxBytes)
+    return refuse(leadingToken(payload), `${bytes} bytes, over the limit of ${ctx.maxBytes} (twin.maxDesiredBytes)`);
   const parsed = parsePayload(TwinDesiredSchema, payload, 'LL_ERR_TWIN_DESIRED_INVALID');
-  if (!parsed.ok) return { ok: false, clientToken: tokenOf(payload), reasons: parsed.reasons };
+  if (!parsed.ok) return { ok: false, clientToken: tokenOf(payload), reasons: capped(parsed.reasons) };
   const desired = parsed.value;
+  const items = Object.keys(desired.limits ?? {}).length + (desired.acks ?? []).length + Object.keys(desired.shelve ?? {}).length;
+  if (items > ctx.maxItems) {
+    return refuse(
+      desired.clientToken,
+      `${items} limits, acks and shelve entries, over the limit of ${ctx.maxItems} (twin.maxDesiredItems)`,
+    );
+  }
   const reasons: Reason[] = [];
   const reason = (code: GatewayErrorCode, path: string, ...args: unknown[]) =>
     reasons.push({ code, path, message: gatewayError(code, ...args).message });
@@ -67,7 +89,7 @@ export function decideDesired(payload: Buffer | string, ctx: DesiredContext): De
     check('shelve', alarmId, path);
     if (!(alarmId in ctx.reported.alarms)) reason('LL_ERR_TWIN_UNKNOWN_TARGET', path, 'active alarm', alarmId);
   }
-  if (reasons.length > 0) return { ok: false, clientToken: desired.clientToken, reasons };
+  if (reasons.length > 0) return { ok: false, clientToken: desired.clientToken, reasons: capped(reasons) };
   return { ok: true, clientToken: desired.clientToken, desired, limitChanges };
 }
 
@@ -79,6 +101,20 @@ export function tokenOf(payload: Buffer | string): string {
   } catch {
     return '';
   }
+}
+
+/** At most MAX_REASONS reasons: the first ones, then one that counts the rest. */
+function capped(reasons: readonly Reason[]): readonly Reason[] {
+  if (reasons.length <= MAX_REASONS) return reasons;
+  const more = reasons.length - (MAX_REASONS - 1);
+  const message = gatewayError('LL_ERR_TWIN_DESIRED_INVALID', `${more} more reasons not listed`).message;
+  return [...reasons.slice(0, MAX_REASONS - 1), { code: 'LL_ERR_TWIN_DESIRED_INVALID', path: '', message }];
+}
+
+/** The clientToken of an oversize request, from its first bytes only (it is not parsed), so the answer still matches. */
+export function leadingToken(payload: Buffer | string): string {
+  const head = (typeof payload === 'string' ? payload.slice(0, 1024) : payload.subarray(0, 1024).toString()) as string;
+  return /"clientToken"\s*:\s*"([^"\\]{0,128})"/.exec(head)?.[1] ?? '';
 }
 
 /** RFC 6901 JSON pointer escaping of one reference token. */

@@ -227,7 +227,14 @@ export class GatewayTwin {
 
   #desired(link: TwinLink, payload: Buffer): void {
     const alarms = this.#o.alarms;
-    const decision = decideDesired(payload, { reported: this.twin.reported, rules: this.#o.config.twin.authorise, canApply: !!alarms });
+    const { authorise, maxDesiredBytes, maxDesiredItems } = this.#o.config.twin;
+    const decision = decideDesired(payload, {
+      reported: this.twin.reported,
+      rules: authorise,
+      canApply: !!alarms,
+      maxBytes: maxDesiredBytes,
+      maxItems: maxDesiredItems,
+    });
     if (!decision.ok || !alarms) {
       const reasons = decision.ok ? [] : decision.reasons;
       this.#log.warn({ clientToken: decision.clientToken, reasons }, 'twin/desired rejected');

@@ -45,6 +45,9 @@ type Handler = (topic: string, payload: Buffer) => void;
  * the link dies; a clean stop publishes that itself. Reconnects back off
  * exponentially with jitter.
  */
+/** How long a stop waits for the broker to acknowledge the offline status, and to end the session. */
+const STOP_GOODBYE_MS = 2000;
+
 export class MqttUplink {
   readonly name: string;
   readonly #options: UplinkOptions;
@@ -167,12 +170,35 @@ export class MqttUplink {
     const client = this.#client;
     this.#client = undefined;
     if (!client) return;
+    // A half-open link (a stalled broker) never acknowledges: the goodbye gets a bound, and
+    // without its PUBACK the end is forced, so a stop never waits on the peer (issue 18).
+    let acknowledged = false;
     if (client.connected) {
-      await client
-        .publishAsync(this.#options.topics.status, JSON.stringify(this.#status(false)), { qos: 1, retain: true })
-        .catch(() => undefined);
+      acknowledged = await this.#within(
+        client.publishAsync(this.#options.topics.status, JSON.stringify(this.#status(false)), { qos: 1, retain: true }),
+        STOP_GOODBYE_MS,
+      );
     }
-    await client.endAsync(!client.connected);
+    if (!(await this.#within(client.endAsync(!acknowledged), STOP_GOODBYE_MS))) await client.endAsync(true).catch(() => undefined);
+  }
+
+  /** True if `p` settled successfully within `ms` on the gateway's clock. */
+  async #within(p: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: TimerHandle | undefined;
+    const expired = new Promise<false>((resolve) => {
+      timer = this.#clock.setTimeout(() => resolve(false), ms);
+    });
+    try {
+      return await Promise.race([
+        p.then(
+          () => true as const,
+          () => false as const,
+        ),
+        expired,
+      ]);
+    } finally {
+      if (timer !== undefined) this.#clock.clearTimeout(timer);
+    }
   }
 
   #clientOptions(): IClientOptions {

@@ -93,7 +93,7 @@ describe('site config loader', () => {
     );
     assert.deepEqual(issues, [
       '1:site: "Bad Site" has the wrong form | use lower-case letters, digits, - and _',
-      '3:htp: unknown key "htp" | remove it or check its spelling; allowed here: site, gateway, profilesDir, stateDir, http, mqtt, outbox, telemetry, influx, simulator, twin, devices, actions, alarms',
+      '3:htp: unknown key "htp" | remove it or check its spelling; allowed here: site, gateway, profilesDir, stateDir, stopDeadlineMs, http, mqtt, outbox, telemetry, influx, simulator, twin, devices, actions, alarms',
       '7:devices[0].modbus.port: must be <= 65535 | use a value <= 65535',
       '8:devices[0].pollIntervalMs: must be an integer | write an integer here',
     ]);

@@ -240,6 +240,8 @@ describe('HTTP config keys', () => {
       anonymous: 'none',
       writeRateLimit: { max: 5, windowMs: 60_000 },
       historyPerPoint: 100,
+      maxBodyBytes: 65_536,
+      live: { maxClients: 64, maxBufferedBytes: 1_048_576 },
     });
     const defaults = await loadSiteConfig(await write('http: { port: 0 }'));
     assert.deepEqual([defaults.http.tokens, defaults.http.anonymous, defaults.http.historyPerPoint], [[], 'viewer', 120]);

@@ -21,6 +21,8 @@ const BAD_FRAME = /CRC error|Data length error|Unexpected data error|Bad respons
 
 interface ModbusSerialError {
   modbusCode?: number;
+  /** Set by transports/modbus-connection.ts: two unclean exchanges in a row after a framing error. */
+  outOfStep?: boolean;
   errno?: string | number;
   code?: string;
   message?: string;
@@ -41,6 +43,7 @@ export interface RequestContext {
 export function classifyModbusError(e: unknown, ctx: RequestContext): LifelineError {
   if (e instanceof LifelineError) return e;
   const err = (e ?? {}) as ModbusSerialError;
+  if (err.outOfStep === true) return gatewayError('LL_ERR_MODBUS_OUT_OF_STEP', ctx.device, ctx.unitId, err.message ?? String(e));
   if (typeof err.modbusCode === 'number') {
     const name = MODBUS_EXCEPTIONS[err.modbusCode] ?? 'unknown exception';
     const spec = GATEWAY_ERRORS.LL_ERR_MODBUS_EXCEPTION;
@@ -57,9 +60,12 @@ export function classifyModbusError(e: unknown, ctx: RequestContext): LifelineEr
   return gatewayError('LL_ERR_MODBUS_IO', ctx.what, ctx.device, ctx.unitId, name && !detail.includes(name) ? `${name} ${detail}` : detail);
 }
 
-/** A failure that leaves the link unusable: close it and reconnect. */
+/**
+ * A failure that leaves the link unusable: close it and reconnect. A stream out
+ * of step is one (issue 18): only a fresh connection resynchronises the framing.
+ */
 export function isLinkFailure(e: LifelineError): boolean {
-  return e.code === 'LL_ERR_MODBUS_IO';
+  return e.code === 'LL_ERR_MODBUS_IO' || e.code === 'LL_ERR_MODBUS_OUT_OF_STEP';
 }
 
 /** The exception code of a classified error, for counting. */
