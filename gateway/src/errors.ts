@@ -159,6 +159,16 @@ export const GATEWAY_ERRORS = {
     hint: 'grant it in the site config under twin.authorise (user, may, devices)',
     transient: false,
   },
+  LL_ERR_TWIN_STALE_REQUEST: {
+    message: '%s issued at %s is outside the %s ms window around the gateway clock (%s)',
+    hint: 'send requests when they are made, with issuedAt = now; check both clocks (NTP); twin.commandMaxAgeMs sets the window',
+    transient: false,
+  },
+  LL_ERR_TWIN_REPLAYED: {
+    message: 'clientToken "%s" was already used',
+    hint: 'give every request a fresh clientToken (a UUID); a replayed request is never obeyed twice',
+    transient: false,
+  },
   LL_ERR_TWIN_STALE_VERSION: {
     message: 'limits changed since version %s; they are at version %s now',
     hint: 'read the twin again (reported.limitsVersion), check the limits, and resend with the new ifLimitsVersion',

@@ -99,12 +99,14 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         enabled: input.mqtt?.local?.enabled ?? true,
         host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
         port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
+        allowInsecure: input.mqtt?.local?.allowInsecure ?? false,
       },
     },
     simulator: {
       http: {
         host: input.simulator?.http?.host ?? DEFAULTS.simHttpHost,
         port: input.simulator?.http?.port ?? DEFAULTS.simHttpPort,
+        allowInsecure: input.simulator?.http?.allowInsecure ?? false,
       },
     },
     twin: resolveTwinConfig(input.twin),

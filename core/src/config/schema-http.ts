@@ -37,6 +37,13 @@ export const HttpSchema = Type.Object(
         description: 'its port; 0 picks a free one; LIFELINE_HTTP_PORT overrides',
       }),
     ),
+    allowInsecure: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'off loopback the API needs tokens and anonymous: none, else it is refused unless this is true (a closed test network only; warned at every start)',
+      }),
+    ),
     tokens: Type.Optional(Type.Array(HttpTokenSchema, { description: 'bearer tokens; LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN add more' })),
     anonymous: Type.Optional(
       Type.Unsafe<'viewer' | 'none'>({
@@ -91,6 +98,7 @@ export interface HttpToken {
 export interface HttpConfig {
   readonly host: string;
   readonly port: number;
+  readonly allowInsecure: boolean;
   readonly tokens: readonly HttpToken[];
   readonly anonymous: 'viewer' | 'none';
   readonly writeRateLimit: { readonly max: number; readonly windowMs: number };
@@ -107,6 +115,7 @@ export const TOKEN_VARIABLES: Readonly<Record<HttpRole, string>> = {
 type HttpInput = {
   host?: string;
   port?: number;
+  allowInsecure?: boolean;
   tokens?: HttpToken[];
   anonymous?: 'viewer' | 'none';
   writeRateLimit?: { max: number; windowMs?: number };
@@ -117,6 +126,7 @@ export function resolveHttp(input: HttpInput | undefined): HttpConfig {
   return {
     host: input?.host ?? DEFAULTS.httpHost,
     port: input?.port ?? DEFAULTS.httpPort,
+    allowInsecure: input?.allowInsecure ?? false,
     tokens: input?.tokens ?? [],
     anonymous: input?.anonymous ?? DEFAULTS.httpAnonymous,
     writeRateLimit: {

@@ -70,6 +70,13 @@ export const LocalBrokerSchema = Type.Object(
         description: 'its port; 0 picks a free one; LIFELINE_MQTT_PORT overrides',
       }),
     ),
+    allowInsecure: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'off loopback without users the broker is refused unless this is true (a closed test network only; warned at every start); anonymous clients still cannot command',
+      }),
+    ),
     users: Type.Optional(
       Type.Array(
         Type.Object(

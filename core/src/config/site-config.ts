@@ -18,10 +18,10 @@ export interface SiteConfig {
   readonly stateDir: string;
   readonly http: HttpConfig;
   readonly mqtt: {
-    readonly local: Endpoint & { readonly enabled: boolean; readonly users?: readonly LocalUser[] };
+    readonly local: Endpoint & { readonly enabled: boolean; readonly allowInsecure: boolean; readonly users?: readonly LocalUser[] };
     readonly centre?: CentreLink;
   };
-  readonly simulator: { readonly http: Endpoint };
+  readonly simulator: { readonly http: Endpoint & { readonly allowInsecure: boolean } };
   /** Outbox budget, telemetry and InfluxDB sinks (schema-uplinks.ts). */
   readonly delivery: DeliveryConfig;
   readonly twin: TwinConfig;

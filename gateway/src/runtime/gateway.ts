@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
+import { type Clock, checkExposure, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -113,7 +113,8 @@ export class Gateway {
     this.#startedAt = this.#clock.now();
     try {
       const mqttPort = await this.#startBroker();
-      this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
+      // The gateway always logs in to its broker: only it may publish its status, twin, alarms and telemetry.
+      this.delivery.start(mqttPort, this.#broker.gatewayCredentials);
       this.#startTwin();
       this.#engine.start();
       this.acquisition.start();
@@ -194,7 +195,11 @@ export class Gateway {
   async #startBroker(): Promise<number | undefined> {
     const local = this.config.mqtt.local;
     if (!local.enabled) return undefined;
-    return this.#broker.start(local.host, local.port, this.#log, local.users);
+    const topics = gatewayTopics(this.config.site, this.config.gateway);
+    return this.#broker.start(
+      { host: local.host, port: local.port, users: local.users, topics, allowInsecure: local.allowInsecure },
+      this.#log,
+    );
   }
 
   async #startHttp(): Promise<number> {
@@ -216,6 +221,16 @@ export class Gateway {
       twin: { reported: () => this.#reportedTwin() },
       acquisition: this.acquisition,
     };
+    const http = this.config.http;
+    // Off loopback every request must carry a token: tokens, and no anonymous reads (docs/security.md).
+    const exposure = checkExposure({
+      what: 'HTTP API',
+      host: http.host,
+      authenticated: http.tokens.length > 0 && http.anonymous === 'none',
+      allowInsecure: http.allowInsecure,
+      configKey: 'http',
+    });
+    if (exposure.warning) this.#log.warn(exposure.warning);
     const app = await buildHttpServer(view, this.#log);
     this.#http = app;
     await app.ready();

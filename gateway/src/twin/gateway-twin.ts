@@ -18,14 +18,9 @@ import type { GatewayEventSource } from '../events/gateway-events.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
+import { RequestGuard } from './request-guard.js';
 import { linkTwinChanges, type TwinChanges } from './twin-changes.js';
-
-/** What the twin needs of an uplink (MqttUplink has both). */
-export interface TwinLink {
-  readonly name: string;
-  publish(topic: string, payload: string, opts?: { retain?: boolean }): void;
-  subscribe(topicFilter: string, handler: (topic: string, payload: Buffer) => void): void;
-}
+import { type InboundMeta, originOf, type TwinLink } from './twin-link.js';
 
 export interface GatewayTwinOptions {
   readonly config: SiteConfig;
@@ -67,6 +62,7 @@ export class GatewayTwin {
   readonly #log: Logger;
   readonly #links: TwinLink[] = [];
   readonly #changes: TwinChanges;
+  readonly #guard: RequestGuard;
   readonly #unsubscribe: (() => void)[] = [];
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
@@ -82,6 +78,7 @@ export class GatewayTwin {
     this.#log = options.log.child({ part: 'twin' });
     this.#topics = gatewayTopics(options.config.site, options.config.gateway);
     this.#changes = options.changes ?? linkTwinChanges(this.#links, this.#topics);
+    this.#guard = new RequestGuard(options.config.twin.commandMaxAgeMs, () => options.clock.now());
     const limits = options.alarms?.limits() ?? configuredLimits(options.config);
     const identity = { site: options.config.site, gateway: options.config.gateway, bootId: options.bootId };
     this.twin = new ReportedTwin(
@@ -182,8 +179,25 @@ export class GatewayTwin {
       // restores the retained twin on a broker that lost it).
       if (status.ok && status.value.online && status.value.bootId === this.#o.bootId) this.#snapshot();
     });
-    link.subscribe(this.#topics.twinDesired, (_t, payload) => this.#desired(link, payload));
-    for (const name of COMMANDS) link.subscribe(this.#topics.command(name), (_t, payload) => this.#command(link, name, payload));
+    link.subscribe(this.#topics.twinDesired, (topic, payload, meta) => {
+      if (!this.#retained(link, topic, meta)) this.#desired(link, payload);
+    });
+    for (const name of COMMANDS) {
+      link.subscribe(this.#topics.command(name), (topic, payload, meta) => {
+        if (!this.#retained(link, topic, meta)) this.#command(link, name, payload);
+      });
+    }
+  }
+
+  /**
+   * A retained command or desired change was stored at some time and is
+   * delivered again on every (re)subscribe: obeying it would repeat an old
+   * ack or shelve at every restart. It is ignored, with the reason logged.
+   */
+  #retained(link: TwinLink, topic: string, meta: InboundMeta | undefined): boolean {
+    if (!meta?.retain) return false;
+    this.#log.warn({ link: link.name, topic }, 'retained command ignored: commands and desired changes must not be retained');
+    return true;
   }
 
   #observe(apply: () => void): void {
@@ -227,7 +241,13 @@ export class GatewayTwin {
 
   #desired(link: TwinLink, payload: Buffer): void {
     const alarms = this.#o.alarms;
-    const decision = decideDesired(payload, { reported: this.twin.reported, rules: this.#o.config.twin.authorise, canApply: !!alarms });
+    const decision = decideDesired(payload, {
+      reported: this.twin.reported,
+      rules: this.#o.config.twin.authorise,
+      canApply: !!alarms,
+      origin: originOf(link),
+      guard: this.#guard,
+    });
     if (!decision.ok || !alarms) {
       const reasons = decision.ok ? [] : decision.reasons;
       this.#log.warn({ clientToken: decision.clientToken, reasons }, 'twin/desired rejected');
@@ -261,7 +281,10 @@ export class GatewayTwin {
       const r = alarms.shelve(alarmId, durationMs, desired.by);
       if (!r.ok) late.push({ code: r.code, path: `/shelve/${pointer(alarmId)}`, message: r.reason });
     }
-    this.#log.info({ clientToken: decision.clientToken, by: desired.by.user, limits: limitChanges.length }, 'twin/desired applied');
+    this.#log.info(
+      { clientToken: decision.clientToken, by: desired.by.user, origin: originOf(link), limits: limitChanges.length },
+      'twin/desired applied',
+    );
     this.flush();
     this.#answerDesired(link, decision.clientToken, late, true);
   }
@@ -284,6 +307,8 @@ export class GatewayTwin {
       reported: this.twin.reported,
       rules: this.#o.config.twin.authorise,
       alarms: this.#o.alarms,
+      origin: originOf(link),
+      guard: this.#guard,
     });
     if (outcome.kind === 'resync') {
       this.#log.info({ reason: outcome.reason, link: link.name }, 'resync asked');

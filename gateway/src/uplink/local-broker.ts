@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { type LocalUser, listenOrExplain } from '@lifeline/core';
+import { checkExposure, type LocalUser, listenOrExplain } from '@lifeline/core';
+import type { GatewayTopics } from '@lifeline/twin';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { LocalAcl } from './local-acl.js';
@@ -8,11 +9,22 @@ import { LocalAcl } from './local-acl.js';
 /** The gateway's own client on its local broker: may publish and subscribe anywhere. */
 export const GATEWAY_LOCAL_USER = 'lifeline-gateway';
 
+export interface LocalBrokerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly users?: readonly LocalUser[] | undefined;
+  /** The gateway's topics: only the gateway publishes under its own, and commands need a login (LocalAcl). */
+  readonly topics: GatewayTopics;
+  /** Off loopback without users, listen anyway (warned at every start); else LL_ERR_INSECURE_LISTENER. */
+  readonly allowInsecure?: boolean;
+}
+
 /**
  * The embedded MQTT broker (aedes) for site-local consumers: Node-RED, an HMI,
  * and the gateway's own local uplink. Plain TCP on the configured port. With
  * `users`, clients authenticate and are held to their topic ACLs; the gateway
- * itself logs in with a per-process random password (`gatewayCredentials`).
+ * itself always logs in, with a per-process random password (`gatewayCredentials`).
+ * Commands are obeyed only from logged-in users naming themselves (LocalAcl).
  */
 export class LocalBroker {
   readonly gatewayCredentials = { username: GATEWAY_LOCAL_USER, password: randomBytes(18).toString('base64url') };
@@ -30,8 +42,18 @@ export class LocalBroker {
     return this.#denied;
   }
 
-  async start(host: string, port: number, log: Logger, users: readonly LocalUser[] = []): Promise<number> {
-    const acl = new LocalAcl(users.length === 0 ? [] : [...users, { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] }]);
+  async start(options: LocalBrokerOptions, log: Logger): Promise<number> {
+    const { host, port, users = [] } = options;
+    const exposure = checkExposure({
+      what: 'local MQTT broker',
+      host,
+      authenticated: users.length > 0,
+      allowInsecure: options.allowInsecure ?? false,
+      configKey: 'mqtt.local',
+    });
+    if (exposure.warning) log.warn(exposure.warning);
+    const gateway = { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] };
+    const acl = new LocalAcl(users, { gateway, topics: options.topics });
     const broker = await Aedes.createBroker(this.#hooks(acl, log));
     const server = createServer(broker.handle);
     try {
@@ -59,6 +81,7 @@ export class LocalBroker {
   }
 
   #hooks(acl: LocalAcl, log: Logger): Partial<AedesOptions> {
+    // The principal each connection proved at CONNECT; absent = anonymous.
     const users = new WeakMap<object, string>();
     const deny = (what: string, detail: Record<string, unknown>) => {
       this.#denied += 1;
@@ -66,8 +89,9 @@ export class LocalBroker {
     };
     return {
       authenticate: (client, username, password, done) => {
-        if (acl.authenticate(username, password)) {
-          if (username !== undefined) users.set(client, username);
+        const principal = acl.authenticate(username, password);
+        if (principal !== false) {
+          if (principal !== null) users.set(client, principal);
           return done(null, true);
         }
         deny('login', { client: client.id, username });
@@ -76,9 +100,13 @@ export class LocalBroker {
         done(err as Parameters<typeof done>[0], false);
       },
       authorizePublish: (client, packet, done) => {
-        if (client === null || acl.mayPublish(users.get(client), packet.topic)) return done(null);
-        deny('publish', { client: client.id, topic: packet.topic });
-        done(new Error(`publish to ${packet.topic} not allowed`));
+        if (client === null) return done(null);
+        const username = users.get(client);
+        const refusal = acl.publishRefusal(username, packet.topic, packet.payload as Buffer);
+        if (refusal === undefined) return done(null);
+        deny('publish', { client: client.id, username, topic: packet.topic, refusal });
+        // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection [MQTT-3.3.5-2]; nothing is delivered.
+        done(new Error(`publish to ${packet.topic} not allowed (${refusal})`));
       },
       authorizeSubscribe: (client, sub, done) => {
         if (acl.maySubscribe(users.get(client), sub.topic)) return done(null, sub);
