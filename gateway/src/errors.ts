@@ -194,6 +194,11 @@ export const GATEWAY_ERRORS = {
     hint: 'send "Authorization: Bearer <token>" with a token from http.tokens or LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN',
     transient: false,
   },
+  LL_ERR_HTTP_ORIGIN: {
+    message: 'a page from %s may not open the live feed of this gateway',
+    hint: "open the dashboard from the gateway itself, or add the page's origin to http.allowedOrigins",
+    transient: false,
+  },
   LL_ERR_HTTP_FORBIDDEN: {
     message: 'user %s (role %s) may not %s: it needs role %s',
     hint: 'use a token of that role or higher (viewer < operator < admin)',

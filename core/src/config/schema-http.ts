@@ -44,6 +44,12 @@ export const HttpSchema = Type.Object(
           'off loopback the API needs tokens and anonymous: none, else it is refused unless this is true (a closed test network only; warned at every start)',
       }),
     ),
+    allowedOrigins: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$', description: 'scheme://host[:port]' }), {
+        description:
+          "web page origins besides the dashboard's own that may open the live WebSocket (/ws); any other browser page is refused (403)",
+      }),
+    ),
     tokens: Type.Optional(Type.Array(HttpTokenSchema, { description: 'bearer tokens; LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN add more' })),
     anonymous: Type.Optional(
       Type.Unsafe<'viewer' | 'none'>({
@@ -99,6 +105,7 @@ export interface HttpConfig {
   readonly host: string;
   readonly port: number;
   readonly allowInsecure: boolean;
+  readonly allowedOrigins: readonly string[];
   readonly tokens: readonly HttpToken[];
   readonly anonymous: 'viewer' | 'none';
   readonly writeRateLimit: { readonly max: number; readonly windowMs: number };
@@ -116,6 +123,7 @@ type HttpInput = {
   host?: string;
   port?: number;
   allowInsecure?: boolean;
+  allowedOrigins?: string[];
   tokens?: HttpToken[];
   anonymous?: 'viewer' | 'none';
   writeRateLimit?: { max: number; windowMs?: number };
@@ -127,6 +135,7 @@ export function resolveHttp(input: HttpInput | undefined): HttpConfig {
     host: input?.host ?? DEFAULTS.httpHost,
     port: input?.port ?? DEFAULTS.httpPort,
     allowInsecure: input?.allowInsecure ?? false,
+    allowedOrigins: input?.allowedOrigins ?? [],
     tokens: input?.tokens ?? [],
     anonymous: input?.anonymous ?? DEFAULTS.httpAnonymous,
     writeRateLimit: {

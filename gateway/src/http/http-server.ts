@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Principal, TokenAuthority } from './auth.js';
+import { installSecurityHeaders, selectProtocol } from './browser-safety.js';
 import { clockOf, type GatewayView } from './gateway-view.js';
 import type { HistorySource } from './history/history-source.js';
 import { TrendHistory } from './history/trend-history.js';
@@ -48,11 +49,12 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
 
   installErrorHandler(app);
   installValidation(app);
+  installSecurityHeaders(app);
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', new TokenAuthority(view.config.http).identify);
   await installOpenApi(app, view);
   await installRateLimit(app);
-  await app.register(websocket);
+  await app.register(websocket, { options: { handleProtocols: selectProtocol } });
   const writeLimit = writeLimitOf(view.config.http);
   await app.register(healthRoutes(view));
   await app.register(deviceRoutes(view));

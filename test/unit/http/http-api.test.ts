@@ -237,6 +237,7 @@ describe('HTTP config keys', () => {
       host: '127.0.0.1',
       port: 0,
       allowInsecure: false,
+      allowedOrigins: [],
       tokens: [{ user: 'olga', role: 'operator', token: '0123456789abcdef' }],
       anonymous: 'none',
       writeRateLimit: { max: 5, windowMs: 60_000 },

@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth.js';
+import { requireOwnOrigin } from '../browser-safety.js';
 import type { GatewayView } from '../gateway-view.js';
 import { forwardLive } from '../live-message.js';
 
 /**
  * `/ws`: a snapshot on connect, then every reading, alarm and comm change as
- * it happens. Browsers cannot send headers on a WebSocket, so a token may come
- * as `?token=` (redacted from logs).
+ * it happens. Browsers cannot send headers on a WebSocket, so a token comes as
+ * a subprotocol (auth.ts bearerOf); a page of another origin is refused first.
  */
 export function liveRoutes(view: GatewayView) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get('/ws', { websocket: true, preHandler: requireRole('viewer', 'watch live values'), schema: { hide: true } }, (socket) => {
+    const preHandler = [requireOwnOrigin(view.config.http.allowedOrigins), requireRole('viewer', 'watch live values')];
+    app.get('/ws', { websocket: true, preHandler, schema: { hide: true } }, (socket) => {
       socket.send(
         JSON.stringify({
           type: 'snapshot',
