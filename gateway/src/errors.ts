@@ -129,6 +129,11 @@ export const GATEWAY_ERRORS = {
     hint: 'check mqtt.centre.tls: the CA file must sign the broker certificate, whose name must match the URL host; client cert and key must pair',
     transient: false,
   },
+  LL_ERR_TLS_MATERIAL: {
+    message: 'cannot load the TLS certificate of the %s: %s',
+    hint: 'give readable PEM certFile and keyFile (docs/security.md "TLS"), or selfSigned: true with openssl installed',
+    transient: false,
+  },
   LL_ERR_INFLUX_UNREACHABLE: {
     message: 'InfluxDB sink %s cannot write to %s: %s',
     hint: 'check the URL and that the server runs; points wait in the outbox and are retried with backoff',

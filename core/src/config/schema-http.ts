@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { coreError } from '../errors/index.js';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import { type ListenerTls, type ListenerTlsInput, listenerTlsSchema, resolveListenerTls } from './schema-tls.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -37,6 +38,7 @@ export const HttpSchema = Type.Object(
         description: 'its port; 0 picks a free one; LIFELINE_HTTP_PORT overrides',
       }),
     ),
+    tls: Type.Optional(listenerTlsSchema('serve HTTPS (and wss://) only: a plain HTTP connection is refused')),
     allowInsecure: Type.Optional(
       Type.Boolean({
         default: false,
@@ -105,6 +107,7 @@ export interface HttpConfig {
   readonly host: string;
   readonly port: number;
   readonly allowInsecure: boolean;
+  readonly tls?: ListenerTls;
   readonly allowedOrigins: readonly string[];
   readonly tokens: readonly HttpToken[];
   readonly anonymous: 'viewer' | 'none';
@@ -123,6 +126,7 @@ type HttpInput = {
   host?: string;
   port?: number;
   allowInsecure?: boolean;
+  tls?: ListenerTlsInput;
   allowedOrigins?: string[];
   tokens?: HttpToken[];
   anonymous?: 'viewer' | 'none';
@@ -130,8 +134,10 @@ type HttpInput = {
   historyPerPoint?: number;
 };
 
-export function resolveHttp(input: HttpInput | undefined): HttpConfig {
+export function resolveHttp(input: HttpInput | undefined, baseDir = '.'): HttpConfig {
+  const tls = resolveListenerTls(input?.tls, baseDir);
   return {
+    ...(tls ? { tls } : {}),
     host: input?.host ?? DEFAULTS.httpHost,
     port: input?.port ?? DEFAULTS.httpPort,
     allowInsecure: input?.allowInsecure ?? false,

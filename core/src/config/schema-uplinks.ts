@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import { listenerTlsSchema } from './schema-tls.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -70,6 +71,7 @@ export const LocalBrokerSchema = Type.Object(
         description: 'its port; 0 picks a free one; LIFELINE_MQTT_PORT overrides',
       }),
     ),
+    tls: Type.Optional(listenerTlsSchema('MQTTS only on this port: a plain MQTT connection is refused')),
     allowInsecure: Type.Optional(
       Type.Boolean({
         default: false,

@@ -6,6 +6,7 @@ export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js
 
 import type { AcquisitionConfig } from './schema-acquisition.js';
 import type { HttpConfig } from './schema-http.js';
+import type { ListenerTls } from './schema-tls.js';
 import type { TwinConfig } from './schema-twin.js';
 import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
 
@@ -18,7 +19,12 @@ export interface SiteConfig {
   readonly stateDir: string;
   readonly http: HttpConfig;
   readonly mqtt: {
-    readonly local: Endpoint & { readonly enabled: boolean; readonly allowInsecure: boolean; readonly users?: readonly LocalUser[] };
+    readonly local: Endpoint & {
+      readonly enabled: boolean;
+      readonly allowInsecure: boolean;
+      readonly tls?: ListenerTls;
+      readonly users?: readonly LocalUser[];
+    };
     readonly centre?: CentreLink;
   };
   readonly simulator: { readonly http: Endpoint & { readonly allowInsecure: boolean } };

@@ -26,10 +26,16 @@ import { installValidation } from './validation.js';
  * `app.inject()`: auth first, then OpenAPI (it must see every route), the
  * rate limiter, and one plugin per area.
  */
-export async function buildHttpServer(view: GatewayView, log: Logger): Promise<FastifyInstance> {
+export async function buildHttpServer(
+  view: GatewayView,
+  log: Logger,
+  tls?: { readonly key: Buffer; readonly cert: Buffer },
+): Promise<FastifyInstance> {
+  // With `tls` the server speaks HTTPS only (http.tls): a plain request fails its handshake.
   const app = Fastify({
     loggerInstance: log.child({ component: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
-  });
+    ...(tls ? { https: { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
   const detach: (() => void)[] = [];
   let history: HistorySource | undefined = view.history;
   if (!history) {

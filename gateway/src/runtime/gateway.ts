@@ -16,6 +16,7 @@ import { LiveState } from '../events/live-state.js';
 import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
+import { loadTlsMaterial } from '../transports/tls-material.js';
 import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
 import { GATEWAY_VERSION } from '../version.js';
@@ -114,7 +115,7 @@ export class Gateway {
     try {
       const mqttPort = await this.#startBroker();
       // The gateway always logs in to its broker: only it may publish its status, twin, alarms and telemetry.
-      this.delivery.start(mqttPort, this.#broker.gatewayCredentials);
+      this.delivery.start(mqttPort, this.#broker.gatewayCredentials, this.config.mqtt.local.tls !== undefined);
       this.#startTwin();
       this.#engine.start();
       this.acquisition.start();
@@ -196,8 +197,9 @@ export class Gateway {
     const local = this.config.mqtt.local;
     if (!local.enabled) return undefined;
     const topics = gatewayTopics(this.config.site, this.config.gateway);
+    const tls = local.tls ? await loadTlsMaterial(local.tls, this.config.stateDir, 'mqtt', 'local MQTT broker') : undefined;
     return this.#broker.start(
-      { host: local.host, port: local.port, users: local.users, topics, allowInsecure: local.allowInsecure },
+      { host: local.host, port: local.port, users: local.users, topics, allowInsecure: local.allowInsecure, ...(tls ? { tls } : {}) },
       this.#log,
     );
   }
@@ -231,7 +233,8 @@ export class Gateway {
       configKey: 'http',
     });
     if (exposure.warning) this.#log.warn(exposure.warning);
-    const app = await buildHttpServer(view, this.#log);
+    const tls = http.tls ? await loadTlsMaterial(http.tls, this.config.stateDir, 'http', 'HTTP API') : undefined;
+    const app = await buildHttpServer(view, this.#log, tls);
     this.#http = app;
     await app.ready();
     return listenOrExplain(app.server, 'http', 'HTTP dashboard', this.config.http.host, this.config.http.port);

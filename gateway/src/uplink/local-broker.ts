@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { checkExposure, type LocalUser, listenOrExplain } from '@lifeline/core';
 import type { GatewayTopics } from '@lifeline/twin';
 import { Aedes, type AedesOptions } from 'aedes';
@@ -17,6 +18,8 @@ export interface LocalBrokerOptions {
   readonly topics: GatewayTopics;
   /** Off loopback without users, listen anyway (warned at every start); else LL_ERR_INSECURE_LISTENER. */
   readonly allowInsecure?: boolean;
+  /** MQTTS only: a plain MQTT connection fails its TLS handshake and is closed. */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
 
 /**
@@ -55,7 +58,9 @@ export class LocalBroker {
     const gateway = { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] };
     const acl = new LocalAcl(users, { gateway, topics: options.topics });
     const broker = await Aedes.createBroker(this.#hooks(acl, log));
-    const server = createServer(broker.handle);
+    const server = options.tls
+      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, broker.handle)
+      : createServer(broker.handle);
     try {
       this.#port = await listenOrExplain(server, 'mqtt', 'local MQTT broker', host, port);
     } catch (e) {
@@ -65,7 +70,7 @@ export class LocalBroker {
     this.#broker = broker;
     this.#server = server;
     broker.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'local mqtt client error'));
-    log.info({ host, port: this.#port, auth: !acl.open }, 'local MQTT broker listening');
+    log.info({ host, port: this.#port, auth: !acl.open, tls: !!options.tls }, 'local MQTT broker listening');
     return this.#port;
   }
 
