@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type CommandResult, gatewayTopics, type TwinDesiredResult } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { RunningDemo } from '../../demo/src/demo.js';
+import type { AuditEntry } from '../../gateway/src/audit/audit-log.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { eventually } from '../support/durable-collector.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
@@ -39,6 +40,15 @@ devices:
     modbus: { host: 127.0.0.1, port: 0, unitId: 1, timeoutMs: 500 }
     pollIntervalMs: 50
 `;
+
+/** The gateway's audit trail, as an operator reads it over the API. */
+async function audit(running: RunningDemo): Promise<AuditEntry[]> {
+  const res = await fetch(`${running.urls.dashboard}api/audit?limit=1000`, {
+    headers: { authorization: `Bearer ${running.operatorToken}` },
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()) as AuditEntry[];
+}
 
 const request = (body: Record<string, unknown>) =>
   JSON.stringify({ clientToken: randomUUID(), issuedAt: new Date().toISOString(), ...body });
@@ -110,6 +120,9 @@ describe('local broker: commands only from logged-in, granted users', () => {
     const status = await late.waitFor((m) => m.retain, 5000, 'the retained status');
     assert.equal((status.payload as { online: boolean }).online, true, 'the fake offline status was not kept');
     assert.equal(watcher.messages.filter((m) => m.topic.includes('/result')).length, 0, 'nothing reached the twin');
+    const refusals = (await audit(running)).map((e) => `${e.principal} ${e.action} ${e.code}`);
+    assert.equal(refusals.filter((r) => r === 'anonymous publish anonymous-command').length, 5, refusals.join('\n'));
+    assert.equal(refusals.filter((r) => r === 'anonymous publish gateway-topic').length, 1, refusals.join('\n'));
     await late.close();
     await watcher.close();
   });
@@ -147,6 +160,14 @@ describe('local broker: commands only from logged-in, granted users', () => {
     const ops = await login('ops', 'ops-pw');
     await ops.publishAsync(T.command('ack'), request({ alarmId: ALARM, by: { user: 'ops' } }), { qos: 1 });
     await eventually('the ack by ops', () => alarmState() === 'acknowledged');
+
+    // Every attempt is attributable: the audit trail has who, from where and what came of it.
+    const trail = (await audit(running)).map((e) => `${e.origin} ${e.principal} ${e.action} ${e.outcome} ${e.code ?? ''}`.trim());
+    assert.ok(trail.includes('local contractor ack refused LL_ERR_TWIN_UNAUTHORISED'), trail.join('\n'));
+    assert.ok(trail.includes('local contractor shelve refused LL_ERR_TWIN_UNAUTHORISED'), trail.join('\n'));
+    assert.ok(trail.includes('local contractor desired refused LL_ERR_TWIN_UNAUTHORISED'), trail.join('\n'));
+    assert.equal(trail.filter((t) => t === 'local contractor publish refused forged-user').length, 4, trail.join('\n'));
+    assert.ok(trail.includes('local ops ack accepted'), trail.join('\n'));
   });
 
   it('a retained command waiting on the centre broker does nothing when the gateway restarts', async function () {

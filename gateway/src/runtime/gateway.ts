@@ -10,6 +10,7 @@ import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
+import { type AuditLog, openAuditLog } from '../audit/audit-log.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
 import { LiveState } from '../events/live-state.js';
@@ -54,6 +55,8 @@ export class Gateway {
   readonly #bus: EventBus<GatewayEvents>;
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
+  /** Every ack, shelve, limit change and command, accepted or refused, with principal and origin. */
+  readonly #audit: AuditLog;
   readonly #publisher: AlarmPublisher;
   readonly #broker = new LocalBroker();
   /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
@@ -78,6 +81,7 @@ export class Gateway {
     });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
     this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows, this.#clock);
+    this.#audit = openAuditLog(config.stateDir, config.alarms.historyRows);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
@@ -141,6 +145,7 @@ export class Gateway {
     await this.#broker.stop();
     // Everything is saved per transition; closing checkpoints the WAL. A stopped gateway is not started again.
     this.#alarmStore.close();
+    this.#audit.close();
     this.#endpoints = undefined;
   }
 
@@ -165,6 +170,7 @@ export class Gateway {
       deviceHealth: () => this.acquisition.deviceHealth(),
       // Twin changes go through the outbox's twin lane, so they survive outages and restarts (docs/twin.md).
       changes: outboxTwinChanges(this.delivery.outbox, gatewayTopics(this.config.site, this.config.gateway)),
+      audit: this.#audit,
     });
     this.#twin.start(this.delivery.links());
   }
@@ -199,7 +205,15 @@ export class Gateway {
     const topics = gatewayTopics(this.config.site, this.config.gateway);
     const tls = local.tls ? await loadTlsMaterial(local.tls, this.config.stateDir, 'mqtt', 'local MQTT broker') : undefined;
     return this.#broker.start(
-      { host: local.host, port: local.port, users: local.users, topics, allowInsecure: local.allowInsecure, ...(tls ? { tls } : {}) },
+      {
+        host: local.host,
+        port: local.port,
+        users: local.users,
+        topics,
+        allowInsecure: local.allowInsecure,
+        audit: { sink: this.#audit, now: () => this.#clock.now() },
+        ...(tls ? { tls } : {}),
+      },
       this.#log,
     );
   }
@@ -222,6 +236,7 @@ export class Gateway {
       durableHistory: this.delivery.history,
       twin: { reported: () => this.#reportedTwin() },
       acquisition: this.acquisition,
+      audit: this.#audit,
     };
     const http = this.config.http;
     // Off loopback every request must carry a token: tokens, and no anonymous reads (docs/security.md).

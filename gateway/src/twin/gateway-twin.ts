@@ -13,12 +13,14 @@ import {
 import type { Logger } from 'pino';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
+import type { AuditSink } from '../audit/audit-log.js';
 import { gatewayError } from '../errors.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
 import { RequestGuard } from './request-guard.js';
+import { auditRequest } from './twin-audit.js';
 import { linkTwinChanges, type TwinChanges } from './twin-changes.js';
 import { type InboundMeta, originOf, type TwinLink } from './twin-link.js';
 
@@ -40,6 +42,8 @@ export interface GatewayTwinOptions {
    * (outboxTwinChanges); without it they are published on the links directly.
    */
   readonly changes?: TwinChanges;
+  /** The audit trail: every command and desired change, accepted or refused, with who and where from. */
+  readonly audit?: AuditSink;
 }
 
 const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
@@ -251,6 +255,7 @@ export class GatewayTwin {
     if (!decision.ok || !alarms) {
       const reasons = decision.ok ? [] : decision.reasons;
       this.#log.warn({ clientToken: decision.clientToken, reasons }, 'twin/desired rejected');
+      this.#audit(link, 'desired', payload, reasons[0]?.code);
       this.#answerDesired(link, decision.clientToken, reasons, false);
       return;
     }
@@ -265,6 +270,7 @@ export class GatewayTwin {
             message: gatewayError('LL_ERR_TWIN_LIMIT_REFUSED', r).message,
           }),
         );
+        this.#audit(link, 'desired', payload, 'LL_ERR_TWIN_LIMIT_REFUSED');
         this.#answerDesired(link, decision.clientToken, reasons, false);
         return;
       }
@@ -285,6 +291,7 @@ export class GatewayTwin {
       { clientToken: decision.clientToken, by: desired.by.user, origin: originOf(link), limits: limitChanges.length },
       'twin/desired applied',
     );
+    this.#audit(link, 'desired', payload, undefined);
     this.flush();
     this.#answerDesired(link, decision.clientToken, late, true);
   }
@@ -310,6 +317,7 @@ export class GatewayTwin {
       origin: originOf(link),
       guard: this.#guard,
     });
+    this.#audit(link, name, payload, outcome.kind === 'answer' && !outcome.result.ok ? (outcome.result.code ?? 'refused') : undefined);
     if (outcome.kind === 'resync') {
       this.#log.info({ reason: outcome.reason, link: link.name }, 'resync asked');
       this.#resync(link, outcome.clientToken);
@@ -318,6 +326,10 @@ export class GatewayTwin {
     if (!outcome.result.ok) this.#log.warn({ command: name, code: outcome.result.code, reason: outcome.result.reason }, 'command refused');
     this.flush();
     this.#answerCommand(link, { ...outcome.result });
+  }
+
+  #audit(link: TwinLink, action: string, payload: Buffer, code: string | undefined): void {
+    if (this.#o.audit) auditRequest(this.#o.audit, { origin: originOf(link), action, payload, code, now: this.#o.clock.now() });
   }
 
   #answerCommand(link: TwinLink, result: Omit<CommandResult, 'bootId' | 'ts'>): void {

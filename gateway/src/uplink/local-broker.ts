@@ -5,6 +5,7 @@ import { checkExposure, type LocalUser, listenOrExplain } from '@lifeline/core';
 import type { GatewayTopics } from '@lifeline/twin';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
+import type { AuditSink } from '../audit/audit-log.js';
 import { LocalAcl } from './local-acl.js';
 
 /** The gateway's own client on its local broker: may publish and subscribe anywhere. */
@@ -18,6 +19,8 @@ export interface LocalBrokerOptions {
   readonly topics: GatewayTopics;
   /** Off loopback without users, listen anyway (warned at every start); else LL_ERR_INSECURE_LISTENER. */
   readonly allowInsecure?: boolean;
+  /** Where refused publishes are recorded (docs/security.md), stamped with `now` (the gateway clock). */
+  readonly audit?: { readonly sink: AuditSink; readonly now: () => number };
   /** MQTTS only: a plain MQTT connection fails its TLS handshake and is closed. */
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
@@ -57,7 +60,7 @@ export class LocalBroker {
     if (exposure.warning) log.warn(exposure.warning);
     const gateway = { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] };
     const acl = new LocalAcl(users, { gateway, topics: options.topics });
-    const broker = await Aedes.createBroker(this.#hooks(acl, log));
+    const broker = await Aedes.createBroker(this.#hooks(acl, log, options.audit));
     const server = options.tls
       ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, broker.handle)
       : createServer(broker.handle);
@@ -85,7 +88,7 @@ export class LocalBroker {
     }
   }
 
-  #hooks(acl: LocalAcl, log: Logger): Partial<AedesOptions> {
+  #hooks(acl: LocalAcl, log: Logger, audit: LocalBrokerOptions['audit']): Partial<AedesOptions> {
     // The principal each connection proved at CONNECT; absent = anonymous.
     const users = new WeakMap<object, string>();
     const deny = (what: string, detail: Record<string, unknown>) => {
@@ -110,6 +113,15 @@ export class LocalBroker {
         const refusal = acl.publishRefusal(username, packet.topic, packet.payload as Buffer);
         if (refusal === undefined) return done(null);
         deny('publish', { client: client.id, username, topic: packet.topic, refusal });
+        audit?.sink.record({
+          ts: new Date(audit.now()).toISOString(),
+          origin: 'local',
+          principal: username ?? 'anonymous',
+          action: 'publish',
+          target: packet.topic.slice(0, 200),
+          outcome: 'refused',
+          code: refusal,
+        });
         // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection [MQTT-3.3.5-2]; nothing is delivered.
         done(new Error(`publish to ${packet.topic} not allowed (${refusal})`));
       },
