@@ -34,9 +34,14 @@
     return data;
   };
 
-  L.wsUrl = () => {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  L.wsUrl = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+
+  // A WebSocket cannot carry an Authorization header, and a token in its URL lands in logs: the token rides
+  // as a subprotocol, base64url-encoded; the gateway answers with lifeline.v1, never echoing it.
+  L.wsProtocols = () => {
     const t = L.token();
-    return `${scheme}://${location.host}/ws${t ? `?token=${encodeURIComponent(t)}` : ''}`;
+    if (!t) return ['lifeline.v1'];
+    const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(t)));
+    return ['lifeline.v1', `lifeline.bearer.${b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`];
   };
 })();

@@ -21,7 +21,7 @@
 
   // ---- WebSocket, reconnecting with capped exponential backoff ----
   function connect() {
-    socket = new WebSocket(L.wsUrl());
+    socket = new WebSocket(L.wsUrl(), L.wsProtocols());
     socket.onopen = () => {
       retryMs = 500;
       setLink(true);

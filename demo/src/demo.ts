@@ -66,8 +66,11 @@ async function startIn(
     operatorToken: token,
     state: { dir: site.stateDir, temporary: state.temporary },
     urls: {
-      dashboard: `http://${displayHost(site.http.host)}:${endpoints.httpPort}/`,
-      mqtt: endpoints.mqttPort === undefined ? undefined : `mqtt://${displayHost(site.mqtt.local.host)}:${endpoints.mqttPort}`,
+      dashboard: `${site.http.tls ? 'https' : 'http'}://${displayHost(site.http.host)}:${endpoints.httpPort}/`,
+      mqtt:
+        endpoints.mqttPort === undefined
+          ? undefined
+          : `${site.mqtt.local.tls ? 'mqtts' : 'mqtt'}://${displayHost(site.mqtt.local.host)}:${endpoints.mqttPort}`,
       simulator: `http://${displayHost(site.simulator.http.host)}:${sim.controlPort}`,
       centre: site.mqtt.centre?.url,
     },

@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import { listenOrExplain, type SiteConfig } from '@lifeline/core';
+import { checkExposure, listenOrExplain, type SiteConfig } from '@lifeline/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildControlApi } from './control/control-api.js';
@@ -73,6 +73,15 @@ export class FirmwareSimulator implements SimulatorControl {
   }
 
   async start(controlHost = this.config.simulator.http.host, controlPort = this.config.simulator.http.port): Promise<SimulatorEndpoints> {
+    // The control API injects readings and faults and has no authentication: loopback unless opted out.
+    const exposure = checkExposure({
+      what: 'simulator control API',
+      host: controlHost,
+      authenticated: false,
+      allowInsecure: this.config.simulator.http.allowInsecure,
+      configKey: 'simulator.http',
+    });
+    if (exposure.warning) this.#log.warn(exposure.warning);
     try {
       await this.#startModbusTcp();
       await this.#startSerial();

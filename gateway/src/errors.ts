@@ -134,6 +134,11 @@ export const GATEWAY_ERRORS = {
     hint: 'check mqtt.centre.tls: the CA file must sign the broker certificate, whose name must match the URL host; client cert and key must pair',
     transient: false,
   },
+  LL_ERR_TLS_MATERIAL: {
+    message: 'cannot load the TLS certificate of the %s: %s',
+    hint: 'give readable PEM certFile and keyFile (docs/security.md "TLS"), or selfSigned: true with openssl installed',
+    transient: false,
+  },
   LL_ERR_INFLUX_UNREACHABLE: {
     message: 'InfluxDB sink %s cannot write to %s: %s',
     hint: 'check the URL and that the server runs; points wait in the outbox and are retried with backoff',
@@ -164,6 +169,16 @@ export const GATEWAY_ERRORS = {
     hint: 'grant it in the site config under twin.authorise (user, may, devices)',
     transient: false,
   },
+  LL_ERR_TWIN_STALE_REQUEST: {
+    message: '%s issued at %s is outside the %s ms window around the gateway clock (%s)',
+    hint: 'send requests when they are made, with issuedAt = now; check both clocks (NTP); twin.commandMaxAgeMs sets the window',
+    transient: false,
+  },
+  LL_ERR_TWIN_REPLAYED: {
+    message: 'clientToken "%s" was already used',
+    hint: 'give every request a fresh clientToken (a UUID); a replayed request is never obeyed twice',
+    transient: false,
+  },
   LL_ERR_TWIN_STALE_VERSION: {
     message: 'limits changed since version %s; they are at version %s now',
     hint: 'read the twin again (reported.limitsVersion), check the limits, and resend with the new ifLimitsVersion',
@@ -189,6 +204,11 @@ export const GATEWAY_ERRORS = {
     hint: 'send "Authorization: Bearer <token>" with a token from http.tokens or LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN',
     transient: false,
     httpStatus: 401,
+  },
+  LL_ERR_HTTP_ORIGIN: {
+    message: 'a page from %s may not open the live feed of this gateway',
+    hint: "open the dashboard from the gateway itself, or add the page's origin to http.allowedOrigins",
+    transient: false,
   },
   LL_ERR_HTTP_FORBIDDEN: {
     message: 'user %s (role %s) may not %s: it needs role %s',

@@ -93,7 +93,9 @@ function run(api: LifelineApi, node: RedNode, url: URL, settings: TwinSettings):
     const answer = answers.wait(clientToken, timeoutMs, () => nodeError(api, 'LL_ERR_NODE_TIMEOUT', resultTopic, clientToken, timeoutMs));
     node.status(STATUS.busy(`${action} sent, waiting`));
     try {
-      await client.publishAsync(topic, JSON.stringify({ ...body, clientToken }), { qos: 1 });
+      // The issue time lets the gateway refuse a stale or replayed request (docs/security.md).
+      const issuedAt = typeof body.issuedAt === 'string' ? body.issuedAt : new Date().toISOString();
+      await client.publishAsync(topic, JSON.stringify({ ...body, clientToken, issuedAt }), { qos: 1 });
     } catch (e) {
       answers.cancel(clientToken);
       throw e;

@@ -30,9 +30,9 @@ describe('e2e: lifeline-gateway CLI', () => {
       const env = await demoPorts();
       run = startCli(GATEWAY_BIN, ['demo'], env);
       await run.waitForOutput('Ctrl-C stops everything');
-      assert.match(run.stdout, new RegExp(`dashboard\\s+http://localhost:${env.LIFELINE_HTTP_PORT}/`));
-      assert.match(run.stdout, new RegExp(`local MQTT\\s+mqtt://localhost:${env.LIFELINE_MQTT_PORT}`));
-      assert.match(run.stdout, new RegExp(`simulator API\\s+http://localhost:${env.LIFELINE_SIM_PORT}/devices`));
+      assert.match(run.stdout, new RegExp(`dashboard\\s+http://127\\.0\\.0\\.1:${env.LIFELINE_HTTP_PORT}/`));
+      assert.match(run.stdout, new RegExp(`local MQTT\\s+mqtt://127\\.0\\.0\\.1:${env.LIFELINE_MQTT_PORT}`));
+      assert.match(run.stdout, new RegExp(`simulator API\\s+http://127\\.0\\.0\\.1:${env.LIFELINE_SIM_PORT}/devices`));
 
       const local = await MqttCollector.open(`mqtt://127.0.0.1:${env.LIFELINE_MQTT_PORT}`, 'lifeline/v1/+/+/alarms');
       try {
@@ -68,7 +68,7 @@ describe('e2e: lifeline-gateway CLI', () => {
     const env = await demoPorts();
     run = startCli(GATEWAY_BIN, ['demo'], env);
     await run.waitForOutput('Ctrl-C stops everything');
-    const link = new RegExp(`sign in\\s+http://localhost:${env.LIFELINE_HTTP_PORT}/#token=([A-Za-z0-9_-]{32})\n`).exec(run.stdout);
+    const link = new RegExp(`sign in\\s+http://127\\.0\\.0\\.1:${env.LIFELINE_HTTP_PORT}/#token=([A-Za-z0-9_-]{32})\n`).exec(run.stdout);
     assert.ok(link, run.stdout);
     const token = link[1] as string;
     assert.match(run.stdout, new RegExp(`operator token for this run: ${token}`));

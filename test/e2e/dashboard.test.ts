@@ -186,4 +186,36 @@ describe('e2e: dashboard operator controls (fake AlarmControl)', function () {
       await page.close();
     }
   });
+
+  it('with anonymous reads off, signs in and gets the live feed over a WebSocket whose token is never in a URL, with no CSP violation', async () => {
+    const harnessed = await harness({ anonymous: 'none' });
+    h = harnessed;
+    harnessed.alarms.push(transition());
+    const url = await harnessed.app.listen({ host: '127.0.0.1', port: 0 });
+    const page = await (browser as Browser).newPage();
+    const violations: string[] = [];
+    const sockets: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    try {
+      await page.goto(`${url}/`);
+      await page.click('#sign-in');
+      await page.fill('#token', TOKENS.viewer);
+      await page.click('#login button[type="submit"]');
+      await page.locator('#me', { hasText: 'vera (viewer)' }).waitFor({ timeout: 5000 });
+      // Only the signed-in socket gets the snapshot with the alarm: anonymous ones are refused (401).
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"]').waitFor({ timeout: 10_000 });
+      assert.ok(sockets.length > 0);
+      assert.deepEqual(
+        sockets.filter((u) => u.includes('token')),
+        [],
+        'no token in a WebSocket URL',
+      );
+      assert.deepEqual(violations, []);
+    } finally {
+      await page.close();
+    }
+  });
 });

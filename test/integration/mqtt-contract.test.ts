@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
+import type { SiteConfig } from '../../core/src/index.js';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { type DocumentedChannel, documentedChannels } from '../support/asyncapi-channels.js';
 import { FIXTURES } from '../support/fixtures.js';
@@ -11,6 +12,15 @@ import { setPoint, startSite } from '../support/site-harness.js';
 
 const T = gatewayTopics('test-site', 'gw-test');
 const ALARM = 'gas-1/lel1/hihi';
+/** Commands on the local broker come from a logged-in user naming itself (docs/security.md). */
+const OPS = { username: 'ops', password: 'ops-password' };
+const withOps = (site: SiteConfig): SiteConfig => ({
+  ...site,
+  mqtt: {
+    ...site.mqtt,
+    local: { ...site.mqtt.local, users: [{ ...OPS, publish: ['lifeline/v1/#'], subscribe: ['lifeline/v1/#'] }] },
+  },
+});
 
 /**
  * The MQTT contract as a running gateway keeps it: a real gateway polls the
@@ -41,13 +51,14 @@ describe('integration: what a running gateway publishes matches docs/asyncapi.ya
   const channelOf = (topic: string) => channels.find((c) => c.matches(topic));
   const seen = (c: MqttCollector, topic: string, what: string, extra: (m: Received) => boolean = () => true) =>
     c.waitFor((m) => m.topic === topic && extra(m), 10_000, what);
-  const send = (topic: string, payload: object) => centre?.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
+  const send = (topic: string, payload: object) =>
+    centre?.publishAsync(topic, JSON.stringify({ issuedAt: new Date().toISOString(), ...payload }), { qos: 1 });
 
   it('publishes on every documented send channel, each payload valid, and on no undocumented topic', async () => {
-    site = await startSite(join(FIXTURES, 'twin-site.yaml'));
+    site = await startSite(join(FIXTURES, 'twin-site.yaml'), { adapt: withOps });
     const url = site.urls.mqtt as string;
-    collector = await MqttCollector.open(url, `${T.prefix}/#`);
-    centre = await connectAsync(url, { clientId: `centre-${randomUUID()}`, reconnectPeriod: 0 });
+    collector = await MqttCollector.open(url, `${T.prefix}/#`, OPS);
+    centre = await connectAsync(url, { clientId: `centre-${randomUUID()}`, reconnectPeriod: 0, ...OPS });
 
     await seen(collector, T.status, 'status');
     await seen(collector, T.twin, 'the retained twin');
@@ -65,7 +76,8 @@ describe('integration: what a running gateway publishes matches docs/asyncapi.ya
     await send(T.command('resync'), { clientToken: 'resync-1', reason: 'contract test' });
     await seen(collector, T.commandResult('resync'), 'the resync result');
     await send(T.twinDesired, { clientToken: 'desired-1', by, acks: [ALARM] });
-    await send(T.twinDesired, { clientToken: 'desired-2', by: { user: 'nobody' }, limits: { [ALARM]: { value: 45 } } });
+    // Without ifLimitsVersion: rejected.
+    await send(T.twinDesired, { clientToken: 'desired-2', by, limits: { [ALARM]: { value: 45 } } });
     await seen(collector, T.twinDesiredResult, 'an accepted desired result', (m) => hasToken(m, 'desired-1'));
     await seen(collector, T.twinDesiredResult, 'a rejected desired result', (m) => hasToken(m, 'desired-2'));
 

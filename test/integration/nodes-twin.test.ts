@@ -109,10 +109,12 @@ describe('Node-RED twin node (real Node-RED, real Mosquitto, gateway test double
     const accepted = await out.waitFor((m) => m.clientToken === 'tok-1', 'the accepted result');
     assert.deepEqual(accepted.payload, { clientToken: 'tok-1', accepted: true, version: 4 });
     assert.equal(accepted.topic, `${PREFIX}/twin/desired/result`);
-    assert.deepEqual(gateway.requests[0], {
-      topic: `${PREFIX}/twin/desired`,
-      body: { limits: { 'gas-1/lel1/hihi': { value: 40 } }, clientToken: 'tok-1' },
-    });
+    const { issuedAt, ...body } = (gateway.requests[0]?.body ?? {}) as { issuedAt?: string };
+    assert.deepEqual(
+      { topic: gateway.requests[0]?.topic, body },
+      { topic: `${PREFIX}/twin/desired`, body: { limits: { 'gas-1/lel1/hihi': { value: 40 } }, clientToken: 'tok-1' } },
+    );
+    assert.ok(Number.isFinite(Date.parse(issuedAt ?? '')), `an issue time, not ${issuedAt}`);
 
     twin.receive({ action: 'desired', payload: { colour: 'green' } });
     const rejected = await out.waitFor((m) => (m.payload as { accepted: boolean }).accepted === false, 'the rejected result');

@@ -18,9 +18,9 @@ describe('uplink stop: a clean stop is not a link failure', () => {
   });
 
   /** Subscribed to its own status topic, as the gateway twin is: the offline status of a clean stop comes back. */
-  const stopAndCheck = async (url: string) => {
+  const stopAndCheck = async (url: string, login: { username: string; password: string } | undefined = undefined) => {
     const link = new MqttUplink(
-      { name: 'local', url, topics, bootId: 'boot-1', version: 'test', clientId: 'gw-stop', protocolVersion: 4 },
+      { name: 'local', url, topics, bootId: 'boot-1', version: 'test', clientId: 'gw-stop', protocolVersion: 4, ...login },
       log,
     );
     cleanups.push(() => link.stop());
@@ -37,9 +37,10 @@ describe('uplink stop: a clean stop is not a link failure', () => {
 
   it('on the local broker', async () => {
     const broker = new LocalBroker();
-    const port = await broker.start('127.0.0.1', 0, log);
+    const port = await broker.start({ host: '127.0.0.1', port: 0, topics }, log);
     cleanups.push(() => broker.stop());
-    await stopAndCheck(`mqtt://127.0.0.1:${port}`);
+    // Only the gateway's own login may publish its status on its broker.
+    await stopAndCheck(`mqtt://127.0.0.1:${port}`, broker.gatewayCredentials);
   });
 
   it('on Mosquitto', async function () {

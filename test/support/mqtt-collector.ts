@@ -13,9 +13,13 @@ export class MqttCollector {
   #client: MqttClient | undefined;
   #waiters: { match: (m: Received) => boolean; resolve: (m: Received) => void }[] = [];
 
-  static async open(url: string, topic: string): Promise<MqttCollector> {
+  static async open(
+    url: string,
+    topic: string,
+    login: { username: string; password: string } | undefined = undefined,
+  ): Promise<MqttCollector> {
     const collector = new MqttCollector();
-    const client = await connectAsync(url, { clientId: `test-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0 });
+    const client = await connectAsync(url, { clientId: `test-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 0, ...login });
     collector.#client = client;
     client.on('message', (t, payload, packet) =>
       collector.#receive({ topic: t, payload: parse(payload), retain: packet.retain, at: Date.now() }),

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ALARM_STATES } from './alarm-event.js';
-import { AlarmId, ClientToken, literals, Operator, Timestamp } from './schema-helpers.js';
+import { AlarmId, ClientToken, IssuedAt, literals, Operator, Timestamp } from './schema-helpers.js';
 
 /** Longest timed shelve a desired change or command may ask for: ISA-18.2 shelving is temporary. */
 export const MAX_SHELVE_MS = 7 * 24 * 3_600_000;
@@ -27,6 +27,7 @@ export const LimitPatchSchema = Type.Object(
 export const TwinDesiredSchema = Type.Object(
   {
     clientToken: ClientToken,
+    issuedAt: IssuedAt,
     by: Operator,
     ifLimitsVersion: Type.Optional(
       Type.String({ description: 'The reported limitsVersion the change was made against; required with `limits`' }),
@@ -71,13 +72,19 @@ export const TwinDesiredResultSchema = Type.Object(
 
 /** `…/cmd/ack`: acknowledge one alarm (ISA-18.2). */
 export const AckCommandSchema = Type.Object(
-  { clientToken: ClientToken, alarmId: AlarmId, by: Operator },
+  { clientToken: ClientToken, issuedAt: IssuedAt, alarmId: AlarmId, by: Operator },
   { $id: 'AckCommand', additionalProperties: false },
 );
 
 /** `…/cmd/shelve`: shelve one alarm for `durationMs` (timed shelving; it returns by itself). */
 export const ShelveCommandSchema = Type.Object(
-  { clientToken: ClientToken, alarmId: AlarmId, durationMs: Type.Integer({ minimum: 1000, maximum: MAX_SHELVE_MS }), by: Operator },
+  {
+    clientToken: ClientToken,
+    issuedAt: IssuedAt,
+    alarmId: AlarmId,
+    durationMs: Type.Integer({ minimum: 1000, maximum: MAX_SHELVE_MS }),
+    by: Operator,
+  },
   { $id: 'ShelveCommand', additionalProperties: false },
 );
 
@@ -85,6 +92,7 @@ export const ShelveCommandSchema = Type.Object(
 export const ResyncCommandSchema = Type.Object(
   {
     clientToken: Type.Optional(ClientToken),
+    issuedAt: Type.Optional(IssuedAt),
     reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why, for the gateway log: e.g. "gap: have 7, got base 9"' })),
   },
   { $id: 'ResyncCommand', additionalProperties: false },

@@ -2,7 +2,7 @@
 export const DEFAULTS = {
   /** Relative to the site config file. */
   stateDir: '.lifeline-state',
-  httpHost: '0.0.0.0',
+  httpHost: '127.0.0.1',
   httpPort: 8080,
   httpAnonymous: 'viewer',
   httpWriteRateLimitMax: 60,
@@ -12,9 +12,9 @@ export const DEFAULTS = {
   httpMaxBodyBytes: 65_536,
   stopDeadlineMs: 10_000,
   httpLiveMaxBufferedBytes: 1_048_576,
-  mqttLocalHost: '0.0.0.0',
+  mqttLocalHost: '127.0.0.1',
   mqttLocalPort: 1883,
-  simHttpHost: '0.0.0.0',
+  simHttpHost: '127.0.0.1',
   simHttpPort: 8081,
   modbusPort: 502,
   modbusUnitId: 1,
@@ -62,8 +62,13 @@ export const DEFAULTS = {
   twinSnapshotQuietMs: 2000,
   twinResyncMinIntervalMs: 1000,
   twinHealthIntervalMs: 60_000,
-  /** Anyone may ack and shelve; limit changes need an explicit grant. */
-  twinAuthorise: [{ user: '*', may: ['ack', 'shelve'] }] as const,
+  /** Commands and desired changes older (or further ahead) than 5 min are refused as stale. */
+  twinCommandMaxAgeMs: 300_000,
+  /**
+   * Centre operators (the centre broker authenticated the link) may ack and shelve;
+   * no local broker user may do anything, and limit changes need an explicit grant.
+   */
+  twinAuthorise: [{ user: '*', origin: 'centre', may: ['ack', 'shelve'] }] as const,
 } as const;
 
 /** Environment variables that override the ports, named in every port-in-use error. */

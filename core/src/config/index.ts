@@ -3,6 +3,7 @@
 export * from './config-issue.js';
 export * from './defaults.js';
 export * from './environment.js';
+export * from './exposure.js';
 export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile, readYaml } from './load-profile.js';
 export { loadSiteConfig } from './load-site.js';
 export * from './point-data-type.js';
@@ -12,6 +13,7 @@ export * from './register-codec.js';
 export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.js';
 export { conditionProblem } from './schema-alarms.js';
 export * from './schema-http.js';
+export * from './schema-tls.js';
 export * from './schema-twin.js';
 export type { DeliveryConfig, InfluxConfig, LocalUser } from './schema-uplinks.js';
 export * from './site-config.js';

@@ -11,6 +11,7 @@ import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { resolveAcquisition } from './schema-acquisition.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
 import { checkHttpTokens, resolveHttp } from './schema-http.js';
+import { resolveListenerTls, tlsProblem } from './schema-tls.js';
 import { resolveTwinConfig } from './schema-twin.js';
 import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
 import { resolveSecrets } from './secrets.js';
@@ -50,6 +51,13 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   const users = buildLocalUsers(input.mqtt?.local, source, issues);
   const centre = buildCentre(path, input, source, issues);
   issues.push(...checkHttpTokens(input.http, source));
+  for (const [at, tls] of [
+    [['http', 'tls'], input.http?.tls],
+    [['mqtt', 'local', 'tls'], input.mqtt?.local?.tls],
+  ] as const) {
+    const problem = tlsProblem(tls);
+    if (problem) issues.push(source.issueAt([...at], problem, 'see docs/security.md "TLS"'));
+  }
   if (issues.length > 0) throw new ConfigError(path, issues);
   const site = buildSite(path, input, devices);
   return deepFreeze({
@@ -88,24 +96,28 @@ async function loadProfileFor(
 }
 
 function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]): Omit<SiteConfig, 'actions' | 'alarms' | 'delivery'> {
+  const localTls = resolveListenerTls(input.mqtt?.local?.tls, dirname(file));
   return {
     file,
     site: input.site,
     gateway: input.gateway,
     stateDir: resolve(dirname(file), input.stateDir ?? DEFAULTS.stateDir),
     stopDeadlineMs: input.stopDeadlineMs ?? DEFAULTS.stopDeadlineMs,
-    http: resolveHttp(input.http),
+    http: resolveHttp(input.http, dirname(file)),
     mqtt: {
       local: {
         enabled: input.mqtt?.local?.enabled ?? true,
         host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
         port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
+        allowInsecure: input.mqtt?.local?.allowInsecure ?? false,
+        ...(localTls ? { tls: localTls } : {}),
       },
     },
     simulator: {
       http: {
         host: input.simulator?.http?.host ?? DEFAULTS.simHttpHost,
         port: input.simulator?.http?.port ?? DEFAULTS.simHttpPort,
+        allowInsecure: input.simulator?.http?.allowInsecure ?? false,
       },
     },
     twin: resolveTwinConfig(input.twin),

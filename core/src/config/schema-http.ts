@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { coreError } from '../errors/index.js';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import { type ListenerTls, type ListenerTlsInput, listenerTlsSchema, resolveListenerTls } from './schema-tls.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -35,6 +36,20 @@ export const HttpSchema = Type.Object(
         maximum: 65535,
         default: DEFAULTS.httpPort,
         description: 'its port; 0 picks a free one; LIFELINE_HTTP_PORT overrides',
+      }),
+    ),
+    tls: Type.Optional(listenerTlsSchema('serve HTTPS (and wss://) only: a plain HTTP connection is refused')),
+    allowInsecure: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'off loopback the API needs tokens and anonymous: none, else it is refused unless this is true (a closed test network only; warned at every start)',
+      }),
+    ),
+    allowedOrigins: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$', description: 'scheme://host[:port]' }), {
+        description:
+          "web page origins besides the dashboard's own that may open the live WebSocket (/ws); any other browser page is refused (403)",
       }),
     ),
     tokens: Type.Optional(Type.Array(HttpTokenSchema, { description: 'bearer tokens; LIFELINE_{VIEWER,OPERATOR,ADMIN}_TOKEN add more' })),
@@ -124,6 +139,9 @@ export interface HttpToken {
 export interface HttpConfig {
   readonly host: string;
   readonly port: number;
+  readonly allowInsecure: boolean;
+  readonly tls?: ListenerTls;
+  readonly allowedOrigins: readonly string[];
   readonly tokens: readonly HttpToken[];
   readonly anonymous: 'viewer' | 'none';
   readonly writeRateLimit: { readonly max: number; readonly windowMs: number };
@@ -142,6 +160,9 @@ export const TOKEN_VARIABLES: Readonly<Record<HttpRole, string>> = {
 type HttpInput = {
   host?: string;
   port?: number;
+  allowInsecure?: boolean;
+  tls?: ListenerTlsInput;
+  allowedOrigins?: string[];
   tokens?: HttpToken[];
   anonymous?: 'viewer' | 'none';
   writeRateLimit?: { max: number; windowMs?: number };
@@ -150,10 +171,14 @@ type HttpInput = {
   live?: { maxClients?: number; maxBufferedBytes?: number };
 };
 
-export function resolveHttp(input: HttpInput | undefined): HttpConfig {
+export function resolveHttp(input: HttpInput | undefined, baseDir = '.'): HttpConfig {
+  const tls = resolveListenerTls(input?.tls, baseDir);
   return {
+    ...(tls ? { tls } : {}),
     host: input?.host ?? DEFAULTS.httpHost,
     port: input?.port ?? DEFAULTS.httpPort,
+    allowInsecure: input?.allowInsecure ?? false,
+    allowedOrigins: input?.allowedOrigins ?? [],
     tokens: input?.tokens ?? [],
     anonymous: input?.anonymous ?? DEFAULTS.httpAnonymous,
     writeRateLimit: {

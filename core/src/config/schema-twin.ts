@@ -5,10 +5,17 @@ import { DEFAULTS } from './defaults.js';
 export const TWIN_GRANTS = ['limits', 'ack', 'shelve'] as const;
 export type TwinGrant = (typeof TWIN_GRANTS)[number];
 
+/** Where a request came from, known from the connection: the centre link or the gateway's own local broker. */
+export const TWIN_ORIGINS = ['centre', 'local'] as const;
+export type TwinOrigin = (typeof TWIN_ORIGINS)[number];
+
 /**
  * `twin:` in the site config: how the gateway reports its twin and who may
- * change what through `twin/desired` and `cmd/*`. The `user` is the one the
- * request names (`by.user`); who may publish at all is the broker's ACL.
+ * change what through `twin/desired` and `cmd/*`. Grants are per principal,
+ * known from the connection (docs/security.md): on the local broker the
+ * logged-in user (a request naming anyone else in `by.user` is refused), on
+ * the centre link the centre's operator it names (the centre broker
+ * authenticated the centre; its topic ACL is the broker's job).
  */
 export const TwinConfigSchema = Type.Object(
   {
@@ -69,11 +76,30 @@ export const TwinConfigSchema = Type.Object(
         description: "how often (ms) each device's acquisition counters are refreshed in the twin; 0 = never",
       }),
     ),
+    commandMaxAgeMs: Type.Optional(
+      Type.Integer({
+        minimum: 1000,
+        maximum: 86_400_000,
+        default: DEFAULTS.twinCommandMaxAgeMs,
+        description:
+          'a command or desired change whose issuedAt is older (or further ahead) than this (ms) is refused as stale; its clientToken may not be used again within it',
+      }),
+    ),
     authorise: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            user: Type.String({ minLength: 1, description: 'the by.user of a request, or * for anyone' }),
+            user: Type.String({
+              minLength: 1,
+              description: 'the principal: a local broker username or a centre operator (by.user), or * for any authenticated one',
+            }),
+            origin: Type.Optional(
+              Type.Unsafe<TwinOrigin>({
+                type: 'string',
+                enum: [...TWIN_ORIGINS],
+                description: 'only requests from this connection (centre link or local broker); default both',
+              }),
+            ),
             may: Type.Array(Type.Unsafe<TwinGrant>({ type: 'string', enum: [...TWIN_GRANTS] }), {
               minItems: 1,
               uniqueItems: true,
@@ -87,7 +113,8 @@ export const TwinConfigSchema = Type.Object(
         ),
         {
           default: DEFAULTS.twinAuthorise,
-          description: 'who may change what through twin/desired and cmd/*; by default anyone may ack and shelve, nobody may change limits',
+          description:
+            'who may change what through twin/desired and cmd/*; by default centre operators may ack and shelve, local broker users nothing, nobody may change limits',
         },
       ),
     ),
@@ -99,6 +126,7 @@ export type TwinConfigInput = Static<typeof TwinConfigSchema>;
 
 export interface TwinGrantRule {
   readonly user: string;
+  readonly origin?: TwinOrigin;
   readonly may: readonly TwinGrant[];
   readonly devices?: readonly string[];
 }
@@ -111,6 +139,7 @@ export interface TwinConfig {
   readonly snapshotQuietMs: number;
   readonly resyncMinIntervalMs: number;
   readonly healthIntervalMs: number;
+  readonly commandMaxAgeMs: number;
   readonly authorise: readonly TwinGrantRule[];
 }
 
@@ -123,6 +152,7 @@ export function resolveTwinConfig(input: TwinConfigInput | undefined): TwinConfi
     snapshotQuietMs: input?.snapshotQuietMs ?? DEFAULTS.twinSnapshotQuietMs,
     resyncMinIntervalMs: input?.resyncMinIntervalMs ?? DEFAULTS.twinResyncMinIntervalMs,
     healthIntervalMs: input?.healthIntervalMs ?? DEFAULTS.twinHealthIntervalMs,
+    commandMaxAgeMs: input?.commandMaxAgeMs ?? DEFAULTS.twinCommandMaxAgeMs,
     authorise: input?.authorise ?? DEFAULTS.twinAuthorise,
   };
 }

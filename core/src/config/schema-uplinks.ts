@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import { listenerTlsSchema } from './schema-tls.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -68,6 +69,14 @@ export const LocalBrokerSchema = Type.Object(
         maximum: 65535,
         default: DEFAULTS.mqttLocalPort,
         description: 'its port; 0 picks a free one; LIFELINE_MQTT_PORT overrides',
+      }),
+    ),
+    tls: Type.Optional(listenerTlsSchema('MQTTS only on this port: a plain MQTT connection is refused')),
+    allowInsecure: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'off loopback without users the broker is refused unless this is true (a closed test network only; warned at every start); anonymous clients still cannot command',
       }),
     ),
     users: Type.Optional(

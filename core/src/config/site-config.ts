@@ -6,6 +6,7 @@ export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js
 
 import type { AcquisitionConfig } from './schema-acquisition.js';
 import type { HttpConfig } from './schema-http.js';
+import type { ListenerTls } from './schema-tls.js';
 import type { TwinConfig } from './schema-twin.js';
 import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
 
@@ -20,10 +21,15 @@ export interface SiteConfig {
   readonly stopDeadlineMs: number;
   readonly http: HttpConfig;
   readonly mqtt: {
-    readonly local: Endpoint & { readonly enabled: boolean; readonly users?: readonly LocalUser[] };
+    readonly local: Endpoint & {
+      readonly enabled: boolean;
+      readonly allowInsecure: boolean;
+      readonly tls?: ListenerTls;
+      readonly users?: readonly LocalUser[];
+    };
     readonly centre?: CentreLink;
   };
-  readonly simulator: { readonly http: Endpoint };
+  readonly simulator: { readonly http: Endpoint & { readonly allowInsecure: boolean } };
   /** Outbox budget, telemetry and InfluxDB sinks (schema-uplinks.ts). */
   readonly delivery: DeliveryConfig;
   readonly twin: TwinConfig;

@@ -189,6 +189,13 @@ export const SiteSchema = Type.Object(
                     description: 'its port; 0 picks a free one; LIFELINE_SIM_PORT overrides',
                   }),
                 ),
+                allowInsecure: Type.Optional(
+                  Type.Boolean({
+                    default: false,
+                    description:
+                      'the control API has no authentication: off loopback it is refused unless this is true (a closed test network only; warned at every start)',
+                  }),
+                ),
               },
               { additionalProperties: false },
             ),

@@ -27,6 +27,11 @@ export const CORE_ERRORS = {
     hint: 'stop whatever holds it, or set %s to a free port',
     transient: false,
   },
+  LL_ERR_INSECURE_LISTENER: {
+    message: 'refusing to open the %s on %s without authentication',
+    hint: 'listen on 127.0.0.1, or configure authentication (docs/security.md); only for a closed test network set %s.allowInsecure: true',
+    transient: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

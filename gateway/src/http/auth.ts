@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpConfig, HttpRole } from '@lifeline/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bearerFromProtocols } from './browser-safety.js';
 import { REQUIRED_ROLE } from './error-responses.js';
 import { HttpError } from './http-error.js';
 
@@ -67,15 +68,18 @@ export function requireRole(role: HttpRole, action: string) {
   return Object.assign(check, { [REQUIRED_ROLE]: role });
 }
 
-/** `Authorization: Bearer …`, or `?token=` for the WebSocket, which browsers cannot give headers. */
+/**
+ * `Authorization: Bearer …`; on the WebSocket, which browsers cannot give
+ * headers, a `lifeline.bearer.<base64url>` subprotocol. Never a `?token=`:
+ * URLs land in access and proxy logs.
+ */
 export function bearerOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(.+)$/i.exec(header);
     return match ? (match[1] as string).trim() : header;
   }
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.token === 'string' && request.url.startsWith('/ws') ? query.token : undefined;
+  return request.url.startsWith('/ws') ? bearerFromProtocols(request.headers['sec-websocket-protocol']) : undefined;
 }
 
 function digest(token: string): Buffer {

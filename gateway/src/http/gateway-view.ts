@@ -3,6 +3,7 @@ import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { AlarmJournal } from '../alarms/alarm-state-store.js';
+import type { AuditEntry, AuditSink } from '../audit/audit-log.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import type { LiveState } from '../events/live-state.js';
 import type { HistorySource } from './history/history-source.js';
@@ -41,6 +42,8 @@ export interface GatewayView {
   readonly outbox?: OutboxSource;
   readonly twin?: TwinSource;
   readonly acquisition?: AcquisitionSource;
+  /** The audit trail: HTTP alarm commands and limit changes are recorded; `/api/audit` reads it. */
+  readonly audit?: AuditSink & { list(limit?: number): AuditEntry[] };
 }
 
 /** The view's clock: time in the HTTP layer has the gateway's owner, so tests can fake it. */

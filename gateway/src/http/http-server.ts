@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Principal, TokenAuthority } from './auth.js';
+import { installSecurityHeaders, selectProtocol } from './browser-safety.js';
 import { clockOf, type GatewayView } from './gateway-view.js';
 import type { HistorySource } from './history/history-source.js';
 import { TrendHistory } from './history/trend-history.js';
@@ -28,12 +29,18 @@ const LIVE_MAX_CLIENT_MESSAGE_BYTES = 4096;
  * `app.inject()`: auth first, then OpenAPI (it must see every route), the
  * rate limiter, and one plugin per area.
  */
-export async function buildHttpServer(view: GatewayView, log: Logger): Promise<FastifyInstance> {
+export async function buildHttpServer(
+  view: GatewayView,
+  log: Logger,
+  tls?: { readonly key: Buffer; readonly cert: Buffer },
+): Promise<FastifyInstance> {
+  // With `tls` the server speaks HTTPS only (http.tls): a plain request fails its handshake.
   const app = Fastify({
     // Every route's body is small; fastify answers 413 before parsing a larger one (issue 18).
     bodyLimit: view.config.http.maxBodyBytes,
     loggerInstance: log.child({ component: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
-  });
+    ...(tls ? { https: { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
   const detach: (() => void)[] = [];
   let history: HistorySource | undefined = view.history;
   if (!history) {
@@ -53,6 +60,7 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
 
   installErrorHandler(app);
   installValidation(app);
+  installSecurityHeaders(app);
   app.decorateRequest('principal', null as unknown as Principal);
   // A refused upgrade (401, 403, 429 from a hook that runs before @fastify/websocket's own)
   // is answered on the raw socket Node handed to its 'upgrade' listener: no HTTP parser owns
@@ -65,7 +73,7 @@ export async function buildHttpServer(view: GatewayView, log: Logger): Promise<F
   await installOpenApi(app, view);
   await installRateLimit(app);
   // /ws only sends; a client message is never read, so ws must not buffer up to its 100 MiB default (1009 beyond).
-  await app.register(websocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
+  await app.register(websocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES, handleProtocols: selectProtocol } });
   const writeLimit = writeLimitOf(view.config.http);
   await app.register(healthRoutes(view));
   await app.register(deviceRoutes(view));

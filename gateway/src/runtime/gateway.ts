@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
+import { type Clock, checkExposure, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
 import { gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
+import { type AuditLog, openAuditLog } from '../audit/audit-log.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
 import { LiveState } from '../events/live-state.js';
@@ -17,6 +18,7 @@ import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
 import type { SinkRegistry } from '../sinks/sink-registry.js';
+import { loadTlsMaterial } from '../transports/tls-material.js';
 import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
 import { GATEWAY_VERSION } from '../version.js';
@@ -56,6 +58,8 @@ export class Gateway {
   readonly #bus: EventBus<GatewayEvents>;
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
+  /** Every ack, shelve, limit change and command, accepted or refused, with principal and origin. */
+  readonly #audit: AuditLog;
   readonly #publisher: AlarmPublisher;
   readonly #broker = new LocalBroker();
   /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
@@ -80,6 +84,7 @@ export class Gateway {
     });
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
     this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows, this.#clock);
+    this.#audit = openAuditLog(config.stateDir, config.alarms.historyRows);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
@@ -122,7 +127,8 @@ export class Gateway {
     this.#startedAt = this.#clock.now();
     try {
       const mqttPort = await this.#startBroker();
-      this.delivery.start(mqttPort, this.config.mqtt.local.users ? this.#broker.gatewayCredentials : undefined);
+      // The gateway always logs in to its broker: only it may publish its status, twin, alarms and telemetry.
+      this.delivery.start(mqttPort, this.#broker.gatewayCredentials, this.config.mqtt.local.tls !== undefined);
       this.#startTwin();
       this.#engine.start();
       this.acquisition.start();
@@ -148,6 +154,7 @@ export class Gateway {
     await this.#broker.stop();
     // Everything is saved per transition; closing checkpoints the WAL. A stopped gateway is not started again.
     this.#alarmStore.close();
+    this.#audit.close();
     this.#endpoints = undefined;
   }
 
@@ -172,6 +179,7 @@ export class Gateway {
       deviceHealth: () => this.acquisition.deviceHealth(),
       // Twin changes go through the outbox's twin lane, so they survive outages and restarts (docs/twin.md).
       changes: outboxTwinChanges(this.delivery.outbox, gatewayTopics(this.config.site, this.config.gateway)),
+      audit: this.#audit,
     });
     this.#twin.start(this.delivery.links());
   }
@@ -203,7 +211,20 @@ export class Gateway {
   async #startBroker(): Promise<number | undefined> {
     const local = this.config.mqtt.local;
     if (!local.enabled) return undefined;
-    return this.#broker.start(local.host, local.port, this.#log, local.users);
+    const topics = gatewayTopics(this.config.site, this.config.gateway);
+    const tls = local.tls ? await loadTlsMaterial(local.tls, this.config.stateDir, 'mqtt', 'local MQTT broker') : undefined;
+    return this.#broker.start(
+      {
+        host: local.host,
+        port: local.port,
+        users: local.users,
+        topics,
+        allowInsecure: local.allowInsecure,
+        audit: { sink: this.#audit, now: () => this.#clock.now() },
+        ...(tls ? { tls } : {}),
+      },
+      this.#log,
+    );
   }
 
   async #startHttp(): Promise<number> {
@@ -224,8 +245,20 @@ export class Gateway {
       durableHistory: this.delivery.history,
       twin: { reported: () => this.#reportedTwin() },
       acquisition: this.acquisition,
+      audit: this.#audit,
     };
-    const app = await buildHttpServer(view, this.#log);
+    const http = this.config.http;
+    // Off loopback every request must carry a token: tokens, and no anonymous reads (docs/security.md).
+    const exposure = checkExposure({
+      what: 'HTTP API',
+      host: http.host,
+      authenticated: http.tokens.length > 0 && http.anonymous === 'none',
+      allowInsecure: http.allowInsecure,
+      configKey: 'http',
+    });
+    if (exposure.warning) this.#log.warn(exposure.warning);
+    const tls = http.tls ? await loadTlsMaterial(http.tls, this.config.stateDir, 'http', 'HTTP API') : undefined;
+    const app = await buildHttpServer(view, this.#log, tls);
     this.#http = app;
     await app.ready();
     return listenOrExplain(app.server, 'http', 'HTTP dashboard', this.config.http.host, this.config.http.port);

@@ -100,7 +100,7 @@ export class Delivery {
   }
 
   /** Builds the planned sinks (the local one needs the broker's port) and starts delivering. */
-  start(localPort: number | undefined, localCredentials?: { username: string; password: string }): void {
+  start(localPort: number | undefined, localCredentials?: { username: string; password: string }, localTls = false): void {
     const o = this.#options;
     const context: SinkContext = {
       config: this.#config,
@@ -109,7 +109,7 @@ export class Delivery {
       bootId: o.bootId,
       version: o.version,
       ...(localPort !== undefined
-        ? { localBroker: { port: localPort, ...(localCredentials ? { credentials: localCredentials } : {}) } }
+        ? { localBroker: { port: localPort, tls: localTls, ...(localCredentials ? { credentials: localCredentials } : {}) } }
         : {}),
     };
     for (const planned of this.#plan) this.outbox.addSink(planned.kind.create(planned.spec, context));

@@ -44,7 +44,16 @@ export const localSinkKind: SinkKind = {
     if (!broker) throw new Error('the local MQTT sink needs the embedded broker started first');
     return new MqttSink(
       new MqttUplink(
-        { ...common(context), name, url: `mqtt://127.0.0.1:${broker.port}`, protocolVersion: 4, ...(broker.credentials ?? {}) },
+        {
+          ...common(context),
+          name,
+          url: `${broker.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${broker.port}`,
+          protocolVersion: 4,
+          ...(broker.credentials ?? {}),
+          // Its own listener on loopback, in this process: the certificate is for the site's clients (whose
+          // names it carries, not 127.0.0.1); the gateway's login is its per-process random password.
+          ...(broker.tls ? { tls: { rejectUnauthorized: false } } : {}),
+        },
         context.log,
       ),
     );

@@ -17,7 +17,12 @@ export interface SinkContext {
   /** The gateway's software version, for the MQTT `status`. */
   readonly version: string;
   /** The embedded broker once it listens; undefined when `mqtt.local` is disabled. */
-  readonly localBroker?: { readonly port: number; readonly credentials?: { readonly username: string; readonly password: string } };
+  readonly localBroker?: {
+    readonly port: number;
+    readonly credentials?: { readonly username: string; readonly password: string };
+    /** The broker speaks MQTTS only (mqtt.local.tls). */
+    readonly tls?: boolean;
+  };
 }
 
 /**

@@ -11,7 +11,8 @@ import {
 import type { AlarmCommandResult, AlarmControl, Operator } from '../alarms/alarm-control.js';
 import { gatewayError } from '../errors.js';
 import { leadingToken, tokenOf } from './desired-decision.js';
-import { isAuthorised } from './twin-authorisation.js';
+import type { RequestGuard } from './request-guard.js';
+import { isAuthorised, type Principal } from './twin-authorisation.js';
 
 /** What a command asks of its owner: an alarm command's answer, or a full twin (resync). */
 export type CommandOutcome =
@@ -22,6 +23,10 @@ export interface CommandContext {
   readonly reported: TwinReported;
   readonly rules: readonly TwinGrantRule[];
   readonly alarms: AlarmControl | undefined;
+  /** The connection the command came on; its user is the command's `by.user`. */
+  readonly origin: Principal['origin'];
+  /** Freshness window and seen clientTokens. */
+  readonly guard: RequestGuard;
 }
 
 /** A command names one alarm, a user, a token and a duration: a few hundred bytes. Larger is refused unparsed (issue 18). */
@@ -54,9 +59,12 @@ export function runCommand(name: CommandName, payload: Buffer, ctx: CommandConte
       ? parsePayload(AckCommandSchema, payload, 'LL_ERR_TWIN_COMMAND_INVALID')
       : parsePayload(ShelveCommandSchema, payload, 'LL_ERR_TWIN_COMMAND_INVALID');
   if (!parsed.ok) return refuse('LL_ERR_TWIN_COMMAND_INVALID', name, describe(parsed.reasons));
-  const cmd: { clientToken: string; alarmId: string; by: Operator; durationMs?: number } = parsed.value;
+  const cmd: { clientToken: string; issuedAt: string; alarmId: string; by: Operator; durationMs?: number } = parsed.value;
   const device = cmd.alarmId.split('/')[0] as string;
-  if (!isAuthorised(ctx.rules, cmd.by.user, name, device)) return refuse('LL_ERR_TWIN_UNAUTHORISED', cmd.by.user, name, device);
+  const principal: Principal = { origin: ctx.origin, user: cmd.by.user };
+  if (!isAuthorised(ctx.rules, principal, name, device)) return refuse('LL_ERR_TWIN_UNAUTHORISED', cmd.by.user, name, device);
+  const stale = ctx.guard.admit(`cmd/${name}`, cmd.issuedAt, cmd.clientToken);
+  if (stale) return refuse(stale.code, ...stale.args);
   if (!ctx.alarms) return refuse('LL_ERR_TWIN_NO_ALARM_CONTROL');
   const outcome: AlarmCommandResult =
     cmd.durationMs !== undefined ? ctx.alarms.shelve(cmd.alarmId, cmd.durationMs, cmd.by) : ctx.alarms.ack(cmd.alarmId, cmd.by);

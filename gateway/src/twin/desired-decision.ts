@@ -2,7 +2,8 @@ import type { LimitCondition, TwinGrant, TwinGrantRule } from '@lifeline/core';
 import { parsePayload, type Reason, type TwinDesired, TwinDesiredSchema, type TwinReported } from '@lifeline/twin';
 import type { LimitChange } from '../alarms/alarm-control.js';
 import { type GatewayErrorCode, gatewayError } from '../errors.js';
-import { isAuthorised } from './twin-authorisation.js';
+import type { RequestGuard } from './request-guard.js';
+import { isAuthorised, type Principal } from './twin-authorisation.js';
 
 /** A desired change that passed every check, ready to apply; or every reason it did not. */
 export type DesiredDecision =
@@ -22,6 +23,10 @@ export interface DesiredContext {
   /** twin.maxDesiredBytes and twin.maxDesiredItems: bounded work per message (issue 18). */
   readonly maxBytes: number;
   readonly maxItems: number;
+  /** The connection the change came on; its user is the change's `by.user`. */
+  readonly origin: Principal['origin'];
+  /** Freshness window and seen clientTokens. */
+  readonly guard: RequestGuard;
 }
 
 /** An answer lists at most this many reasons; the last one says how many more there were. */
@@ -60,9 +65,10 @@ export function decideDesired(payload: Buffer | string, ctx: DesiredContext): De
   }
   if (!ctx.canApply) reason('LL_ERR_TWIN_NO_ALARM_CONTROL', '');
   const user = desired.by.user;
+  const principal: Principal = { origin: ctx.origin, user };
   const check = (grant: TwinGrant, alarmId: string, path: string) => {
     const device = alarmId.split('/')[0] as string;
-    if (!isAuthorised(ctx.rules, user, grant, device)) reason('LL_ERR_TWIN_UNAUTHORISED', path, user, grant, device);
+    if (!isAuthorised(ctx.rules, principal, grant, device)) reason('LL_ERR_TWIN_UNAUTHORISED', path, user, grant, device);
   };
 
   const limitChanges: LimitChange[] = [];
@@ -88,6 +94,11 @@ export function decideDesired(payload: Buffer | string, ctx: DesiredContext): De
     const path = `/shelve/${pointer(alarmId)}`;
     check('shelve', alarmId, path);
     if (!(alarmId in ctx.reported.alarms)) reason('LL_ERR_TWIN_UNKNOWN_TARGET', path, 'active alarm', alarmId);
+  }
+  // Last, so a refused change does not use up its token: it may be fixed and sent again.
+  if (reasons.length === 0) {
+    const stale = ctx.guard.admit('twin/desired', desired.issuedAt, desired.clientToken);
+    if (stale) reason(stale.code, stale.code === 'LL_ERR_TWIN_REPLAYED' ? '/clientToken' : '/issuedAt', ...stale.args);
   }
   if (reasons.length > 0) return { ok: false, clientToken: desired.clientToken, reasons: capped(reasons) };
   return { ok: true, clientToken: desired.clientToken, desired, limitChanges };

@@ -13,19 +13,16 @@ import {
 import type { Logger } from 'pino';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
+import type { AuditSink } from '../audit/audit-log.js';
 import { gatewayError } from '../errors.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
 import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
+import { RequestGuard } from './request-guard.js';
+import { auditRequest } from './twin-audit.js';
 import { linkTwinChanges, type TwinChanges } from './twin-changes.js';
-
-/** What the twin needs of an uplink (MqttUplink has both). */
-export interface TwinLink {
-  readonly name: string;
-  publish(topic: string, payload: string, opts?: { retain?: boolean }): void;
-  subscribe(topicFilter: string, handler: (topic: string, payload: Buffer) => void): void;
-}
+import { type InboundMeta, originOf, type TwinLink } from './twin-link.js';
 
 export interface GatewayTwinOptions {
   readonly config: SiteConfig;
@@ -45,6 +42,8 @@ export interface GatewayTwinOptions {
    * (outboxTwinChanges); without it they are published on the links directly.
    */
   readonly changes?: TwinChanges;
+  /** The audit trail: every command and desired change, accepted or refused, with who and where from. */
+  readonly audit?: AuditSink;
 }
 
 const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
@@ -67,6 +66,7 @@ export class GatewayTwin {
   readonly #log: Logger;
   readonly #links: TwinLink[] = [];
   readonly #changes: TwinChanges;
+  readonly #guard: RequestGuard;
   readonly #unsubscribe: (() => void)[] = [];
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
@@ -82,6 +82,7 @@ export class GatewayTwin {
     this.#log = options.log.child({ part: 'twin' });
     this.#topics = gatewayTopics(options.config.site, options.config.gateway);
     this.#changes = options.changes ?? linkTwinChanges(this.#links, this.#topics);
+    this.#guard = new RequestGuard(options.config.twin.commandMaxAgeMs, () => options.clock.now());
     const limits = options.alarms?.limits() ?? configuredLimits(options.config);
     const identity = { site: options.config.site, gateway: options.config.gateway, bootId: options.bootId };
     this.twin = new ReportedTwin(
@@ -182,8 +183,25 @@ export class GatewayTwin {
       // restores the retained twin on a broker that lost it).
       if (status.ok && status.value.online && status.value.bootId === this.#o.bootId) this.#snapshot();
     });
-    link.subscribe(this.#topics.twinDesired, (_t, payload) => this.#desired(link, payload));
-    for (const name of COMMANDS) link.subscribe(this.#topics.command(name), (_t, payload) => this.#command(link, name, payload));
+    link.subscribe(this.#topics.twinDesired, (topic, payload, meta) => {
+      if (!this.#retained(link, topic, meta)) this.#desired(link, payload);
+    });
+    for (const name of COMMANDS) {
+      link.subscribe(this.#topics.command(name), (topic, payload, meta) => {
+        if (!this.#retained(link, topic, meta)) this.#command(link, name, payload);
+      });
+    }
+  }
+
+  /**
+   * A retained command or desired change was stored at some time and is
+   * delivered again on every (re)subscribe: obeying it would repeat an old
+   * ack or shelve at every restart. It is ignored, with the reason logged.
+   */
+  #retained(link: TwinLink, topic: string, meta: InboundMeta | undefined): boolean {
+    if (!meta?.retain) return false;
+    this.#log.warn({ link: link.name, topic }, 'retained command ignored: commands and desired changes must not be retained');
+    return true;
   }
 
   #observe(apply: () => void): void {
@@ -234,10 +252,13 @@ export class GatewayTwin {
       canApply: !!alarms,
       maxBytes: maxDesiredBytes,
       maxItems: maxDesiredItems,
+      origin: originOf(link),
+      guard: this.#guard,
     });
     if (!decision.ok || !alarms) {
       const reasons = decision.ok ? [] : decision.reasons;
       this.#log.warn({ clientToken: decision.clientToken, reasons }, 'twin/desired rejected');
+      this.#audit(link, 'desired', payload, reasons[0]?.code);
       this.#answerDesired(link, decision.clientToken, reasons, false);
       return;
     }
@@ -252,6 +273,7 @@ export class GatewayTwin {
             message: gatewayError('LL_ERR_TWIN_LIMIT_REFUSED', r).message,
           }),
         );
+        this.#audit(link, 'desired', payload, 'LL_ERR_TWIN_LIMIT_REFUSED');
         this.#answerDesired(link, decision.clientToken, reasons, false);
         return;
       }
@@ -268,7 +290,11 @@ export class GatewayTwin {
       const r = alarms.shelve(alarmId, durationMs, desired.by);
       if (!r.ok) late.push({ code: r.code, path: `/shelve/${pointer(alarmId)}`, message: r.reason });
     }
-    this.#log.info({ clientToken: decision.clientToken, by: desired.by.user, limits: limitChanges.length }, 'twin/desired applied');
+    this.#log.info(
+      { clientToken: decision.clientToken, by: desired.by.user, origin: originOf(link), limits: limitChanges.length },
+      'twin/desired applied',
+    );
+    this.#audit(link, 'desired', payload, undefined);
     this.flush();
     this.#answerDesired(link, decision.clientToken, late, true);
   }
@@ -291,7 +317,10 @@ export class GatewayTwin {
       reported: this.twin.reported,
       rules: this.#o.config.twin.authorise,
       alarms: this.#o.alarms,
+      origin: originOf(link),
+      guard: this.#guard,
     });
+    this.#audit(link, name, payload, outcome.kind === 'answer' && !outcome.result.ok ? (outcome.result.code ?? 'refused') : undefined);
     if (outcome.kind === 'resync') {
       this.#log.info({ reason: outcome.reason, link: link.name }, 'resync asked');
       this.#resync(link, outcome.clientToken);
@@ -300,6 +329,10 @@ export class GatewayTwin {
     if (!outcome.result.ok) this.#log.warn({ command: name, code: outcome.result.code, reason: outcome.result.reason }, 'command refused');
     this.flush();
     this.#answerCommand(link, { ...outcome.result });
+  }
+
+  #audit(link: TwinLink, action: string, payload: Buffer, code: string | undefined): void {
+    if (this.#o.audit) auditRequest(this.#o.audit, { origin: originOf(link), action, payload, code, now: this.#o.clock.now() });
   }
 
   #answerCommand(link: TwinLink, result: Omit<CommandResult, 'bootId' | 'ts'>): void {

@@ -1,18 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { type LocalUser, listenOrExplain } from '@lifeline/core';
+import { createServer as createTlsServer } from 'node:tls';
+import { checkExposure, type LocalUser, listenOrExplain } from '@lifeline/core';
+import type { GatewayTopics } from '@lifeline/twin';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
+import type { AuditSink } from '../audit/audit-log.js';
 import { LocalAcl } from './local-acl.js';
 
 /** The gateway's own client on its local broker: may publish and subscribe anywhere. */
 export const GATEWAY_LOCAL_USER = 'lifeline-gateway';
 
+export interface LocalBrokerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly users?: readonly LocalUser[] | undefined;
+  /** The gateway's topics: only the gateway publishes under its own, and commands need a login (LocalAcl). */
+  readonly topics: GatewayTopics;
+  /** Off loopback without users, listen anyway (warned at every start); else LL_ERR_INSECURE_LISTENER. */
+  readonly allowInsecure?: boolean;
+  /** Where refused publishes are recorded (docs/security.md), stamped with `now` (the gateway clock). */
+  readonly audit?: { readonly sink: AuditSink; readonly now: () => number };
+  /** MQTTS only: a plain MQTT connection fails its TLS handshake and is closed. */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+}
+
 /**
  * The embedded MQTT broker (aedes) for site-local consumers: Node-RED, an HMI,
  * and the gateway's own local uplink. Plain TCP on the configured port. With
  * `users`, clients authenticate and are held to their topic ACLs; the gateway
- * itself logs in with a per-process random password (`gatewayCredentials`).
+ * itself always logs in, with a per-process random password (`gatewayCredentials`).
+ * Commands are obeyed only from logged-in users naming themselves (LocalAcl).
  */
 export class LocalBroker {
   readonly gatewayCredentials = { username: GATEWAY_LOCAL_USER, password: randomBytes(18).toString('base64url') };
@@ -30,10 +48,22 @@ export class LocalBroker {
     return this.#denied;
   }
 
-  async start(host: string, port: number, log: Logger, users: readonly LocalUser[] = []): Promise<number> {
-    const acl = new LocalAcl(users.length === 0 ? [] : [...users, { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] }]);
-    const broker = await Aedes.createBroker(this.#hooks(acl, log));
-    const server = createServer(broker.handle);
+  async start(options: LocalBrokerOptions, log: Logger): Promise<number> {
+    const { host, port, users = [] } = options;
+    const exposure = checkExposure({
+      what: 'local MQTT broker',
+      host,
+      authenticated: users.length > 0,
+      allowInsecure: options.allowInsecure ?? false,
+      configKey: 'mqtt.local',
+    });
+    if (exposure.warning) log.warn(exposure.warning);
+    const gateway = { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] };
+    const acl = new LocalAcl(users, { gateway, topics: options.topics });
+    const broker = await Aedes.createBroker(this.#hooks(acl, log, options.audit));
+    const server = options.tls
+      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, broker.handle)
+      : createServer(broker.handle);
     try {
       this.#port = await listenOrExplain(server, 'mqtt', 'local MQTT broker', host, port);
     } catch (e) {
@@ -43,7 +73,7 @@ export class LocalBroker {
     this.#broker = broker;
     this.#server = server;
     broker.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'local mqtt client error'));
-    log.info({ host, port: this.#port, auth: !acl.open }, 'local MQTT broker listening');
+    log.info({ host, port: this.#port, auth: !acl.open, tls: !!options.tls }, 'local MQTT broker listening');
     return this.#port;
   }
 
@@ -58,7 +88,8 @@ export class LocalBroker {
     }
   }
 
-  #hooks(acl: LocalAcl, log: Logger): Partial<AedesOptions> {
+  #hooks(acl: LocalAcl, log: Logger, audit: LocalBrokerOptions['audit']): Partial<AedesOptions> {
+    // The principal each connection proved at CONNECT; absent = anonymous.
     const users = new WeakMap<object, string>();
     const deny = (what: string, detail: Record<string, unknown>) => {
       this.#denied += 1;
@@ -66,8 +97,9 @@ export class LocalBroker {
     };
     return {
       authenticate: (client, username, password, done) => {
-        if (acl.authenticate(username, password)) {
-          if (username !== undefined) users.set(client, username);
+        const principal = acl.authenticate(username, password);
+        if (principal !== false) {
+          if (principal !== null) users.set(client, principal);
           return done(null, true);
         }
         deny('login', { client: client.id, username });
@@ -76,9 +108,22 @@ export class LocalBroker {
         done(err as Parameters<typeof done>[0], false);
       },
       authorizePublish: (client, packet, done) => {
-        if (client === null || acl.mayPublish(users.get(client), packet.topic)) return done(null);
-        deny('publish', { client: client.id, topic: packet.topic });
-        done(new Error(`publish to ${packet.topic} not allowed`));
+        if (client === null) return done(null);
+        const username = users.get(client);
+        const refusal = acl.publishRefusal(username, packet.topic, packet.payload as Buffer);
+        if (refusal === undefined) return done(null);
+        deny('publish', { client: client.id, username, topic: packet.topic, refusal });
+        audit?.sink.record({
+          ts: new Date(audit.now()).toISOString(),
+          origin: 'local',
+          principal: username ?? 'anonymous',
+          action: 'publish',
+          target: packet.topic.slice(0, 200),
+          outcome: 'refused',
+          code: refusal,
+        });
+        // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection [MQTT-3.3.5-2]; nothing is delivered.
+        done(new Error(`publish to ${packet.topic} not allowed (${refusal})`));
       },
       authorizeSubscribe: (client, sub, done) => {
         if (acl.maySubscribe(users.get(client), sub.topic)) return done(null, sub);

@@ -36,7 +36,7 @@ export interface UplinkOptions {
   readonly clock?: Clock;
 }
 
-type Handler = (topic: string, payload: Buffer) => void;
+type Handler = (topic: string, payload: Buffer, meta: { readonly retain: boolean }) => void;
 
 /**
  * One MQTT link (MQTT.js) from the gateway to a broker. On every connect it
@@ -111,9 +111,10 @@ export class MqttUplink {
       for (const filter of this.#handlers.keys()) this.#subscribeOne(client, filter);
       for (const listener of this.#connectListeners) listener();
     });
-    client.on('message', (topic, payload) => {
+    client.on('message', (topic, payload, packet) => {
+      const meta = { retain: packet.retain };
       for (const [filter, handlers] of this.#handlers) {
-        if (topicMatches(filter, topic)) for (const h of handlers) h(topic, payload);
+        if (topicMatches(filter, topic)) for (const h of handlers) h(topic, payload, meta);
       }
     });
     client.on('close', () => {

@@ -8,6 +8,7 @@ import { ConfigError, loadSiteConfig } from '../../../core/src/index.js';
 import { encodeMbap, MAX_ADU_BYTES, parseMbap } from '../../../gateway/src/transports/mbap-framing.js';
 import { runCommand } from '../../../gateway/src/twin/command-decision.js';
 import { decideDesired, MAX_REASONS } from '../../../gateway/src/twin/desired-decision.js';
+import { RequestGuard } from '../../../gateway/src/twin/request-guard.js';
 
 /**
  * Property-based hostile input (issue 18): whatever arrives, each parser gives
@@ -20,6 +21,8 @@ const ctx = {
   canApply: true,
   maxBytes: 65_536,
   maxItems: 256,
+  origin: 'centre' as const,
+  guard: new RequestGuard(300_000, () => Date.now()),
 };
 
 /** JSON-ish payloads: arbitrary values, desired-shaped objects with hostile members, raw bytes. */
@@ -87,7 +90,13 @@ describe('hostile input: property-based (fast-check)', () => {
   it('twin commands: any payload gets an answer or a resync, never a throw', () => {
     fc.assert(
       fc.property(fc.constantFrom('ack' as const, 'shelve' as const, 'resync' as const), payloads, (name, payload) => {
-        const outcome = runCommand(name, payload, { reported, rules: [], alarms: undefined });
+        const outcome = runCommand(name, payload, {
+          reported,
+          rules: [],
+          alarms: undefined,
+          origin: 'centre',
+          guard: new RequestGuard(300_000, () => Date.now()),
+        });
         if (outcome.kind === 'answer' && !outcome.result.ok) assert.match(outcome.result.code ?? '', /^LL_ERR_/);
       }),
       { numRuns: 500 },

@@ -234,8 +234,10 @@ describe('HTTP config keys', () => {
     );
     const config = await loadSiteConfig(file);
     assert.deepEqual(config.http, {
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 0,
+      allowInsecure: false,
+      allowedOrigins: [],
       tokens: [{ user: 'olga', role: 'operator', token: '0123456789abcdef' }],
       anonymous: 'none',
       writeRateLimit: { max: 5, windowMs: 60_000 },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
+import { selectProtocol } from '../../../gateway/src/http/browser-safety.js';
 import { auth, type Harness, harness, TOKENS } from './http-fake-view.js';
 
 type Who = 'anonymous' | 'stranger' | 'viewer' | 'operator' | 'admin';
@@ -105,19 +106,21 @@ describe('HTTP identity', () => {
 describe('HTTP WebSocket access', () => {
   let h: Harness;
   before(async () => {
-    h = await harness({ anonymous: 'none' });
+    h = await harness({ anonymous: 'none', allowedOrigins: ['https://scada.example'] });
   });
   after(async () => h.app.close());
 
-  it('needs a viewer token on /ws when reads need one, taken from ?token=', async () => {
+  const bearer = (token: string) => `lifeline.v1, lifeline.bearer.${Buffer.from(token).toString('base64url')}`;
+  const upgrade = (headers: Record<string, string>) => ({ headers });
+
+  it('needs a viewer token on /ws when reads need one, taken from a subprotocol, never from the URL', async () => {
     await assert.rejects(h.app.injectWS('/ws'), /Unexpected server response: 401/);
-    await assert.rejects(h.app.injectWS('/ws?token=not-a-known-token-at-all'), /401/);
+    await assert.rejects(h.app.injectWS('/ws', upgrade({ 'sec-websocket-protocol': bearer('not-a-known-token-at-all') })), /401/);
+    await assert.rejects(h.app.injectWS(`/ws?token=${TOKENS.viewer}`), /401/, 'a token in the URL is not taken');
     const received: { type: string; site?: string }[] = [];
-    const ws = await h.app.injectWS(
-      `/ws?token=${TOKENS.viewer}`,
-      {},
-      { onInit: (w) => w.on('message', (d) => received.push(JSON.parse(String(d)))) },
-    );
+    const ws = await h.app.injectWS('/ws', upgrade({ 'sec-websocket-protocol': bearer(TOKENS.viewer) }), {
+      onInit: (w) => w.on('message', (d) => received.push(JSON.parse(String(d)))),
+    });
     try {
       await until(() => received.length >= 1);
       assert.deepEqual([received[0]?.type, received[0]?.site], ['snapshot', 'test-site']);
@@ -127,6 +130,53 @@ describe('HTTP WebSocket access', () => {
     } finally {
       ws.terminate();
     }
+  });
+
+  it('answers with lifeline.v1, never echoing the bearer entry', () => {
+    assert.equal(selectProtocol(new Set(['lifeline.bearer.c2VjcmV0', 'lifeline.v1'])), 'lifeline.v1');
+    assert.equal(selectProtocol(new Set(['lifeline.bearer.c2VjcmV0'])), false);
+  });
+
+  it('refuses a page of another origin (403), takes its own and the listed ones', async () => {
+    const token = { 'sec-websocket-protocol': bearer(TOKENS.viewer) };
+    await assert.rejects(
+      h.app.injectWS('/ws', upgrade({ ...token, host: 'gw.local:8080', origin: 'https://evil.example' })),
+      /Unexpected server response: 403/,
+    );
+    await assert.rejects(h.app.injectWS('/ws', upgrade({ ...token, host: 'gw.local:8080', origin: 'null' })), /403/);
+    for (const origin of ['http://gw.local:8080', 'https://scada.example']) {
+      const ws = await h.app.injectWS('/ws', upgrade({ ...token, host: 'gw.local:8080', origin }));
+      ws.terminate();
+    }
+  });
+});
+
+describe('HTTP security headers', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness();
+  });
+  after(async () => h.app.close());
+
+  it('serves the dashboard with a CSP without inline code, never framed, not sniffed, no referrer', async () => {
+    for (const url of ['/', '/assets/app.js']) {
+      const res = await h.app.inject({ method: 'GET', url });
+      const csp = String(res.headers['content-security-policy']);
+      assert.match(csp, /script-src 'self'(;|$)/, url);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, url);
+      assert.match(csp, /frame-ancestors 'none'/, url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+    }
+    const api = await h.app.inject({ method: 'GET', url: '/api/health' });
+    assert.equal(api.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('the dashboard has no inline script or style for the CSP to block', async () => {
+    const page = (await h.app.inject({ method: 'GET', url: '/' })).body;
+    assert.doesNotMatch(page, /<script(?![^>]*\bsrc=)[^>]*>/, 'an inline <script>');
+    assert.doesNotMatch(page, /<style\b|\sstyle=|\son[a-z]+=/i, 'an inline style or handler');
   });
 });
 

@@ -16,7 +16,10 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-function upgradeRequest(path: string): string {
+/** The live feed's subprotocols with a bearer token beside them (browsers cannot send headers on a WebSocket). */
+const bearer = (token: string) => ['lifeline.v1', `lifeline.bearer.${Buffer.from(token).toString('base64url')}`];
+
+function upgradeRequest(path: string, token?: string): string {
   return [
     `GET ${path} HTTP/1.1`,
     'Host: 127.0.0.1',
@@ -24,16 +27,21 @@ function upgradeRequest(path: string): string {
     'Upgrade: websocket',
     'Sec-WebSocket-Version: 13',
     'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    ...(token ? [`Sec-WebSocket-Protocol: ${bearer(token).join(', ')}`] : []),
     '',
     '',
   ].join('\r\n');
 }
 
 /** A raw client that sends an upgrade and never closes its end: only the server can end it. */
-function rawUpgrade(port: number, path: string): Promise<{ socket: Socket; answer: () => string; closedByServer: Promise<void> }> {
+function rawUpgrade(
+  port: number,
+  path: string,
+  token?: string,
+): Promise<{ socket: Socket; answer: () => string; closedByServer: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.write(upgradeRequest(path));
+      socket.write(upgradeRequest(path, token));
       let text = '';
       socket.on('data', (d) => {
         text += String(d);
@@ -58,7 +66,7 @@ describe('HTTP live WebSocket limits: no leaked sockets, a connection cap, backp
   it('closes the socket of every refused upgrade (wrong token): the fd count returns to where it was', async () => {
     const before = openFds();
     const clients = [];
-    for (let i = 0; i < 100; i++) clients.push(await rawUpgrade(port, '/ws?token=not-a-known-token-at-all'));
+    for (let i = 0; i < 100; i++) clients.push(await rawUpgrade(port, '/ws', 'not-a-known-token-at-all'));
     await Promise.all(clients.map((c) => c.closedByServer));
     for (const c of clients) assert.match(c.answer(), /^HTTP\/1\.1 401/);
     for (const c of clients) c.socket.destroy();
@@ -66,25 +74,25 @@ describe('HTTP live WebSocket limits: no leaked sockets, a connection cap, backp
   });
 
   it('closes a connection beyond http.live.maxClients with 1013 (try again later)', async () => {
-    const url = `ws://127.0.0.1:${port}/ws?token=${TOKENS.viewer}`;
+    const url = `ws://127.0.0.1:${port}/ws`;
     const sockets = await Promise.all(
       [0, 1, 2].map(
         () =>
           new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(url);
+            const ws = new WebSocket(url, bearer(TOKENS.viewer));
             ws.once('message', () => resolve(ws));
             ws.once('error', reject);
           }),
       ),
     );
-    const extra = new WebSocket(url);
+    const extra = new WebSocket(url, bearer(TOKENS.viewer));
     const code = await new Promise<number>((resolve) => extra.once('close', (c) => resolve(c)));
     assert.equal(code, 1013);
     for (const ws of sockets) ws.terminate();
   });
 
   it('closes a client that sends a message over 4 KiB with 1009 (message too big) instead of buffering it', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${TOKENS.viewer}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, bearer(TOKENS.viewer));
     await new Promise((resolve) => ws.once('message', resolve));
     const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
     ws.send(Buffer.alloc(65_536, 1));
@@ -94,7 +102,7 @@ describe('HTTP live WebSocket limits: no leaked sockets, a connection cap, backp
   it('closes a client that never reads once its queue passes maxBufferedBytes, and frees its socket', async () => {
     await until(() => h.app.websocketServer.clients.size === 0, 'earlier clients gone');
     const before = openFds();
-    const client = await rawUpgrade(port, `/ws?token=${TOKENS.viewer}`);
+    const client = await rawUpgrade(port, '/ws', TOKENS.viewer);
     await until(() => client.answer().startsWith('HTTP/1.1 101'), 'the upgrade');
     client.socket.pause(); // never read again: the server's queue for it grows
     const big = Array.from({ length: 2000 }, (_, i) => ({

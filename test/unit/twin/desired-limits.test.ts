@@ -2,16 +2,18 @@ import assert from 'node:assert/strict';
 import type { TwinReported } from '@lifeline/twin';
 import { MAX_COMMAND_BYTES, runCommand } from '../../../gateway/src/twin/command-decision.js';
 import { decideDesired, MAX_REASONS } from '../../../gateway/src/twin/desired-decision.js';
+import { RequestGuard } from '../../../gateway/src/twin/request-guard.js';
 
 const reported = { limitsVersion: 'lv-3', limits: { 'gas-1/lel1/hihi': {} }, alarms: {} } as unknown as TwinReported;
-const ctx = { reported, rules: [], canApply: true, maxBytes: 65_536, maxItems: 256 };
+const guard = () => new RequestGuard(300_000, () => Date.now());
+const ctx = { reported, rules: [], canApply: true, maxBytes: 65_536, maxItems: 256, origin: 'centre' as const, guard: guard() };
 const by = { user: 'centre-op' };
 
 /** A desired change with `n` limit keys (the issue's 100,000-key message is 2.5 MB). */
 function manyLimits(n: number, clientToken = 'big-1'): string {
   const limits: Record<string, { value: number }> = {};
   for (let i = 0; i < n; i++) limits[`gas-${i}/lel1/hihi`] = { value: 40 };
-  return JSON.stringify({ clientToken, by, ifLimitsVersion: 'lv-3', limits });
+  return JSON.stringify({ clientToken, issuedAt: new Date().toISOString(), by, ifLimitsVersion: 'lv-3', limits });
 }
 
 describe('twin/desired: bounded work for any message (issue 18)', () => {
@@ -44,9 +46,16 @@ describe('twin/desired: bounded work for any message (issue 18)', () => {
 
   it('still decides a change within the limits as before', () => {
     const d = decideDesired(
-      JSON.stringify({ clientToken: 'ok-1', by, ifLimitsVersion: 'lv-3', limits: { 'gas-1/lel1/hihi': { value: 40 } } }),
+      JSON.stringify({
+        clientToken: 'ok-1',
+        issuedAt: new Date().toISOString(),
+        by,
+        ifLimitsVersion: 'lv-3',
+        limits: { 'gas-1/lel1/hihi': { value: 40 } },
+      }),
       {
         ...ctx,
+        guard: guard(),
         rules: [{ user: 'centre-op', may: ['limits'] }],
       },
     );
@@ -55,7 +64,7 @@ describe('twin/desired: bounded work for any message (issue 18)', () => {
 
   it(`refuses a command over ${MAX_COMMAND_BYTES} bytes unparsed, keeping its clientToken`, () => {
     const payload = Buffer.from(JSON.stringify({ clientToken: 'ack-big', alarmId: 'gas-1/lel1/hihi', by, pad: 'x'.repeat(1_000_000) }));
-    const outcome = runCommand('ack', payload, { reported, rules: [], alarms: undefined });
+    const outcome = runCommand('ack', payload, { reported, rules: [], alarms: undefined, origin: 'centre', guard: guard() });
     assert.equal(outcome.kind, 'answer');
     const result = outcome.kind === 'answer' ? outcome.result : undefined;
     assert.deepEqual([result?.ok, result?.clientToken, result?.code], [false, 'ack-big', 'LL_ERR_TWIN_COMMAND_INVALID']);

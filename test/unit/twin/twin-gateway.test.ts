@@ -8,7 +8,13 @@ import { systemClock } from '../../../core/src/time/clock.js';
 import type { AlarmControl } from '../../../gateway/src/alarms/alarm-control.js';
 import type { EventBus } from '../../../gateway/src/events/event-bus.js';
 import type { GatewayEventSource, GatewayEvents } from '../../../gateway/src/events/gateway-events.js';
-import { configuredLimits, GatewayTwin, type GatewayTwinOptions, type TwinLink } from '../../../gateway/src/twin/index.js';
+import {
+  configuredLimits,
+  GatewayTwin,
+  type GatewayTwinOptions,
+  type InboundMeta,
+  type TwinLink,
+} from '../../../gateway/src/twin/index.js';
 import { testBus } from '../../support/event-bus.js';
 import { FIXTURES } from '../../support/fixtures.js';
 
@@ -16,20 +22,26 @@ const PREFIX = 'lifeline/v1/test-site/gw-test';
 
 /** A link that records what the twin publishes and lets the test deliver messages to its subscriptions. */
 class FakeLink implements TwinLink {
-  readonly name = 'fake';
+  readonly name: string;
   readonly sent: { topic: string; payload: unknown; retain: boolean }[] = [];
-  readonly handlers = new Map<string, (topic: string, payload: Buffer) => void>();
+  readonly handlers = new Map<string, (topic: string, payload: Buffer, meta?: InboundMeta) => void>();
+  constructor(name = 'fake') {
+    this.name = name;
+  }
   publish(topic: string, payload: string, opts: { retain?: boolean } = {}): void {
     this.sent.push({ topic, payload: JSON.parse(payload), retain: opts.retain ?? false });
   }
-  subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): void {
+  subscribe(filter: string, handler: (topic: string, payload: Buffer, meta?: InboundMeta) => void): void {
     this.handlers.set(filter, handler);
   }
-  deliver(suffix: string, body: unknown): void {
+  /** Requests carry the issue time "now" (the fake clock) unless they give their own. */
+  deliver(suffix: string, body: unknown, meta: InboundMeta = { retain: false }): void {
     const topic = `${PREFIX}/${suffix}`;
     const handler = this.handlers.get(topic);
     if (!handler) throw new Error(`not subscribed to ${topic}`);
-    handler(topic, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
+    const stamped =
+      typeof body === 'object' && body !== null && 'clientToken' in body ? { issuedAt: new Date().toISOString(), ...body } : body;
+    handler(topic, Buffer.from(typeof stamped === 'string' ? stamped : JSON.stringify(stamped)), meta);
   }
   on<T>(suffix: string): T[] {
     return this.sent.filter((m) => m.topic === `${PREFIX}/${suffix}`).map((m) => m.payload as T);
@@ -289,6 +301,90 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
         ['s2', true, 'shelved'],
       ],
     );
+  });
+
+  it('ignores a retained command or desired change: it would repeat at every restart', () => {
+    const retained = { retain: true };
+    link.deliver('cmd/ack', { clientToken: 'old-a', alarmId: 'gas-1/lel1/hihi', by: { user: 'ops' } }, retained);
+    link.deliver('cmd/shelve', { clientToken: 'old-s', alarmId: 'gas-1/lel1/hihi', durationMs: 60_000, by: { user: 'ops' } }, retained);
+    link.deliver('cmd/resync', { clientToken: 'old-r' }, retained);
+    link.deliver('twin/desired', { clientToken: 'old-d', by: { user: 'ops' }, acks: ['gas-1/lel1/hihi'] }, retained);
+    sinon.assert.notCalled(control.ack);
+    sinon.assert.notCalled(control.shelve);
+    assert.equal(link.on('twin').length, 0, 'no resync');
+    assert.equal(link.sent.length, 0, 'nothing answered');
+  });
+
+  it('refuses a command issued outside the window or with a clientToken seen before', () => {
+    const window = site.twin.commandMaxAgeMs;
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const ack = (clientToken: string, issuedAt: string) =>
+      link.deliver('cmd/ack', { clientToken, issuedAt, alarmId: 'gas-1/lel1/hihi', by: { user: 'ops' } });
+    ack('late', at(-window - 1));
+    ack('early', at(window + 1));
+    ack('edge', at(-window));
+    ack('edge', at(0));
+    ack('no-time', 'yesterday');
+    const acks = link.on<CommandResult>('cmd/ack/result');
+    assert.deepEqual(
+      acks.map((r) => [r.clientToken, r.ok, r.state ?? r.code]),
+      [
+        ['late', false, 'LL_ERR_TWIN_STALE_REQUEST'],
+        ['early', false, 'LL_ERR_TWIN_STALE_REQUEST'],
+        ['edge', true, 'acknowledged'],
+        ['edge', false, 'LL_ERR_TWIN_REPLAYED'],
+        ['no-time', false, 'LL_ERR_TWIN_COMMAND_INVALID'],
+      ],
+    );
+    sinon.assert.calledOnce(control.ack);
+    // A token is remembered for as long as a request with it could be fresh, then forgotten.
+    clock.tick(window + 1);
+    ack('edge', at(0));
+    sinon.assert.calledTwice(control.ack);
+  });
+
+  it('refuses a stale or replayed desired change, applying nothing', () => {
+    const body = { clientToken: 'd1', by: { user: 'ops' }, ifLimitsVersion: twin.twin.reported.limitsVersion };
+    const limits = { 'gas-1/lel1/hihi': { value: 40 } };
+    link.deliver('twin/desired', { ...body, issuedAt: new Date(Date.now() - site.twin.commandMaxAgeMs - 1).toISOString(), limits });
+    link.deliver('twin/desired', { ...body, limits });
+    link.deliver('twin/desired', { ...body, limits });
+    const results = link.on<TwinDesiredResult>('twin/desired/result');
+    assert.deepEqual(
+      results.map((r) => [r.status, r.reasons.map((x) => `${x.code} ${x.path}`).join()]),
+      [
+        ['rejected', 'LL_ERR_TWIN_STALE_REQUEST /issuedAt'],
+        ['accepted', ''],
+        ['rejected', 'LL_ERR_TWIN_REPLAYED /clientToken'],
+      ],
+    );
+    sinon.assert.calledOnce(control.applyLimits);
+  });
+
+  it('on the local broker grants follow the logged-in user, and centre-only grants do not apply', () => {
+    const local = new FakeLink('local');
+    const rules = [
+      { user: 'hmi', origin: 'local' as const, may: ['ack' as const] },
+      { user: '*', origin: 'centre' as const, may: ['ack' as const, 'shelve' as const] },
+    ];
+    twin.stop();
+    twin = startTwin({ ...site, twin: { ...site.twin, authorise: rules } }, bus, control, local);
+    local.deliver('cmd/ack', { clientToken: 'l1', alarmId: 'gas-1/lel1/hihi', by: { user: 'hmi' } });
+    local.deliver('cmd/shelve', { clientToken: 'l2', alarmId: 'gas-1/lel1/hihi', durationMs: 60_000, by: { user: 'hmi' } });
+    local.deliver('cmd/ack', { clientToken: 'l3', alarmId: 'gas-1/lel1/hihi', by: { user: 'contractor' } });
+    assert.deepEqual(
+      [...local.on<CommandResult>('cmd/ack/result'), ...local.on<CommandResult>('cmd/shelve/result')].map((r) => [
+        r.clientToken,
+        r.ok,
+        r.state ?? r.code,
+      ]),
+      [
+        ['l1', true, 'acknowledged'],
+        ['l3', false, 'LL_ERR_TWIN_UNAUTHORISED'],
+        ['l2', false, 'LL_ERR_TWIN_UNAUTHORISED'],
+      ],
+    );
+    sinon.assert.notCalled(control.shelve);
   });
 
   it('answers cmd/resync with a full twin, at most one per resyncMinIntervalMs', () => {

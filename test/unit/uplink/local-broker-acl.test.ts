@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gatewayTopics } from '@lifeline/twin';
 import { filterCovers, LocalAcl } from '../../../gateway/src/uplink/local-acl.js';
 import { topicMatches } from '../../../gateway/src/uplink/topic-filter.js';
 
@@ -31,30 +32,70 @@ describe('MQTT topic filters', () => {
 });
 
 describe('local broker ACL decisions', () => {
-  const acl = new LocalAcl([
-    { username: 'hmi', password: 's3cret', publish: ['lifeline/v1/+/+/cmd/#'], subscribe: ['lifeline/v1/#'] },
-    { username: 'nodered', password: 'pw', publish: [], subscribe: ['lifeline/v1/+/+/telemetry'] },
-  ]);
+  const topics = gatewayTopics('s', 'g');
+  const gateway = { username: 'lifeline-gateway', password: 'gw-secret', publish: ['#'], subscribe: ['#'] };
+  const acl = new LocalAcl(
+    [
+      { username: 'hmi', password: 's3cret', publish: ['lifeline/v1/#'], subscribe: ['lifeline/v1/#'] },
+      { username: 'nodered', password: 'pw', publish: [], subscribe: ['lifeline/v1/+/+/telemetry'] },
+    ],
+    { gateway, topics },
+  );
+  const open = new LocalAcl([], { gateway, topics });
+  const body = (user: string) => Buffer.from(JSON.stringify({ clientToken: 't', by: { user } }));
 
-  it('without users the broker is open', () => {
-    const open = new LocalAcl([]);
-    assert.equal(open.authenticate(undefined, undefined), true);
-    assert.equal(open.mayPublish(undefined, 'x'), true);
+  it('without users anyone may connect and publish, but an unknown login proves nobody', () => {
+    assert.equal(open.authenticate(undefined, undefined), null);
+    assert.equal(open.authenticate('hmi', Buffer.from('anything')), null);
+    assert.equal(open.authenticate('lifeline-gateway', Buffer.from('gw-secret')), 'lifeline-gateway');
+    assert.equal(open.authenticate('lifeline-gateway', Buffer.from('guess')), false);
+    assert.equal(open.publishRefusal(undefined, 'x', Buffer.from('')), undefined);
   });
 
   it('checks passwords', () => {
-    assert.equal(acl.authenticate('hmi', Buffer.from('s3cret')), true);
+    assert.equal(acl.authenticate('hmi', Buffer.from('s3cret')), 'hmi');
     assert.equal(acl.authenticate('hmi', Buffer.from('wrong!')), false);
     assert.equal(acl.authenticate('nobody', Buffer.from('s3cret')), false);
     assert.equal(acl.authenticate(undefined, undefined), false);
   });
 
   it('holds each user to their filters', () => {
-    assert.equal(acl.mayPublish('hmi', 'lifeline/v1/s/g/cmd/ack'), true);
-    assert.equal(acl.mayPublish('hmi', 'lifeline/v1/s/g/alarms'), false);
-    assert.equal(acl.mayPublish('nodered', 'lifeline/v1/s/g/cmd/ack'), false);
+    assert.equal(acl.publishRefusal('hmi', 'lifeline/v1/s/g/cmd/ack', body('hmi')), undefined);
+    assert.equal(acl.publishRefusal('nodered', 'lifeline/v1/s/g/cmd/ack', body('nodered')), 'acl');
     assert.equal(acl.maySubscribe('nodered', 'lifeline/v1/s/g/telemetry'), true);
     assert.equal(acl.maySubscribe('nodered', 'lifeline/v1/#'), false);
     assert.equal(acl.maySubscribe(undefined, 'lifeline/v1/#'), false);
+  });
+
+  // Identity from the connection (docs/security.md): [who, topic, by.user, refusal].
+  const rows: ['open' | 'users', string | undefined, string, string, string | undefined][] = [
+    ['open', undefined, 'lifeline/v1/s/g/cmd/ack', 'anyone-on-the-lan', 'anonymous-command'],
+    ['open', undefined, 'lifeline/v1/s/g/cmd/shelve', 'ops', 'anonymous-command'],
+    ['open', undefined, 'lifeline/v1/s/g/cmd/resync', 'ops', 'anonymous-command'],
+    ['open', undefined, 'lifeline/v1/s/g/twin/desired', 'ops', 'anonymous-command'],
+    ['open', undefined, 'lifeline/v1/s/g/status', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/s/g/twin', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/s/g/twin/patch', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/s/g/twin/desired/result', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/s/g/cmd/ack/result', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/s/g/alarms', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/s/g/telemetry', 'x', 'gateway-topic'],
+    ['open', undefined, 'lifeline/v1/other/g/status', 'x', undefined],
+    ['open', 'lifeline-gateway', 'lifeline/v1/s/g/status', 'x', undefined],
+    ['users', 'hmi', 'lifeline/v1/s/g/cmd/ack', 'hmi', undefined],
+    ['users', 'hmi', 'lifeline/v1/s/g/cmd/ack', 'ops', 'forged-user'],
+    ['users', 'hmi', 'lifeline/v1/s/g/twin/desired', 'admin', 'forged-user'],
+    ['users', 'hmi', 'lifeline/v1/s/g/status', 'hmi', 'gateway-topic'],
+    ['users', 'hmi', 'lifeline/v1/s/g/alarms', 'hmi', 'gateway-topic'],
+    ['users', 'lifeline-gateway', 'lifeline/v1/s/g/cmd/ack/result', 'x', undefined],
+  ];
+  for (const [mode, user, topic, by, refusal] of rows) {
+    it(`${mode}: ${user ?? 'anonymous'} publishing ${topic} as by.user ${by}: ${refusal ?? 'allowed'}`, () => {
+      assert.equal((mode === 'open' ? open : acl).publishRefusal(user, topic, body(by)), refusal);
+    });
+  }
+
+  it('a payload naming nobody passes to the gateway, which refuses it as malformed', () => {
+    assert.equal(acl.publishRefusal('hmi', 'lifeline/v1/s/g/cmd/ack', Buffer.from('not json')), undefined);
   });
 });

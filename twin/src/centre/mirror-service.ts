@@ -111,7 +111,9 @@ export class MirrorService {
         },
       });
     });
-    await client.publishAsync(topic, JSON.stringify({ ...body, clientToken }), { qos: 1 });
+    // The issue time lets the gateway refuse a stale or replayed request (docs/security.md).
+    const issuedAt = typeof body.issuedAt === 'string' ? body.issuedAt : new Date().toISOString();
+    await client.publishAsync(topic, JSON.stringify({ ...body, clientToken, issuedAt }), { qos: 1 });
     return answer;
   }
 
@@ -121,7 +123,9 @@ export class MirrorService {
     } else if (e.type === 'resync') {
       this.#options.log.info({ site: e.site, gateway: e.gateway, reason: e.reason }, 'asking for a resync');
       const topic = gatewayTopics(e.site, e.gateway).command('resync');
-      this.#client?.publish(topic, JSON.stringify({ clientToken: randomUUID(), reason: e.reason }), { qos: 1 });
+      this.#client?.publish(topic, JSON.stringify({ clientToken: randomUUID(), issuedAt: new Date().toISOString(), reason: e.reason }), {
+        qos: 1,
+      });
     }
   }
 }

@@ -4,7 +4,7 @@ import type { AlarmCommandResult, AlarmControl } from '../../alarms/alarm-contro
 import type { AlarmJournal } from '../../alarms/alarm-state-store.js';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
-import type { GatewayView } from '../gateway-view.js';
+import { clockOf, type GatewayView } from '../gateway-view.js';
 import { HttpError } from '../http-error.js';
 import type { WriteLimit } from '../rate-limit.js';
 
@@ -60,6 +60,29 @@ export function alarmRoutes(view: GatewayView, writeLimit: WriteLimit) {
       },
     );
 
+    app.get<{ Querystring: { limit: number } }>(
+      '/api/audit',
+      {
+        preHandler: requireRole('operator', 'read the audit trail'),
+        schema: {
+          tags: ['alarms'],
+          operationId: 'auditTrail',
+          summary: 'Every ack, shelve, unshelve, limit change and command, accepted or refused: who, from where, when (docs/security.md)',
+          security: [{ bearer: [] }],
+          querystring: {
+            type: 'object',
+            properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            additionalProperties: false,
+          },
+          response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, ...errorResponses(503) },
+        },
+      },
+      async (request) => {
+        if (!view.audit) throw new HttpError(503, 'LL_ERR_HTTP_UNAVAILABLE', ['the audit trail']);
+        return view.audit.list(request.query.limit);
+      },
+    );
+
     const command = (
       name: 'ack' | 'shelve' | 'unshelve',
       summary: string,
@@ -86,6 +109,15 @@ export function alarmRoutes(view: GatewayView, writeLimit: WriteLimit) {
           checkKnown(view, request.body.alarmId);
           const result = run(control, request.body, request.principal.user);
           request.log.info({ alarmId: request.body.alarmId, user: request.principal.user, command: name, ok: result.ok }, 'alarm command');
+          view.audit?.record({
+            ts: new Date(clockOf(view).now()).toISOString(),
+            origin: 'http',
+            principal: request.principal.user,
+            action: name,
+            target: request.body.alarmId,
+            outcome: result.ok ? 'accepted' : 'refused',
+            ...(result.ok ? {} : { code: result.code }),
+          });
           if (!result.ok) throw new HttpError(409, 'LL_ERR_HTTP_REFUSED', [name, request.body.alarmId, result.reason], refusal(result));
           return { alarmId: result.alarmId, state: result.state };
         },

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { DASHBOARD_CSP } from '../browser-safety.js';
 
 /** The dashboard's static files, shipped in dashboards/web and served with no CDN. */
 export const DASHBOARD_DIR = new URL('../../../../dashboards/web/', import.meta.url);
@@ -17,6 +18,12 @@ export const DASHBOARD_ASSETS = ['app.js', 'api.js', 'chart.js', 'render.js', 's
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   const typeOf = (name: string) => TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
   const index = await readFile(new URL('index.html', DASHBOARD_DIR));
+  // The page and its assets: no inline code runs, and no other site may frame it (the ack button).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', DASHBOARD_CSP);
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type(TYPES.html as string).send(index));
   for (const name of DASHBOARD_ASSETS) {
     const body = await readFile(new URL(name, DASHBOARD_DIR));

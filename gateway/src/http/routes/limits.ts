@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LimitChange } from '../../alarms/alarm-control.js';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
-import type { GatewayView } from '../gateway-view.js';
+import { clockOf, type GatewayView } from '../gateway-view.js';
 import { HttpError } from '../http-error.js';
 import type { WriteLimit } from '../rate-limit.js';
 import { controlOf } from './alarms.js';
@@ -69,6 +69,18 @@ export function limitRoutes(view: GatewayView, writeLimit: WriteLimit) {
         const control = controlOf(view);
         const result = control.applyLimits(request.body.changes);
         request.log.info({ user: request.principal.user, changes: request.body.changes.length, ok: result.ok }, 'limit change');
+        view.audit?.record({
+          ts: new Date(clockOf(view).now()).toISOString(),
+          origin: 'http',
+          principal: request.principal.user,
+          action: 'limits',
+          target: request.body.changes
+            .map((c) => `${c.device}/${c.point}/${c.condition}`)
+            .join(',')
+            .slice(0, 200),
+          outcome: result.ok ? 'accepted' : 'refused',
+          ...(result.ok ? {} : { code: 'LL_ERR_HTTP_BAD_REQUEST' }),
+        });
         if (!result.ok) {
           const reason = result.reasons.join('; ');
           throw new HttpError(400, 'LL_ERR_HTTP_BAD_REQUEST', ['body.changes', reason], {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { requireRole } from '../auth.js';
+import { requireOwnOrigin } from '../browser-safety.js';
 import type { GatewayView } from '../gateway-view.js';
 import { forwardLive, type LiveMessage } from '../live-message.js';
 
@@ -9,8 +10,8 @@ const CLOSE_FULL = 1013;
 
 /**
  * `/ws`: a snapshot on connect, then every reading, alarm and comm change as
- * it happens. Browsers cannot send headers on a WebSocket, so a token may come
- * as `?token=` (redacted from logs).
+ * it happens. Browsers cannot send headers on a WebSocket, so a token comes as
+ * a subprotocol (auth.ts bearerOf); a page of another origin is refused first.
  *
  * Bounded per client and in all (issue 18): at most `http.live.maxClients`
  * sockets; a client that does not read has its queue capped — above half of
@@ -24,7 +25,8 @@ export function liveRoutes(view: GatewayView) {
     app.addHook('onClose', async () => {
       for (const socket of open) socket.terminate();
     });
-    app.get('/ws', { websocket: true, preHandler: requireRole('viewer', 'watch live values'), schema: { hide: true } }, (socket) => {
+    const preHandler = [requireOwnOrigin(view.config.http.allowedOrigins), requireRole('viewer', 'watch live values')];
+    app.get('/ws', { websocket: true, preHandler, schema: { hide: true } }, (socket) => {
       if (open.size >= maxClients) {
         socket.close(CLOSE_FULL, `at most ${maxClients} live clients`);
         return;
