@@ -3,12 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
+import type { SiteConfig } from '../../core/src/index.js';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
 import { setPoint, startSite } from '../support/site-harness.js';
 
 const T = gatewayTopics('test-site', 'gw-test');
+/** A logged-in local user (anonymous clients may not publish commands at all: docs/security.md). */
+const OPS = { username: 'ops', password: 'ops-password' };
+const withOps = (site: SiteConfig): SiteConfig => ({
+  ...site,
+  mqtt: {
+    ...site.mqtt,
+    local: { ...site.mqtt.local, users: [{ ...OPS, publish: ['lifeline/v1/#'], subscribe: ['lifeline/v1/#'] }] },
+  },
+});
 
 /**
  * Issue 18: one anonymous 100,000-key `twin/desired` (2.5 MB) held the gateway
@@ -31,15 +41,21 @@ describe('integration: a flood of twin/desired keys is refused and alarms still 
   });
 
   it('refuses a 100,000-key desired with one reason; the hihi alarm raised behind it arrives', async () => {
-    site = await startSite(join(FIXTURES, 'twin-site.yaml'));
+    site = await startSite(join(FIXTURES, 'twin-site.yaml'), { adapt: withOps });
     const url = site.urls.mqtt as string;
-    collector = await MqttCollector.open(url, `${T.prefix}/#`);
-    centre = await connectAsync(url, { clientId: `centre-${randomUUID()}`, reconnectPeriod: 0 });
+    collector = await MqttCollector.open(url, `${T.prefix}/#`, OPS);
+    centre = await connectAsync(url, { clientId: `centre-${randomUUID()}`, reconnectPeriod: 0, ...OPS });
     await collector.waitFor((m) => m.topic === T.twin, 10_000, 'the retained twin');
 
     const limits: Record<string, { value: number }> = {};
     for (let i = 0; i < 100_000; i++) limits[`gas-${i}/lel1/hihi`] = { value: 40 };
-    const flood = JSON.stringify({ clientToken: 'flood-1', by: { user: 'anyone' }, ifLimitsVersion: 'x', limits });
+    const flood = JSON.stringify({
+      clientToken: 'flood-1',
+      issuedAt: new Date().toISOString(),
+      by: { user: 'ops' },
+      ifLimitsVersion: 'x',
+      limits,
+    });
     assert.ok(flood.length > 2_000_000);
     await centre.publishAsync(T.twinDesired, flood, { qos: 1 });
     // The alarm condition right behind the flood.
