@@ -292,12 +292,14 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     job.attempt = 0;
     job.impaired = false;
     this.#advance(job);
+    const wasClosed = state.breaker.kind === 'closed';
     const changed = state.cycleFailed(now, error);
     // An open breaker skips every group of the unit, so all its points go bad, not just this group's.
     const points = state.breaker.kind === 'open' ? state.config.points : job.group.points;
     if (this.#running) this.emit('readings', badReadings(state.config.id, points, error.message, now));
     if (changed) this.#emitComm(state);
-    if (state.breaker.kind === 'open') this.#log.warn({ device: state.config.id, err: error.message }, 'circuit open');
+    // Once per opening: a failed probe (every second or so) re-opens it quietly.
+    if (wasClosed && state.breaker.kind === 'open') this.#log.warn({ device: state.config.id, err: error.message }, 'circuit open');
   }
 
   /** Drift-free cadence; after an overrun, a fresh cadence instead of a burst of catch-up polls. */
