@@ -27,8 +27,13 @@ describe('bus plan (which request next, with what timeout)', () => {
     },
     {
       name: 'a retry never takes a due healthy poll slot',
-      candidates: [c('retry', 'retry', { deadline: NOW - 100 }), c('poll', 'poll', { deadline: NOW + 50, wantMs: 40 })],
+      candidates: [c('retry', 'retry', { deadline: NOW + 60 }), c('poll', 'poll', { deadline: NOW + 50, wantMs: 40 })],
       want: { kind: 'send', job: 'poll', timeoutMs: 40 },
+    },
+    {
+      name: 'a retry past its own deadline competes like a poll (a saturated link does not starve it)',
+      candidates: [c('retry', 'retry', { deadline: NOW - 100 }), c('poll', 'poll', { deadline: NOW - 10, wantMs: 40 })],
+      want: { kind: 'send', job: 'retry', timeoutMs: 1000 },
     },
     {
       name: 'a retry goes when no healthy poll is due, with its full timeout',

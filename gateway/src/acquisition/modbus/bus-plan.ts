@@ -10,7 +10,9 @@
  *   the link is saturated, and the one whose unit used the least bus time
  *   lately goes first (fair queueing), so a slow unit cannot starve the rest.
  * - retry: a failed or cut-short request sent again. Never while a healthy
- *   poll is due: a retry does not take a due healthy poll's slot.
+ *   poll is due: a retry does not take a due healthy poll's slot — until its
+ *   own deadline (the scheduler gives it the next cycle's) has passed; then it
+ *   competes like a poll, so a saturated link cannot starve a unit's retry.
  * - probe: a request to a unit whose breaker is open. Only when nothing
  *   else is due, and only in the gap before the next healthy deadline that
  *   its timeout, cut to the gap, still fits with at least its floor.
@@ -38,7 +40,7 @@ export type Plan<J> =
 
 export function planNext<J>(now: number, candidates: readonly Candidate<J>[]): Plan<J> {
   const ready = candidates.filter((c) => c.readyAt <= now);
-  const polls = ready.filter((c) => c.kind === 'poll');
+  const polls = ready.filter((c) => c.kind === 'poll' || (c.kind === 'retry' && c.deadline <= now));
   if (polls.length > 0) {
     const poll = pickPoll(now, polls);
     return { kind: 'send', job: poll.job, timeoutMs: poll.wantMs };

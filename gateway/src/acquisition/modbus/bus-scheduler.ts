@@ -165,7 +165,9 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
       return { ...common, kind: 'probe', readyAt: Math.max(due, state.probeAt()), wantMs: state.timeoutFor(block) };
     const retry = job.attempt > 0 || job.fullRetry;
     const wantMs = retry ? state.config.modbus.timeoutMs : state.timeoutFor(block);
-    return { ...common, kind: retry ? 'retry' : 'poll', readyAt: Math.max(due, state.holdUntil), wantMs };
+    // A retry yields to due healthy polls until its next cycle would be due (bus-plan.ts).
+    const deadline = retry ? common.deadline + job.group.intervalMs : common.deadline;
+    return { ...common, deadline, kind: retry ? 'retry' : 'poll', readyAt: Math.max(due, state.holdUntil), wantMs };
   }
 
   async #reconnect(): Promise<void> {
