@@ -108,7 +108,8 @@ export class ModbusLineServer {
       return;
     }
     // Unit id + PDU + CRC on the wire, the request's and then the answer's.
-    const delay = this.#wire.answerDelayMs(performance.now(), frame.pdu.length + 3, out.length);
+    // Rounded up: Node's timers run at whole milliseconds, and an answer may not arrive before its last byte could.
+    const delay = Math.ceil(this.#wire.answerDelayMs(performance.now(), frame.pdu.length + 3, out.length));
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       if (!stream.destroyed) stream.write(out);
