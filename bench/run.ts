@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'alarm-latency': () => import('./alarm-latency.js'),
   'sim-modbus': () => import('./sim-modbus.js'),
+  'field-faults': () => import('./field-faults.js'),
   'alarm-decision': () => import('./alarm-decision.js'),
   acquisition: () => import('./acquisition.js'),
   outbox: () => import('./outbox.js'),

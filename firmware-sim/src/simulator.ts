@@ -9,6 +9,7 @@ import { type ActiveFault, FaultBook, type FaultSpec } from './faults/fault-book
 import { checkFault } from './faults/fault-rules.js';
 import { ModbusLineServer, ModbusTcpListener } from './modbus/modbus-server.js';
 import { SerialLine } from './modbus/serial-line.js';
+import { SerialWire } from './modbus/serial-wire.js';
 import type { OpcuaDeviceServer } from './opcua/opcua-device-server.js';
 import { ScenarioLibrary } from './scenarios/scenario-library.js';
 import { freePort, groupByServer, type ServedAt } from './serving.js';
@@ -166,7 +167,8 @@ export class FirmwareSimulator implements SimulatorControl {
 
   async #startSerial(): Promise<void> {
     for (const { link, ids } of groupByServer(this.config.devices).serial.values()) {
-      const server = new ModbusLineServer('rtu', this.#group(ids), this.faults, this.#log);
+      // A serial line takes the wire time of its baud rate; a pty alone would answer a 9,600-baud request at once.
+      const server = new ModbusLineServer('rtu', this.#group(ids), this.faults, this.#log, new SerialWire(link.baudRate));
       const line = new SerialLine(link, this.#log);
       this.#serial.push({ line, server });
       await line.start(server);

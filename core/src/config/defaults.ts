@@ -43,6 +43,11 @@ export const DEFAULTS = {
   breakerFailureThreshold: 2,
   breakerOpenMs: 2000,
   breakerMaxOpenMs: 30_000,
+  /** Adaptive response timeouts (RFC 6298-style, docs/acquisition.md): on, never below minMs. */
+  timeoutAdaptive: true,
+  timeoutMinMs: 10,
+  /** A serial device's time from the end of a request to the start of its answer. */
+  timeoutTurnaroundMs: 5,
   modbusMergeGap: 16,
   opcuaQueueSize: 10,
   /** Outbox disk budget: 256 MiB of payload before telemetry is evicted oldest-first. */

@@ -72,6 +72,37 @@ export const AcquisitionSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    timeouts: Type.Optional(
+      Type.Object(
+        {
+          adaptive: Type.Optional(
+            Type.Boolean({
+              default: DEFAULTS.timeoutAdaptive,
+              description:
+                "learn each unit's response time (smoothed RTT + 4 × deviation, RFC 6298) and declare a request late there, between the floor and modbus.timeoutMs; a request cut short is retried once with the full timeout before it counts as a failure",
+            }),
+          ),
+          minMs: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 60_000,
+              default: DEFAULTS.timeoutMinMs,
+              description:
+                'floor of the adaptive timeout and of a probe of an open-breaker unit, ms; serial lines add the frame time at the baud rate and the turnaround',
+            }),
+          ),
+          turnaroundMs: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 10_000,
+              default: DEFAULTS.timeoutTurnaroundMs,
+              description: "serial RTU: the device's time between the end of a request and the start of its answer, ms (part of the floor)",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     mergeGap: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -141,6 +172,7 @@ export interface AcquisitionConfig {
   readonly retries: number;
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
   readonly circuitBreaker: { readonly failureThreshold: number; readonly openMs: number; readonly maxOpenMs: number };
+  readonly timeouts: { readonly adaptive: boolean; readonly minMs: number; readonly turnaroundMs: number };
   readonly mergeGap: number;
   readonly pollGroups: readonly { readonly intervalMs: number; readonly points: readonly string[] }[];
   readonly opcua: {
@@ -178,6 +210,11 @@ export function resolveAcquisition(
       failureThreshold: a.circuitBreaker?.failureThreshold ?? d.breakerFailureThreshold,
       openMs: a.circuitBreaker?.openMs ?? d.breakerOpenMs,
       maxOpenMs: a.circuitBreaker?.maxOpenMs ?? d.breakerMaxOpenMs,
+    },
+    timeouts: {
+      adaptive: a.timeouts?.adaptive ?? d.timeoutAdaptive,
+      minMs: a.timeouts?.minMs ?? d.timeoutMinMs,
+      turnaroundMs: a.timeouts?.turnaroundMs ?? d.timeoutTurnaroundMs,
     },
     mergeGap: a.mergeGap ?? d.modbusMergeGap,
     pollGroups: a.pollGroups ?? [],

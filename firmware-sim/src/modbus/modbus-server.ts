@@ -6,6 +6,7 @@ import type { SimulatedDevice } from '../simulated-device.js';
 import { withCrc } from './crc16.js';
 import { type Frame, FrameReader, type Framing } from './frames.js';
 import { answerPdu, exceptionPdu, GATEWAY_TARGET_FAILED } from './pdu.js';
+import type { SerialWire } from './serial-wire.js';
 
 /**
  * Serves several simulated devices by unit id on one byte stream transport:
@@ -19,8 +20,11 @@ export class ModbusLineServer {
   readonly #log: Logger;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #streams = new Set<Duplex>();
+  /** A serial line's wire time (serial-wire.ts); none on TCP. */
+  readonly #wire: SerialWire | undefined;
 
-  constructor(framing: Framing, devices: readonly SimulatedDevice[], faults: FaultBook, log: Logger) {
+  constructor(framing: Framing, devices: readonly SimulatedDevice[], faults: FaultBook, log: Logger, wire?: SerialWire) {
+    this.#wire = wire;
     for (const d of devices) this.#units.set(d.unitId, d);
     this.#framing = framing;
     this.#faults = faults;
@@ -99,7 +103,18 @@ export class ModbusLineServer {
       out[out.length - 1] = (out[out.length - 1] ?? 0) ^ 0xff;
       out[out.length - 2] = (out[out.length - 2] ?? 0) ^ 0xff;
     }
-    stream.write(out);
+    if (!this.#wire) {
+      stream.write(out);
+      return;
+    }
+    // Unit id + PDU + CRC on the wire, the request's and then the answer's.
+    // Rounded up: Node's timers run at whole milliseconds, and an answer may not arrive before its last byte could.
+    const delay = Math.ceil(this.#wire.answerDelayMs(performance.now(), frame.pdu.length + 3, out.length));
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (!stream.destroyed) stream.write(out);
+    }, delay);
+    this.#timers.add(timer);
   }
 }
 

@@ -6,11 +6,13 @@ import {
   type DataValue,
   type INamespace,
   MessageSecurityMode,
+  MonitoredItem,
   OPCUACertificateManager,
   OPCUAServer,
   SecurityPolicy,
   type StatusCode,
   StatusCodes,
+  Subscription,
   type UAObject,
   type UAVariable,
   Variant,
@@ -20,6 +22,19 @@ import { simError } from '../errors.js';
 import type { FaultBook } from '../faults/fault-book.js';
 import type { SimulatedDevice } from '../simulated-device.js';
 import { namespaceOf, opcuaDataType, parseBrowsePath, toDataType, toVariantValue } from './opcua-variables.js';
+
+/**
+ * A PLC's OPC UA server serves its variables exception-based (MinimumSamplingInterval
+ * 0, OPC 10000-3 §5.6.2: changes are reported as they happen) and accepts
+ * publishing intervals down to a few milliseconds. node-opcua's own floors (50 ms
+ * publishing, 50 ms sampling) would otherwise make every fast subscription
+ * measure the simulator instead of the gateway. Process-wide statics of the
+ * server classes: the simulator is the only OPC UA server in its process.
+ */
+const MIN_PUBLISHING_INTERVAL_MS = 5;
+const MIN_SAMPLING_INTERVAL_MS = 1;
+Subscription.minimumPublishingInterval = MIN_PUBLISHING_INTERVAL_MS;
+MonitoredItem.minimumSamplingInterval = MIN_SAMPLING_INTERVAL_MS;
 
 // One certificate store for every simulated server: created once, reused on restart.
 const PKI_DIR = join(tmpdir(), 'lifeline-firmware-sim-pki');
@@ -157,7 +172,7 @@ export class OpcuaDeviceServer {
       dataType: toDataType(dataType),
       accessLevel: point.writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
       userAccessLevel: point.writable ? 'CurrentRead | CurrentWrite' : 'CurrentRead',
-      minimumSamplingInterval: 100,
+      minimumSamplingInterval: 0,
     });
   }
 

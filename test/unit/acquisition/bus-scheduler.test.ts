@@ -13,6 +13,7 @@ interface Call {
   readonly at: number;
   readonly unit: number;
   readonly op: string;
+  readonly timeoutMs: number;
 }
 
 /**
@@ -23,6 +24,8 @@ describe('bus scheduler (fake connection, fake time)', () => {
   let clock: sinon.SinonFakeTimers;
   let site: TestSite;
   let calls: Call[];
+  /** Per unit, the answer delays (ms) of its next requests; 5 ms once used up. */
+  let delays: Map<number, number[]>;
   let bus: BusScheduler | undefined;
 
   beforeEach(async () => {
@@ -33,6 +36,7 @@ describe('bus scheduler (fake connection, fake time)', () => {
     ]);
     clock = sinon.useFakeTimers({ now: 1_000_000 });
     calls = [];
+    delays = new Map();
     const held = new Map<number, number>();
     let open = false;
     sinon.stub(ModbusConnection.prototype, 'isOpen').get(() => open);
@@ -43,7 +47,8 @@ describe('bus scheduler (fake connection, fake time)', () => {
       open = false;
     });
     sinon.stub(ModbusConnection.prototype, 'transact').callsFake(async (unit, timeoutMs, exchange) => {
-      const client = fakeClient(unit, timeoutMs, held, (op) => calls.push({ at: Date.now(), unit, op }));
+      const delay = delays.get(unit)?.shift() ?? 5;
+      const client = fakeClient(unit, timeoutMs, delay, held, (op) => calls.push({ at: Date.now(), unit, op, timeoutMs }));
       return exchange(client);
     });
   });
@@ -92,11 +97,41 @@ describe('bus scheduler (fake connection, fake time)', () => {
     assert.ok(Math.max(...periods) <= 100 + 200 + 20, `worst fast period ${Math.max(...periods)} ms`);
     const slow = calls.filter((c) => c.unit === 1 && c.op === 'read holding 1+10').length;
     assert.ok(slow >= 18 && slow <= 21, `slow group polled ${slow} times`);
-    // Dead unit: 2 cycles × (1 try + 1 retry) open the breaker, then one probe per open period.
+    // Dead unit: 2 cycles × (1 try + 1 retry) open the breaker, then one probe per second (fast recovery), each cut to a schedule gap.
     const dead = calls.filter((c) => c.unit === 9).length;
-    assert.ok(dead >= 4 && dead <= 10, `dead unit got ${dead} requests`);
+    assert.ok(dead >= 10 && dead <= 14, `dead unit got ${dead} requests`);
     assert.equal(bus?.devices.get('dead')?.comm, 'offline');
     assert.equal(bus?.devices.get('live')?.comm, 'online');
+  });
+
+  it('probes an open-breaker unit only with timeouts cut to a schedule gap, so the live units keep their period', async () => {
+    start();
+    await clock.tickAsync(10_000);
+    const probes = calls.filter((c) => c.unit === 9 && c.at > 1_004_000);
+    assert.ok(probes.length >= 4, `${probes.length} probes after the breaker opened`);
+    for (const p of probes) assert.ok(p.timeoutMs >= 10 && p.timeoutMs < 200, `probe timeout ${p.timeoutMs} ms`);
+    const fast = calls.filter((c) => c.unit === 1 && c.op === 'read holding 0+1' && c.at > 1_004_000).map((c) => c.at);
+    const periods = fast.slice(1).map((t, i) => t - (fast[i] as number));
+    // The fast group has no priority 1–2 condition, so its deadline has 25 ms of slack a probe may use.
+    assert.ok(Math.max(...periods) <= 100 + 25 + 10, `worst fast period after the breaker opened ${Math.max(...periods)} ms`);
+  });
+
+  it('retries a request cut short under the learned timeout once with the full timeout, without counting a failure', async () => {
+    start();
+    await clock.tickAsync(3000);
+    const learned = bus?.devices.get('other')?.timeoutFor({ table: 'holding', length: 1 }) ?? 0;
+    assert.ok(learned >= 10 && learned < 200, `learned timeout ${learned} ms`);
+    const before = bus?.devices.get('other')?.snapshot().counters;
+    delays.set(2, [60]);
+    await clock.tickAsync(1000);
+    const other = calls.filter((c) => c.unit === 2 && c.at > 1_003_000);
+    const cutAt = other.findIndex((c) => c.timeoutMs < 200);
+    assert.ok(cutAt >= 0, 'a cut-short request');
+    assert.equal(other[cutAt + 1]?.timeoutMs, 200, 'then the same request with the full timeout');
+    assert.equal(other[cutAt + 1]?.op, other[cutAt]?.op);
+    const after = bus?.devices.get('other')?.snapshot();
+    assert.equal(after?.counters.timeouts, before?.timeouts, 'no timeout counted');
+    assert.equal(after?.comm, 'online');
   });
 
   it('runs a write ahead of every queued poll and verifies it by reading back', async () => {
@@ -114,12 +149,13 @@ describe('bus scheduler (fake connection, fake time)', () => {
 });
 
 /** A modbus-serial client stand-in: unit 9 times out, others answer after 5 ms with register i = i. */
-function fakeClient(unit: number, timeoutMs: number, held: Map<number, number>, log: (op: string) => void): ModbusClient {
+function fakeClient(unit: number, timeoutMs: number, delay: number, held: Map<number, number>, log: (op: string) => void): ModbusClient {
   const answer = <T>(op: string, value: T): Promise<T> => {
     log(op);
     return new Promise((resolve, reject) => {
-      if (unit === 9) setTimeout(() => reject(Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' })), timeoutMs);
-      else setTimeout(() => resolve(value), 5);
+      const late = () => reject(Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' }));
+      if (unit === 9 || delay > timeoutMs) setTimeout(late, timeoutMs);
+      else setTimeout(() => resolve(value), delay);
     });
   };
   const regs = (address: number, length: number) => ({ data: Array.from({ length }, (_, i) => held.get(address + i) ?? address + i) });

@@ -12,6 +12,10 @@ export interface PollJob {
   progress?: { index: number; readings: Reading[]; impaired: boolean; resumeAt: number };
   attempt: number;
   impaired: boolean;
+  /** Its last request was cut short under the adaptive timeout: send it again with the full timeout. */
+  fullRetry: boolean;
+  /** Deadline after the due time (bus-plan.ts): 0 for points with priority 1–2 conditions. */
+  readonly slackMs: number;
 }
 
 export interface WriteJob {

@@ -5,11 +5,22 @@ import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';
 import { classifyModbusError, isModbusException } from './modbus-errors.js';
 
+export interface RequestTiming {
+  readonly timeoutMs: number;
+  /** Registers or bits asked for: the response timer's size class. */
+  readonly quantity: number;
+  /** A timeout will be retried with the full timeout, so it is not counted yet. */
+  readonly retryIfLate: boolean;
+}
+
 /**
  * One transaction of a unit on its connection, counted where the unit's health
  * and bus-time share need it: requests, latency (answers and exceptions —
  * both are round trips), timeouts, bad frames, and the bus time it held.
- * Rejects with the classified, coded error.
+ * A successful round trip (or an exception answer) teaches the unit's
+ * response timer. A timeout of a request cut short under the full timeout
+ * that the scheduler retries with the full timeout (`retryIfLate`) is not
+ * counted as a timeout: only the retry's outcome counts. Rejects with the classified, coded error.
  */
 export async function accountedRequest<T>(
   connection: ModbusConnection,
@@ -17,22 +28,29 @@ export async function accountedRequest<T>(
   state: ModbusDeviceState,
   what: string,
   exchange: (c: ModbusClient) => Promise<T>,
+  timing: RequestTiming = { timeoutMs: state.config.modbus.timeoutMs, quantity: 1, retryIfLate: false },
 ): Promise<T> {
-  const { unitId, timeoutMs } = state.config.modbus;
+  const { unitId } = state.config.modbus;
+  const { timeoutMs, quantity, retryIfLate } = timing;
   state.health.count('requests');
   const t0 = performance.now();
   const started = clock.now();
   try {
     const result = await connection.transact(unitId, timeoutMs, exchange);
-    state.health.observeLatency(performance.now() - t0);
+    const rtt = performance.now() - t0;
+    state.health.observeLatency(rtt);
+    state.timer.observe(quantity, rtt);
     return result;
   } catch (e) {
     const error = classifyModbusError(e, { what, device: state.config.id, unitId, timeoutMs });
-    if (error.code === 'LL_ERR_MODBUS_TIMEOUT') state.health.count('timeouts');
-    else if (error.code === 'LL_ERR_MODBUS_BAD_FRAME') state.health.count('badFrames');
+    if (error.code === 'LL_ERR_MODBUS_TIMEOUT') {
+      if (!retryIfLate) state.health.count('timeouts');
+    } else if (error.code === 'LL_ERR_MODBUS_BAD_FRAME') state.health.count('badFrames');
     else if (isModbusException(error)) {
       state.health.count('exceptions');
-      state.health.observeLatency(performance.now() - t0);
+      const rtt = performance.now() - t0;
+      state.health.observeLatency(rtt);
+      state.timer.observe(quantity, rtt);
     }
     throw error;
   } finally {

@@ -16,21 +16,27 @@ import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import type { DeviceHealth } from '../device-health.js';
 import { dueOf, type PollJob, type WriteJob } from './bus-jobs.js';
+import { type Candidate, deadlineSlackMs, planNext } from './bus-plan.js';
 import { BusPump } from './bus-pump.js';
-import { accountedRequest } from './bus-request.js';
+import { accountedRequest, type RequestTiming } from './bus-request.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
 import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
 import { planPollGroups } from './poll-groups.js';
 import type { ReadBlock } from './register-plan.js';
 
+/** Fast recovery: a link that is down (also at start-up) is tried again at least this often. */
+const MAX_RECONNECT_MS = 1000;
+
 /**
  * The scheduler of one physical Modbus connection (docs/acquisition.md): every
  * unit's poll groups share one queue, one transaction at a time, one request
- * per turn, served by least recent bus time. Writes jump the queue. A failed request is retried only after a
- * backoff during which the other units use the bus, and a unit whose breaker
- * is open is skipped, so a dead unit delays its neighbours by at most one
- * timeout. A dropped link is reopened with backoff.
+ * per turn, chosen by bus-plan.ts (earliest deadline first, fair by bus time
+ * when saturated; retries and probes only when no healthy poll is due, probes
+ * cut to the gap before the next deadline). Writes jump the queue. Timeouts
+ * adapt to each unit's learned response time; one cut short is retried with
+ * the full timeout before it counts. A dropped link is reopened with backoff,
+ * at most MAX_RECONNECT_MS apart.
  */
 export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDriver {
   readonly connection: ModbusConnection;
@@ -57,7 +63,18 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     this.#log = log.child({ connection: this.connection.key });
     this.devices = new Map(devices.map((d) => [d.id, new ModbusDeviceState(d, this.connection.key)]));
     this.#jobs = [...this.devices.values()].flatMap((state) =>
-      planPollGroups(state.config).map((group) => ({ state, group, nextDue: 0, attempt: 0, impaired: false })),
+      planPollGroups(state.config).map((group) => ({
+        state,
+        group,
+        nextDue: 0,
+        attempt: 0,
+        impaired: false,
+        fullRetry: false,
+        slackMs: deadlineSlackMs(
+          group.intervalMs,
+          group.points.some((p) => p.limits.some((l) => l.priority <= 2)),
+        ),
+      })),
     );
     this.#pump = new BusPump(
       clock,
@@ -125,35 +142,32 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
         await this.#runWrite(write);
         continue;
       }
-      const job = this.#nextJob(now);
-      if (!job) return this.#wakeAt() - now;
-      await this.#runPoll(job);
+      const plan = planNext(
+        now,
+        this.#jobs.map((job) => this.#candidate(job, now)),
+      );
+      if (plan.kind === 'wait') return Number.isFinite(plan.untilMs) ? plan.untilMs - now : 60_000;
+      const probe = plan.job.state.breaker.kind !== 'closed';
+      if (probe) plan.job.state.beginProbe();
+      else if (!plan.job.state.admit(now)) return 1;
+      await this.#runPoll(plan.job, plan.timeoutMs, probe);
     }
     return Number.POSITIVE_INFINITY;
   }
 
-  /**
-   * Among the due jobs whose device may send now, the one whose device used
-   * the least bus time lately; ties go to the earliest due. A cheap unit's
-   * cycle thus runs ahead of a slow one's next request, and waits for at most
-   * one request in flight.
-   */
-  #nextJob(now: number): PollJob | undefined {
-    let best: { job: PollJob; use: number; due: number } | undefined;
-    for (const job of this.#jobs) {
-      const due = dueOf(job);
-      if (due > now) continue;
-      const use = job.state.busUse(now);
-      if (best && (best.use < use || (best.use === use && best.due <= due))) continue;
-      if (job.state.admit(now)) best = { job, use, due };
-    }
-    return best?.job;
-  }
-
-  #wakeAt(): number {
-    let wake = Number.POSITIVE_INFINITY;
-    for (const job of this.#jobs) wake = Math.min(wake, Math.max(dueOf(job), job.state.readyAt()));
-    return Number.isFinite(wake) ? wake : this.#clock.now() + 60_000;
+  /** How bus-plan.ts sees a job now: a healthy poll, a retry, or a probe of an open-breaker unit. */
+  #candidate(job: PollJob, now: number): Candidate<PollJob> {
+    const { state } = job;
+    const block = job.group.blocks[job.progress?.index ?? 0] as ReadBlock;
+    const due = dueOf(job);
+    const common = { job, deadline: job.nextDue + job.slackMs, busUse: state.busUse(now), floorMs: state.floorFor(block) };
+    if (state.breaker.kind !== 'closed')
+      return { ...common, kind: 'probe', readyAt: Math.max(due, state.probeAt()), wantMs: state.timeoutFor(block) };
+    const retry = job.attempt > 0 || job.fullRetry;
+    const wantMs = retry ? state.config.modbus.timeoutMs : state.timeoutFor(block);
+    // A retry yields to due healthy polls until its next cycle would be due (bus-plan.ts).
+    const deadline = retry ? common.deadline + job.group.intervalMs : common.deadline;
+    return { ...common, deadline, kind: retry ? 'retry' : 'poll', readyAt: Math.max(due, state.holdUntil), wantMs };
   }
 
   async #reconnect(): Promise<void> {
@@ -175,7 +189,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   #linkDown(error: LifelineError): void {
     void this.connection.close();
     this.#linkFailures += 1;
-    this.#reconnectAt = this.#clock.now() + backoffDelay(this.#linkFailures - 1, this.#backoff);
+    const policy = { baseMs: this.#backoff.baseMs, maxMs: Math.min(this.#backoff.maxMs, MAX_RECONNECT_MS) };
+    this.#reconnectAt = this.#clock.now() + backoffDelay(this.#linkFailures - 1, policy);
     for (const w of this.#writes.splice(0)) w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', w.state.config.id, error.message));
     if (this.#linkFailures > 1) return;
     this.#log.warn({ err: error.message }, 'modbus link down');
@@ -185,8 +200,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     }
   }
 
-  #request<T>(state: ModbusDeviceState, what: string, exchange: (c: ModbusClient) => Promise<T>): Promise<T> {
-    return accountedRequest(this.connection, this.#clock, state, what, exchange);
+  #request<T>(state: ModbusDeviceState, what: string, exchange: (c: ModbusClient) => Promise<T>, timing?: RequestTiming): Promise<T> {
+    return accountedRequest(this.connection, this.#clock, state, what, exchange, timing);
   }
 
   /**
@@ -194,14 +209,19 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
    * after each one: its continuation queues behind every job already due, so
    * a slow unit delays the others by at most one of its own answers.
    */
-  async #runPoll(job: PollJob): Promise<void> {
+  async #runPoll(job: PollJob, timeoutMs: number, probe: boolean): Promise<void> {
     const { state, group } = job;
     const progress = job.progress ?? { index: 0, readings: [], impaired: job.impaired, resumeAt: 0 };
     job.progress = undefined;
     const block = group.blocks[progress.index] as ReadBlock;
     const t0 = performance.now();
+    // Late under the learned estimate: once more with the full timeout (as soon as no healthy poll is due) before it counts.
+    const cut = timeoutMs < state.config.modbus.timeoutMs && !probe && !job.fullRetry && job.attempt === 0;
     try {
-      const words = await this.#request(state, `read ${block.table} ${block.address}+${block.length}`, (c) => readBlock(c, block));
+      const what = `read ${block.table} ${block.address}+${block.length}`;
+      const timing = { timeoutMs, quantity: block.length, retryIfLate: cut };
+      const words = await this.#request(state, what, (c) => readBlock(c, block), timing);
+      job.fullRetry = false;
       this.#emitPoll(state, t0);
       const rxTs = this.#clock.now();
       for (const point of block.points) {
@@ -222,6 +242,13 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
         this.#linkDown(error);
         return;
       }
+      if (error.code === 'LL_ERR_MODBUS_TIMEOUT' && cut) {
+        job.fullRetry = true;
+        progress.resumeAt = this.#clock.now();
+        job.progress = progress;
+        return;
+      }
+      job.fullRetry = false;
       if (!isModbusException(error) || error.transient) return this.#retryOrFail(job, error);
       // The unit answered "no" for this block only: its other blocks still count.
       progress.impaired = true;
@@ -267,12 +294,14 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     job.attempt = 0;
     job.impaired = false;
     this.#advance(job);
+    const wasClosed = state.breaker.kind === 'closed';
     const changed = state.cycleFailed(now, error);
     // An open breaker skips every group of the unit, so all its points go bad, not just this group's.
     const points = state.breaker.kind === 'open' ? state.config.points : job.group.points;
     if (this.#running) this.emit('readings', badReadings(state.config.id, points, error.message, now));
     if (changed) this.#emitComm(state);
-    if (state.breaker.kind === 'open') this.#log.warn({ device: state.config.id, err: error.message }, 'circuit open');
+    // Once per opening: a failed probe (every second or so) re-opens it quietly.
+    if (wasClosed && state.breaker.kind === 'open') this.#log.warn({ device: state.config.id, err: error.message }, 'circuit open');
   }
 
   /** Drift-free cadence; after an overrun, a fresh cadence instead of a burst of catch-up polls. */

@@ -3,8 +3,12 @@ import type { LifelineError } from '../../errors.js';
 import { type CommState, commStateOf } from '../comm-state.js';
 import { type DeviceHealth, HealthRecorder } from '../device-health.js';
 import { type BreakerState, breakerAdmit, breakerStep, CLOSED } from './circuit-breaker.js';
+import type { ReadBlock } from './register-plan.js';
+import { floorMs, ResponseTimer } from './response-timer.js';
 
 const BUS_USE_HALF_LIFE_MS = 10_000;
+/** Fast recovery: a unit behind an open breaker is probed at least this often (probes only use gaps, so they are cheap). */
+export const MAX_PROBE_INTERVAL_MS = 1000;
 
 /**
  * What the bus scheduler knows about one unit: its breaker, its retry hold,
@@ -15,6 +19,8 @@ export class ModbusDeviceState {
   readonly config: ModbusDeviceConfig;
   readonly connection: string;
   readonly health = new HealthRecorder();
+  /** Its learned response times, for adaptive timeouts. */
+  readonly timer = new ResponseTimer();
   breaker: BreakerState = CLOSED;
   /** No request before this time: a retry's backoff, so other units use the bus meanwhile. */
   holdUntil = 0;
@@ -66,9 +72,29 @@ export class ModbusDeviceState {
     return admit && now >= this.holdUntil;
   }
 
-  /** The earliest time this device may send again (for the scheduler's wake-up). */
-  readyAt(): number {
-    return Math.max(this.holdUntil, this.breaker.kind === 'open' ? this.breaker.until : 0);
+  /** The timeout of a read of this block: learned (RFC 6298) within [floor, timeoutMs], or timeoutMs when not adaptive. */
+  timeoutFor(block: Pick<ReadBlock, 'table' | 'length'>): number {
+    const full = this.config.modbus.timeoutMs;
+    if (!this.config.acquisition.timeouts.adaptive) return full;
+    return this.timer.timeoutFor(block.length, this.floorFor(block), full);
+  }
+
+  /** The least timeout worth sending this block with (never above timeoutMs). */
+  floorFor(block: Pick<ReadBlock, 'table' | 'length'>): number {
+    const bits = block.table === 'coil' || block.table === 'discrete';
+    return Math.min(this.config.modbus.timeoutMs, floorMs(this.config.modbus, this.config.acquisition.timeouts, block.length, bits));
+  }
+
+  /** When an open breaker lets the next probe through: its open period, but at most MAX_PROBE_INTERVAL_MS after it opened. */
+  probeAt(): number {
+    if (this.breaker.kind !== 'open') return 0;
+    const openedAt = this.breaker.until - this.breaker.openMs;
+    return openedAt + Math.min(this.breaker.openMs, MAX_PROBE_INTERVAL_MS);
+  }
+
+  /** A probe goes out: the breaker is half-open until its answer (or its timeout). */
+  beginProbe(): void {
+    if (this.breaker.kind === 'open') this.breaker = { kind: 'half-open', openMs: this.breaker.openMs };
   }
 
   /** A poll cycle that got answers; `impaired` when it needed retries or got exceptions. */

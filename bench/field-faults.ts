@@ -1,0 +1,260 @@
+/**
+ * Field faults (issue 16, docs/BENCHMARKS.md): change of a gas detector's
+ * register → alarm raise/clear at a centre subscriber on a real Mosquitto, the
+ * detector on one Modbus TCP connection shared with the cases' other units:
+ *   (a) the detector alone;
+ *   (b) + 20 units × 100 registers polled at the same interval;
+ *   (c) (b) + one unit that never answers;
+ *   (d) a 9,600-baud serial RTU line (the simulator on a socat pty, with wire
+ *       time) with 10 detectors polled every second, and (dx) the same plus
+ *       a dead unit (simulator only);
+ *   (e) the simulator's heat station over OPC UA, subscribed at 10 ms sampling
+ *       (simulator only; its supply-pressure hi limit with no delays).
+ * Against an independent server (Debian's pymodbus via /usr/bin/python3, the
+ * change written by a second Modbus client; the dead unit is an unserved unit
+ * id) and against the firmware simulator (the change by its control API; the
+ * dead unit by a no-response fault). Prints n, p50/p95/p99/max and missed
+ * (no alarm within 5 s) per case.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSiteConfig } from '@lifeline/core';
+import { startDemo } from '@lifeline/demo';
+import { Gateway } from '@lifeline/gateway';
+import { connectAsync } from 'mqtt';
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { createModbusClient } from '../gateway/src/transports/modbus-serial.js';
+import { freePort } from '../scripts/servers/free-port.js';
+import { MosquittoBroker } from '../scripts/servers/mosquitto.js';
+import { formatSummary, summarise } from './stats.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(3),
+  options: {
+    changes: { type: 'string', default: '100' },
+    'poll-ms': { type: 'string', default: '100' },
+    server: { type: 'string', default: 'both' },
+    cases: { type: 'string', default: 'a,b,c,d,dx,e' },
+  },
+});
+const changes = Number(values.changes);
+const pollMs = Number(values['poll-ms']);
+const BULK = 20;
+const DEAD_UNIT = 99;
+const PYMODBUS_SCRIPT = new URL('../test/support/modbus-pymodbus-server.py', import.meta.url).pathname;
+
+type Case = 'a' | 'b' | 'c' | 'd' | 'dx' | 'e';
+const SERIAL_POLL_MS = 2000;
+const simOnly = (c: Case) => c === 'd' || c === 'dx' || c === 'e';
+const pollOf = (c: Case) => (c === 'd' || c === 'dx' ? SERIAL_POLL_MS : pollMs);
+type Server = 'pymodbus' | 'sim';
+
+/** What is changed, to which values, and which alarm answers. */
+const PROBES = {
+  modbus: { device: 'probe', point: 'lel1', alarmId: 'probe/lel1/hihi', raise: 60, clear: 0 },
+  opcua: { device: 'hx', point: 'supply-pressure', alarmId: 'hx/supply-pressure/hi', raise: 2, clear: 0.85 },
+} as const;
+const probeOf = (c: Case) => (c === 'e' ? PROBES.opcua : PROBES.modbus);
+
+interface Running {
+  /** Sets the probe point to `value` (%LEL, or MPa for OPC UA). */
+  set(value: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function siteFile(dir: string, c: Case, port: number, centreUrl: string): Promise<string> {
+  const registers = Object.fromEntries(
+    Array.from({ length: 100 }, (_, i) => [`r${i}`, { name: `Register ${i}`, modbus: { table: 'holding', address: i, type: 'uint16' } }]),
+  );
+  await writeFile(join(dir, 'bulk-meter.yaml'), stringify({ id: 'bulk-meter', kind: 'bench', name: 'Bulk meter', points: registers }));
+  const modbus = (unitId: number) => ({ host: '127.0.0.1', port, unitId, timeoutMs: 1000 });
+  if (c === 'e') return writeSite(dir, [heatStation(port)], centreUrl);
+  if (c === 'd' || c === 'dx') return writeSite(dir, serialLine(dir, c === 'dx'), centreUrl);
+  const devices: unknown[] = [
+    {
+      id: 'probe',
+      profile: 'gas-detector',
+      modbus: modbus(1),
+      pollIntervalMs: pollMs,
+      points: { lel1: { limits: { hi: { enabled: false }, hihi: { value: 50, hysteresis: 2, onDelayMs: 0, offDelayMs: 0 } } } },
+    },
+  ];
+  if (c !== 'a')
+    for (let i = 0; i < BULK; i++) devices.push({ id: `bulk-${i}`, profile: 'bulk-meter', modbus: modbus(2 + i), pollIntervalMs: pollMs });
+  if (c === 'c') devices.push({ id: 'dead', profile: 'bulk-meter', modbus: modbus(DEAD_UNIT), pollIntervalMs: pollMs });
+  return writeSite(dir, devices, centreUrl);
+}
+
+/** 10 detectors on one 9,600-baud line, the first the probe; (dx) an 11th that never answers. */
+function serialLine(dir: string, dead: boolean): unknown[] {
+  const modbus = (unitId: number) => ({ serialPort: join(dir, 'rs485'), baudRate: 9600, unitId, timeoutMs: 1000 });
+  const limits = { lel1: { limits: { hi: { enabled: false }, hihi: { value: 50, hysteresis: 2, onDelayMs: 0, offDelayMs: 0 } } } };
+  const devices: unknown[] = Array.from({ length: 10 }, (_, i) => ({
+    id: i === 0 ? 'probe' : `det-${i}`,
+    profile: 'gas-detector',
+    modbus: modbus(1 + i),
+    pollIntervalMs: SERIAL_POLL_MS,
+    ...(i === 0 ? { points: limits } : {}),
+  }));
+  if (dead) devices.push({ id: 'dead', profile: 'gas-detector', modbus: modbus(20), pollIntervalMs: SERIAL_POLL_MS });
+  return devices;
+}
+
+function heatStation(port: number): unknown {
+  return {
+    id: 'hx',
+    profile: 'heat-station',
+    opcua: { endpointUrl: `opc.tcp://127.0.0.1:${port}/lifeline/heat`, securityMode: 'None' },
+    pollIntervalMs: 1000,
+    acquisition: { opcua: { samplingIntervalMs: 10 } },
+    points: { 'supply-pressure': { limits: { hi: { onDelayMs: 0, offDelayMs: 0 } } } },
+  };
+}
+
+async function writeSite(dir: string, devices: unknown[], centreUrl: string): Promise<string> {
+  const site = {
+    site: 'bench',
+    gateway: 'gw-bench',
+    profilesDir: '.',
+    stateDir: 'state',
+    http: { host: '127.0.0.1', port: 0 },
+    mqtt: { local: { host: '127.0.0.1', port: 0 }, centre: { url: centreUrl } },
+    simulator: { http: { host: '127.0.0.1', port: 0 } },
+    devices,
+  };
+  const file = join(dir, 'site.yaml');
+  await writeFile(file, stringify(site));
+  return file;
+}
+
+async function startPymodbus(file: string, port: number): Promise<Running> {
+  const units = [1, ...Array.from({ length: BULK }, (_, i) => 2 + i)];
+  const child = spawn('/usr/bin/python3', [PYMODBUS_SCRIPT, String(port), units.join(',')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d) => String(d).includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`pymodbus exited with ${code}`)));
+  });
+  const gateway = new Gateway(await loadSiteConfig(file), { log: pino({ level: 'warn' }) });
+  await gateway.start();
+  // The change comes from a second master on its own connection, as a field device's value changes on its own.
+  const writer = createModbusClient();
+  await writer.connectTCP('127.0.0.1', { port });
+  writer.setID(1);
+  writer.setTimeout(1000);
+  return {
+    set: async (lel) => {
+      await writer.writeRegister(0, Math.round(lel * 10));
+    },
+    stop: async () => {
+      await new Promise<void>((r) => writer.close(() => r()));
+      await gateway.stop();
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+async function startSimulator(file: string, c: Case): Promise<Running> {
+  const env = { LIFELINE_HTTP_PORT: '0', LIFELINE_MQTT_PORT: '0', LIFELINE_SIM_PORT: '0' };
+  const site = await startDemo(file, env, pino({ level: 'warn' }));
+  const sim = site.urls.simulator;
+  if (c === 'c' || c === 'dx') {
+    const res = await fetch(`${sim}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'no-response', device: 'dead' }),
+    });
+    if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
+  }
+  return {
+    set: async (value) => {
+      const { device, point } = probeOf(c);
+      const res = await fetch(`${sim}/devices/${device}/points/${point}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value }),
+      });
+      if (!res.ok) throw new Error(`simulator PUT failed: ${res.status}`);
+    },
+    stop: () => site.stop(),
+  };
+}
+
+async function runCase(server: Server, c: Case, broker: MosquittoBroker): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeline-bench-faults-'));
+  const port = await freePort();
+  const file = await siteFile(dir, c, port, broker.url);
+  const centre = await connectAsync(broker.url, { clientId: `bench-centre-${server}-${c}` });
+  await centre.subscribeAsync('lifeline/v1/bench/gw-bench/alarms', { qos: 1 });
+  let waiting: { event: string; resolve: (at: number) => void } | undefined;
+  centre.on('message', (_topic, payload) => {
+    const at = performance.now();
+    const event = JSON.parse(payload.toString()) as { event: string; alarmId: string };
+    if (waiting && event.alarmId === probeOf(c).alarmId && event.event === waiting.event) waiting.resolve(at);
+  });
+  const running = server === 'pymodbus' ? await startPymodbus(file, port) : await startSimulator(file, c);
+  let missed = 0;
+  const measure = async (value: number, event: string): Promise<number | undefined> => {
+    const arrived = new Promise<number | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 5000);
+      waiting = {
+        event,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+    });
+    const start = performance.now();
+    await running.set(value);
+    const at = await arrived;
+    waiting = undefined;
+    if (at === undefined) missed += 1;
+    return at === undefined ? undefined : at - start;
+  };
+  try {
+    // Warm-up: every unit connected, the dead unit's breaker open (2 cycles × 2 tries × 1 s), the alarm clear.
+    await running.set(probeOf(c).clear);
+    await new Promise((r) => setTimeout(r, c === 'c' ? 6000 : c === 'dx' ? 9000 : 1500));
+    const samples: number[] = [];
+    const randomPhase = () => new Promise((r) => setTimeout(r, Math.random() * pollOf(c)));
+    for (let i = 0; i < changes; i++) {
+      for (const [value, event] of [
+        [probeOf(c).raise, 'raise'],
+        [probeOf(c).clear, 'clear'],
+      ] as const) {
+        await randomPhase();
+        const ms = await measure(value, event);
+        if (ms !== undefined) samples.push(ms);
+      }
+    }
+    const label = `${server} (${c})`;
+    process.stdout.write(`${formatSummary(label, summarise(samples))}  missed ${missed}\n`);
+  } finally {
+    await centre.endAsync(true);
+    await running.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const servers: Server[] = values.server === 'both' ? ['pymodbus', 'sim'] : [values.server as Server];
+  const cases = (values.cases ?? '').split(',') as Case[];
+  const runs = servers.flatMap((server) => cases.filter((c) => !simOnly(c) || server === 'sim').map((c) => [server, c] as const));
+  process.stdout.write(
+    `field-faults: change → raise/clear at centre, ${pollMs} ms polls, ${changes} changes each way, one Modbus TCP connection; (b) + ${BULK} units × 100 registers, (c) (b) + a dead unit\n`,
+  );
+  const broker = new MosquittoBroker();
+  await broker.start();
+  try {
+    for (const [server, c] of runs) await runCase(server, c, broker);
+    process.stdout.write(
+      `targets: (a)(b) p99 ≤ ${pollMs + 5} ms, (c) p99 ≤ 120 ms, (d) the dead unit adds ≤ 20 ms to p99 (dx vs d, ${SERIAL_POLL_MS} ms polls), (e) p99 ≤ 30 ms, nothing missed\n`,
+    );
+  } finally {
+    await broker.stop();
+  }
+}

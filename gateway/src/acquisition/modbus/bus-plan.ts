@@ -1,0 +1,84 @@
+/**
+ * Which request a bus sends next, and with what timeout (docs/acquisition.md
+ * "Scheduling"). Pure: the scheduler describes every job as a candidate and
+ * runs what this returns.
+ *
+ * - poll: a healthy unit's cycle (its breaker closed, no retry pending). Due
+ *   polls go earliest deadline first (EDF; Liu & Layland 1973); points with
+ *   priority 1–2 conditions have a deadline at their due time, others some
+ *   slack after it. When more than one due poll is already past its deadline
+ *   the link is saturated, and the one whose unit used the least bus time
+ *   lately goes first (fair queueing), so a slow unit cannot starve the rest.
+ * - retry: a failed or cut-short request sent again. Never while a healthy
+ *   poll is due: a retry does not take a due healthy poll's slot — until its
+ *   own deadline (the scheduler gives it the next cycle's) has passed; then it
+ *   competes like a poll, so a saturated link cannot starve a unit's retry.
+ * - probe: a request to a unit whose breaker is open. Only when nothing
+ *   else is due, and only in the gap before the next healthy deadline that
+ *   its timeout, cut to the gap, still fits with at least its floor.
+ */
+export type CandidateKind = 'poll' | 'retry' | 'probe';
+
+export interface Candidate<J> {
+  readonly job: J;
+  readonly kind: CandidateKind;
+  /** When it may be sent (due time, hold or probe time, whichever is later). */
+  readonly readyAt: number;
+  /** When a poll must have been sent; later deadlines yield to earlier ones. */
+  readonly deadline: number;
+  /** The unit's recent bus time (ms, decaying), for fair queueing. */
+  readonly busUse: number;
+  /** The timeout it would use. */
+  readonly wantMs: number;
+  /** Its least useful timeout (a probe cut below this is not sent). */
+  readonly floorMs: number;
+}
+
+export type Plan<J> =
+  | { readonly kind: 'send'; readonly job: J; readonly timeoutMs: number }
+  | { readonly kind: 'wait'; readonly untilMs: number };
+
+export function planNext<J>(now: number, candidates: readonly Candidate<J>[]): Plan<J> {
+  const ready = candidates.filter((c) => c.readyAt <= now);
+  const polls = ready.filter((c) => c.kind === 'poll' || (c.kind === 'retry' && c.deadline <= now));
+  if (polls.length > 0) {
+    const poll = pickPoll(now, polls);
+    return { kind: 'send', job: poll.job, timeoutMs: poll.wantMs };
+  }
+  const retry = earliest(ready.filter((c) => c.kind === 'retry'));
+  if (retry) return { kind: 'send', job: retry.job, timeoutMs: retry.wantMs };
+  const gap = gapMs(now, candidates);
+  const probe = earliest(ready.filter((c) => c.kind === 'probe' && Math.min(c.wantMs, gap) >= c.floorMs));
+  if (probe) return { kind: 'send', job: probe.job, timeoutMs: Math.floor(Math.min(probe.wantMs, gap)) };
+  // A probe that does not fit now is looked at again after the next request, when the next deadline is further off.
+  const later = candidates.filter((c) => c.readyAt > now || c.kind !== 'probe').map((c) => Math.max(c.readyAt, now));
+  const untilMs = later.length > 0 ? Math.min(...later) : Number.POSITIVE_INFINITY;
+  return { kind: 'wait', untilMs };
+}
+
+/** Time until the earliest deadline of a healthy poll (infinite when there is none). */
+export function gapMs(now: number, candidates: readonly Candidate<unknown>[]): number {
+  let gap = Number.POSITIVE_INFINITY;
+  for (const c of candidates) if (c.kind === 'poll') gap = Math.min(gap, c.deadline - now);
+  return gap;
+}
+
+function pickPoll<J>(now: number, polls: readonly Candidate<J>[]): Candidate<J> {
+  const late = polls.filter((c) => c.deadline <= now);
+  if (late.length > 1) return late.reduce((a, b) => (b.busUse < a.busUse || (b.busUse === a.busUse && b.deadline < a.deadline) ? b : a));
+  return earliest(polls) as Candidate<J>;
+}
+
+/** Earliest deadline; ties to the least bus use. */
+function earliest<J>(cs: readonly Candidate<J>[]): Candidate<J> | undefined {
+  let best: Candidate<J> | undefined;
+  for (const c of cs) {
+    if (!best || c.deadline < best.deadline || (c.deadline === best.deadline && c.busUse < best.busUse)) best = c;
+  }
+  return best;
+}
+
+/** Slack of a poll's deadline after its due time: none for points with priority 1–2 conditions, else a quarter interval (≤ 250 ms). */
+export function deadlineSlackMs(intervalMs: number, critical: boolean): number {
+  return critical ? 0 : Math.min(250, Math.floor(intervalMs / 4));
+}

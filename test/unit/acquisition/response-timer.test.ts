@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { floorMs, frameTimeMs, ResponseTimer, sizeBucket } from '../../../gateway/src/acquisition/modbus/response-timer.js';
+
+const POLICY = { adaptive: true, minMs: 10, turnaroundMs: 5 };
+
+describe('adaptive response timer (RFC 6298)', () => {
+  it('uses the ceiling until a size has a sample', () => {
+    const t = new ResponseTimer();
+    assert.equal(t.timeoutFor(10, 10, 1000), 1000);
+    assert.equal(t.knows(10), false);
+  });
+
+  it('follows SRTT + 4·RTTVAR after the first sample (SRTT = R, RTTVAR = R/2)', () => {
+    const t = new ResponseTimer();
+    t.observe(10, 40);
+    assert.equal(t.timeoutFor(10, 1, 1000), 40 + 4 * 20);
+    t.observe(10, 40);
+    // RTTVAR = 3/4·20 + 1/4·0 = 15; SRTT = 40.
+    assert.equal(t.timeoutFor(10, 1, 1000), 40 + 60);
+  });
+
+  const bounds: { name: string; samples: number[]; floor: number; ceiling: number; want: number }[] = [
+    { name: 'never below the floor', samples: [1, 1, 1, 1, 1, 1, 1, 1], floor: 10, ceiling: 1000, want: 10 },
+    { name: 'never above the ceiling', samples: [900, 300, 1500], floor: 10, ceiling: 1000, want: 1000 },
+    { name: 'a jittery unit gets headroom', samples: [20, 60, 20, 60, 20, 60], floor: 10, ceiling: 1000, want: 115 },
+  ];
+  for (const b of bounds) {
+    it(`is ${b.name}`, () => {
+      const t = new ResponseTimer();
+      for (const s of b.samples) t.observe(4, s);
+      assert.equal(t.timeoutFor(4, b.floor, b.ceiling), b.want);
+    });
+  }
+
+  it('keeps one estimate per request size class', () => {
+    const t = new ResponseTimer();
+    t.observe(1, 5);
+    t.observe(100, 80);
+    assert.ok(t.timeoutFor(1, 1, 1000) < t.timeoutFor(100, 1, 1000));
+    assert.equal(sizeBucket(100), sizeBucket(125));
+    assert.notEqual(sizeBucket(1), sizeBucket(2));
+  });
+
+  it('puts the frame time at the baud rate and the turnaround into a serial floor', () => {
+    const rtu = {
+      framing: 'rtu',
+      serialPort: '/dev/x',
+      baudRate: 9600,
+      parity: 'none',
+      dataBits: 8,
+      stopBits: 1,
+      unitId: 1,
+      timeoutMs: 1000,
+    } as const;
+    // 10 registers: 8-byte request + 25-byte answer = 33 characters of 11 bits at 9600 baud ≈ 37.8 ms, + 4.0 ms silence + 5 + 10.
+    assert.ok(Math.abs(floorMs(rtu, POLICY, 10, false) - (frameTimeMs(33, 9600) + 4.0104 + 15)) < 0.01);
+    assert.ok(Math.abs(frameTimeMs(33, 9600) - 37.8125) < 0.001);
+    const tcp = { framing: 'tcp', host: 'h', port: 502, unitId: 1, timeoutMs: 1000 } as const;
+    assert.equal(floorMs(tcp, POLICY, 10, false), 10);
+  });
+});
