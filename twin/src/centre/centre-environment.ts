@@ -14,6 +14,10 @@ export const CENTRE_ENV = {
 export const CENTRE_ENVIRONMENT: readonly { readonly name: string; readonly meaning: string }[] = [
   { name: CENTRE_ENV.broker, meaning: 'the centre broker, `mqtt://host:1883` (`--broker`)' },
   { name: CENTRE_ENV.httpPort, meaning: 'HTTP API port, default 8090, 0 = a free one (`--http-port`)' },
-  { name: CENTRE_ENV.httpHost, meaning: 'HTTP bind address, default 0.0.0.0 (`--http-host`)' },
+  {
+    name: CENTRE_ENV.httpHost,
+    meaning:
+      'HTTP bind address, default 127.0.0.1 (`--http-host`); off loopback without `--token` the centre warns at start that anyone on the network may send acks, shelving and limit changes',
+  },
   { name: CENTRE_ENV.token, meaning: 'the bearer token every POST must carry (`--token`)' },
 ];

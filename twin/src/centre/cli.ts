@@ -11,7 +11,7 @@ const USAGE = `usage:
 options:
   --broker URL        the centre broker, mqtt://host:1883   (env LIFELINE_CENTRE_BROKER)
   --http-port N       HTTP API port, default 8090, 0 = free  (env LIFELINE_CENTRE_HTTP_PORT)
-  --http-host H       HTTP bind address, default 0.0.0.0     (env LIFELINE_CENTRE_HTTP_HOST)
+  --http-host H       HTTP bind address, default 127.0.0.1   (env LIFELINE_CENTRE_HTTP_HOST)
   --token T           bearer token every POST must carry      (env LIFELINE_CENTRE_TOKEN)
   --partition k/n     mirror only the sites of partition k of n (several instances share the fleet)
   -h, --help          this text
@@ -54,7 +54,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const log = pino({ level: env[CENTRE_ENV.logLevel] ?? 'info' });
   const centre = await startCentre({
     brokerUrl,
-    httpHost: values['http-host'] ?? env[CENTRE_ENV.httpHost] ?? '0.0.0.0',
+    httpHost: values['http-host'] ?? env[CENTRE_ENV.httpHost] ?? '127.0.0.1',
     httpPort,
     log,
     ...(token ? { token } : {}),

@@ -33,6 +33,13 @@ export async function startCentre(options: CentreOptions): Promise<RunningCentre
     ...(options.resyncRetryMs !== undefined ? { resyncRetryMs: options.resyncRetryMs } : {}),
     ...(options.answerTimeoutMs !== undefined ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
   });
+  if (!isLoopback(options.httpHost) && options.token === undefined) {
+    // Locked-down defaults (docs/security.md): reads are for the centre's own network, writes need a token.
+    options.log.warn(
+      { host: options.httpHost },
+      'the centre API listens off loopback without --token: anyone who reaches it may ack, shelve and change limits',
+    );
+  }
   await service.start();
   let http: FastifyInstance | undefined;
   try {
@@ -57,4 +64,8 @@ export async function startCentre(options: CentreOptions): Promise<RunningCentre
       await service.stop();
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
