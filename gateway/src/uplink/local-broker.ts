@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { type LocalUser, listenOrExplain } from '@lifeline/core';
-import { Aedes, type AedesOptions } from 'aedes';
+import type { Aedes, AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { LocalAcl } from './local-acl.js';
 
@@ -32,7 +32,9 @@ export class LocalBroker {
 
   async start(host: string, port: number, log: Logger, users: readonly LocalUser[] = []): Promise<number> {
     const acl = new LocalAcl(users.length === 0 ? [] : [...users, { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] }]);
-    const broker = await Aedes.createBroker(this.#hooks(acl, log));
+    // Loaded here, not at import: a site with `mqtt.local.enabled: false` never pays aedes's ~12 MB (docs/BENCHMARKS.md).
+    const { Aedes: AedesBroker } = await import('aedes');
+    const broker = await AedesBroker.createBroker(this.#hooks(acl, log));
     const server = createServer(broker.handle);
     try {
       this.#port = await listenOrExplain(server, 'mqtt', 'local MQTT broker', host, port);
