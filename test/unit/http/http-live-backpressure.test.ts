@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo, Socket } from 'node:net';
+import WebSocket from 'ws';
+import { LIVE_MAX_BUFFERED_BYTES } from '../../../gateway/src/http/routes/live.js';
+import { type Harness, harness } from './http-fake-view.js';
+
+/** A batch of readings of ~100 KB on the wire. */
+function batch(n: number) {
+  return Array.from({ length: 1000 }, (_, i) => ({
+    device: 'gas-1',
+    point: 'lel1',
+    value: n + i / 1000,
+    quality: 'good' as const,
+    sourceTs: n,
+    rxTs: n,
+  }));
+}
+
+describe('HTTP /ws: a dashboard that reads too slowly', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness();
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  after(async () => h.app.close());
+
+  it('is closed with 1013 once more than the buffer bound is queued for it, not buffered without bound', async () => {
+    const port = (h.app.server.address() as AddressInfo).port;
+    const client = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    // Stop reading: the kernel buffers fill, then the server's queue grows.
+    (client as unknown as { _socket: Socket })._socket.pause();
+    let sent = 0;
+    while (sent < 3 * LIVE_MAX_BUFFERED_BYTES + 16 * 1024 * 1024) {
+      h.bus.emit('readings', batch(sent));
+      sent += 100_000;
+      await new Promise((r) => setImmediate(r));
+    }
+    const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
+    (client as unknown as { _socket: Socket })._socket.resume();
+    assert.equal(await closed, 1013);
+  });
+});
