@@ -36,7 +36,7 @@ export function liveRoutes(view: GatewayView) {
       // One subscriber of the bus per socket, mapping its events to the wire format.
       const stop = forwardLive(view.events, (message) => {
         if (socket.readyState !== socket.OPEN) return;
-        if (socket.bufferedAmount > LIVE_MAX_BUFFERED_BYTES * 1000) {
+        if (socket.bufferedAmount > LIVE_MAX_BUFFERED_BYTES) {
           stop();
           socket.close(1013, 'reading too slowly: reconnect for a fresh snapshot');
           return;
