@@ -11,7 +11,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../scripts/servers/free-port.js';
 import { binNodeFlags, measureGatewayRss, rssFigures } from './gateway-rss.js';
 
 export async function run(): Promise<void> {
@@ -21,8 +20,6 @@ export async function run(): Promise<void> {
       devices: { type: 'string', default: '910' },
       links: { type: 'string', default: '10' },
       seconds: { type: 'string', default: '30' },
-      /** A centre that never answers (a closed loopback port): the outbox keeps telemetry, so its growth is the ingest. */
-      'centre-down': { type: 'boolean', default: false },
       /** Node.js flags instead of the bin's shebang flags; `none` for none. */
       'node-args': { type: 'string' },
     },
@@ -36,7 +33,6 @@ export async function run(): Promise<void> {
       links: Number(values.links),
       seconds: Number(values.seconds),
       nodeArgs,
-      ...(values['centre-down'] ? { centreUrl: `mqtt://127.0.0.1:${await freePort()}` } : {}),
     });
     const f = rssFigures(r.samplesMb);
     process.stdout.write(
@@ -44,8 +40,9 @@ export async function run(): Promise<void> {
         `RSS over ${r.samplesMb.length} s p50 ${f.p50.toFixed(0)} MB, max ${f.max.toFixed(0)} MB; CPU ${r.cpuPercent.toFixed(1)} % of a core ` +
         `(${((r.cpuPercent * 10_000) / r.points).toFixed(1)} % per 10k points); heap used ${r.heapUsedMb.toFixed(0)} of ${r.heapTotalMb.toFixed(0)} MB; ` +
         `poll requests/s ${JSON.stringify(Object.fromEntries(Object.entries(r.requestsPerS).map(([k, v]) => [k, Math.round(v)])))}, ` +
-        `${r.onlineAtEnd} of ${values.devices} devices online at the end; outbox +${(r.outboxBytesPerS / 1024).toFixed(1)} kB/s; ` +
-        `${r.metricSeries} metric series; state files ${Object.entries(r.stateFilesMb)
+        `${r.onlineAtEnd} of ${values.devices} devices online at the end; ${r.metricSeries} metric series; state files ${Object.entries(
+          r.stateFilesMb,
+        )
           .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
           .join(', ')}\n`,
     );

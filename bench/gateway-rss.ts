@@ -67,8 +67,6 @@ export interface GatewayRss {
   readonly heapTotalMb: number;
   /** Poll requests per second over the sampled window, by outcome (ok, timeout, error). */
   readonly requestsPerS: Readonly<Record<string, number>>;
-  /** Outbox payload bytes held per second of the window (grows only while a sink is away, e.g. the centre). */
-  readonly outboxBytesPerS: number;
   /** Devices online at the end. */
   readonly onlineAtEnd: number;
   /** WebSocket messages the dashboard client received (0 without `dashboard`). */
@@ -119,11 +117,6 @@ export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-async function outboxBytes(httpPort: number): Promise<number> {
-  const stats = (await (await fetch(`http://127.0.0.1:${httpPort}/api/outbox`)).json()) as { bytes?: number };
-  return stats.bytes ?? Number.NaN;
 }
 
 async function onlineCount(httpPort: number): Promise<number> {
@@ -204,7 +197,6 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
     const run: RunningGateway = { simulator, config, pid };
     const samplesMb: number[] = [];
     const before = await scrape(config.http.port);
-    const outbox0 = await outboxBytes(config.http.port);
     const cpu0 = await cpuSeconds(pid);
     const w0 = performance.now();
     for (let s = 0; s < options.seconds; s++) {
@@ -226,7 +218,6 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
         Object.entries(metrics.requests).map(([outcome, n]) => [outcome, (n - (before.requests[outcome] ?? 0)) / windowS]),
       ),
       onlineAtEnd: await onlineCount(config.http.port),
-      outboxBytesPerS: ((await outboxBytes(config.http.port)) - outbox0) / windowS,
       heapUsedMb: metrics.heapUsedMb,
       heapTotalMb: metrics.heapTotalMb,
       dashboardMessages: dashboard?.count() ?? 0,
