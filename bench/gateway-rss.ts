@@ -1,43 +1,104 @@
 /**
- * Memory of a real, built gateway process with 10k points (DESIGN.md §8:
- * ≤ 150 MB RSS): `lifeline-gateway run` polls 910 gas detectors (11 points
- * each) once a second from the firmware simulator over 10 Modbus TCP links,
- * with its embedded broker, HTTP API, alarm engine, outbox, history and twin.
- * RSS is read from /proc once a second once every device is online.
+ * Memory and CPU of a real, built gateway process (DESIGN.md §8: ≤ 150 MB RSS
+ * at 10k points): `lifeline-gateway run` polls N gas detectors (11 points
+ * each) once a second from the firmware simulator over several Modbus TCP
+ * links, with its embedded broker, HTTP API, alarm engine, outbox, history and
+ * twin. RSS is read from /proc once a second once every device is online, CPU
+ * from the process's utime + stime over the same window. Options add what the
+ * soak needs: a real centre broker (Mosquitto), a dashboard WebSocket client
+ * and a per-second hook that drives the simulator.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { loadSiteConfig } from '../core/src/index.js';
+import { loadSiteConfig, type SiteConfig } from '../core/src/index.js';
 import { FirmwareSimulator } from '../firmware-sim/src/simulator.js';
 import { freePort } from '../scripts/servers/free-port.js';
 
 const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js');
-const LINKS = 10;
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const CLOCK_TICKS = 100;
+
+/**
+ * The Node.js flags of the bin's shebang (`#!/usr/bin/env -S node --flags`):
+ * what the gateway runs with when started as `lifeline-gateway`, and what
+ * systemd and the image pass; `node bin.js` ignores a shebang, so the bench
+ * passes them itself unless told otherwise.
+ */
+export function binNodeFlags(): string[] {
+  const shebang = readFileSync(GATEWAY_BIN, 'utf8').split('\n', 1)[0] ?? '';
+  return shebang.split(' ').filter((a) => a.startsWith('--'));
+}
+
+export interface GatewayRunOptions {
+  readonly devices: number;
+  /** Modbus TCP links (simulator servers); devices are spread round-robin, ≤ 247 per link. */
+  readonly links?: number;
+  readonly seconds: number;
+  /** Node.js flags for the gateway process, before the script; default those of the bin's shebang. */
+  readonly nodeArgs?: readonly string[];
+  /** `mqtt.centre.url` of the site. */
+  readonly centreUrl?: string;
+  /** Keep a dashboard WebSocket client on `/ws` for the whole run. */
+  readonly dashboard?: boolean;
+  /** Called once a second with the elapsed second, after RSS is sampled. */
+  readonly everySecond?: (second: number, run: RunningGateway) => Promise<void> | void;
+}
+
+export interface RunningGateway {
+  readonly simulator: FirmwareSimulator;
+  readonly config: SiteConfig;
+  readonly pid: number;
+}
 
 export interface GatewayRss {
   readonly points: number;
   readonly onlineAfterS: number;
   readonly samplesMb: readonly number[];
+  /** utime + stime over the sampled window, in % of one core. */
+  readonly cpuPercent: number;
+  /** Prometheus text exposition lines (series) at the end of the run. */
+  readonly metricSeries: number;
+  /** `nodejs_heap_size_used_bytes` / `_total_bytes` at the end, MB. */
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  /** Poll requests per second over the sampled window, by outcome (ok, timeout, error). */
+  readonly requestsPerS: Readonly<Record<string, number>>;
+  /** Devices online at the end. */
+  readonly onlineAtEnd: number;
+  /** WebSocket messages the dashboard client received (0 without `dashboard`). */
+  readonly dashboardMessages: number;
+  /** Size of each file in the state directory at the end (outbox.db, history.db, their WAL…), MB. */
+  readonly stateFilesMb: Readonly<Record<string, number>>;
 }
 
-async function writeSite(dir: string, devices: number): Promise<string> {
+async function stateFiles(dir: string): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const name of await readdir(dir).catch(() => [])) sizes[name] = (await stat(join(dir, name))).size / 1024 ** 2;
+  return sizes;
+}
+
+async function writeSite(dir: string, options: GatewayRunOptions): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const ports = await Promise.all(Array.from({ length: LINKS }, () => freePort()));
+  const links = options.links ?? 10;
+  const ports = await Promise.all(Array.from({ length: links }, () => freePort()));
   const site = {
     site: 'bench',
     gateway: 'gw-bench',
     stateDir: 'state',
     http: { host: '127.0.0.1', port: await freePort() },
-    mqtt: { local: { host: '127.0.0.1', port: await freePort() } },
+    mqtt: {
+      local: { host: '127.0.0.1', port: await freePort() },
+      ...(options.centreUrl ? { centre: { url: options.centreUrl } } : {}),
+    },
     simulator: { http: { host: '127.0.0.1', port: 0 } },
-    devices: Array.from({ length: devices }, (_, i) => ({
+    devices: Array.from({ length: options.devices }, (_, i) => ({
       id: `gas-${i}`,
       profile: 'gas-detector',
-      modbus: { host: '127.0.0.1', port: ports[i % LINKS], unitId: 1 + Math.floor(i / LINKS), timeoutMs: 1000 },
+      modbus: { host: '127.0.0.1', port: ports[i % links], unitId: 1 + Math.floor(i / links), timeoutMs: 1000 },
       pollIntervalMs: 1000,
     })),
   };
@@ -51,41 +112,119 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
-async function allOnline(httpPort: number, devices: number): Promise<boolean> {
+/** utime + stime of a process in seconds (proc(5): fields 14 and 15, after the parenthesised name). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+async function onlineCount(httpPort: number): Promise<number> {
   try {
     const health = (await (await fetch(`http://127.0.0.1:${httpPort}/api/health`)).json()) as { devices: Record<string, string> };
-    return Object.values(health.devices).filter((s) => s === 'online').length === devices;
+    return Object.values(health.devices).filter((s) => s === 'online').length;
   } catch {
-    return false;
+    return -1;
   }
 }
 
-export async function measureGatewayRss(dir: string, devices: number, seconds: number): Promise<GatewayRss> {
+interface Scrape {
+  readonly series: number;
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  /** lifeline_poll_requests_total summed over devices, by outcome. */
+  readonly requests: Readonly<Record<string, number>>;
+}
+
+function lastNumber(line: string | undefined): number {
+  return Number(line?.split(' ').at(-1) ?? Number.NaN);
+}
+
+async function scrape(httpPort: number): Promise<Scrape> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const gaugeMb = (name: string) => lastNumber(lines.find((l) => l.startsWith(`${name}{`))) / 1024 ** 2;
+  const requests: Record<string, number> = {};
+  for (const line of lines) {
+    const outcome = line.startsWith('lifeline_poll_requests_total{') ? /outcome="(\w+)"/.exec(line)?.[1] : undefined;
+    if (outcome) requests[outcome] = (requests[outcome] ?? 0) + lastNumber(line);
+  }
+  return {
+    series: lines.length,
+    heapUsedMb: gaugeMb('lifeline_nodejs_heap_size_used_bytes'),
+    heapTotalMb: gaugeMb('lifeline_nodejs_heap_size_total_bytes'),
+    requests,
+  };
+}
+
+function connectDashboard(httpPort: number): { close(): void; count(): number } {
+  let messages = 0;
+  const socket = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
+  socket.addEventListener('message', () => {
+    messages++;
+  });
+  return { close: () => socket.close(), count: () => messages };
+}
+
+export async function measureGatewayRss(dir: string, devicesOrOptions: number | GatewayRunOptions, seconds = 30): Promise<GatewayRss> {
+  const options = typeof devicesOrOptions === 'number' ? { devices: devicesOrOptions, seconds } : devicesOrOptions;
   if (!existsSync(join(import.meta.dirname, '../gateway/dist/cli/main.js')))
     throw new Error('gateway-rss needs the built gateway: npm run build');
-  const config = await loadSiteConfig(await writeSite(dir, devices));
+  const config = await loadSiteConfig(await writeSite(dir, options));
   const simulator = new FirmwareSimulator(config, pino({ level: 'warn' }));
   await simulator.start('127.0.0.1', 0);
   let gateway: ChildProcess | undefined;
+  let dashboard: ReturnType<typeof connectDashboard> | undefined;
   try {
-    gateway = spawn(process.execPath, [GATEWAY_BIN, 'run', '--config', config.file], {
+    gateway = spawn(process.execPath, [...(options.nodeArgs ?? binNodeFlags()), GATEWAY_BIN, 'run', '--config', config.file], {
       env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
+    const pid = gateway.pid as number;
     const t0 = Date.now();
-    while (!(await allOnline(config.http.port, devices))) {
-      if (Date.now() - t0 > 60_000) throw new Error('not every device came online within 60 s');
+    const bootS = Math.max(60, options.devices / 50);
+    // A site too large for this machine never gets every device online: measure it anyway, and say so.
+    let online = await onlineCount(config.http.port);
+    while (online !== options.devices && Date.now() - t0 < bootS * 1000) {
+      if (gateway.exitCode !== null) throw new Error(`the gateway exited with ${gateway.exitCode}`);
       await new Promise((r) => setTimeout(r, 500));
+      online = await onlineCount(config.http.port);
     }
+    if (online !== options.devices)
+      process.stderr.write(`only ${online} of ${options.devices} devices online after ${bootS} s; measuring anyway\n`);
     const onlineAfterS = (Date.now() - t0) / 1000;
+    if (options.dashboard) dashboard = connectDashboard(config.http.port);
+    const run: RunningGateway = { simulator, config, pid };
     const samplesMb: number[] = [];
-    for (let s = 0; s < seconds; s++) {
+    const before = await scrape(config.http.port);
+    const cpu0 = await cpuSeconds(pid);
+    const w0 = performance.now();
+    for (let s = 0; s < options.seconds; s++) {
       await new Promise((r) => setTimeout(r, 1000));
-      samplesMb.push(await rssMb(gateway.pid as number));
+      samplesMb.push(await rssMb(pid));
+      await options.everySecond?.(s, run);
     }
+    const windowS = (performance.now() - w0) / 1000;
+    const cpuPercent = (((await cpuSeconds(pid)) - cpu0) / windowS) * 100;
     const points = config.devices.reduce((n, d) => n + d.points.length, 0);
-    return { points, onlineAfterS, samplesMb };
+    const metrics = await scrape(config.http.port);
+    return {
+      points,
+      onlineAfterS,
+      samplesMb,
+      cpuPercent,
+      metricSeries: metrics.series,
+      requestsPerS: Object.fromEntries(
+        Object.entries(metrics.requests).map(([outcome, n]) => [outcome, (n - (before.requests[outcome] ?? 0)) / windowS]),
+      ),
+      onlineAtEnd: await onlineCount(config.http.port),
+      heapUsedMb: metrics.heapUsedMb,
+      heapTotalMb: metrics.heapTotalMb,
+      dashboardMessages: dashboard?.count() ?? 0,
+      stateFilesMb: await stateFiles(join(dir, 'state')),
+    };
   } finally {
+    dashboard?.close();
     if (gateway && gateway.exitCode === null) {
       const exited = new Promise((r) => gateway?.once('exit', r));
       gateway.kill('SIGTERM');
@@ -93,4 +232,23 @@ export async function measureGatewayRss(dir: string, devices: number, seconds: n
     }
     await simulator.stop();
   }
+}
+
+/** p50 and max of samples, and the least-squares slope in MB per hour (one sample a second). */
+export function rssFigures(samplesMb: readonly number[]): { p50: number; max: number; slopePerHour: number } {
+  const sorted = [...samplesMb].sort((a, b) => a - b);
+  const n = samplesMb.length;
+  const meanX = (n - 1) / 2;
+  const meanY = samplesMb.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  samplesMb.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return {
+    p50: sorted[Math.floor(n / 2)] ?? Number.NaN,
+    max: sorted.at(-1) ?? Number.NaN,
+    slopePerHour: den === 0 ? 0 : (num / den) * 3600,
+  };
 }

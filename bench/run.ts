@@ -11,10 +11,13 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   outbox: () => import('./outbox.js'),
   twin: () => import('./twin.js'),
   pipeline: () => import('./pipeline.js'),
+  gateway: () => import('./gateway-memory.js'),
+  soak: () => import('./soak.js'),
 };
 
 const name = process.argv[2];
-const selected = name ? [name] : Object.keys(BENCHES);
+/** The soak runs an hour by default: only when asked for by name. */
+const selected = name ? [name] : Object.keys(BENCHES).filter((b) => b !== 'soak');
 for (const bench of selected) {
   const load = BENCHES[bench];
   if (!load) {

@@ -1,7 +1,16 @@
-import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
+import type { HttpError, WriteApi } from '@influxdata/influxdb-client';
 import { gatewayError, type LifelineError } from '../errors.js';
 import { influxHttpError, type LineWriter } from './influx-sink.js';
 import { describe } from './influx-v1-writer.js';
+
+type InfluxClient = typeof import('@influxdata/influxdb-client');
+let loaded: Promise<InfluxClient> | undefined;
+
+/** The client costs ~17 MB of RSS once loaded (docs/BENCHMARKS.md), so only a site with a v2 sink loads it. */
+function influxClient(): Promise<InfluxClient> {
+  loaded ??= import('@influxdata/influxdb-client');
+  return loaded;
+}
 
 export interface InfluxV2Options {
   readonly sink: string;
@@ -21,13 +30,32 @@ export interface InfluxV2Options {
 export class InfluxV2Writer implements LineWriter {
   readonly target: string;
   readonly #options: InfluxV2Options;
-  readonly #api: WriteApi;
+  readonly #api: Promise<WriteApi>;
+  #httpError: typeof HttpError | undefined;
 
   constructor(options: InfluxV2Options) {
     this.#options = options;
     this.target = `${options.url} org=${options.org} bucket=${options.bucket}`;
-    const client = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
-    this.#api = client.getWriteApi(options.org, options.bucket, 'ms', {
+    this.#api = influxClient().then((influx) => this.#open(influx));
+    // A failed load surfaces on the first write (the outbox retries it), not as an unhandled rejection.
+    this.#api.catch(() => undefined);
+  }
+
+  async write(lines: readonly string[]): Promise<void> {
+    const api = await this.#api;
+    api.writeRecords([...lines]);
+    await api.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.#api.then((api) => api.close()).catch(() => undefined);
+  }
+
+  #open(influx: InfluxClient): WriteApi {
+    this.#httpError = influx.HttpError;
+    const options = this.#options;
+    const client = new influx.InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
+    return client.getWriteApi(options.org, options.bucket, 'ms', {
       maxRetries: 0,
       // Never flush on its own: each delivery writes and flushes once.
       flushInterval: 0,
@@ -37,17 +65,9 @@ export class InfluxV2Writer implements LineWriter {
     });
   }
 
-  async write(lines: readonly string[]): Promise<void> {
-    this.#api.writeRecords([...lines]);
-    await this.#api.flush();
-  }
-
-  async close(): Promise<void> {
-    await this.#api.close().catch(() => undefined);
-  }
-
   #classify(error: Error): LifelineError {
-    if (error instanceof HttpError) return influxHttpError(this.#options.sink, this.target, error.statusCode, error.body ?? error.message);
+    if (this.#httpError && error instanceof this.#httpError)
+      return influxHttpError(this.#options.sink, this.target, error.statusCode, error.body ?? error.message);
     return gatewayError('LL_ERR_INFLUX_UNREACHABLE', this.#options.sink, this.target, describe(error));
   }
 }

@@ -13,9 +13,12 @@ export interface OutboxView {
 /**
  * Typed records kept so that sinks reading the same seqs (live, they read right
  * after each commit) share one decode; small, since a telemetry batch may be
- * tens of kB and the store, not this cache, is the buffer.
+ * tens of kB and the store, not this cache, is the buffer. Bounded by payload
+ * characters as well as by count: a full twin of a 10k-point site is ~1.8 MB,
+ * and 256 of them (and their decoded bodies) held ~14 MB of heap (docs/BENCHMARKS.md).
  */
 const SHARED_RECORDS = 256;
+const SHARED_CHARS = 2 * 1024 * 1024;
 
 /**
  * The gateway's one way out: producers `enqueue` (committed before it
@@ -30,6 +33,8 @@ export class Outbox {
   readonly #expireEveryMs: number;
   /** seq → typed record, oldest first: sinks reading the same record share one decode. */
   readonly #typed = new Map<number, OutboxRecord>();
+  /** Payload characters held in `#typed`. */
+  #typedChars = 0;
   #expireTimer: TimerHandle | undefined;
   #started = false;
 
@@ -106,9 +111,19 @@ export class Outbox {
       if (known) return known;
       const record = typed(stored);
       this.#typed.set(stored.seq, record);
-      if (this.#typed.size > SHARED_RECORDS) this.#typed.delete(this.#typed.keys().next().value as number);
+      this.#typedChars += stored.payload.length;
+      this.#trimShared();
       return record;
     });
+  }
+
+  /** Drops the oldest shared records past either bound; the newest always stays, so a live read still shares it. */
+  #trimShared(): void {
+    while (this.#typed.size > 1 && (this.#typed.size > SHARED_RECORDS || this.#typedChars > SHARED_CHARS)) {
+      const [seq, oldest] = this.#typed.entries().next().value as [number, OutboxRecord];
+      this.#typed.delete(seq);
+      this.#typedChars -= oldest.payload.length;
+    }
   }
 
   #scheduleExpiry(): void {

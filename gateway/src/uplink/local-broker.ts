@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { checkExposure, type LocalUser, listenOrExplain } from '@lifeline/core';
 import type { GatewayTopics } from '@lifeline/twin';
-import { Aedes, type AedesOptions } from 'aedes';
+import type { Aedes, AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-log.js';
 import { LocalAcl } from './local-acl.js';
@@ -60,7 +60,9 @@ export class LocalBroker {
     if (exposure.warning) log.warn(exposure.warning);
     const gateway = { ...this.gatewayCredentials, publish: ['#'], subscribe: ['#'] };
     const acl = new LocalAcl(users, { gateway, topics: options.topics });
-    const broker = await Aedes.createBroker(this.#hooks(acl, log, options.audit));
+    // Loaded here, not at import: a site with `mqtt.local.enabled: false` never pays aedes's ~12 MB (docs/BENCHMARKS.md).
+    const { Aedes: AedesBroker } = await import('aedes');
+    const broker = await AedesBroker.createBroker(this.#hooks(acl, log, options.audit));
     const server = options.tls
       ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, broker.handle)
       : createServer(broker.handle);

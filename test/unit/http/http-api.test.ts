@@ -120,7 +120,9 @@ describe('HTTP /metrics', () => {
       assert.match(res.headers['content-type'] as string, /text\/plain/);
       const text = res.body;
       const has = (line: RegExp) => assert.match(text, line);
-      has(/^lifeline_readings_total\{device="gas-1",point="lel1",quality="good",site="test-site",gateway="gw-test"\} 2$/m);
+      // Per device and quality (one series, not one per point): lel1 twice and lel2 once.
+      has(/^lifeline_readings_total\{device="gas-1",quality="good",site="test-site",gateway="gw-test"\} 3$/m);
+      assert.doesNotMatch(text, /lifeline_readings_total\{[^}]*point=/);
       has(/^lifeline_alarms\{state="unacknowledged",priority="1",site="test-site",gateway="gw-test"\} 1$/m);
       has(/^lifeline_alarms\{state="acknowledged",priority="1",.*\} 1$/m);
       has(/^lifeline_alarms\{state="shelved",priority="2",.*\} 0$/m);

@@ -93,3 +93,30 @@ describe('HTTP: the OpenAPI document of a running gateway', () => {
     assert.match(JSON.stringify(await refused.json()), /LL_ERR_HTTP_BAD_REQUEST|too large/i);
   });
 });
+
+describe('HTTP: the Swagger UI at /docs, built when first opened', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+  });
+  afterEach(async () => h.app.close());
+
+  it('serves the UI page and its assets through the gateway, and the same document twice', async () => {
+    const page = await h.app.inject({ url: '/docs' });
+    assert.equal(page.statusCode, 200);
+    assert.match(String(page.headers['content-type']), /text\/html/);
+    assert.match(page.body, /swagger-ui/);
+    const css = await h.app.inject({ url: '/docs/static/swagger-ui.css' });
+    assert.equal(css.statusCode, 200);
+    assert.match(String(css.headers['content-type']), /text\/css/);
+    const first = (await h.app.inject({ url: '/docs/json' })).json() as Document;
+    const second = (await h.app.inject({ url: '/docs/json' })).json() as Document;
+    assert.ok(first.paths['/api/points'], 'the document lists the gateway routes');
+    assert.equal(first.paths['/docs'], undefined, 'the forwarding routes stay out of the document');
+    assert.deepEqual(second, first);
+  });
+
+  it('answers an unknown path under /docs with 404', async () => {
+    assert.equal((await h.app.inject({ url: '/docs/no-such-asset.js' })).statusCode, 404);
+  });
+});

@@ -167,3 +167,65 @@ describe('outbox pump: order, acks and pacing', () => {
     assert.equal(last()?.historical, true);
   });
 });
+
+describe('outbox: the decode shared between sinks is bounded by size', () => {
+  const c: Clock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+  let clock: sinon.SinonFakeTimers;
+  let outbox: Outbox;
+  let first: FakeSink;
+  let second: FakeSink;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: 1_000_000 });
+    const sinks = { centre: ['alarm', 'twin', 'telemetry'] as Lane[], local: ['alarm', 'twin', 'telemetry'] as Lane[] };
+    const store = new MemoryOutboxStore({ sinks, budgetBytes: 1e9, telemetryRetentionMs: 0 });
+    outbox = new Outbox(store, c, pino({ level: 'silent' }), {
+      batch: { alarm: 10, twin: 10, telemetry: 10 },
+      replayRatePerS: 10,
+      backoff: { baseMs: 100, maxMs: 1000 },
+    });
+    first = new FakeSink();
+    second = Object.assign(new FakeSink(), { name: 'local' });
+    second.ready = false;
+    outbox.addSink(first);
+    outbox.addSink(second);
+    outbox.start();
+  });
+
+  afterEach(async () => {
+    const stopping = outbox.stop();
+    await clock.tickAsync(0);
+    await stopping;
+    clock.restore();
+  });
+
+  /** The records the second sink gets for twin payloads `payloads`, after the first sink read them. */
+  async function secondSinkReads(payloads: string[]): Promise<{ same: boolean[] }> {
+    for (const payload of payloads) outbox.enqueue({ lane: 'twin', topic: 't', payload });
+    await clock.tickAsync(0);
+    // The first sink reads (and acks) everything before the second comes online.
+    for (let settled = 0; settled < first.deliveries.length; settled++) {
+      first.deliveries[settled]?.settle();
+      await clock.tickAsync(0);
+    }
+    const seen = first.deliveries.flatMap((d) => d.records);
+    assert.equal(seen.length, payloads.length);
+    second.comeOnline(0);
+    await clock.tickAsync(0);
+    const later = second.deliveries.flatMap((d) => d.records);
+    return { same: later.map((r, i) => r === seen[i]) };
+  }
+
+  it('shares small records between sinks (one decode)', async () => {
+    const { same } = await secondSinkReads(['"a"', '"b"', '"c"']);
+    assert.deepEqual(same, [true, true, true]);
+  });
+
+  it('keeps no more than 2 MB of payload shared: larger records are decoded again by a sink that lags', async () => {
+    const big = (c: string) => JSON.stringify(c.repeat(1200 * 1024));
+    // 1.2 MB each (a 10k-point full twin is ~1.8 MB): at most one stays shared at a time, so the second
+    // sink, reading from the oldest, finds none of them (a count bound of 256 would have shared all three).
+    const { same } = await secondSinkReads([big('a'), big('b'), big('c')]);
+    assert.deepEqual(same, [false, false, false]);
+  });
+});

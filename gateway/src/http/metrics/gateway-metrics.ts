@@ -35,16 +35,30 @@ export class GatewayMetrics {
     this.registry.clear();
   }
 
+  /**
+   * Per device and quality, not per point: per point it was 3 series per point
+   * (30k at 10k points, ~10 MB of heap and a 2 MB scrape) for a count that is
+   * the device's poll count; a point's own quality is in /api/points.
+   */
   #readings(view: GatewayView): void {
     const readings = new Counter({
       name: 'lifeline_readings_total',
-      help: 'Readings decoded from device responses and put on the event bus, per device, point and quality',
-      labelNames: ['device', 'point', 'quality'],
+      help: 'Readings decoded from device responses and put on the event bus, per device and quality',
+      labelNames: ['device', 'quality'],
       registers: [this.registry],
     });
     this.#detach.push(
       view.events.on('readings', (batch) => {
-        for (const r of batch) readings.inc({ device: r.device, point: r.point, quality: r.quality });
+        // A batch is mostly one device's poll: one increment per run of the same device and quality.
+        let run = 0;
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch[i] as (typeof batch)[number];
+          run++;
+          const next = batch[i + 1];
+          if (next?.device === r.device && next.quality === r.quality) continue;
+          readings.inc({ device: r.device, quality: r.quality }, run);
+          run = 0;
+        }
       }),
     );
   }

@@ -1,0 +1,52 @@
+/**
+ * `npm run bench -- gateway [--devices 910] [--links 10] [--seconds 30] [--node-args "--max-semi-space-size=1"|none]`
+ *
+ * A built gateway process polling N gas detectors (11 points each) at 1 s
+ * from the simulator: RSS p50 / max, CPU, heap and Prometheus series
+ * (gateway-rss.ts). 910 devices are the 10k-point case, 9100 over 40 links
+ * the 100k-point case. Also reports whether every point was read on time:
+ * the poll requests the gateway made against those its schedule implies.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { binNodeFlags, measureGatewayRss, rssFigures } from './gateway-rss.js';
+
+export async function run(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(3),
+    options: {
+      devices: { type: 'string', default: '910' },
+      links: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '30' },
+      /** Node.js flags instead of the bin's shebang flags; `none` for none. */
+      'node-args': { type: 'string' },
+    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'lifeline-bench-gw-'));
+  const given = values['node-args'];
+  const nodeArgs = given === undefined ? binNodeFlags() : given.split(' ').filter((a) => a !== '' && a !== 'none');
+  try {
+    const r = await measureGatewayRss(dir, {
+      devices: Number(values.devices),
+      links: Number(values.links),
+      seconds: Number(values.seconds),
+      nodeArgs,
+    });
+    const f = rssFigures(r.samplesMb);
+    process.stdout.write(
+      `gateway (built, node ${nodeArgs.join(' ') || '(no flags)'}): ${r.points} points at 1 s over ${values.links} links, online after ${r.onlineAfterS.toFixed(1)} s; ` +
+        `RSS over ${r.samplesMb.length} s p50 ${f.p50.toFixed(0)} MB, max ${f.max.toFixed(0)} MB; CPU ${r.cpuPercent.toFixed(1)} % of a core ` +
+        `(${((r.cpuPercent * 10_000) / r.points).toFixed(1)} % per 10k points); heap used ${r.heapUsedMb.toFixed(0)} of ${r.heapTotalMb.toFixed(0)} MB; ` +
+        `poll requests/s ${JSON.stringify(Object.fromEntries(Object.entries(r.requestsPerS).map(([k, v]) => [k, Math.round(v)])))}, ` +
+        `${r.onlineAtEnd} of ${values.devices} devices online at the end; ${r.metricSeries} metric series; state files ${Object.entries(
+          r.stateFilesMb,
+        )
+          .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
+          .join(', ')}\n`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench -- soak [--minutes 60] [--devices 910] [--drop-every-s 180] [--drop-s 20] [--flap-every-s 10] [--warmup-min 10]`
+ *
+ * The built gateway at 10k points @ 1 s for a long run (issue 19: RSS growth
+ * ≤ 5 % per hour after the first 10 minutes) under what a site lives with:
+ * alarms flapping (every `--flap-every-s` seconds, 20 detectors' channel 1 is
+ * forced over its hi/hihi limits and back through the simulator), the centre
+ * link dropping (a real Mosquitto stopped for `--drop-s` seconds every
+ * `--drop-every-s`, so the outbox backs up and replays) and a dashboard
+ * WebSocket client connected all along. Reports RSS at start, p50, max and
+ * the least-squares slope per hour, overall and after the warm-up.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MosquittoBroker } from '../scripts/servers/mosquitto.js';
+import { measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rss.js';
+
+const FLAPPING = 20;
+
+export async function run(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(3),
+    options: {
+      minutes: { type: 'string', default: '60' },
+      devices: { type: 'string', default: '910' },
+      'drop-every-s': { type: 'string', default: '180' },
+      'drop-s': { type: 'string', default: '20' },
+      'flap-every-s': { type: 'string', default: '10' },
+      'warmup-min': { type: 'string', default: '10' },
+    },
+  });
+  const dropEvery = Number(values['drop-every-s']);
+  const dropFor = Number(values['drop-s']);
+  const flapEvery = Number(values['flap-every-s']);
+  const centre = new MosquittoBroker();
+  await centre.start();
+  const dir = await mkdtemp(join(tmpdir(), 'lifeline-bench-soak-'));
+  let drops = 0;
+  let flaps = 0;
+  let down: number | undefined;
+  const flap = (second: number, run: RunningGateway) => {
+    // Alternately over hihi (55 %LEL) and back to 0: raise, return to normal, next cycle re-raises.
+    const value = (second / flapEvery) % 2 === 0 ? 55 : 0;
+    for (let i = 0; i < FLAPPING; i++) {
+      const device = run.simulator.devices.get(`gas-${i * 7}`);
+      if (device) run.simulator.setManual(device, 'lel1', value);
+    }
+    flaps++;
+  };
+  try {
+    const result = await measureGatewayRss(dir, {
+      devices: Number(values.devices),
+      seconds: Math.round(Number(values.minutes) * 60),
+      centreUrl: centre.url,
+      dashboard: true,
+      everySecond: async (second, run) => {
+        if (second % flapEvery === 0) flap(second, run);
+        if (second > 0 && second % dropEvery === 0) {
+          await centre.stop();
+          down = second;
+          drops++;
+        } else if (down !== undefined && second - down >= dropFor) {
+          await centre.start();
+          down = undefined;
+        }
+      },
+    });
+    const all = rssFigures(result.samplesMb);
+    const warm = Math.min(Number(values['warmup-min']) * 60, Math.floor(result.samplesMb.length / 3));
+    const after = rssFigures(result.samplesMb.slice(warm));
+    const start = result.samplesMb[0] ?? Number.NaN;
+    process.stdout.write(
+      `soak: ${result.points} points at 1 s for ${(result.samplesMb.length / 60).toFixed(1)} min, ${flaps} alarm flaps × ${FLAPPING} detectors, ` +
+        `centre dropped ${drops}× for ${dropFor} s, dashboard WebSocket got ${result.dashboardMessages} messages; ` +
+        `RSS start ${start.toFixed(0)} MB, p50 ${all.p50.toFixed(0)} MB, max ${all.max.toFixed(0)} MB, slope ${all.slopePerHour.toFixed(1)} MB/h overall; ` +
+        `after ${(warm / 60).toFixed(1)} min: p50 ${after.p50.toFixed(0)} MB, slope ${after.slopePerHour.toFixed(1)} MB/h ` +
+        `(${((after.slopePerHour / after.p50) * 100).toFixed(1)} %/h); CPU ${result.cpuPercent.toFixed(1)} % of a core; ` +
+        `state files ${Object.entries(result.stateFilesMb)
+          .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
+          .join(', ')}\n`,
+    );
+  } finally {
+    await centre.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
