@@ -3,24 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
-import type { SiteConfig } from '../../core/src/index.js';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { type DocumentedChannel, documentedChannels } from '../support/asyncapi-channels.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { OPS, withOps } from '../support/local-ops.js';
 import { MqttCollector, type Received } from '../support/mqtt-collector.js';
 import { setPoint, startSite } from '../support/site-harness.js';
 
 const T = gatewayTopics('test-site', 'gw-test');
 const ALARM = 'gas-1/lel1/hihi';
-/** Commands on the local broker come from a logged-in user naming itself (docs/security.md). */
-const OPS = { username: 'ops', password: 'ops-password' };
-const withOps = (site: SiteConfig): SiteConfig => ({
-  ...site,
-  mqtt: {
-    ...site.mqtt,
-    local: { ...site.mqtt.local, users: [{ ...OPS, publish: ['lifeline/v1/#'], subscribe: ['lifeline/v1/#'] }] },
-  },
-});
 
 /**
  * The MQTT contract as a running gateway keeps it: a real gateway polls the

@@ -3,22 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
-import type { SiteConfig } from '../../core/src/index.js';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { OPS, withOps } from '../support/local-ops.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
 import { setPoint, startSite } from '../support/site-harness.js';
 
 const T = gatewayTopics('test-site', 'gw-test');
-/** A logged-in local user (anonymous clients may not publish commands at all: docs/security.md). */
-const OPS = { username: 'ops', password: 'ops-password' };
-const withOps = (site: SiteConfig): SiteConfig => ({
-  ...site,
-  mqtt: {
-    ...site.mqtt,
-    local: { ...site.mqtt.local, users: [{ ...OPS, publish: ['lifeline/v1/#'], subscribe: ['lifeline/v1/#'] }] },
-  },
-});
 
 /**
  * Issue 18: one anonymous 100,000-key `twin/desired` (2.5 MB) held the gateway

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { DeviceConfig, PointConfig } from '../../core/src/index.js';
 import type { Clock } from '../../core/src/time/clock.js';
 import type { DeviceDriver, DriverEvents, DriverFactory } from '../../gateway/src/acquisition/device-driver.js';
-import { type DeviceHealth, LATENCY_BUCKETS_MS } from '../../gateway/src/acquisition/device-health.js';
+import { type DeviceHealth, HealthRecorder } from '../../gateway/src/acquisition/device-health.js';
 
 /**
  * A transport that exists only in tests: "devices" whose values the test sets
@@ -14,6 +14,7 @@ export class LoopbackDriver extends EventEmitter<DriverEvents> implements Device
   readonly writes: { device: string; point: string; value: number | boolean }[] = [];
   running = false;
   readonly #clock: Clock;
+  readonly #health = new HealthRecorder();
 
   constructor(devices: readonly DeviceConfig[], clock: Clock) {
     super();
@@ -39,6 +40,7 @@ export class LoopbackDriver extends EventEmitter<DriverEvents> implements Device
 
   async write(device: string, point: PointConfig, value: number | boolean): Promise<void> {
     this.writes.push({ device, point: point.id, value });
+    this.#health.count('writes');
     this.set(device, point.id, value);
   }
 
@@ -49,17 +51,8 @@ export class LoopbackDriver extends EventEmitter<DriverEvents> implements Device
       connection: `loopback://${device}`,
       comm: this.running ? 'online' : 'offline',
       breaker: 'closed',
-      counters: {
-        requests: 0,
-        timeouts: 0,
-        exceptions: 0,
-        badFrames: 0,
-        retries: 0,
-        reconnects: 0,
-        writes: this.writes.length,
-        writeFailures: 0,
-      },
-      latency: { bucketsMs: LATENCY_BUCKETS_MS, counts: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0), sumMs: 0, count: 0 },
+      counters: { ...this.#health.counters },
+      latency: this.#health.latency(),
     }));
   }
 }

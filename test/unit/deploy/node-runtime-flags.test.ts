@@ -59,6 +59,7 @@ describe('the bins refuse a Node.js older than the engines floor', () => {
   it('names the floor of package.json engines', () => {
     const engines = (JSON.parse(read('gateway/package.json')) as { engines: { node: string } }).engines.node;
     assert.equal(engines, '>=22.13');
-    for (const bin of BINS) assert.ok(read(bin).includes('(major === 22 && minor < 13)'), bin);
+    assert.ok(read('gateway/bin/require-node.js').includes('(major === 22 && minor < 13)'), 'the check both bins import');
+    for (const bin of BINS) assert.match(read(bin), /require-node/, `${bin} imports the check first`);
   });
 });
