@@ -20,7 +20,7 @@ export interface RequestTiming {
  * A successful round trip (or an exception answer) teaches the unit's
  * response timer. A timeout of a request cut short under the full timeout
  * that the scheduler retries with the full timeout (`retryIfLate`) is not
- * counted as a timeout but as a retry: only the retry's outcome counts. Rejects with the classified, coded error.
+ * counted as a timeout: only the retry's outcome counts. Rejects with the classified, coded error.
  */
 export async function accountedRequest<T>(
   connection: ModbusConnection,
@@ -44,8 +44,7 @@ export async function accountedRequest<T>(
   } catch (e) {
     const error = classifyModbusError(e, { what, device: state.config.id, unitId, timeoutMs });
     if (error.code === 'LL_ERR_MODBUS_TIMEOUT') {
-      // A cut-short request is retried in full at once: a retry, not (yet) a timeout.
-      state.health.count(retryIfLate ? 'retries' : 'timeouts');
+      if (!retryIfLate) state.health.count('timeouts');
     } else if (error.code === 'LL_ERR_MODBUS_BAD_FRAME') state.health.count('badFrames');
     else if (isModbusException(error)) {
       state.health.count('exceptions');
