@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
@@ -9,8 +8,7 @@ import { connect, connectAsync } from 'mqtt';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { requireBinary } from '../support/services.js';
 import { startSite } from '../support/site-harness.js';
-
-const OPENSSL = '/usr/bin/openssl';
+import { makeCertificates, OPENSSL } from '../support/test-certificates.js';
 
 /** GET over HTTPS trusting only `ca`; resolves the status code. */
 function getTls(url: string, ca: Buffer): Promise<number> {
@@ -45,28 +43,10 @@ describe('listeners over TLS: HTTPS API, MQTTS local broker', () => {
     requireBinary(this, OPENSSL, 'openssl');
     dir = await mkdtemp(join(tmpdir(), 'lifeline-listener-tls-'));
     await chmod(dir, 0o755);
-    await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    const { OPENSSL_CONF: _conf, RANDFILE: _rand, ...env } = process.env;
-    const ssl = (...args: string[]) => execFileSync(OPENSSL, args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=site-ca', '-keyout', 'ca.key', '-out', 'ca.crt');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=gateway', '-keyout', 'server.key', '-out', 'server.csr');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-out',
-      'server.crt',
-      '-extfile',
-      'server.ext',
-    );
+    await makeCertificates(dir, {
+      cas: ['ca'],
+      leaves: [{ name: 'server', cn: 'gateway', ext: 'subjectAltName=IP:127.0.0.1,DNS:localhost' }],
+    });
     ca = await readFile(join(dir, 'ca.crt'));
   });
 

@@ -15,10 +15,10 @@ import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { eventually } from '../support/durable-collector.js';
 import { freePort } from '../support/ports.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
+import { makeCertificates, OPENSSL } from '../support/test-certificates.js';
 
 const log = pino({ level: process.env.LIFELINE_TEST_LOG ?? 'silent' });
 const topics = gatewayTopics('test-site', 'gw-test');
-const OPENSSL = '/usr/bin/openssl';
 const PASSWD = '/usr/bin/mosquitto_passwd';
 
 describe('centre uplink: TLS, client certificates, credentials, subscriptions across reconnects', () => {
@@ -33,34 +33,13 @@ describe('centre uplink: TLS, client certificates, credentials, subscriptions ac
     requireBinary(this, OPENSSL, 'openssl');
     dir = await mkdtemp(join(tmpdir(), 'lifeline-tls-'));
     await chmod(dir, 0o755);
-    await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-    // node-opcua's PKI (loaded by other suites in this process) points OPENSSL_CONF at its own config: not ours.
-    const { OPENSSL_CONF: _conf, RANDFILE: _rand, ...env } = process.env;
-    const ssl = (...args: string[]) => execFileSync(OPENSSL, args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    for (const ca of ['ca', 'other-ca']) {
-      ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
-    }
-    for (const name of ['server', 'client']) {
-      ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-      ssl(
-        'x509',
-        '-req',
-        '-in',
-        `${name}.csr`,
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-days',
-        '2',
-        '-out',
-        `${name}.crt`,
-        '-extfile',
-        `${name}.ext`,
-      );
-    }
+    await makeCertificates(dir, {
+      cas: ['ca', 'other-ca'],
+      leaves: [
+        { name: 'server', cn: 'server', ext: 'subjectAltName=IP:127.0.0.1,DNS:localhost' },
+        { name: 'client', cn: 'client', ext: 'extendedKeyUsage=clientAuth' },
+      ],
+    });
     // mosquitto drops to its own user: it must read the key and the password file.
     for (const f of ['server.key', 'ca.crt', 'server.crt']) await chmod(join(dir, f), 0o644);
   });
