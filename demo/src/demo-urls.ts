@@ -1,8 +1,3 @@
-/** A wildcard bind is reachable as localhost; a specific one only at its own address. */
-export function displayHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-}
-
 /**
  * The sign-in link the dashboard understands: it reads `#token=` once, keeps
  * the token where its Sign-in form keeps it and removes it from the address

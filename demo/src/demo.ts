@@ -1,11 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { applyEnvironment, loadSiteConfig, type SiteConfig, withDeviceEndpoints } from '@lifeline/core';
+import { applyEnvironment, displayHost, loadSiteConfig, type SiteConfig, withDeviceEndpoints } from '@lifeline/core';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
 import { Gateway } from '@lifeline/gateway';
 import type { Logger } from 'pino';
 import { demoState } from './demo-state.js';
 import { withDemoToken } from './demo-token.js';
-import { displayHost } from './demo-urls.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../examples/demo/site.yaml', import.meta.url));
 

@@ -2,4 +2,4 @@
 export { DEMO_SITE, type RunningDemo, startDemo } from './demo.js';
 export { demoBanner } from './demo-banner.js';
 export { type DemoHint, demoHint } from './demo-hints.js';
-export { displayHost, signInUrl } from './demo-urls.js';
+export { signInUrl } from './demo-urls.js';

@@ -8,6 +8,11 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
+/** Where a person reaches a listener: a wildcard bind as localhost, a specific one at its own address. */
+export function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
 export interface Exposure {
   /** What listens, for the error and the warning: "HTTP API", "local MQTT broker". */
   readonly what: string;

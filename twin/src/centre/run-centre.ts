@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { displayHost, isLoopbackHost } from '@lifeline/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CentreError } from './centre-errors.js';
@@ -33,7 +34,7 @@ export async function startCentre(options: CentreOptions): Promise<RunningCentre
     ...(options.resyncRetryMs !== undefined ? { resyncRetryMs: options.resyncRetryMs } : {}),
     ...(options.answerTimeoutMs !== undefined ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
   });
-  if (!isLoopback(options.httpHost) && options.token === undefined) {
+  if (!isLoopbackHost(options.httpHost) && options.token === undefined) {
     // Locked-down defaults (docs/security.md): reads are for the centre's own network, writes need a token.
     options.log.warn(
       { host: options.httpHost },
@@ -54,7 +55,7 @@ export async function startCentre(options: CentreOptions): Promise<RunningCentre
   }
   const app = http;
   const { port } = app.server.address() as AddressInfo;
-  const host = options.httpHost === '0.0.0.0' || options.httpHost === '::' ? 'localhost' : options.httpHost;
+  const host = displayHost(options.httpHost);
   return {
     service,
     http: app,
@@ -64,8 +65,4 @@ export async function startCentre(options: CentreOptions): Promise<RunningCentre
       await service.stop();
     },
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
