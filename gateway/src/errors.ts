@@ -134,6 +134,21 @@ export const GATEWAY_ERRORS = {
     hint: 'check mqtt.centre.tls: the CA file must sign the broker certificate, whose name must match the URL host; client cert and key must pair',
     transient: false,
   },
+  LL_ERR_SPARKPLUG_REJECTED: {
+    message: 'Sparkplug %s on %s rejected: %s',
+    hint: 'the host sent a command this edge node does not accept (docs/sparkplug.md "Commands"); the node stays connected and counts it in lifeline_sparkplug_rejected_total',
+    transient: false,
+  },
+  LL_ERR_SPARKPLUG_WRITE_REFUSED: {
+    message: 'Sparkplug DCMD write to %s/%s refused: %s',
+    hint: 'list the point under mqtt.sparkplug.writes to let Sparkplug hosts write it (docs/sparkplug.md "Commands")',
+    transient: false,
+  },
+  LL_ERR_SPARKPLUG_BDSEQ: {
+    message: 'cannot keep the Sparkplug bdSeq in %s: %s',
+    hint: 'make stateDir (or LIFELINE_STATE_DIR) a writable folder on a local disk: bdSeq must rise across restarts (Sparkplug 3.0 §5.2)',
+    transient: false,
+  },
   LL_ERR_TLS_MATERIAL: {
     message: 'cannot load the TLS certificate of the %s: %s',
     hint: 'give readable PEM certFile and keyFile (docs/security.md "TLS"), or selfSigned: true with openssl installed',

@@ -13,6 +13,7 @@ export * from './register-codec.js';
 export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.js';
 export { conditionProblem } from './schema-alarms.js';
 export * from './schema-http.js';
+export type { SparkplugLink, SparkplugWrite } from './schema-sparkplug.js';
 export * from './schema-tls.js';
 export * from './schema-twin.js';
 export type { DeliveryConfig, InfluxConfig, LocalUser } from './schema-uplinks.js';

@@ -11,6 +11,7 @@ import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { resolveAcquisition } from './schema-acquisition.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
 import { checkHttpTokens, resolveHttp } from './schema-http.js';
+import { buildSparkplug } from './schema-sparkplug.js';
 import { resolveListenerTls, tlsProblem } from './schema-tls.js';
 import { resolveTwinConfig } from './schema-twin.js';
 import { buildDelivery, buildLocalUsers } from './schema-uplinks.js';
@@ -50,6 +51,12 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   const delivery = buildDelivery(input, source, issues);
   const users = buildLocalUsers(input.mqtt?.local, source, issues);
   const centre = buildCentre(path, input, source, issues);
+  const sparkplug = buildSparkplug(
+    input.mqtt?.sparkplug,
+    { file: path, site: input.site, gateway: input.gateway, telemetryEnabled: delivery.telemetry.enabled, devices },
+    source,
+    issues,
+  );
   issues.push(...checkHttpTokens(input.http, source));
   for (const [at, tls] of [
     [['http', 'tls'], input.http?.tls],
@@ -64,7 +71,11 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
     ...site,
     ...alarmKeys,
     delivery,
-    mqtt: { local: { ...site.mqtt.local, ...(users.length > 0 ? { users } : {}) }, ...(centre ? { centre } : {}) },
+    mqtt: {
+      local: { ...site.mqtt.local, ...(users.length > 0 ? { users } : {}) },
+      ...(centre ? { centre } : {}),
+      ...(sparkplug ? { sparkplug } : {}),
+    },
   });
 }
 

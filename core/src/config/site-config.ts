@@ -6,6 +6,7 @@ export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js
 
 import type { AcquisitionConfig } from './schema-acquisition.js';
 import type { HttpConfig } from './schema-http.js';
+import type { SparkplugLink } from './schema-sparkplug.js';
 import type { ListenerTls } from './schema-tls.js';
 import type { TwinConfig } from './schema-twin.js';
 import type { DeliveryConfig, LocalUser } from './schema-uplinks.js';
@@ -28,6 +29,8 @@ export interface SiteConfig {
       readonly users?: readonly LocalUser[];
     };
     readonly centre?: CentreLink;
+    /** A Sparkplug B edge node link (docs/sparkplug.md). */
+    readonly sparkplug?: SparkplugLink;
   };
   readonly simulator: { readonly http: Endpoint & { readonly allowInsecure: boolean } };
   /** Outbox budget, telemetry and InfluxDB sinks (schema-uplinks.ts). */

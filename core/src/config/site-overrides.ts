@@ -20,6 +20,7 @@ export function applyEnvironment(config: SiteConfig, env: NodeJS.ProcessEnv): Si
     stateDir: stateDir ? resolve(stateDir) : config.stateDir,
     http: { ...config.http, port: http ?? config.http.port, tokens: [...config.http.tokens, ...tokensFromEnv(env)] },
     mqtt: {
+      ...config.mqtt,
       local: { ...config.mqtt.local, port: mqtt ?? config.mqtt.local.port },
       ...(centreUrl
         ? { centre: { ...config.mqtt.centre, url: centreUrl, protocolVersion: config.mqtt.centre?.protocolVersion ?? 4 } }

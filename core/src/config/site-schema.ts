@@ -4,6 +4,7 @@ import { LimitSchema, limitsOf } from './profile-schema.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
 import { HttpSchema } from './schema-http.js';
+import { SparkplugSchema } from './schema-sparkplug.js';
 import { TwinConfigSchema } from './schema-twin.js';
 import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetrySchema } from './schema-uplinks.js';
 
@@ -167,7 +168,10 @@ export const SiteSchema = Type.Object(
     ),
     http: Type.Optional(HttpSchema),
     mqtt: Type.Optional(
-      Type.Object({ local: Type.Optional(LocalBrokerSchema), centre: Type.Optional(CentreSchema) }, { additionalProperties: false }),
+      Type.Object(
+        { local: Type.Optional(LocalBrokerSchema), centre: Type.Optional(CentreSchema), sparkplug: Type.Optional(SparkplugSchema) },
+        { additionalProperties: false },
+      ),
     ),
     outbox: Type.Optional(OutboxSchema),
     telemetry: Type.Optional(TelemetrySchema),

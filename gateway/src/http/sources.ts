@@ -26,6 +26,8 @@ export interface OutboxSinkStats {
   readonly connected?: boolean;
   readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
   readonly lanes?: Readonly<Record<string, { readonly pending: number; readonly cursor: number }>>;
+  /** Messages from its server it refused, by reason (a Sparkplug host's malformed or unknown commands). */
+  readonly rejected?: Readonly<Record<string, number>>;
 }
 
 /** The reported twin (issue 7); any JSON document with a version. */

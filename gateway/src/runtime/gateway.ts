@@ -98,6 +98,13 @@ export class Gateway {
       clock: this.#clock,
       log: this.#log,
       ...(options.sinks ? { sinks: options.sinks } : {}),
+      gateway: {
+        events: this.events,
+        writer: options.writer ?? this.acquisition,
+        readings: () => this.live.readings(),
+        comm: (device) => this.live.comm(device),
+        activeAlarms: () => this.#engine.activeAlarms(),
+      },
     });
     this.#publisher = new AlarmPublisher(
       { site: config.site, gateway: config.gateway, bootId: this.bootId },

@@ -31,6 +31,8 @@ export interface DeliveryOptions {
   readonly historyStore?: () => HistoryStore;
   /** The sink kinds to build from the config; defaults to the built-in ones (sink-registry.ts). */
   readonly sinks?: SinkRegistry;
+  /** What sinks that mirror the gateway (Sparkplug) read: the bus, live values, the device writer. */
+  readonly gateway?: SinkContext['gateway'];
 }
 
 type Subscriber = (topic: string, payload: Buffer, link: string) => void;
@@ -108,6 +110,7 @@ export class Delivery {
       log: o.log,
       bootId: o.bootId,
       version: o.version,
+      ...(o.gateway ? { gateway: o.gateway } : {}),
       ...(localPort !== undefined
         ? { localBroker: { port: localPort, tls: localTls, ...(localCredentials ? { credentials: localCredentials } : {}) } }
         : {}),
@@ -166,6 +169,10 @@ function openSqlite(config: SiteConfig, sinks: SinkLanes, clock: Clock): OutboxS
   }
 }
 
-function linkOf(health: SinkHealth): { connected: boolean; lastError?: SinkHealth['lastError'] } {
-  return { connected: health.ready, ...(health.lastError ? { lastError: health.lastError } : {}) };
+function linkOf(health: SinkHealth): { connected: boolean; lastError?: SinkHealth['lastError']; rejected?: SinkHealth['rejected'] } {
+  return {
+    connected: health.ready,
+    ...(health.lastError ? { lastError: health.lastError } : {}),
+    ...(health.rejected ? { rejected: health.rejected } : {}),
+  };
 }

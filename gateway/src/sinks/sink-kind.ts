@@ -1,5 +1,6 @@
 import type { Clock, SiteConfig } from '@lifeline/core';
 import type { Logger } from 'pino';
+import type { SparkplugGatewayPort } from '../sparkplug/sparkplug-node.js';
 import type { Sink } from '../store/outbox-sink.js';
 import type { Lane } from '../store/outbox-store.js';
 
@@ -23,6 +24,8 @@ export interface SinkContext {
     /** The broker speaks MQTTS only (mqtt.local.tls). */
     readonly tls?: boolean;
   };
+  /** The running gateway as a mirroring sink (the Sparkplug edge node's births and commands) sees it; absent in tests that bring none. */
+  readonly gateway?: SparkplugGatewayPort;
 }
 
 /**

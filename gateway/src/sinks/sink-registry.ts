@@ -3,9 +3,16 @@ import type { SinkLanes } from '../store/outbox-store.js';
 import { influxV1SinkKind, influxV2SinkKind } from './influx-sink-kinds.js';
 import { centreSinkKind, localSinkKind } from './mqtt-sink-kinds.js';
 import type { SinkKind, SinkSpec } from './sink-kind.js';
+import { sparkplugSinkKind } from './sparkplug-sink-kind.js';
 
 /** Every sink kind the gateway ships; adding one is its own file and one line here. */
-export const BUILTIN_SINK_KINDS: readonly SinkKind[] = [localSinkKind, centreSinkKind, influxV1SinkKind, influxV2SinkKind];
+export const BUILTIN_SINK_KINDS: readonly SinkKind[] = [
+  localSinkKind,
+  centreSinkKind,
+  influxV1SinkKind,
+  influxV2SinkKind,
+  sparkplugSinkKind,
+];
 
 /** One sink to build at start: its kind, its settings, and the lanes the store keeps for it. */
 export interface PlannedSink {

@@ -35,4 +35,6 @@ export interface SinkHealth {
   /** The last failure, with its error code, until a delivery succeeds. */
   readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
   readonly delivered: number;
+  /** Messages from the server the sink refused, by reason (a Sparkplug host's bad commands); /metrics counts them. */
+  readonly rejected?: Readonly<Record<string, number>>;
 }

@@ -10,7 +10,7 @@ describe('docs/architecture.md matches the code', () => {
   it('names only files and folders that exist', () => {
     const paths = [
       ...doc.matchAll(
-        /`((?:core|twin|gateway|firmware-sim|demo|nodes|test|acquisition|alarms|events|store|sinks|telemetry|twin|uplink|http|cli|runtime|transports)\/[\w./<>-]*)`/g,
+        /`((?:core|twin|gateway|firmware-sim|demo|nodes|test|acquisition|alarms|events|store|sinks|sparkplug|telemetry|twin|uplink|http|cli|runtime|transports)\/[\w./<>-]*)`/g,
       ),
     ]
       .map((m) => m[1] as string)

@@ -104,5 +104,18 @@ export class GatewayMetrics {
         for (const [lane, s] of Object.entries(outbox.stats().lanes)) this.set({ lane }, s.depth);
       },
     });
+    new Counter({
+      name: 'lifeline_sink_rejected_total',
+      help: 'Messages from a sink server refused with a reason (Sparkplug NCMD/DCMD/STATE: malformed, unknown metric or target, wrong datatype, not allowed, write failed)',
+      labelNames: ['sink', 'reason'],
+      registers: [this.registry],
+      collect() {
+        // The sinks count; this reads their totals, which only grow while the gateway runs.
+        this.reset();
+        for (const [sink, s] of Object.entries(outbox.stats().sinks ?? {})) {
+          for (const [reason, n] of Object.entries(s.rejected ?? {})) this.inc({ sink, reason }, n);
+        }
+      },
+    });
   }
 }

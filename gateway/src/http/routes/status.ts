@@ -45,6 +45,7 @@ export function statusRoutes(view: GatewayView) {
                       pending: { type: 'integer' },
                       connected: { type: 'boolean' },
                       lastError: { type: 'object', additionalProperties: true },
+                      rejected: { type: 'object', additionalProperties: { type: 'integer' } },
                       lanes: {
                         type: 'object',
                         additionalProperties: { type: 'object', properties: { pending: { type: 'integer' }, cursor: { type: 'integer' } } },
