@@ -25,6 +25,7 @@ import {
   TwinSnapshotSchema,
 } from '@lifeline/twin';
 import { renderAsyncApi } from './asyncapi.js';
+import { SparkplugHostStateSchema, SparkplugPayloadSchema } from './asyncapi-sparkplug.js';
 import { GENERATED_BLOCKS, renderDocument } from './docs/generated-docs.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -43,6 +44,8 @@ export const GENERATED_SCHEMAS: Record<string, unknown> = {
   'docs/schemas/shelve-command.schema.json': ShelveCommandSchema,
   'docs/schemas/resync-command.schema.json': ResyncCommandSchema,
   'docs/schemas/command-result.schema.json': CommandResultSchema,
+  'docs/schemas/sparkplug-payload.schema.json': SparkplugPayloadSchema,
+  'docs/schemas/sparkplug-host-state.schema.json': SparkplugHostStateSchema,
 };
 
 export function render(schema: unknown): string {

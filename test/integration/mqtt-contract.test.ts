@@ -28,7 +28,8 @@ describe('integration: what a running gateway publishes matches docs/asyncapi.ya
   let channels: DocumentedChannel[];
 
   before(async () => {
-    channels = await documentedChannels();
+    // The JSON contract only: the Sparkplug channels (protobuf) are checked by sparkplug-interop.test.ts.
+    channels = (await documentedChannels()).filter((c) => c.address.startsWith('lifeline/'));
   });
 
   afterEach(async () => {
