@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadSiteConfig } from '../../../core/src/index.js';
+import { REPO_ROOT } from '../../support/fixtures.js';
 
 const base = `site: s
 gateway: g
@@ -99,5 +100,25 @@ mqtt:
     assert.match(found[1] ?? '', /^12:mqtt\.sparkplug.*ackTimeoutMs/);
     const semantic = await issues('telemetry: { enabled: false }\nmqtt:\n  sparkplug: { url: "mqtt://scada:1883" }\n');
     assert.deepEqual(semantic, ['9:mqtt.sparkplug: Sparkplug NDATA/DDATA come from telemetry, which is disabled']);
+  });
+});
+
+describe('docs/sparkplug.md', () => {
+  it('its example site with Sparkplug enabled validates', async () => {
+    const doc = await readFile(join(REPO_ROOT, 'docs/sparkplug.md'), 'utf8');
+    const block = /```yaml\n(# site\.yaml[\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(block, 'the example block is in docs/sparkplug.md');
+    const dir = await mkdtemp(join(tmpdir(), 'lifeline-sparkplug-doc-'));
+    process.env.SPARKPLUG_PASSWORD = 'secret';
+    try {
+      await writeFile(join(dir, 'site.yaml'), block);
+      const site = await loadSiteConfig(join(dir, 'site.yaml'));
+      assert.equal(site.mqtt.sparkplug?.groupId, 'gas-station-7');
+      assert.equal(site.mqtt.sparkplug?.password, 'secret');
+      assert.deepEqual(site.mqtt.sparkplug?.writes, [{ device: 'gas-hall', point: 'valve-close' }]);
+    } finally {
+      delete process.env.SPARKPLUG_PASSWORD;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
