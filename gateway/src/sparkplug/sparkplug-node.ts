@@ -157,7 +157,8 @@ export class SparkplugNode implements Sink {
       if (!wasBorn) for (const listener of this.#readyListeners) listener();
     } else if (step.effect === 'terminate') {
       this.#log.warn({ host: this.#o.link.primaryHostId }, 'primary host offline: ending the Sparkplug session');
-      void this.#connection.terminate(this.#death()).then(() => this.#input({ kind: 'disconnected' }));
+      // The connection reports `disconnected` once the NDEATH is out, which moves the session on.
+      void this.#connection.terminate(this.#death());
     }
   }
 
