@@ -145,6 +145,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
         port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
         allowInsecure: input.mqtt?.local?.allowInsecure ?? false,
+        maxPacketBytes: input.mqtt?.local?.maxPacketBytes ?? DEFAULTS.mqttLocalMaxPacketBytes,
         ...(localTls ? { tls: localTls } : {}),
       },
     },

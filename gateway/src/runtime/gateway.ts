@@ -220,6 +220,7 @@ export class Gateway {
         users: local.users,
         topics,
         allowInsecure: local.allowInsecure,
+        maxPacketBytes: local.maxPacketBytes,
         audit: { sink: this.#audit, now: () => this.#clock.now() },
         ...(tls ? { tls } : {}),
       },
