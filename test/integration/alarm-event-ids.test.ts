@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { AlarmEvent } from '@lifeline/twin';
-import { type MirrorEvent, TwinMirror } from '@lifeline/twin/centre';
 import { readJournal } from '../support/alarm-journal.js';
 import type { CliRun } from '../support/cli.js';
 import { eventually } from '../support/durable-collector.js';
@@ -66,15 +65,6 @@ describe('alarm event ids: a crash between publish and save', () => {
     return { saved: saved as NonNullable<typeof saved>, raises: raises(), secondBoot, firstBoot: await bootOf(first) };
   }
 
-  /** The centre's mirror, fed every message the durable subscriber got: the alarm events it passes on. */
-  function mirrored(): AlarmEvent[] {
-    const mirror = new TwinMirror();
-    const passed: AlarmEvent[] = [];
-    mirror.on('event', (e: MirrorEvent) => e.type === 'alarm' && passed.push(e.event));
-    for (const m of (bench as GasBench).centre.messages) mirror.handle(m.topic, JSON.stringify(m.payload));
-    return passed;
-  }
-
   it('killed after the outbox commit: both copies reach the centre with one eventId, and the mirror passes one', async function () {
     this.timeout(90_000);
     const { saved, raises, firstBoot, secondBoot } = await crashAndRestart('after-outbox');
@@ -84,7 +74,7 @@ describe('alarm event ids: a crash between publish and save', () => {
     for (const e of raises)
       assert.deepEqual([e.event, e.state, e.value, e.detectedAt], ['raise', 'unacknowledged', 60, saved.record.detectedAt]);
     assert.deepEqual(
-      mirrored().map((e) => e.eventId),
+      (bench as GasBench).mirrored().map((e) => e.eventId),
       [saved.eventId],
     );
   });

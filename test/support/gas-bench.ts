@@ -1,6 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlarmEvent } from '@lifeline/twin';
+import { type MirrorEvent, TwinMirror } from '@lifeline/twin/centre';
 import { pino } from 'pino';
 import { loadSiteConfig } from '../../core/src/index.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
@@ -106,6 +108,15 @@ export class GasBench {
       ...env,
     });
     return this.#gateway;
+  }
+
+  /** The centre's TwinMirror fed every message the durable subscriber got, in arrival order: the alarm events it passes on. */
+  mirrored(): AlarmEvent[] {
+    const mirror = new TwinMirror();
+    const passed: AlarmEvent[] = [];
+    mirror.on('event', (e: MirrorEvent) => e.type === 'alarm' && passed.push(e.event));
+    for (const m of this.centre.messages) mirror.handle(m.topic, JSON.stringify(m.payload));
+    return passed;
   }
 
   async dispose(): Promise<void> {
