@@ -94,7 +94,9 @@ function check(bench: GasBench, chaos: Chaos): void {
   const passed = bench.mirrored();
   assert.deepEqual(passed.map((e) => e.eventId).sort(), [...decided.keys()].sort());
   assert.deepEqual(numbering(journal), numbering(journal, true), "each alarm's events are numbered 1…n without a gap");
+  // The final state, as the gateway keeps it and as the centre sees it: each alarm's newest event by its number.
   for (const [alarmId, last] of lastPerAlarm(journal)) assert.equal(last.state, 'normal', `${alarmId} ends normal`);
+  assert.deepEqual(newestAtCentre(passed), new Map([...lastPerAlarm(journal)].map(([id, e]) => [id, e.eventId])));
   process.stdout.write(
     `      chaos: ${chaos.summary()}; ${journal.length} transitions, ${copies.length} copies at the centre, ${copies.length - passed.length} dropped as duplicates\n`,
   );
@@ -109,7 +111,7 @@ function numbering(journal: readonly JournalRow[], ideal = false): Record<string
   for (const r of journal) {
     const list = out[r.record.alarmId] ?? [];
     out[r.record.alarmId] = list;
-    list.push(ideal ? list.length + 1 : Number(/#(\d+)@/.exec(r.eventId)?.[1]));
+    list.push(ideal ? list.length + 1 : transitionOf(r.eventId));
   }
   return out;
 }
@@ -117,3 +119,17 @@ function numbering(journal: readonly JournalRow[], ideal = false): Record<string
 function lastPerAlarm(journal: readonly JournalRow[]): Map<string, AlarmEvent> {
   return new Map(journal.map((r) => [r.record.alarmId, r.record]));
 }
+
+/** alarmId → the eventId of its highest-numbered event among `events`, whatever order they arrived in. */
+function newestAtCentre(events: readonly AlarmEvent[]): Map<string, string> {
+  const n = (e: AlarmEvent) => transitionOf(e.eventId);
+  const newest = new Map<string, AlarmEvent>();
+  for (const e of events) {
+    const have = newest.get(e.alarmId);
+    if (!have || n(e) > n(have)) newest.set(e.alarmId, e);
+  }
+  return new Map([...newest].map(([id, e]) => [id, e.eventId]));
+}
+
+/** The n of `{alarmId}#{n}@{journal}`. */
+const transitionOf = (eventId: string) => Number(/#(\d+)@/.exec(eventId)?.[1]);
