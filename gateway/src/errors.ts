@@ -156,7 +156,7 @@ export const GATEWAY_ERRORS = {
   },
   LL_ERR_POINT_LIST_COLUMNS: {
     message: 'the point list %s has no %s column (header row %s: %s)',
-    hint: 'name the columns in the first row, e.g. name/名称, address/地址, function code or table/功能码, data type/数据类型 (docs/point-list-template.csv)',
+    hint: 'name the columns in a header row, in English or Chinese: at least name and address, then function code or table, data type, word order, scale, unit (docs/point-list-template.csv)',
     transient: false,
   },
   LL_ERR_POINT_LIST_ROWS: {
