@@ -104,7 +104,7 @@ export function convertRow(columns: Partial<Record<Column, number>>, row: ListRo
 /** The id column if usable, else the name as a slug, else the address (`hr_100`, `hr_100_b3`): Chinese names have no ASCII slug. */
 function pointId(idCell: string, name: string, table: RegisterTable, address: number, bit: number | undefined): string {
   // A name gives the id from its Latin words ("通道1浓度 Channel 1" → channel_1); "A相电压" alone has none worth a slug.
-  const latin = name.replace(/[^\x20-\x7e]+/g, ' ');
+  const latin = name.replace(/[^\x20-\x7e]+/g, ' ').replace(/^[^a-z]+/i, '');
   for (const candidate of [idCell, /[a-z]{2,}/i.test(latin) ? latin : '']) {
     const slug = candidate
       .toLowerCase()

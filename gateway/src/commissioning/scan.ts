@@ -87,10 +87,20 @@ async function identify(
     // modbus-serial's RTU-over-TCP port frames answers by a length known from the function code; 43 has none.
     return { identification: null, identificationNote: 'not read over RTU over TCP (answers of function 43 have no fixed length)' };
   }
-  const result = await probe(connection, unitId, options.timeoutMs, readDeviceIdentification);
+  const result = await probe(connection, unitId, identifyTimeoutMs(options), readDeviceIdentification);
   if (!('ok' in result)) return { identification: null, identificationNote: describeOutcome(result.failed) };
   if (result.ok === undefined) return { identification: null, identificationNote: 'function 43/14 not implemented' };
   return { identification: result.ok };
+}
+
+/**
+ * An identification answer is up to a whole ADU (256 bytes, Modbus over Serial
+ * Line V1.02 §2.5.1), 290 ms on the wire at 9600 baud: the short per-unit
+ * timeout of a scan would cut it off, so a serial line adds the answer's wire time.
+ */
+function identifyTimeoutMs(options: ScanOptions): number {
+  const { link } = options;
+  return link.framing === 'rtu' ? options.timeoutMs + Math.ceil((256 * 11 * 1000) / link.baudRate) : options.timeoutMs;
 }
 
 /** Parses `1-247`, `1,2,5-8`: unit ids in [min, max], in the order given, without repeats. */

@@ -17,7 +17,8 @@ usage: lifeline-gateway write --config site.yaml DEVICE POINT VALUE --yes [--jso
 A write changes a live output (a valve, a relay, a set-point): nothing is sent
 without --yes. A named point must be writable in its profile. Holding registers
 and coils only (Modbus functions 5, 6 and 16). VALUE is in engineering units
-(scale and offset apply); true/false, on/off or 1/0 for booleans.
+(scale and offset apply); true/false, on/off or 1/0 for booleans; a negative
+VALUE goes last after --, e.g. ... --yes -- -12.5.
 
 ${TARGET_HELP}
 the line, for a raw address without --config:
