@@ -33,6 +33,11 @@ options:
                     otherwise uses a fresh temporary folder per run)
   -h, --help        this text
   -V, --version     the version
+
+examples:
+  lifeline-gateway validate examples/gas-station/site.yaml
+  lifeline-gateway run --config site.yaml --http-port 8080 --centre mqtts://centre.example.org:8883
+  lifeline-gateway scan --serial /dev/ttyUSB0 --baud 9600      (docs/commissioning.md)
 `;
 
 const OPTIONS = {
