@@ -101,6 +101,7 @@ devices:
       probeAddress: 0,
     });
     assert.deepEqual(unitsOf(rtuTcp), [5]);
+    assert.equal(rtuTcp.units[0]?.identification?.userApplicationName, 'gas-r');
     const io = capture();
     assert.equal(await scanCommand.run(['--serial', tty, '--units', '1-3', '--timeout-ms', '200'], io, {}), 0, io.stderr);
     assert.match(io.stdout, /rtu:\/\/.*rs485 9600 8N1: 1 of 3 unit id\(s\) answer/);

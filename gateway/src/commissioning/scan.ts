@@ -1,4 +1,4 @@
-import { type ModbusLink, REGISTER_TABLES, type RegisterTable } from '@lifeline/core';
+import { DEFAULTS, type ModbusLink, REGISTER_TABLES, type RegisterTable } from '@lifeline/core';
 import type { ModbusConnection } from '../transports/modbus-connection.js';
 import { type DeviceIdentification, readDeviceIdentification } from './device-identification.js';
 import { describeLink, openLink } from './modbus-target.js';
@@ -83,10 +83,6 @@ async function identify(
   options: ScanOptions,
   unitId: number,
 ): Promise<Pick<UnitReport, 'identification' | 'identificationNote'>> {
-  if (options.link.framing === 'rtu-over-tcp') {
-    // modbus-serial's RTU-over-TCP port frames answers by a length known from the function code; 43 has none.
-    return { identification: null, identificationNote: 'not read over RTU over TCP (answers of function 43 have no fixed length)' };
-  }
   const result = await probe(connection, unitId, identifyTimeoutMs(options), readDeviceIdentification);
   if (!('ok' in result)) return { identification: null, identificationNote: describeOutcome(result.failed) };
   if (result.ok === undefined) return { identification: null, identificationNote: 'function 43/14 not implemented' };
@@ -96,11 +92,15 @@ async function identify(
 /**
  * An identification answer is up to a whole ADU (256 bytes, Modbus over Serial
  * Line V1.02 §2.5.1), 290 ms on the wire at 9600 baud: the short per-unit
- * timeout of a scan would cut it off, so a serial line adds the answer's wire time.
+ * timeout of a scan would cut it off, so a serial line (or one behind a serial
+ * device server) adds the answer's wire time.
  */
 function identifyTimeoutMs(options: ScanOptions): number {
   const { link } = options;
-  return link.framing === 'rtu' ? options.timeoutMs + Math.ceil((256 * 11 * 1000) / link.baudRate) : options.timeoutMs;
+  if (link.framing === 'tcp') return options.timeoutMs;
+  // Behind a serial device server the line's baud rate is not ours to know: the common 9600 is assumed.
+  const baud = link.framing === 'rtu' ? link.baudRate : DEFAULTS.modbusBaudRate;
+  return options.timeoutMs + Math.ceil((256 * 11 * 1000) / baud);
 }
 
 /** Parses `1-247`, `1,2,5-8`: unit ids in [min, max], in the order given, without repeats. */
