@@ -10,6 +10,7 @@ import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
+import { testCrashPoint } from '../alarms/test-crash-point.js';
 import { type AuditLog, openAuditLog } from '../audit/audit-log.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
@@ -197,8 +198,6 @@ export class Gateway {
    */
   #wirePipeline(): void {
     this.live.attach(this.events);
-    // The journal keeps each event as published; the engine's save right after the publish writes it.
-    this.events.on('alarm', (event) => this.#alarmStore.recordPublished(event));
     this.events.on('readings', (readings) => this.delivery.offer(readings));
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
@@ -208,8 +207,12 @@ export class Gateway {
       this.#bus.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
       if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
     });
+    // The engine saved the transition as pending; once the outbox has committed it, the journal keeps it as published.
     this.#engine.on('transition', (transition) => {
+      testCrashPoint('before-outbox');
       const event = this.#publisher.publish(transition);
+      testCrashPoint('after-outbox');
+      this.#alarmStore.recordPublished(event);
       this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
       this.#bus.emit('alarm', event);
     });
@@ -227,6 +230,7 @@ export class Gateway {
         users: local.users,
         topics,
         allowInsecure: local.allowInsecure,
+        maxPacketBytes: local.maxPacketBytes,
         audit: { sink: this.#audit, now: () => this.#clock.now() },
         ...(tls ? { tls } : {}),
       },
