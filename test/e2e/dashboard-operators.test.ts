@@ -132,6 +132,7 @@ describe('e2e: dashboard for maintenance staff (languages, annunciation, journal
     await page.click('#overview .tile[data-device="gas-1"]');
     await page.locator('#page-device[data-device="gas-1"]').waitFor({ timeout: 5000 });
     await page.locator('#d-points .point-group[data-group="measurements"] tr[data-point="gas-1/lel1"]').waitFor({ timeout: 5000 });
+    await page.locator('#d-points .point-group[data-group="outputs"] tr[data-point="gas-1/valve-close"]').waitFor({ timeout: 5000 });
     await page.locator('#d-alarms li[data-alarm="gas-1/lel1/hihi"]').waitFor({ timeout: 5000 });
     await page.locator('#d-health dt', { hasText: 'requests' }).waitFor({ timeout: 10_000 });
     assert.ok(Number(await page.locator('#d-health .counter', { hasText: 'requests' }).locator('dd').textContent()) > 0);
@@ -161,7 +162,7 @@ describe('e2e: dashboard for maintenance staff (languages, annunciation, journal
       rows24h.some(([ts, , point]) => point === 'lel1' && Date.parse(ts as string) < restartAt),
       'the 24 h trend reaches back before the restart',
     );
-    await screenshot(page, 'dashboard-en-trends');
+    await screenshot(page, 'dashboard-zh-trends'); // a new origin after the restart: the browser's language again
 
     // The journal after the restart: filtered to acks of gas-1, searched, exported.
     await page.goto(`${url}#/journal`);

@@ -79,6 +79,7 @@ function snapshotOf(view: GatewayView) {
         name: p.name,
         ...(p.names ? { names: p.names } : {}),
         unit: p.unit,
+        writable: p.writable,
         limits: p.limits,
       })),
     ),
