@@ -34,6 +34,29 @@
     return data;
   };
 
+  /** Saves a Blob as a file: an object URL on a temporary link, revoked after the click. */
+  L.saveBlob = (blob, filename) => {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  /** Downloads an export (CSV) with the token: a plain link could not carry the Authorization header. */
+  L.download = async (path, filename) => {
+    const headers = L.token() ? { authorization: `Bearer ${L.token()}` } : {};
+    const res = await fetch(path, { headers });
+    if (!res.ok) {
+      const data = await res.json().catch(() => undefined);
+      throw new Error(data?.message || `HTTP ${res.status}`);
+    }
+    L.saveBlob(await res.blob(), filename);
+  };
+
   L.wsUrl = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 
   // A WebSocket cannot carry an Authorization header, and a token in its URL lands in logs: the token rides

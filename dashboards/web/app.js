@@ -1,23 +1,43 @@
-// The gateway dashboard: one WebSocket (a snapshot, then live messages) plus a
-// few HTTP calls for trends, history, link health and operator commands.
-// Plain browser JavaScript with no dependencies, so it works with no internet.
+// The gateway dashboard: one WebSocket (a snapshot, then live messages) plus a few HTTP calls for
+// trends, the journal, link health and operator commands. Plain browser JavaScript with no
+// dependencies, so it works with no internet. This file owns the shared state, the live feed and the
+// overview page; the other pages and concepts have a file each (router.js lists them).
 (() => {
   const L = window.Lifeline;
-  const { el, fmt, time } = L;
+  const { el, fmt } = L;
   const $ = (id) => document.getElementById(id);
   const RANK = { none: 0, viewer: 1, operator: 2, admin: 3 };
 
   const state = {
+    ready: false, // a snapshot arrived
     points: new Map(), // "device/point" -> { meta, reading }
     alarms: new Map(), // alarmId -> last event
-    devices: new Map(), // id -> { name, kind, comm, reason }
+    facts: new Map(), // alarmId -> { raisedAt, raiseValue, ack, shelve } (alarm-journal-reader.ts)
+    devices: new Map(), // id -> { name, names, kind, profile, comm, reason }
     history: [], // alarm events, newest first
+    policy: { shelveCommentUpTo: 2 },
     me: { user: 'anonymous', role: 'none' },
-    trend: undefined, // { key, samples }
+    trend: undefined, // overview trend: { key, samples }
   };
+  L.state = state;
   let retryMs = 500;
   const trendWindowMs = () => Number($('trend-window').value);
   let socket;
+
+  L.names = () => ({
+    device: (id) => state.devices.get(id),
+    point: (device, point) => state.points.get(`${device}/${point}`)?.meta,
+  });
+  const factsOf = (id) => state.facts.get(id) || {};
+  L.alarmContext = () => ({
+    factsOf,
+    names: L.names(),
+    valueNow: (device, point) => state.points.get(`${device}/${point}`)?.reading,
+    canOperate: RANK[state.me.role] >= RANK.operator,
+    shelveCommentUpTo: state.policy.shelveCommentUpTo,
+    command,
+    notify,
+  });
 
   // ---- WebSocket, reconnecting with capped exponential backoff ----
   function connect() {
@@ -35,39 +55,67 @@
   }
 
   function handle(m) {
-    if (m.type === 'snapshot') {
-      $('site').textContent = m.site;
-      $('gateway').textContent = m.gateway;
-      $('version').textContent = m.version;
-      state.points.clear();
-      state.alarms.clear();
-      state.devices.clear();
-      for (const d of m.devices) state.devices.set(d.id, { name: d.name, kind: d.kind, comm: d.comm.state, reason: d.comm.reason });
-      for (const p of m.points) state.points.set(`${p.device}/${p.point}`, { meta: p, reading: undefined });
-      for (const r of m.readings) setReading(r);
-      for (const a of m.alarms) state.alarms.set(a.alarmId, a);
-      if (!state.trend && m.points.length) selectTrend(defaultTrendPoint(m.points));
-      loadHistory();
-      renderAll();
-    } else if (m.type === 'readings') {
+    if (m.type === 'snapshot') snapshot(m);
+    else if (m.type === 'readings') {
       for (const r of m.readings) setReading(r);
       renderPoints();
+      L.refreshAlarmValues($('alarms'), L.alarmContext());
       renderTrend();
-    } else if (m.type === 'alarm') {
-      if (m.event.state === 'normal') state.alarms.delete(m.event.alarmId);
-      else state.alarms.set(m.event.alarmId, m.event);
-      state.history.unshift(m.event);
-      state.history.length = Math.min(state.history.length, 200);
-      renderAlarms();
-      renderHistory();
-      renderOverview();
-      renderPoints();
-    } else if (m.type === 'comm') {
+      if (L.activePage() === 'device') L.pages.device.refresh();
+    } else if (m.type === 'alarm') alarmEvent(m.event);
+    else if (m.type === 'comm') {
       const d = state.devices.get(m.device);
       if (d) Object.assign(d, { comm: m.state, reason: m.reason });
       renderDevices();
       renderOverview();
     }
+  }
+
+  function snapshot(m) {
+    $('site').textContent = m.site;
+    $('gateway').textContent = m.gateway;
+    $('version').textContent = m.version;
+    state.points.clear();
+    state.alarms.clear();
+    state.devices.clear();
+    state.facts = new Map(Object.entries(m.facts || {}));
+    if (m.policy) state.policy = m.policy;
+    for (const d of m.devices)
+      state.devices.set(d.id, {
+        name: d.name,
+        names: d.names,
+        kind: d.kind,
+        profile: d.profile,
+        comm: d.comm.state,
+        reason: d.comm.reason,
+      });
+    for (const p of m.points) state.points.set(`${p.device}/${p.point}`, { meta: p, reading: undefined });
+    for (const r of m.readings) setReading(r);
+    for (const a of m.alarms) state.alarms.set(a.alarmId, a);
+    if (!state.trend && m.points.length) selectTrend(defaultTrendPoint(m.points));
+    loadHistory();
+    const first = !state.ready;
+    state.ready = true;
+    renderAll();
+    if (first) L.route();
+  }
+
+  /** Keeps the facts the list shows (raise time and value, who acked) current between snapshots. */
+  function alarmEvent(e) {
+    if (e.state === 'normal') state.alarms.delete(e.alarmId);
+    else state.alarms.set(e.alarmId, e);
+    const facts = factsOf(e.alarmId);
+    const act = { at: e.detectedAt, ...(e.user ? { user: e.user } : {}), ...(e.comment ? { comment: e.comment } : {}) };
+    if (e.event === 'raise') state.facts.set(e.alarmId, { raisedAt: e.detectedAt, raiseValue: e.value });
+    else if (e.event === 'ack') state.facts.set(e.alarmId, { ...facts, ack: act });
+    else if (e.event === 'shelve') state.facts.set(e.alarmId, { ...facts, shelve: act });
+    state.history.unshift(e);
+    state.history.length = Math.min(state.history.length, 200);
+    renderAlarms();
+    renderHistory();
+    renderOverview();
+    renderPoints();
+    if (L.activePage() === 'device') L.pages.device.alarm();
   }
 
   function setReading(r) {
@@ -83,7 +131,8 @@
   }
 
   function setLink(up) {
-    $('link').textContent = up ? 'live' : 'reconnecting…';
+    $('link').textContent = L.t(up ? 'link.live' : 'link.down');
+    $('link').dataset.up = String(up);
     $('link').className = `link ${up ? 'link-up' : 'link-down'}`;
   }
 
@@ -95,6 +144,9 @@
     renderPoints();
     renderHistory();
     renderTrend();
+    renderMe();
+    const page = L.activePage();
+    if (page && page !== 'overview') L.pages[page]?.render?.();
   }
 
   /** Worst status of a device: offline, then its highest-priority alarm, else ok. */
@@ -115,79 +167,52 @@
       el(
         'div',
         { class: 'asset-group' },
-        el('h3', {}, kind.replace(/-/g, ' ')),
-        el(
-          'div',
-          { class: 'tiles' },
-          ...list.map(([id, d]) => {
-            const status = deviceStatus(id, d);
-            const count = [...state.alarms.values()].filter((a) => a.device === id).length;
-            return el(
-              'div',
-              { class: `tile s-${status}`, 'data-device': id, 'data-status': status },
-              el('strong', {}, d.name),
-              el('span', { class: 'tile-id' }, id),
-              el('span', { class: 'tile-status' }, count ? `${count} alarm${count > 1 ? 's' : ''}` : status === 'ok' ? 'normal' : d.comm),
-            );
-          }),
-        ),
+        el('h3', {}, L.nameOf(list[0][1].profile, kind.replace(/-/g, ' '))),
+        el('div', { class: 'tiles' }, ...list.map(([id, d]) => tile(id, d))),
       ),
     );
     $('overview').replaceChildren(...groups);
   }
 
-  function renderAlarms() {
-    const list = [...state.alarms.values()].sort((a, b) => a.priority - b.priority || b.detectedAt.localeCompare(a.detectedAt));
-    $('alarm-count').textContent = String(list.length);
-    $('alarms').replaceChildren(...(list.length ? list.map(alarmItem) : [el('li', { class: 'empty' }, 'No active alarms')]));
-  }
-
-  function alarmItem(a) {
-    const canOperate = RANK[state.me.role] >= RANK.operator;
-    const ackable = a.state === 'unacknowledged' || a.state === 'returned-unacknowledged';
-    const actions = canOperate
-      ? el(
-          'span',
-          { class: 'actions' },
-          ackable ? el('button', { 'data-action': 'ack', onclick: () => command('ack', { alarmId: a.alarmId }) }, 'Ack') : null,
-          a.state === 'shelved'
-            ? el('button', { 'data-action': 'unshelve', onclick: () => command('unshelve', { alarmId: a.alarmId }) }, 'Unshelve')
-            : shelveControl(a),
-        )
-      : el('span', { class: 'actions hint' }, 'sign in as operator to ack');
+  function tile(id, d) {
+    const status = deviceStatus(id, d);
+    const count = [...state.alarms.values()].filter((a) => a.device === id).length;
+    const text = count
+      ? count > 1
+        ? L.t('tile.alarms', { n: count })
+        : L.t('tile.alarm')
+      : status === 'ok'
+        ? L.t('tile.normal')
+        : L.t(`comm.${d.comm}`);
     return el(
-      'li',
-      { class: `p-${a.colour} ${a.state}`, 'data-alarm': a.alarmId, 'data-state': a.state },
-      el('span', { class: 'level' }, `${L.LEVELS[a.priority]} ${a.colour}`),
-      el('span', { class: 'what' }, `${a.device} · ${a.point} ${a.condition.toUpperCase()}`),
-      el('span', { class: 'state' }, a.state),
-      el('span', { class: 'meta' }, `${fmt(a.value)} ${a.unit} (limit ${fmt(a.limit)}) · ${time(a.detectedAt)}`),
-      actions,
+      'a',
+      {
+        class: `tile s-${status}`,
+        href: `#/device/${encodeURIComponent(id)}`,
+        'data-device': id,
+        'data-status': status,
+        title: L.t('device.open'),
+      },
+      el('strong', {}, L.nameOf(d, id)),
+      el('span', { class: 'tile-id' }, id),
+      el('span', { class: 'tile-status' }, text),
     );
   }
 
-  function shelveControl(a) {
-    const select = el(
-      'select',
-      { 'aria-label': 'shelve for' },
-      el('option', { value: String(15 * 60000) }, '15 min'),
-      el('option', { value: String(60 * 60000) }, '1 h'),
-      el('option', { value: String(8 * 60 * 60000) }, '8 h'),
-    );
-    const button = el(
-      'button',
-      { 'data-action': 'shelve', onclick: () => command('shelve', { alarmId: a.alarmId, durationMs: Number(select.value) }) },
-      'Shelve',
-    );
-    return el('span', { class: 'shelve' }, select, button);
+  function renderAlarms() {
+    const list = [...state.alarms.values()];
+    $('alarm-count').textContent = String(list.length);
+    L.renderAlarmList($('alarms'), list, L.alarmContext());
+    L.annunciate(list, factsOf);
   }
 
   async function command(name, body) {
     try {
       const result = await L.api('POST', `/api/alarms/${name}`, body);
-      notify(`${name}: ${result.alarmId} is now ${result.state}`);
+      notify(L.t('command.ok', { command: L.t(`action.${name}`), alarm: result.alarmId, state: L.word('state', result.state) }));
+      for (const box of document.querySelectorAll(`input.comment[data-for="${CSS.escape(body.alarmId)}"]`)) box.value = '';
     } catch (e) {
-      notify(`${name} failed: ${e.message}`, true);
+      notify(L.t('command.failed', { command: L.t(`action.${name}`), message: e.message }), true);
     }
   }
 
@@ -197,42 +222,65 @@
         el(
           'li',
           { class: `comm-${d.comm}`, 'data-device': id, 'data-comm': d.comm },
-          el('strong', {}, d.name),
+          el('a', { class: 'plain', href: `#/device/${encodeURIComponent(id)}` }, el('strong', {}, L.nameOf(d, id))),
           el('span', { class: 'tile-id' }, id),
-          el('span', { class: 'comm' }, d.comm),
+          el('span', { class: 'comm' }, L.t(`comm.${d.comm}`)),
           d.reason ? el('span', { class: 'reason' }, d.reason) : null,
         ),
       ),
     );
   }
 
+  /** Live values grouped by device: a heading row per device (to its page), then its points. */
   function renderPoints() {
     const alarming = new Set(
       [...state.alarms.values()]
         .filter((a) => a.state === 'unacknowledged' || a.state === 'acknowledged')
         .map((a) => `${a.device}/${a.point}`),
     );
-    const rows = [...state.points].map(([key, { meta, reading }]) => {
-      const q = reading ? reading.quality : 'uncertain';
-      const selected = state.trend && state.trend.key === key;
-      return el(
-        'tr',
-        {
-          class: `q-${q} ${alarming.has(key) ? 'alarming' : ''} ${selected ? 'selected' : ''}`,
-          'data-point': key,
-          tabindex: 0,
-          title: 'show trend',
-          onclick: () => selectTrend(key),
-        },
-        el('td', {}, meta.device),
-        el('td', {}, meta.name),
-        el('td', { class: 'num' }, reading && reading.value !== undefined ? fmt(reading.value) : '—'),
-        el('td', {}, meta.unit),
-        el('td', { class: 'quality', title: reading?.reason || '' }, q),
-        el('td', {}, reading ? time(reading.sourceTs) : ''),
-      );
-    });
+    const rows = [];
+    let device;
+    for (const [key, { meta, reading }] of state.points) {
+      if (meta.device !== device) {
+        device = meta.device;
+        const d = state.devices.get(device);
+        rows.push(
+          el(
+            'tr',
+            { class: 'group', 'data-group': device },
+            el(
+              'th',
+              { colspan: 6 },
+              el('a', { class: 'plain', href: `#/device/${encodeURIComponent(device)}` }, `${L.nameOf(d, device)} · ${device}`),
+            ),
+          ),
+        );
+      }
+      rows.push(pointRow(key, meta, reading, alarming.has(key)));
+    }
     $('points').tBodies[0].replaceChildren(...rows);
+  }
+
+  function pointRow(key, meta, reading, alarming) {
+    const q = reading ? reading.quality : 'uncertain';
+    const selected = state.trend && state.trend.key === key;
+    return el(
+      'tr',
+      {
+        class: `q-${q} ${alarming ? 'alarming' : ''} ${selected ? 'selected' : ''}`,
+        'data-point': key,
+        'data-quality': q,
+        tabindex: 0,
+        title: L.t('trend.hint'),
+        onclick: () => selectTrend(key),
+      },
+      el('td', {}, meta.device),
+      el('td', {}, L.nameOf(meta, meta.point)),
+      el('td', { class: 'num' }, reading && reading.value !== undefined ? fmt(reading.value) : '—'),
+      el('td', {}, meta.unit),
+      el('td', { class: 'quality', title: reading?.reason || '' }, L.t(`quality.${q}`)),
+      el('td', {}, reading ? L.time(reading.sourceTs) : ''),
+    );
   }
 
   function renderHistory() {
@@ -242,16 +290,16 @@
         el(
           'li',
           { class: `p-${e.colour}`, 'data-event': e.event },
-          el('span', { class: 'when' }, time(e.publishedAt || e.detectedAt)),
-          el('span', { class: 'ev' }, e.event),
-          el('span', {}, `${e.alarmId} → ${e.state}`),
-          el('span', { class: 'meta' }, `${fmt(e.value)} ${e.unit}`),
+          el('span', { class: 'when' }, L.time(e.detectedAt || e.publishedAt)),
+          el('span', { class: 'ev' }, L.word('event', e.event)),
+          el('span', {}, `${L.alarmWhat(e, L.names())} → ${L.word('state', e.state)}`),
+          el('span', { class: 'meta' }, [e.user, e.comment].filter(Boolean).join(': ') || `${fmt(e.value)} ${e.unit}`),
         ),
       );
-    $('history').replaceChildren(...(items.length ? items : [el('li', { class: 'empty' }, 'No alarm events since the gateway started')]));
+    $('history').replaceChildren(...(items.length ? items : [el('li', { class: 'empty' }, L.t('history.none'))]));
   }
 
-  // ---- Trends ----
+  // ---- Overview trend (live, short windows; the trends page has the long ranges) ----
   function defaultTrendPoint(points) {
     const withLimits = points.find((p) => p.limits?.length);
     return `${(withLimits || points[0]).device}/${(withLimits || points[0]).point}`;
@@ -262,6 +310,7 @@
     renderPoints();
     renderTrend();
     const [device, point] = key.split('/');
+    $('trend-more').href = `#/trends?points=${encodeURIComponent(key)}&range=24h`;
     try {
       const h = await L.api('GET', `/api/points/${device}/${point}/history?windowMs=${trendWindowMs()}`);
       if (state.trend && state.trend.key === key) {
@@ -270,7 +319,7 @@
         renderTrend();
       }
     } catch (e) {
-      notify(`trend: ${e.message}`, true);
+      notify(`${L.t('trend.title')}: ${e.message}`, true);
     }
   }
 
@@ -280,8 +329,10 @@
     const entry = state.points.get(t.key);
     if (!entry) return;
     const { meta } = entry;
-    $('trend-title').textContent = `${meta.device} · ${meta.name}`;
-    const limits = (meta.limits || []).map((l) => ({ value: l.value, colour: L.COLOURS[l.priority], label: l.condition.toUpperCase() }));
+    $('trend-title').textContent = `${L.nameOf(state.devices.get(meta.device), meta.device)} · ${L.nameOf(meta, meta.point)}`;
+    const limits = (meta.limits || [])
+      .filter((l) => ['hihi', 'hi', 'lo', 'lolo'].includes(l.condition))
+      .map((l) => ({ value: l.value, colour: L.COLOURS[l.priority], label: l.condition.toUpperCase() }));
     L.drawTrend($('trend'), t.samples, { unit: meta.unit, limits, windowMs: trendWindowMs() });
   }
 
@@ -291,7 +342,7 @@
       state.history = await L.api('GET', '/api/alarms/history?limit=200');
       renderHistory();
     } catch (e) {
-      notify(`alarm history: ${e.message}`, true);
+      notify(`${L.t('history.title')}: ${e.message}`, true);
     }
   }
 
@@ -303,28 +354,35 @@
           'li',
           { class: u.connected ? 'comm-online' : 'comm-offline', 'data-uplink': name },
           el('strong', {}, name),
-          el('span', { class: 'comm' }, u.connected ? 'connected' : 'disconnected'),
+          el('span', { class: 'comm' }, L.t(u.connected ? 'links.connected' : 'links.disconnected')),
         ),
       );
-      rows.push(el('li', {}, el('strong', {}, 'uptime'), el('span', { class: 'comm' }, `${Math.floor(h.uptimeS / 60)} min`)));
-      $('uplinks').replaceChildren(...rows);
-      $('outbox').replaceChildren(
-        ...(h.features.outbox ? await outboxRows() : [el('li', { class: 'empty' }, 'outbox status not available')]),
+      rows.push(
+        el(
+          'li',
+          {},
+          el('strong', {}, L.t('links.uptime')),
+          el('span', { class: 'comm' }, L.t('links.minutes', { n: Math.floor(h.uptimeS / 60) })),
+        ),
       );
+      $('uplinks').replaceChildren(...rows);
+      $('outbox').replaceChildren(...(h.features.outbox ? await outboxRows() : [el('li', { class: 'empty' }, L.t('links.unavailable'))]));
     } catch (e) {
-      $('uplinks').replaceChildren(el('li', { class: 'comm-offline' }, `gateway unreachable: ${e.message}`));
+      $('uplinks').replaceChildren(el('li', { class: 'comm-offline' }, L.t('links.unreachable', { message: e.message })));
     }
   }
 
   async function outboxRows() {
     const o = await L.api('GET', '/api/outbox');
     const rows = Object.entries(o.lanes).map(([lane, s]) =>
-      el('li', { 'data-lane': lane }, el('strong', {}, lane), el('span', { class: 'comm' }, `${s.depth} waiting`)),
+      el('li', { 'data-lane': lane }, el('strong', {}, lane), el('span', { class: 'comm' }, L.t('links.waiting', { n: s.depth }))),
     );
     for (const [sink, s] of Object.entries(o.sinks || {}))
-      rows.push(el('li', {}, el('strong', {}, sink), el('span', { class: 'comm' }, `${s.pending} pending`)));
+      rows.push(el('li', {}, el('strong', {}, sink), el('span', { class: 'comm' }, L.t('links.pending', { n: s.pending }))));
     if (o.dropped)
-      rows.push(el('li', { class: 'comm-degraded' }, el('strong', {}, 'dropped'), el('span', { class: 'comm' }, String(o.dropped))));
+      rows.push(
+        el('li', { class: 'comm-degraded' }, el('strong', {}, L.t('links.dropped')), el('span', { class: 'comm' }, String(o.dropped))),
+      );
     return rows;
   }
 
@@ -336,10 +394,15 @@
       state.me = { user: 'anonymous', role: 'none' };
       if (e.status === 401) L.setToken('');
     }
-    $('me').textContent = state.me.role === 'none' ? 'not signed in' : `${state.me.user} (${state.me.role})`;
+    renderMe();
+    renderAlarms();
+    if (L.activePage() === 'device') L.pages.device.render();
+  }
+
+  function renderMe() {
+    $('me').textContent = state.me.role === 'none' ? L.t('me.none') : `${state.me.user} (${state.me.role})`;
     $('sign-in').hidden = RANK[state.me.role] >= RANK.operator;
     $('sign-out').hidden = !L.token();
-    renderAlarms();
   }
 
   function notify(text, bad) {
@@ -350,7 +413,19 @@
     clearTimeout(notify.timer);
     notify.timer = setTimeout(() => (n.hidden = true), 6000);
   }
+  L.notify = notify;
 
+  // ---- Language ----
+  $('lang').value = L.lang();
+  $('lang').addEventListener('change', () => L.setLang($('lang').value));
+  L.onLang(() => {
+    setLink($('link').dataset.up === 'true');
+    refreshHealth();
+    renderAll();
+  });
+  L.translatePage();
+
+  $('silence').addEventListener('click', L.silence);
   $('trend-window').addEventListener('change', () => state.trend && selectTrend(state.trend.key));
   $('sign-in').addEventListener('click', () => {
     $('login').hidden = false;
@@ -362,7 +437,7 @@
     $('token').value = '';
     $('login').hidden = true;
     await whoami();
-    if (state.me.role === 'none') notify('token not accepted', true);
+    if (state.me.role === 'none') notify(L.t('sign.refused'), true);
     if (socket) socket.close(); // reconnects with the token
   });
   $('sign-out').addEventListener('click', async () => {

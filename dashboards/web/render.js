@@ -21,8 +21,6 @@
     return String(v);
   };
 
-  L.time = (ts) => (ts ? new Date(ts).toLocaleTimeString() : '');
-
   /** China's four warning levels (DESIGN.md §1): 1 red (I) … 4 blue (IV). */
   L.LEVELS = ['', 'I', 'II', 'III', 'IV'];
   L.COLOURS = ['', 'red', 'orange', 'yellow', 'blue'];

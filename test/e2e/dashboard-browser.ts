@@ -16,10 +16,10 @@ export async function startDashboardSite(): Promise<RunningDemo> {
   return startSite(join(FIXTURES, 'gas-site.yaml'), { env: { LIFELINE_OPERATOR_TOKEN: OPERATOR_TOKEN } });
 }
 
-export async function launch(ctx: Mocha.Context): Promise<Browser> {
+export async function launch(ctx: Mocha.Context, args: readonly string[] = []): Promise<Browser> {
   requireBinary(ctx, CHROMIUM, 'chromium');
   await mkdir(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', ...args] });
 }
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

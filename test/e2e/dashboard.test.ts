@@ -47,7 +47,7 @@ describe('e2e: dashboard in Chromium', function () {
       await alarm.waitFor({ timeout: 10_000 });
       assert.equal(await alarm.getAttribute('data-state'), 'unacknowledged');
       assert.match((await alarm.getAttribute('class')) ?? '', /p-red/);
-      assert.match((await alarm.textContent()) ?? '', /62\.50 %LEL \(limit 50\)/);
+      assert.match((await alarm.textContent()) ?? '', /62\.50 %LEL \(limit 50 %LEL\)/);
       // hi (orange) follows after its 1 s on-delay; the red hihi sorts first.
       await page.locator('#alarms li[data-alarm="gas-1/lel1/hi"].p-orange').waitFor({ timeout: 10_000 });
       assert.equal(await page.locator('#alarm-count').textContent(), '2');
@@ -172,11 +172,16 @@ describe('e2e: dashboard operator controls (fake AlarmControl)', function () {
       assert.deepEqual(harnessed.control.ack.firstCall.args, ['gas-1/lel1/hihi', { user: 'olga' }]);
 
       await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] select').selectOption('3600000');
+      // Priority 1: shelving needs a comment (alarms.shelveCommentUpTo 2); the page asks before calling the API.
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] button[data-action="shelve"]').click();
+      await page.locator('#notice.bad', { hasText: 'comment is required' }).waitFor({ timeout: 5000 });
+      assert.equal(harnessed.control.shelve.callCount, 0);
+      await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] input.comment').fill('detector swap');
       await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"] button[data-action="shelve"]').click();
       await page
         .locator('#alarms li[data-alarm="gas-1/lel1/hihi"][data-state="shelved"] button[data-action="unshelve"]')
         .waitFor({ timeout: 5000 });
-      assert.deepEqual(harnessed.control.shelve.firstCall.args, ['gas-1/lel1/hihi', 3_600_000, { user: 'olga' }]);
+      assert.deepEqual(harnessed.control.shelve.firstCall.args, ['gas-1/lel1/hihi', 3_600_000, { user: 'olga', comment: 'detector swap' }]);
 
       harnessed.control.unshelve.returns({ ok: false, code: 'LL_ERR_ALARM_NOT_SHELVED', reason: 'already back in service' });
       await page.locator('button[data-action="unshelve"]').click();

@@ -38,6 +38,8 @@ export const DEFAULTS = {
   actionRetryDelayMs: 500,
   /** Rows of alarm audit history kept in alarms.db. */
   alarmHistoryRows: 100_000,
+  /** Shelving an alarm of priority 1–2 needs a comment (alarms.shelveCommentUpTo). */
+  shelveCommentUpTo: 2,
   // Acquisition (schema-acquisition.ts, docs/acquisition.md).
   acquisitionRetries: 1,
   acquisitionBackoffBaseMs: 50,

@@ -6,7 +6,7 @@ import { DEFAULTS } from './defaults.js';
 import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
 import { pointDataType } from './point-data-type.js';
 import { checkLimitOrder } from './profile-rules.js';
-import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Profile } from './profile-schema.js';
+import { LIMIT_CONDITIONS, type Limit, type LimitCondition, type Names, type Profile } from './profile-schema.js';
 import { modbusAddressKey, resolveTransport } from './resolve-transport.js';
 import { resolveAcquisition } from './schema-acquisition.js';
 import { resolveAlarmKeys } from './schema-alarms.js';
@@ -197,6 +197,7 @@ function resolveDevice(
     return {
       id,
       name: point.name,
+      ...(point.names ? { names: point.names } : {}),
       unit: point.unit ?? '',
       dataType: pointDataType(point),
       ...(point.modbus
@@ -227,6 +228,7 @@ function resolveDevice(
   return {
     id: device.id,
     name: device.name ?? profile.name,
+    ...namesOf(device, profile),
     profile,
     pollIntervalMs,
     points,
@@ -315,4 +317,11 @@ function checkUniqueDevices(inputs: readonly SiteDeviceInput[], resolved: readon
     } else addresses.set(address, d.id);
   }
   return issues;
+}
+
+/** A site's `name` without `names` is the site's own name for every language; else the site's names, else the profile's. */
+function namesOf(device: { name?: string; names?: Names }, profile: { names?: Names }): { names?: Names } {
+  if (device.names) return { names: device.names };
+  if (device.name !== undefined || !profile.names) return {};
+  return { names: profile.names };
 }

@@ -117,9 +117,22 @@ export const SimulationSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Names in the dashboard's languages beside the `name` (issue 23): e.g.
+ * `names: { zh-CN: 可燃气体浓度 }`; a missing language falls back to `name`.
+ */
+export const NamesSchema = Type.Object(
+  {
+    'zh-CN': Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the name in Simplified Chinese' })),
+    en: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the name in English' })),
+  },
+  { additionalProperties: false, description: 'the name per dashboard language (zh-CN, en); default `name`' },
+);
+
 export const ProfilePointSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
+    names: Type.Optional(NamesSchema),
     unit: Type.Optional(Type.String({ description: 'e.g. %LEL, V, Hz, MPa, m³/h; empty for states' })),
     modbus: Type.Optional(ModbusRegisterSchema),
     opcua: Type.Optional(OpcuaAddressSchema),
@@ -150,6 +163,7 @@ export const ProfileSchema = Type.Object(
     id: Id,
     kind: Type.String({ minLength: 1, description: 'device kind, e.g. combustible-gas-detector' }),
     name: Type.String({ minLength: 1 }),
+    names: Type.Optional(NamesSchema),
     description: Type.Optional(Type.String()),
     standards: Type.Optional(Type.Array(Type.String())),
     points: Type.Record(Id, ProfilePointSchema, { minProperties: 1 }),
@@ -163,6 +177,7 @@ export type ProfilePoint = Static<typeof ProfilePointSchema>;
 export type ModbusRegister = Static<typeof ModbusRegisterSchema>;
 export type Limit = Static<typeof LimitSchema>;
 export type Coupling = Static<typeof CouplingSchema>;
+export type Names = Static<typeof NamesSchema>;
 export type OpcuaDataType = (typeof OPCUA_DATA_TYPES)[number];
 export type PointSimulation = Static<typeof SimulationSchema>;
 export type LimitCondition = (typeof LIMIT_CONDITIONS)[number];

@@ -81,6 +81,15 @@ export const AlarmOptionsSchema = Type.Object(
         description: 'alarm audit records kept in <stateDir>/alarms.db, oldest dropped first',
       }),
     ),
+    shelveCommentUpTo: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 4,
+        default: DEFAULTS.shelveCommentUpTo,
+        description:
+          'shelving an alarm of this priority or a more urgent one (1 = I, red) needs a comment saying why; 0: never (ISA-18.2 §11.5)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -107,6 +116,8 @@ export interface ActionConfig {
 
 export interface AlarmOptions {
   readonly historyRows: number;
+  /** Shelving priority 1 … this one needs a comment; 0 never. */
+  readonly shelveCommentUpTo: number;
 }
 
 /** Resolves `actions` and `alarms`, pushing located issues for every bad reference. */
@@ -139,7 +150,13 @@ export function resolveAlarmKeys(
     };
   });
   issues.push(...checkConditionValues(devices, source));
-  return { actions, alarms: { historyRows: opts.historyRows ?? DEFAULTS.alarmHistoryRows } };
+  return {
+    actions,
+    alarms: {
+      historyRows: opts.historyRows ?? DEFAULTS.alarmHistoryRows,
+      shelveCommentUpTo: opts.shelveCommentUpTo ?? DEFAULTS.shelveCommentUpTo,
+    },
+  };
 }
 
 function checkTriggers(a: ActionInput, i: number, devices: readonly DeviceConfig[], source: YamlSource, issues: ConfigIssue[]): void {

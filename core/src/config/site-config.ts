@@ -1,5 +1,5 @@
 import type { PointDataType } from './point-data-type.js';
-import type { LimitCondition, ModbusRegister, OpcuaDataType, Profile } from './profile-schema.js';
+import type { LimitCondition, ModbusRegister, Names, OpcuaDataType, Profile } from './profile-schema.js';
 import type { ActionConfig, AlarmOptions } from './schema-alarms.js';
 
 export type { ActionConfig, ActionWrite, AlarmOptions } from './schema-alarms.js';
@@ -72,6 +72,8 @@ export type DeviceConfig = ModbusDeviceConfig | OpcuaDeviceConfig;
 interface DeviceBase {
   readonly id: string;
   readonly name: string;
+  /** The name per dashboard language (site, else profile); a missing one falls back to `name`. */
+  readonly names?: Names;
   readonly profile: Profile;
   readonly pollIntervalMs: number;
   readonly points: readonly PointConfig[];
@@ -125,6 +127,7 @@ export interface OpcuaAddress {
 export interface PointConfig {
   readonly id: string;
   readonly name: string;
+  readonly names?: Names;
   readonly unit: string;
   /** Boolean or number, from the point's addresses (pointDataType): what conditions, writes and the simulator go by. */
   readonly dataType: PointDataType;

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DEFAULTS } from './defaults.js';
-import { LimitSchema, limitsOf } from './profile-schema.js';
+import { LimitSchema, limitsOf, NamesSchema } from './profile-schema.js';
 import { AcquisitionSchema } from './schema-acquisition.js';
 import { ActionSchema, AlarmOptionsSchema } from './schema-alarms.js';
 import { HttpSchema } from './schema-http.js';
@@ -113,6 +113,7 @@ export const SiteDeviceSchema = Type.Object(
     id: id('device id, unique in the site'),
     profile: id('a profile id: device-profiles/<id>.yaml or one in profilesDir'),
     name: Type.Optional(Type.String({ description: "a human name for dashboards; default the profile's name" })),
+    names: Type.Optional(NamesSchema),
     modbus: Type.Optional(ModbusLinkSchema),
     opcua: Type.Optional(OpcuaLinkSchema),
     pollIntervalMs: Type.Optional(

@@ -2,6 +2,7 @@ import { type Clock, type SiteConfig, systemClock } from '@lifeline/core';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
+import type { AlarmJournalQuery } from '../alarms/alarm-journal-reader.js';
 import type { AlarmJournal } from '../alarms/alarm-state-store.js';
 import type { AuditEntry, AuditSink } from '../audit/audit-log.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
@@ -30,6 +31,8 @@ export interface GatewayView {
   activeAlarms(): AlarmTransition[];
   /** The durable alarm journal behind `/api/alarms/history`: alarm events as published, newest first. */
   readonly alarmJournal?: AlarmJournal;
+  /** The same journal filtered and paged (`/api/alarms/journal`), and each active alarm's raise and ack facts. */
+  readonly alarmJournalQuery?: AlarmJournalQuery;
   /** Per-device comm state, counters and latency histogram (acquisition). */
   deviceHealth?(): DeviceHealth[];
   uplinks(): Record<string, { connected: boolean; lastError?: { code: string; message: string; at: string } }>;

@@ -14,6 +14,7 @@ import { alarmRoutes } from './routes/alarms.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
+import { journalRoutes } from './routes/journal.js';
 import { limitRoutes } from './routes/limits.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -79,6 +80,7 @@ export async function buildHttpServer(
   await app.register(deviceRoutes(view));
   await app.register(pointRoutes(view, history));
   await app.register(alarmRoutes(view, writeLimit));
+  await app.register(journalRoutes(view));
   await app.register(limitRoutes(view, writeLimit));
   await app.register(statusRoutes(view));
   await app.register(metricsRoutes(metrics));

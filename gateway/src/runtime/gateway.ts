@@ -7,6 +7,7 @@ import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
 import type { DeviceWriter } from '../acquisition/device-writer.js';
 import type { DriverRegistry } from '../acquisition/driver-registry.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
+import { openAlarmJournalReader, type SqliteAlarmJournalReader } from '../alarms/alarm-journal-reader.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
@@ -59,6 +60,8 @@ export class Gateway {
   readonly #bus: EventBus<GatewayEvents>;
   readonly #engine: AlarmEngine;
   readonly #alarmStore: AlarmStateStore;
+  /** A read-only connection to alarms.db for the journal page (filters, search, CSV). */
+  readonly #journal: SqliteAlarmJournalReader;
   /** Every ack, shelve, limit change and command, accepted or refused, with principal and origin. */
   readonly #audit: AuditLog;
   readonly #publisher: AlarmPublisher;
@@ -86,6 +89,7 @@ export class Gateway {
     // Alarm state is restored here, before acquisition starts, so the first evaluation sees it.
     this.#alarmStore = openAlarmStore(config.stateDir, config.alarms.historyRows, this.#clock);
     this.#audit = openAuditLog(config.stateDir, config.alarms.historyRows);
+    this.#journal = openAlarmJournalReader(config.stateDir);
     this.#engine = new AlarmEngine(config.devices, this.#clock, {
       store: this.#alarmStore,
       actions: config.actions,
@@ -161,6 +165,7 @@ export class Gateway {
     await this.delivery.stop();
     await this.#broker.stop();
     // Everything is saved per transition; closing checkpoints the WAL. A stopped gateway is not started again.
+    this.#journal.close();
     this.#alarmStore.close();
     this.#audit.close();
     this.#endpoints = undefined;
@@ -249,6 +254,7 @@ export class Gateway {
       events: this.events,
       activeAlarms: () => this.#engine.activeAlarms(),
       alarmJournal: this.#alarmStore,
+      alarmJournalQuery: this.#journal,
       uplinks: () => this.delivery.uplinks(),
       deviceHealth: () => this.acquisition.deviceHealth(),
       alarmControl: alarmControlOf(this.#engine),

@@ -107,6 +107,7 @@ export function alarmRoutes(view: GatewayView, writeLimit: WriteLimit) {
         async (request) => {
           const control = controlOf(view);
           checkKnown(view, request.body.alarmId);
+          if (name === 'shelve') checkShelveComment(view, request.body);
           const result = run(control, request.body, request.principal.user);
           request.log.info({ alarmId: request.body.alarmId, user: request.principal.user, command: name, ok: result.ok }, 'alarm command');
           view.audit?.record({
@@ -154,6 +155,15 @@ function checkKnown(view: GatewayView, alarmId: string): void {
   const [device, point] = alarmId.split('/');
   const known = view.config.devices.some((d) => d.id === device && d.points.some((p) => p.id === point));
   if (!known) throw new HttpError(404, 'LL_ERR_HTTP_NOT_FOUND', ['alarm', alarmId]);
+}
+
+/** ISA-18.2 §11.5: shelving an urgent alarm is a decision someone must explain (`alarms.shelveCommentUpTo`). */
+function checkShelveComment(view: GatewayView, body: Body): void {
+  const upTo = view.config.alarms.shelveCommentUpTo;
+  const alarm = view.activeAlarms().find((a) => a.alarmId === body.alarmId);
+  if (!alarm || alarm.priority > upTo || (body.comment ?? '').trim() !== '') return;
+  const reason = `is required to shelve a priority ${alarm.priority} alarm (alarms.shelveCommentUpTo: ${upTo})`;
+  throw new HttpError(400, 'LL_ERR_HTTP_BAD_REQUEST', ['body.comment', reason], { field: 'comment', reason });
 }
 
 function operator(user: string, comment: string | undefined) {

@@ -13,7 +13,22 @@ const TYPES: Record<string, string> = {
 };
 
 /** Every file the page loads; read once at start so a request never touches the disk. */
-export const DASHBOARD_ASSETS = ['app.js', 'api.js', 'chart.js', 'render.js', 'style.css', 'favicon.svg'] as const;
+export const DASHBOARD_ASSETS = [
+  'app.js',
+  'api.js',
+  'chart.js',
+  'render.js',
+  'i18n.js',
+  'alarm-text.js',
+  'annunciator.js',
+  'alarm-list.js',
+  'journal.js',
+  'device-page.js',
+  'trends.js',
+  'router.js',
+  'style.css',
+  'favicon.svg',
+] as const;
 
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   const typeOf = (name: string) => TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';

@@ -57,16 +57,36 @@ export function backpressure(buffered: number, max: number, message: LiveMessage
 }
 
 function snapshotOf(view: GatewayView) {
+  const alarms = view.activeAlarms();
   return {
     type: 'snapshot',
     site: view.config.site,
     gateway: view.config.gateway,
     version: view.version,
-    devices: view.config.devices.map((d) => ({ id: d.id, name: d.name, kind: d.profile.kind, comm: view.live.comm(d.id) })),
+    // Names per language (issue 23) and the profile's, so the dashboard can title a device page in Chinese.
+    devices: view.config.devices.map((d) => ({
+      id: d.id,
+      name: d.name,
+      ...(d.names ? { names: d.names } : {}),
+      kind: d.profile.kind,
+      profile: { id: d.profile.id, name: d.profile.name, ...(d.profile.names ? { names: d.profile.names } : {}) },
+      comm: view.live.comm(d.id),
+    })),
     points: view.config.devices.flatMap((d) =>
-      d.points.map((p) => ({ device: d.id, point: p.id, name: p.name, unit: p.unit, limits: p.limits })),
+      d.points.map((p) => ({
+        device: d.id,
+        point: p.id,
+        name: p.name,
+        ...(p.names ? { names: p.names } : {}),
+        unit: p.unit,
+        writable: p.writable,
+        limits: p.limits,
+      })),
     ),
     readings: view.live.readings(),
-    alarms: view.activeAlarms(),
+    alarms,
+    // Raise time and value, who acked or shelved and why: from the journal, so a reload or a restart keeps them.
+    facts: view.alarmJournalQuery?.facts(alarms.map((a) => a.alarmId)) ?? {},
+    policy: { shelveCommentUpTo: view.config.alarms.shelveCommentUpTo },
   };
 }

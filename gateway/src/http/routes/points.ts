@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
+import { type CsvCell, toCsv, wantsCsv } from '../export/csv.js';
 import { clockOf, type GatewayView } from '../gateway-view.js';
 import type { HistorySource } from '../history/history-source.js';
 import { HttpError } from '../http-error.js';
+
+const TREND_COLUMNS: readonly (readonly [string, (s: { ts: number; value: number; unit: string }) => CsvCell])[] = [
+  ['ts', (s) => new Date(s.ts).toISOString()],
+  ['value', (s) => s.value],
+  ['unit', (s) => s.unit],
+];
 
 const PointParams = {
   type: 'object',
@@ -14,8 +21,16 @@ const PointParams = {
 const HistoryQuery = {
   type: 'object',
   properties: {
-    windowMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, default: 900_000, description: 'how far back from now' },
+    windowMs: {
+      type: 'integer',
+      minimum: 1000,
+      maximum: 7 * 86_400_000,
+      default: 900_000,
+      description: 'how far back from now (up to 7 d)',
+    },
     sinceMs: { type: 'integer', minimum: 0, description: 'absolute start (ms since the epoch); wins over windowMs' },
+    untilMs: { type: 'integer', minimum: 0, description: 'absolute end (ms since the epoch); default now' },
+    format: { type: 'string', enum: ['json', 'csv'], description: 'csv: ts (ISO), value, unit; wins over the Accept header' },
   },
   additionalProperties: false,
 } as const;
@@ -56,7 +71,10 @@ export function pointRoutes(view: GatewayView, history: HistorySource) {
       },
     );
 
-    app.get<{ Params: { device: string; point: string }; Querystring: { windowMs: number; sinceMs?: number } }>(
+    app.get<{
+      Params: { device: string; point: string };
+      Querystring: { windowMs: number; sinceMs?: number; untilMs?: number; format?: 'json' | 'csv' };
+    }>(
       '/api/points/:device/:point/history',
       {
         preHandler: requireRole('viewer', 'read history'),
@@ -83,14 +101,22 @@ export function pointRoutes(view: GatewayView, history: HistorySource) {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { device, point } = request.params;
         const config = view.config.devices.find((d) => d.id === device);
         if (!config) throw new HttpError(404, 'LL_ERR_HTTP_NOT_FOUND', ['device', device]);
         const p = config.points.find((x) => x.id === point);
         if (!p) throw new HttpError(404, 'LL_ERR_HTTP_NOT_FOUND', ['point', `${device}/${point}`]);
-        const since = request.query.sinceMs ?? clockOf(view).now() - request.query.windowMs;
-        return { device, point, unit: p.unit, samples: history.history(device, point, since) };
+        const { sinceMs, untilMs, windowMs, format } = request.query;
+        const until = untilMs ?? clockOf(view).now();
+        const since = sinceMs ?? until - windowMs;
+        const samples = history.history(device, point, since).filter((s) => s.ts <= until);
+        if (!wantsCsv(format, request.headers.accept)) return { device, point, unit: p.unit, samples };
+        const rows = samples.map((s) => ({ ...s, unit: p.unit }));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="trend-${device}-${point}.csv"`)
+          .send(toCsv(TREND_COLUMNS, rows));
       },
     );
   };
