@@ -1,6 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import {
+  type AlarmManagementConfig,
+  AnalyticsSchema,
+  AutoShelveSchema,
+  resolveAlarmManagement,
+  SuppressionSchema,
+} from './schema-alarm-management.js';
 import type { DeviceConfig, PointConfig } from './site-config.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -81,6 +88,9 @@ export const AlarmOptionsSchema = Type.Object(
         description: 'alarm audit records kept in <stateDir>/alarms.db, oldest dropped first',
       }),
     ),
+    analytics: Type.Optional(AnalyticsSchema),
+    suppression: Type.Optional(Type.Array(SuppressionSchema, { description: 'design suppression rules (docs/alarms.md)' })),
+    autoShelve: Type.Optional(AutoShelveSchema),
   },
   { additionalProperties: false },
 );
@@ -105,7 +115,7 @@ export interface ActionConfig {
   readonly retryDelayMs: number;
 }
 
-export interface AlarmOptions {
+export interface AlarmOptions extends AlarmManagementConfig {
   readonly historyRows: number;
 }
 
@@ -139,7 +149,8 @@ export function resolveAlarmKeys(
     };
   });
   issues.push(...checkConditionValues(devices, source));
-  return { actions, alarms: { historyRows: opts.historyRows ?? DEFAULTS.alarmHistoryRows } };
+  const management = resolveAlarmManagement(opts, devices, source, issues);
+  return { actions, alarms: { historyRows: opts.historyRows ?? DEFAULTS.alarmHistoryRows, ...management } };
 }
 
 function checkTriggers(a: ActionInput, i: number, devices: readonly DeviceConfig[], source: YamlSource, issues: ConfigIssue[]): void {

@@ -3,6 +3,7 @@ import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { AlarmJournal } from '../alarms/alarm-state-store.js';
+import type { AnalyticsSnapshot } from '../analytics/analytics-snapshot.js';
 import type { AuditEntry, AuditSink } from '../audit/audit-log.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import type { LiveState } from '../events/live-state.js';
@@ -28,6 +29,8 @@ export interface GatewayView {
   /** Readings, comm changes and alarm events as they happen (the WebSocket, metrics and trends subscribe). */
   readonly events: GatewayEventSource;
   activeAlarms(): AlarmTransition[];
+  /** The alarm analytics (analytics/); `/api/alarms/analytics` answers 503 without them. */
+  analytics?(): AnalyticsSnapshot;
   /** The durable alarm journal behind `/api/alarms/history`: alarm events as published, newest first. */
   readonly alarmJournal?: AlarmJournal;
   /** Per-device comm state, counters and latency histogram (acquisition). */

@@ -9,7 +9,13 @@ import type { DriverRegistry } from '../acquisition/driver-registry.js';
 import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
+import type { AlarmTransition } from '../alarms/alarm-transition.js';
+import { DesignSuppression } from '../alarms/design-suppression.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
+import { AlarmAnalytics } from '../analytics/alarm-analytics.js';
+import type { AnalyticsSnapshot } from '../analytics/analytics-snapshot.js';
+import { twinAnalyticsOf } from '../analytics/analytics-snapshot.js';
+import { autoShelveDecision, type ChatterStart } from '../analytics/auto-shelve.js';
 import { type AuditLog, openAuditLog } from '../audit/audit-log.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
@@ -61,6 +67,10 @@ export class Gateway {
   /** Every ack, shelve, limit change and command, accepted or refused, with principal and origin. */
   readonly #audit: AuditLog;
   readonly #publisher: AlarmPublisher;
+  /** ISA-18.2 / EEMUA 191 measures of the alarm load, from the bus (analytics/). */
+  readonly #analytics: AlarmAnalytics;
+  readonly #suppression: DesignSuppression;
+  #stopped = false;
   readonly #broker = new LocalBroker();
   /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
   readonly delivery: Delivery;
@@ -91,7 +101,19 @@ export class Gateway {
       // Local actions write through acquisition (queued ahead of polls, read back) unless a test injects a writer.
       writer: options.writer ?? this.acquisition,
       log: this.#log,
+      keepSuppressed: (id) => this.#suppression.holds(id),
     });
+    this.#suppression = new DesignSuppression(config.alarms.suppression, this.#engine);
+    this.#analytics = new AlarmAnalytics({
+      config: config.alarms.analytics,
+      gateway: config.gateway,
+      clock: this.#clock,
+      // After the event that caused them has run its course (published, journalled): the centre sees cause first.
+      publish: (t) => queueMicrotask(() => this.#publishTransition(t)),
+      onChatter: (c) => queueMicrotask(() => this.#autoShelve(c)),
+      onChange: (snapshot) => this.#bus.emit('analytics', twinAnalyticsOf(snapshot)),
+    });
+    this.#analytics.seed(this.#engine.activeAlarms());
     this.delivery = new Delivery(config, {
       bootId: this.bootId,
       version: GATEWAY_VERSION,
@@ -113,6 +135,11 @@ export class Gateway {
     return this.#engine;
   }
 
+  /** The alarm analytics now (rate, flood, chattering, bad actors, standing alarms, stale shelves). */
+  analytics(): AnalyticsSnapshot {
+    return this.#analytics.snapshot();
+  }
+
   /** The reported twin and its protocol handler, while running. */
   get twin(): GatewayTwin | undefined {
     return this.#twin;
@@ -131,6 +158,8 @@ export class Gateway {
       this.delivery.start(mqttPort, this.#broker.gatewayCredentials, this.config.mqtt.local.tls !== undefined);
       this.#startTwin();
       this.#engine.start();
+      this.#suppression.resume();
+      this.#analytics.start();
       this.acquisition.start();
       const httpPort = await this.#startHttp();
       this.#endpoints = { httpPort, mqttPort };
@@ -143,6 +172,8 @@ export class Gateway {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#analytics.stop();
     await this.#http?.close();
     this.#http = undefined;
     this.#twin?.flush();
@@ -201,11 +232,24 @@ export class Gateway {
       this.#bus.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
       if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
     });
-    this.#engine.on('transition', (transition) => {
-      const event = this.#publisher.publish(transition);
-      this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
-      this.#bus.emit('alarm', event);
-    });
+    this.#engine.on('transition', (transition) => this.#publishTransition(transition));
+    this.#engine.on('condition', (alarmId, active) => this.#suppression.onCondition(alarmId, active));
+    this.#analytics.attach(this.events);
+  }
+
+  #publishTransition(transition: AlarmTransition): void {
+    if (this.#stopped) return;
+    const event = this.#publisher.publish(transition);
+    this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
+    this.#bus.emit('alarm', event);
+  }
+
+  /** The opt-in auto-shelve of a chattering alarm (alarms.autoShelve): published and journalled as user `system`. */
+  #autoShelve(chatter: ChatterStart): void {
+    const decision = autoShelveDecision(chatter, this.config.alarms.autoShelve);
+    if (!decision || this.#stopped) return;
+    const result = this.#engine.shelve(decision.alarmId, decision.durationMs, { user: 'system', comment: decision.comment });
+    if (!result.ok) this.#log.warn({ alarmId: decision.alarmId, reason: result.reason }, 'auto-shelve refused');
   }
 
   async #startBroker(): Promise<number | undefined> {
@@ -237,6 +281,7 @@ export class Gateway {
       live: this.live,
       events: this.events,
       activeAlarms: () => this.#engine.activeAlarms(),
+      analytics: () => this.#analytics.snapshot(),
       alarmJournal: this.#alarmStore,
       uplinks: () => this.delivery.uplinks(),
       deviceHealth: () => this.acquisition.deviceHealth(),
