@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Every file the page loads; read once at start so a request never touches the disk. */
-export const DASHBOARD_ASSETS = ['app.js', 'api.js', 'chart.js', 'render.js', 'style.css', 'favicon.svg'] as const;
+export const DASHBOARD_ASSETS = ['app.js', 'api.js', 'chart.js', 'render.js', 'analytics.js', 'style.css', 'favicon.svg'] as const;
 
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   const typeOf = (name: string) => TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
