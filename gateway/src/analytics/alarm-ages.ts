@@ -4,17 +4,20 @@ import type { AlarmEvent } from '@lifeline/twin';
  * How long alarms have been active and shelves in place, from the published
  * events: standing alarms (active longer than 24 h, EEMUA 191 §6.7) and stale
  * shelves (shelved longer than the site allows: a forgotten shelve, ISA-18.2
- * §11.3 asks for shelved alarms to be reviewed). Pure: the owner feeds it
- * events and asks with the time.
+ * §11.3 asks for shelved alarms to be reviewed). The owner feeds it events
+ * and asks with the time; `observeAges` updates the state in place (O(1) per
+ * event, even with thousands of alarms standing) and returns it.
  */
 export interface AgeState {
   /** alarm id → since when its condition has been active, as far as the events show. */
-  readonly active: ReadonlyMap<string, number>;
+  readonly active: Map<string, number>;
   /** alarm id → when it was shelved. */
-  readonly shelved: ReadonlyMap<string, number>;
+  readonly shelved: Map<string, number>;
 }
 
-export const NO_AGES: AgeState = { active: new Map(), shelved: new Map() };
+export function newAges(): AgeState {
+  return { active: new Map(), shelved: new Map() };
+}
 
 export interface AgedAlarm {
   readonly alarmId: string;
@@ -30,14 +33,13 @@ export interface AgedAlarm {
  */
 export function observeAges(state: AgeState, e: Pick<AlarmEvent, 'alarmId' | 'event' | 'state' | 'detectedAt'>): AgeState {
   const at = Date.parse(e.detectedAt);
-  const active = new Map(state.active);
-  const shelved = new Map(state.shelved);
+  const { active, shelved } = state;
   if (e.state === 'unacknowledged' || e.state === 'acknowledged') {
     if (!active.has(e.alarmId)) active.set(e.alarmId, at);
   } else if (e.state === 'normal' || e.state === 'returned-unacknowledged') active.delete(e.alarmId);
   if (e.event === 'shelve') shelved.set(e.alarmId, at);
   else if (e.state !== 'shelved') shelved.delete(e.alarmId);
-  return { active, shelved };
+  return state;
 }
 
 function olderThan(map: ReadonlyMap<string, number>, now: number, limitMs: number): AgedAlarm[] {

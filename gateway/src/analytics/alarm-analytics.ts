@@ -3,14 +3,14 @@ import type { AlarmEvent } from '@lifeline/twin';
 import { ANALYTICS_CONDITIONS } from '@lifeline/twin';
 import type { AlarmTransition } from '../alarms/alarm-transition.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
-import { type AgeState, NO_AGES, observeAges, staleShelves, standingAlarms } from './alarm-ages.js';
+import { type AgeState, newAges, observeAges, staleShelves, standingAlarms } from './alarm-ages.js';
 import { chatterTransition, floodTransition } from './analytics-alarms.js';
 import type { AnalyticsSnapshot } from './analytics-snapshot.js';
 import type { ChatterStart } from './auto-shelve.js';
 import { type BadActorState, countRaise, newBadActors, topBadActors } from './bad-actors.js';
 import { type ChatterEffect, type ChatterState, type ChatterThresholds, isIdle, newChatter, stepChatter } from './chatter-detector.js';
 import { type FloodState, NO_FLOOD, stepFlood } from './flood-detector.js';
-import { countIn, emptyWindow, record, type SlidingWindow } from './sliding-window.js';
+import { emptyRate, pruneRate, type RateWindow, rateAt, recordRate } from './rate-window.js';
 
 export interface AlarmAnalyticsOptions {
   readonly config: AnalyticsConfig;
@@ -30,21 +30,23 @@ const isAnalytics = (e: Pick<AlarmEvent, 'condition'>) => (ANALYTICS_CONDITIONS 
 /**
  * The ISA-18.2 §16 / EEMUA 191 measures of the gateway's alarm load, from
  * the alarm events on the bus: the annunciated-alarm rate, floods, chattering
- * alarms, bad actors, standing alarms and stale shelves. The state machines
- * are pure (flood-detector.ts, chatter-detector.ts, …); this owner feeds them
- * events, turns time into ticks on its injected clock and publishes their
- * effects. `start()`/`stop()` own the one timer.
+ * alarms, bad actors, standing alarms and stale shelves. The flood and
+ * chatter machines are pure (flood-detector.ts, chatter-detector.ts); the
+ * counts (rate-window.ts, bad-actors.ts, alarm-ages.ts) are plain data with
+ * bounded, O(1) updates, so a flood costs no more per alarm than a quiet day.
+ * This owner feeds them events, turns time into ticks on its injected clock
+ * and publishes their effects. `start()`/`stop()` own the one timer.
  */
 export class AlarmAnalytics {
   readonly #o: AlarmAnalyticsOptions;
   readonly #chatterThresholds: ChatterThresholds;
-  #rate: SlidingWindow;
+  #rate: RateWindow;
   #flood: FloodState = NO_FLOOD;
   #chatter = new Map<string, ChatterState>();
   /** Per point, the source alarms chattering now: one chatter alarm per point. */
   #chatteringByPoint = new Map<string, Set<string>>();
   #badActors: BadActorState;
-  #ages: AgeState = NO_AGES;
+  #ages: AgeState = newAges();
   #floods = 0;
   #chatterEpisodes = 0;
   #annunciated = 0;
@@ -54,7 +56,7 @@ export class AlarmAnalytics {
   constructor(options: AlarmAnalyticsOptions) {
     this.#o = options;
     this.#chatterThresholds = { raises: options.config.chatterRaises, windowMs: options.config.chatterWindowMs };
-    this.#rate = emptyWindow(options.config.floodWindowMs);
+    this.#rate = emptyRate(options.config.floodWindowMs);
     this.#badActors = newBadActors(options.config.badActorWindowMs);
   }
 
@@ -88,13 +90,15 @@ export class AlarmAnalytics {
     this.#ages = observeAges(this.#ages, e);
     if (e.state === 'unacknowledged' && e.event !== 'ack') this.#annunciate(at);
     if (e.event === 'raise') this.#raised(e, at);
-    this.#changed();
+    // The snapshot (bad actors sorted, ages) costs O(alarms): it is built on the tick and on a flood or chatter
+    // edge, never per alarm, so a flood cannot make the analytics the slow listener on the bus.
   }
 
   /** Time passed: rates fall, floods end, chattering stops, alarms age. */
   tick(): void {
     const at = this.#o.clock.now();
-    this.#stepFlood({ kind: 'tick', at, rate: countIn(this.#rate, at) });
+    this.#rate = pruneRate(this.#rate, at);
+    this.#stepFlood({ kind: 'tick', at, rate: rateAt(this.#rate, at) });
     for (const [alarmId, state] of [...this.#chatter]) this.#stepChatter(alarmId, state, { kind: 'tick', at });
     this.#changed();
   }
@@ -104,7 +108,7 @@ export class AlarmAnalytics {
     const c = this.#o.config;
     const flood = this.#flood;
     return {
-      rate: countIn(this.#rate, now),
+      rate: rateAt(this.#rate, now),
       windowMs: c.floodWindowMs,
       flood: {
         active: flood.kind === 'flood',
@@ -128,8 +132,8 @@ export class AlarmAnalytics {
   /** An alarm shown to the operator as new (a raise, or an active alarm revealed): it counts in the rate. */
   #annunciate(at: number): void {
     this.#annunciated++;
-    this.#rate = record(this.#rate, at);
-    this.#stepFlood({ kind: 'alarm', at, rate: countIn(this.#rate, at) });
+    this.#rate = recordRate(this.#rate, at);
+    this.#stepFlood({ kind: 'alarm', at, rate: rateAt(this.#rate, at) });
   }
 
   #raised(e: AlarmEvent, at: number): void {
@@ -146,6 +150,7 @@ export class AlarmAnalytics {
     if (!step.effect) return;
     if (step.effect.kind === 'flood-start') this.#floods++;
     this.#o.publish(floodTransition(this.#o.gateway, step.effect, c.floodStart, c.floodEnd, c.floodWindowMs));
+    this.#changed();
   }
 
   #stepChatter(
@@ -169,6 +174,7 @@ export class AlarmAnalytics {
     if (set.size === 0) this.#chatteringByPoint.delete(key);
     else this.#chatteringByPoint.set(key, set);
     // The point's chatter alarm raises with its first chattering condition and clears with its last.
+    this.#changed();
     if (wasEmpty !== (set.size === 0))
       this.#o.publish(
         chatterTransition({ alarmId, device, point }, step.effect, this.#chatterThresholds.raises, this.#chatterThresholds.windowMs),

@@ -10,7 +10,7 @@ export const BUCKET_MS = 3_600_000;
 export interface BadActorState {
   readonly windowMs: number;
   /** hour number (ms / BUCKET_MS) → alarm id → raises in that hour. */
-  readonly buckets: ReadonlyMap<number, ReadonlyMap<string, number>>;
+  readonly buckets: Map<number, Map<string, number>>;
 }
 
 export interface BadActor {
@@ -28,14 +28,19 @@ function oldestHour(state: BadActorState, now: number): number {
   return Math.floor(now / BUCKET_MS) - Math.ceil(state.windowMs / BUCKET_MS) + 1;
 }
 
+/**
+ * Counts one raise. It updates `state` in place and returns it: copying the
+ * hour's counts on every raise would cost O(alarms) per alarm in a flood,
+ * and the owner (AlarmAnalytics) holds the only reference.
+ */
 export function countRaise(state: BadActorState, alarmId: string, now: number): BadActorState {
   const hour = Math.floor(now / BUCKET_MS);
   const from = oldestHour(state, now);
-  const buckets = new Map([...state.buckets].filter(([h]) => h >= from));
-  const bucket = new Map(buckets.get(hour) ?? []);
+  for (const h of state.buckets.keys()) if (h < from) state.buckets.delete(h);
+  const bucket = state.buckets.get(hour) ?? new Map<string, number>();
   bucket.set(alarmId, (bucket.get(alarmId) ?? 0) + 1);
-  buckets.set(hour, bucket);
-  return { windowMs: state.windowMs, buckets };
+  state.buckets.set(hour, bucket);
+  return state;
 }
 
 /** The top `n` alarms by raises in the window ending at `now`; ties by alarm id, so the list is stable. */

@@ -123,6 +123,7 @@ describe('AlarmAnalytics (fake clock)', () => {
       ['gas-1/lel2/chatter', 'chatter', 'raise', 4, 3, 3],
     );
     assert.deepEqual(chatters, [{ alarmId: 'gas-1/lel2/hi', priority: 2, raises: 3 }]);
+    assert.deepEqual(changes.at(-1)?.chattering, ['gas-1/lel2/hi'], 'a chatter edge is reported at once');
     assert.deepEqual(analytics.snapshot().chattering, ['gas-1/lel2/hi']);
     await clock.tickAsync(59_000);
     assert.equal(published.length, 1, 'the last raise is still in the window');
@@ -141,7 +142,10 @@ describe('AlarmAnalytics (fake clock)', () => {
     await clock.tickAsync(10_000);
     assert.equal(changes.length, 1, 'ticks without alarms change nothing');
     analytics.observe(event('a/p/hi', 'raise', 'unacknowledged'));
+    assert.equal(changes.length, 1, 'an alarm is reported with the next tick, not on its own');
+    await clock.tickAsync(1000);
     assert.equal(changes.length, 2);
+    assert.equal(changes[1]?.rate, 1);
     await clock.tickAsync(10_000);
     assert.equal(changes.length, 2, 'the alarm ageing is not a change');
   });

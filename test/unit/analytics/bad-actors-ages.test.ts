@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { NO_AGES, observeAges, staleShelves, standingAlarms } from '../../../gateway/src/analytics/alarm-ages.js';
+import { newAges, observeAges, staleShelves, standingAlarms } from '../../../gateway/src/analytics/alarm-ages.js';
 import { BUCKET_MS, countRaise, newBadActors, topBadActors } from '../../../gateway/src/analytics/bad-actors.js';
 
 const DAY = 86_400_000;
@@ -88,7 +88,7 @@ describe('standing alarms and stale shelves', () => {
   ];
   for (const row of rows) {
     it(row.what, () => {
-      const state = row.events.reduce(observeAges, NO_AGES);
+      const state = row.events.reduce(observeAges, newAges());
       assert.deepEqual(
         standingAlarms(state, row.at, DAY).map((a) => a.alarmId),
         row.standing,
