@@ -24,7 +24,7 @@ export const ALARM_STATES = [
 
 /**
  * The gateway's own alarm-management alarms (docs/alarms.md "Alarm analytics"):
- * an alarm flood (ISA-18.2 §16.5: > 10 alarms in 10 min) and a chattering
+ * an alarm flood (ISA-18.2 §16: > 10 alarms in 10 min) and a chattering
  * alarm (EEMUA 191: ≥ 3 raises in 1 min), published on `…/alarms` like any other.
  */
 export const ANALYTICS_CONDITIONS = ['flood', 'chatter'] as const;

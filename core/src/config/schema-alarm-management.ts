@@ -74,7 +74,7 @@ export const AutoShelveSchema = Type.Object(
       description: 'shelve a chattering alarm of priority 2–4 for this long, ms; never priority 1',
     }),
   },
-  { additionalProperties: false, description: 'opt-in automatic shelving (EEMUA 191 §6.4)' },
+  { additionalProperties: false, description: 'opt-in automatic shelving (EEMUA 191)' },
 );
 
 export interface AnalyticsConfig {

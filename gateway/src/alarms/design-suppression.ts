@@ -10,7 +10,7 @@ export interface SuppressionHost {
 const deviceOf = (alarmId: string) => alarmId.slice(0, alarmId.indexOf('/'));
 
 /**
- * Suppression by design (ISA-18.2 §11.4.2, EEMUA 191 §8.3; `alarms.suppression`
+ * Suppression by design (ISA-18.2 §11.4.2, EEMUA 191; `alarms.suppression`
  * in the site config): while a trigger alarm's condition is active — a gas
  * controller's fault, a pump's trip — the alarms it makes meaningless are
  * suppressed, so the operator sees the cause, not its consequences. Each

@@ -2,7 +2,7 @@ import type { AlarmEvent } from '@lifeline/twin';
 
 /**
  * How long alarms have been active and shelves in place, from the published
- * events: standing alarms (active longer than 24 h, EEMUA 191 §6.7) and stale
+ * events: standing alarms (active longer than 24 h, EEMUA 191) and stale
  * shelves (shelved longer than the site allows: a forgotten shelve, ISA-18.2
  * §11.3 asks for shelved alarms to be reviewed). The owner feeds it events
  * and asks with the time; `observeAges` updates the state in place (O(1) per

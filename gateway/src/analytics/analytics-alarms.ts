@@ -36,7 +36,7 @@ function transition(base: Base, raise: boolean, value: number, limit: number, un
   };
 }
 
-/** `{gateway}/alarms/flood`: the whole gateway is one operator position (ISA-18.2 §16.5 rates are per position). */
+/** `{gateway}/alarms/flood`: the whole gateway is one operator position (ISA-18.2 §16 rates are per position). */
 export function floodTransition(gateway: string, effect: FloodEffect, start: number, end: number, windowMs: number): AlarmTransition {
   const base: Base = { alarmId: `${gateway}/alarms/flood`, device: gateway, point: 'alarms', condition: 'flood' };
   const window = `${Math.round(windowMs / 60_000)} min`;

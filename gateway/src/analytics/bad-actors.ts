@@ -1,5 +1,5 @@
 /**
- * The bad-actor list (EEMUA 191 §6.3, ISA-18.2 §16.7): the alarms that raised
+ * The bad-actor list (EEMUA 191, ISA-18.2 §16): the alarms that raised
  * most often over the last 24 h. A handful of them often make most of the
  * load, and fixing those is the cheapest way out of a flood. Counts are kept
  * in hourly buckets so memory stays bounded whatever the rate; the window is

@@ -1,8 +1,8 @@
 import { countIn, emptyWindow, prune, record, type SlidingWindow } from './sliding-window.js';
 
 /**
- * Chattering detection for one alarm as a pure machine (EEMUA 191 §6.5,
- * ISA-18.2 §16.6): an alarm that raises `raises` or more times within
+ * Chattering detection for one alarm as a pure machine (EEMUA 191,
+ * ISA-18.2 §16): an alarm that raises `raises` or more times within
  * `windowMs` (3 in 1 min) is chattering. It stops chattering after a whole
  * window without a raise, so an alarm that keeps flapping more slowly is not
  * reported on and off at every raise.

@@ -1,5 +1,5 @@
 /**
- * Alarm flood detection as a pure machine (ISA-18.2 §16.5, EEMUA 191 §6.6): a
+ * Alarm flood detection as a pure machine (ISA-18.2 §16, EEMUA 191): a
  * flood starts when more than `start` alarms were annunciated in the window
  * (10 in 10 min per operator position) and ends when the rate falls below
  * `end` (5 in 10 min). The gap between the two keeps the flood from

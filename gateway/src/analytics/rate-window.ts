@@ -2,7 +2,7 @@
  * Alarms annunciated in the last `windowMs`, counted in one-second buckets,
  * so the cost of one alarm and the memory stay bounded (≤ windowMs / 1 s
  * buckets) however hard a flood hits: the rate is exact to the second, which
- * is all a rate per 10 min needs (ISA-18.2 §16.5). Pure data: the caller
+ * is all a rate per 10 min needs (ISA-18.2 §16). Pure data: the caller
  * says what time it is.
  */
 export const RATE_BUCKET_MS = 1000;

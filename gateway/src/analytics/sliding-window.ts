@@ -1,6 +1,6 @@
 /**
  * Timestamps within the last `windowMs`: the count of alarms in a rate window
- * (ISA-18.2 §16.5 rates are counts per fixed window, 10 min for a flood, 1 min
+ * (ISA-18.2 §16 rates are counts per fixed window, 10 min for a flood, 1 min
  * for chattering). Pure data: the caller says what time it is.
  */
 export interface SlidingWindow {
