@@ -79,6 +79,11 @@ describe('integration: a chattering alarm reaches the centre over Mosquitto', fu
     assert.match(metrics, /^lifeline_alarm_chattering\{[^}]*\} 1$/m);
     assert.match(metrics, /^lifeline_alarm_bad_actor_raises\{alarm="gas-1\/lel2\/hi"[^}]*\} 3$/m);
     assert.deepEqual(running.gateway.twin?.twin.reported.analytics?.chattering, ['gas-1/lel2/hi']);
+    const active = (await (await fetch(`${running.urls.dashboard}api/alarms`)).json()) as AlarmEvent[];
+    assert.ok(
+      active.some((a) => a.alarmId === 'gas-1/lel2/chatter' && a.state === 'unacknowledged'),
+      'listed as active',
+    );
     const history = (await (
       await fetch(`${running.urls.dashboard}api/alarms/history?alarmId=gas-1/lel2/hi&limit=1`)
     ).json()) as AlarmEvent[];

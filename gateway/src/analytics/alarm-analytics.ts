@@ -52,6 +52,8 @@ export class AlarmAnalytics {
   #annunciated = 0;
   #timer: TimerHandle | undefined;
   #lastReported = '';
+  /** The flood and chatter alarms raised now, as last published (for the active-alarm list). */
+  readonly #raisedNow = new Map<string, AlarmTransition>();
 
   constructor(options: AlarmAnalyticsOptions) {
     this.#o = options;
@@ -103,6 +105,11 @@ export class AlarmAnalytics {
     this.#changed();
   }
 
+  /** Flood and chatter alarms raised now: the active-alarm list (`/api/alarms`, the dashboard) shows them too. */
+  activeAlarms(): AlarmTransition[] {
+    return [...this.#raisedNow.values()];
+  }
+
   snapshot(): AnalyticsSnapshot {
     const now = this.#o.clock.now();
     const c = this.#o.config;
@@ -149,7 +156,7 @@ export class AlarmAnalytics {
     this.#flood = step.state;
     if (!step.effect) return;
     if (step.effect.kind === 'flood-start') this.#floods++;
-    this.#o.publish(floodTransition(this.#o.gateway, step.effect, c.floodStart, c.floodEnd, c.floodWindowMs));
+    this.#publish(floodTransition(this.#o.gateway, step.effect, c.floodStart, c.floodEnd, c.floodWindowMs));
     this.#changed();
   }
 
@@ -176,10 +183,16 @@ export class AlarmAnalytics {
     // The point's chatter alarm raises with its first chattering condition and clears with its last.
     this.#changed();
     if (wasEmpty !== (set.size === 0))
-      this.#o.publish(
+      this.#publish(
         chatterTransition({ alarmId, device, point }, step.effect, this.#chatterThresholds.raises, this.#chatterThresholds.windowMs),
       );
     return step.effect;
+  }
+
+  #publish(t: AlarmTransition): void {
+    if (t.event === 'raise') this.#raisedNow.set(t.alarmId, t);
+    else this.#raisedNow.delete(t.alarmId);
+    this.#o.publish(t);
   }
 
   #changed(): void {

@@ -280,7 +280,7 @@ export class Gateway {
       clock: this.#clock,
       live: this.live,
       events: this.events,
-      activeAlarms: () => this.#engine.activeAlarms(),
+      activeAlarms: () => [...this.#engine.activeAlarms(), ...this.#analytics.activeAlarms()],
       analytics: () => this.#analytics.snapshot(),
       alarmJournal: this.#alarmStore,
       uplinks: () => this.delivery.uplinks(),

@@ -91,6 +91,11 @@ describe('AlarmAnalytics (fake clock)', () => {
       ['gw-1/alarms/flood', 'raise', 'flood', 4, 'unacknowledged', 11, 10],
     );
     assert.equal(analytics.snapshot().flood.active, true);
+    assert.deepEqual(
+      analytics.activeAlarms().map((t) => t.alarmId),
+      ['gw-1/alarms/flood'],
+      'listed while raised',
+    );
     // Alarms 0…10 were raised at 0, 30 s, …, 300 s; the rate falls below 5 when the 7th leaves the window (at 780 s + a tick).
     await clock.tickAsync(600_000 - 300_000 + 6 * 30_000 - 1000);
     assert.equal(published.length, 1, 'still 5 in the window');
@@ -100,6 +105,7 @@ describe('AlarmAnalytics (fake clock)', () => {
     assert.deepEqual([end.event, end.state, end.value, end.limit], ['clear', 'normal', 4, 5]);
     assert.match(end.reason ?? '', /1 alarm\(s\) during the flood, peak 11/);
     assert.equal(analytics.snapshot().floods, 1);
+    assert.deepEqual(analytics.activeAlarms(), []);
   });
 
   it('acks, clears and its own flood and chatter events do not count as annunciated alarms', () => {
