@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
 import { loadSiteConfig, type SiteConfig } from '../../../core/src/index.js';
@@ -84,5 +86,33 @@ describe('design suppression', () => {
     engine.suppressByDesign('gas-1/lel1/hi', 'left over');
     suppression.resume();
     assert.equal(engine.activeAlarms().find((a) => a.alarmId === 'gas-1/lel1/hi')?.state, 'unacknowledged');
+  });
+});
+
+describe('design suppression rules in the site config', () => {
+  it('lower-priority resolves to the alarms of the trigger device with a larger priority number', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lifeline-suppress-'));
+    try {
+      const file = join(dir, 'site.yaml');
+      await writeFile(
+        file,
+        [
+          'site: s',
+          'gateway: g',
+          'devices:',
+          '  - id: ws-1',
+          '    profile: water-station',
+          '    modbus: { host: 127.0.0.1, port: 0, unitId: 1 }',
+          'alarms:',
+          '  suppression: [{ when: ws-1/pressure-ma/lolo, suppress: lower-priority }]',
+          '',
+        ].join('\n'),
+      );
+      const loaded = await loadSiteConfig(file);
+      // pressure-ma/lolo is priority 2: every priority-3 alarm of ws-1, not its equals and not the trigger.
+      assert.deepEqual([...(loaded.alarms.suppression[0]?.suppress ?? [])].sort(), ['ws-1/pressure/hi', 'ws-1/pressure/lo']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
