@@ -88,5 +88,14 @@ describe('integration: a chattering alarm reaches the centre over Mosquitto', fu
       await fetch(`${running.urls.dashboard}api/alarms/history?alarmId=gas-1/lel2/hi&limit=1`)
     ).json()) as AlarmEvent[];
     assert.equal(history[0]?.event, 'shelve', 'the auto-shelve is in the journal');
+    const audit = await (
+      await fetch(`${running.urls.dashboard}api/audit`, { headers: { authorization: `Bearer ${running.operatorToken ?? ''}` } })
+    ).json();
+    assert.ok(
+      (audit as { origin: string; principal: string; action: string; target?: string }[]).some(
+        (e) => e.origin === 'gateway' && e.principal === 'system' && e.action === 'shelve' && e.target === 'gas-1/lel2/hi',
+      ),
+      `the auto-shelve is in the audit trail: ${JSON.stringify(audit)}`,
+    );
   });
 });

@@ -249,6 +249,15 @@ export class Gateway {
     const decision = autoShelveDecision(chatter, this.config.alarms.autoShelve);
     if (!decision || this.#stopped) return;
     const result = this.#engine.shelve(decision.alarmId, decision.durationMs, { user: 'system', comment: decision.comment });
+    this.#audit.record({
+      ts: new Date(this.#clock.now()).toISOString(),
+      origin: 'gateway',
+      principal: 'system',
+      action: 'shelve',
+      target: decision.alarmId,
+      outcome: result.ok ? 'accepted' : 'refused',
+      ...(result.ok ? {} : { code: result.code }),
+    });
     if (!result.ok) this.#log.warn({ alarmId: decision.alarmId, reason: result.reason }, 'auto-shelve refused');
   }
 
