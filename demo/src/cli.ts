@@ -10,7 +10,7 @@ const demo: CliCommand = {
     // The demo talks to a person on stdout; keep the JSON logs to warnings unless asked.
     const running = await startDemo(file ?? DEMO_SITE, env, createLogger(env.LIFELINE_LOG_LEVEL ?? 'warn'));
     // Handlers first: whoever reads the banner may press Ctrl-C at once, and a clean stop removes a temporary state folder.
-    stopOnSignals(() => running.stop());
+    stopOnSignals(() => running.stop(), running.site.stopDeadlineMs);
     process.stdout.write(`${demoBanner(running)}\n`);
     return KEEP_RUNNING;
   },

@@ -131,9 +131,12 @@ export class AlarmEvaluator {
     const now = new Date(this.#clock.now()).toISOString();
     const rule = this.#rule;
     this.#seq += 1;
+    const alarmId = this.alarmId(slot.device, slot.point);
     this.#emit({
       event,
-      alarmId: this.alarmId(slot.device, slot.point),
+      alarmId,
+      // The gateway's id form (`{alarmId}#{n}@{journal}`); this evaluator keeps no state, so its boot is the journal.
+      eventId: `${alarmId}#${this.#seq}@${this.#bootId.slice(0, 8)}`,
       device: slot.device,
       point: slot.point,
       condition: rule.condition,

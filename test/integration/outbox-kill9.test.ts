@@ -8,54 +8,12 @@ import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { type CliRun, GATEWAY_BIN, killCli, startCli } from '../support/cli.js';
 import { DurableCollector, eventually } from '../support/durable-collector.js';
+import { gasSite, loggedAlarms } from '../support/gas-bench.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint } from '../support/site-harness.js';
 
-const site = (devicePort: number, centreUrl: string) => `
-site: test-site
-gateway: gw-test
-stateDir: state
-http: { host: 127.0.0.1, port: 0 }
-mqtt:
-  local: { enabled: false }
-  centre: { url: "${centreUrl}", protocolVersion: 5, ackTimeoutMs: 2000 }
-telemetry: { batchIntervalMs: 50 }
-simulator: { http: { host: 127.0.0.1, port: 0 } }
-devices:
-  - id: gas-1
-    profile: gas-detector
-    modbus: { host: 127.0.0.1, port: ${devicePort}, unitId: 1, timeoutMs: 500 }
-    pollIntervalMs: 50
-    points:
-      lel1:
-        limits:
-          hihi: { offDelayMs: 100 }
-          # Only hihi counts here: the orange hi (1 s on-delay) must not fire on a slow machine.
-          hi: { onDelayMs: 3600000 }
-alarms:
-  # Three hihi raises within a minute chatter (docs/alarms.md): the chatter event, committed just as the test
-  # kills, may never reach the log this test compares the centre with.
-  analytics: { chatterRaises: 100 }
-`;
-
-interface LogLine {
-  msg: string;
-  bootId?: string;
-  seq?: number;
-  alarmId?: string;
-  event?: string;
-  value?: number;
-}
-
-/** The gateway's own account (pino JSON on stderr) of the alarm events it published: logged after the outbox commit. */
-function logged(run: CliRun): LogLine[] {
-  const lines = run.stderr
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as LogLine);
-  const bootId = lines.find((l) => l.msg === 'gateway started')?.bootId;
-  return lines.filter((l) => l.msg === 'alarm').map((l) => ({ ...l, bootId }));
-}
+const site = gasSite;
+const logged = loggedAlarms;
 
 /** Every published alarm event as `bootId:seq`, the id the centre dedupes on. */
 const raised = (run: CliRun) => logged(run).map((l) => `${l.bootId}:${l.seq}`);

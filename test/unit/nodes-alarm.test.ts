@@ -31,11 +31,13 @@ describe('Node-RED alarm node (real Node-RED runtime)', () => {
     a1.receive({ topic: 'gas-1/lel1', payload: 49.9 });
     a1.receive({ topic: 'gas-1/lel1', payload: 50, sourceTs: 1764107730255 });
     const raise = (await out.waitFor((m) => (m.payload as NodeAlarmEvent).event === 'raise', 'raise')).payload as NodeAlarmEvent;
+    assert.match(raise.eventId, /^gas-1\/lel1\/hihi#1@[0-9a-f]{8}$/);
     assert.deepEqual(
-      { ...raise, detectedAt: undefined, publishedAt: undefined, bootId: undefined },
+      { ...raise, detectedAt: undefined, publishedAt: undefined, bootId: undefined, eventId: undefined },
       {
         event: 'raise',
         alarmId: 'gas-1/lel1/hihi',
+        eventId: undefined,
         device: 'gas-1',
         point: 'lel1',
         condition: 'hihi',

@@ -10,6 +10,11 @@ export const AlarmEventSchema = Type.Object(
   {
     event: literals(ALARM_EVENT_KINDS),
     alarmId: Type.String({ description: 'Stable id of the alarm: {device}/{point}/{condition}' }),
+    eventId: Type.String({
+      minLength: 1,
+      description:
+        'Stable id of this lifecycle event, `{alarmId}#{n}@{journal}`: kept across restarts, so a republished or replayed event has the same one; a centre de-duplicates on (site, gateway, eventId)',
+    }),
     site: Type.String(),
     gateway: Type.String(),
     device: Type.String(),

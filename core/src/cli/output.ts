@@ -25,18 +25,16 @@ export function explain(e: unknown): number {
  * half-open link, a hung device) exits 1 rather than hang (issue 18); what is
  * durable is already on disk (SQLite WAL), what was not delivered stays queued.
  */
-export function stopOnSignals(stop: () => Promise<void>, deadlineMs?: number): void {
+export function stopOnSignals(stop: () => Promise<void>, deadlineMs: number): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(EXIT_FAILURE);
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
-    if (deadlineMs !== undefined) {
-      setTimeout(() => {
-        process.stderr.write(`stop did not finish within ${deadlineMs} ms: exiting (undelivered messages stay in the outbox)\n`);
-        process.exit(EXIT_FAILURE);
-      }, deadlineMs);
-    }
+    setTimeout(() => {
+      process.stderr.write(`stop did not finish within ${deadlineMs} ms: exiting (undelivered messages stay in the outbox)\n`);
+      process.exit(EXIT_FAILURE);
+    }, deadlineMs);
     stop().then(
       () => process.exit(0),
       (e: unknown) => process.exit(explain(e)),

@@ -14,6 +14,8 @@ export const DEFAULTS = {
   httpLiveMaxBufferedBytes: 1_048_576,
   mqttLocalHost: '127.0.0.1',
   mqttLocalPort: 1883,
+  /** Twice twin.maxDesiredBytes (64 KiB), with room for the topic and properties. */
+  mqttLocalMaxPacketBytes: 131_072,
   simHttpHost: '127.0.0.1',
   simHttpPort: 8081,
   modbusPort: 502,

@@ -33,18 +33,15 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
   // Secret references and the schema in one pass: `validate` promises every error at once (issue 18).
   const secretIssues = resolveSecrets(source, env, dirname(path));
   const schemaIssues = validateAgainst(SiteSchema, source);
-  if (secretIssues.length + schemaIssues.length > 0) throw new ConfigError(path, [...secretIssues, ...schemaIssues]);
-
   const input = source.data as SiteConfigInput;
-  const dirs = [...(input.profilesDir ? [resolve(dirname(path), input.profilesDir)] : []), BUILT_IN_PROFILES_DIR];
-  const issues: ConfigIssue[] = [];
-  const devices: DeviceConfig[] = [];
-  const profiles = new Map<string, Promise<Profile>>();
-  for (const [index, device] of input.devices.entries()) {
-    const profile = await loadProfileFor(device, index, { dirs, loaded: profiles }, source, issues);
-    const resolved = profile ? resolveDevice(device, index, profile, source, issues) : undefined;
-    if (resolved) devices.push(resolved);
+  if (secretIssues.length + schemaIssues.length > 0) {
+    const early = [...secretIssues, ...schemaIssues];
+    // The devices the schema accepts are still checked (profiles, limit order, overrides), so one run reports it all.
+    throw new ConfigError(path, [...early, ...(await checkWellFormedDevices(path, input, early, source))]);
   }
+
+  const issues: ConfigIssue[] = [];
+  const devices = await resolveDevices(path, input, [...input.devices.entries()], source, issues);
   issues.push(...checkUniqueDevices(input.devices, devices, source));
   const alarmKeys = resolveAlarmKeys(input, devices, source, issues);
   const delivery = buildDelivery(input, source, issues);
@@ -66,6 +63,44 @@ export async function loadSiteConfig(file: string, env: NodeJS.ProcessEnv = proc
     delivery,
     mqtt: { local: { ...site.mqtt.local, ...(users.length > 0 ? { users } : {}) }, ...(centre ? { centre } : {}) },
   });
+}
+
+/** Loads each device's profile (once per profile) and resolves the device; issues go to `issues`. */
+async function resolveDevices(
+  path: string,
+  input: SiteConfigInput,
+  entries: readonly (readonly [number, SiteDeviceInput])[],
+  source: YamlSource,
+  issues: ConfigIssue[],
+): Promise<DeviceConfig[]> {
+  const dirs = [...(input.profilesDir ? [resolve(dirname(path), input.profilesDir)] : []), BUILT_IN_PROFILES_DIR];
+  const profiles = new Map<string, Promise<Profile>>();
+  const devices: DeviceConfig[] = [];
+  for (const [index, device] of entries) {
+    const profile = await loadProfileFor(device, index, { dirs, loaded: profiles }, source, issues);
+    const resolved = profile ? resolveDevice(device, index, profile, source, issues) : undefined;
+    if (resolved) devices.push(resolved);
+  }
+  return devices;
+}
+
+/**
+ * With schema errors elsewhere in the file, the devices whose own subtree is
+ * well-formed are resolved anyway (issue 18: `validate` promises every error
+ * at once). Site-wide cross-references wait for a file the schema accepts.
+ */
+async function checkWellFormedDevices(
+  path: string,
+  input: SiteConfigInput,
+  early: readonly ConfigIssue[],
+  source: YamlSource,
+): Promise<ConfigIssue[]> {
+  if (!Array.isArray(input?.devices) || early.some((i) => i.path === 'profilesDir')) return [];
+  const broken = (index: number) => early.some((i) => i.path === 'devices' || i.path.startsWith(`devices[${index}]`));
+  const wellFormed = [...input.devices.entries()].filter(([i]) => !broken(i));
+  const issues: ConfigIssue[] = [];
+  await resolveDevices(path, input, wellFormed, source, issues);
+  return issues;
 }
 
 /**
@@ -110,6 +145,7 @@ function buildSite(file: string, input: SiteConfigInput, devices: DeviceConfig[]
         host: input.mqtt?.local?.host ?? DEFAULTS.mqttLocalHost,
         port: input.mqtt?.local?.port ?? DEFAULTS.mqttLocalPort,
         allowInsecure: input.mqtt?.local?.allowInsecure ?? false,
+        maxPacketBytes: input.mqtt?.local?.maxPacketBytes ?? DEFAULTS.mqttLocalMaxPacketBytes,
         ...(localTls ? { tls: localTls } : {}),
       },
     },

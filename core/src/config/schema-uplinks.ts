@@ -72,6 +72,15 @@ export const LocalBrokerSchema = Type.Object(
       }),
     ),
     tls: Type.Optional(listenerTlsSchema('MQTTS only on this port: a plain MQTT connection is refused')),
+    maxPacketBytes: Type.Optional(
+      Type.Integer({
+        minimum: 8_192,
+        maximum: 268_435_455,
+        default: DEFAULTS.mqttLocalMaxPacketBytes,
+        description:
+          "the largest MQTT packet a local client may send (the gateway's own client excepted); a larger one closes the connection before it is buffered; keep it above twin.maxDesiredBytes",
+      }),
+    ),
     allowInsecure: Type.Optional(
       Type.Boolean({
         default: false,

@@ -24,6 +24,8 @@ export interface SiteConfig {
     readonly local: Endpoint & {
       readonly enabled: boolean;
       readonly allowInsecure: boolean;
+      /** The largest packet a local client may send (packet-size-guard.ts). */
+      readonly maxPacketBytes: number;
       readonly tls?: ListenerTls;
       readonly users?: readonly LocalUser[];
     };

@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   const scenarioDirs = (values.scenario ?? []).filter((s) => s.endsWith('.yaml')).map((s) => s.replace(/[^/]+$/, '') || './');
   const sim = new FirmwareSimulator(site, log, { timeScale, scenarioDirs });
   // Before start: a signal while lines and servers come up must still stop socat children and servers.
-  stopOnSignals(() => sim.stop());
+  stopOnSignals(() => sim.stop(), site.stopDeadlineMs);
   const endpoints = await sim.start();
   process.stdout.write(
     `firmware-sim: site ${site.site}\n  control API  http://localhost:${endpoints.controlPort}/devices (OpenAPI: /openapi.json)\n`,

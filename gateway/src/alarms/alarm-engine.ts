@@ -32,6 +32,7 @@ import {
 } from './alarm-slot.js';
 import { type AlarmStateStore, type HistoryQuery, MemoryAlarmStateStore } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
+import { alarmEventId } from './event-id.js';
 import { applyLimitChange, checkLimitChanges } from './limit-changes.js';
 import { machineRule, measure } from './measure.js';
 
@@ -105,8 +106,13 @@ export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements Alar
     this.#triggers = this.#runner.triggers;
   }
 
-  /** Re-arms shelve expiries and stale checks, and re-asserts actions whose conditions hold after a restart. */
+  /**
+   * Publishes the events a crash left unpublished, re-arms shelve expiries and
+   * stale checks, and re-asserts actions whose conditions hold after a restart.
+   */
   start(): void {
+    // Events saved but not known to be in the outbox when the last run ended, oldest first, ids unchanged.
+    for (const pending of this.#store.unpublished()) this.emit('transition', pending);
     for (const slot of this.#byId.values()) {
       if (slot.lifecycle.shelvedUntil !== undefined) this.#armShelve(slot);
       if (slot.limit.condition === 'stale') this.#armStale(slot);
@@ -302,12 +308,15 @@ export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements Alar
       this.#store.save(snapshot(slot));
       return undefined;
     }
-    const transition = describe(slot, step.publish, this.#clock.now(), note);
+    slot.transitions += 1;
+    const eventId = alarmEventId(slot.alarmId, slot.transitions, this.#store.journalId);
+    const transition = describe(slot, step.publish, eventId, this.#clock.now(), note);
     slot.lastTransition = transition;
-    // Publish, then persist: a crash in between re-raises from live data after the restart (a duplicate),
-    // where the other order could persist a transition that was never published (a lost alarm).
-    this.emit('transition', transition);
+    // Persist, then publish (issue 18, finding 7): the event is saved pending, with its id, in the state
+    // change's transaction; one that a crash kept from the outbox is published by the next start() under
+    // the same id, so a centre recognises the copy instead of seeing a new raise.
     this.#store.save(snapshot(slot), transition);
+    this.emit('transition', transition);
     return undefined;
   }
 

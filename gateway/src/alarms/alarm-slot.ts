@@ -32,6 +32,8 @@ export interface AlarmSlot {
   lastSourceTs: number;
   lastGoodAt: number;
   lastTransition: AlarmTransition | undefined;
+  /** Lifecycle events published so far, persisted: the `n` of the next event's id (event-id.ts). */
+  transitions: number;
 }
 
 export function newSlot(alarmId: string, device: string, point: AlarmSlot['point'], limit: ConditionLimit, now: number): AlarmSlot {
@@ -52,6 +54,7 @@ export function newSlot(alarmId: string, device: string, point: AlarmSlot['point
     lastSourceTs: now,
     lastGoodAt: now,
     lastTransition: undefined,
+    transitions: 0,
   };
 }
 
@@ -65,11 +68,18 @@ export interface Annotation {
   readonly reason?: string;
 }
 
-export function describe(slot: AlarmSlot, event: AlarmTransition['event'], now: number, note: Annotation = {}): AlarmTransition {
+export function describe(
+  slot: AlarmSlot,
+  event: AlarmTransition['event'],
+  eventId: string,
+  now: number,
+  note: Annotation = {},
+): AlarmTransition {
   const { shelvedUntil } = slot.lifecycle;
   return {
     event,
     alarmId: slot.alarmId,
+    eventId,
     device: slot.device,
     point: slot.point.id,
     condition: slot.limit.condition,
@@ -95,6 +105,7 @@ export function snapshot(slot: AlarmSlot): PersistedAlarm {
     lifecycle: slot.lifecycle,
     lastValue: slot.lastValue,
     lastSourceTs: slot.lastSourceTs,
+    transitions: slot.transitions,
     ...(slot.lastTransition ? { lastTransition: slot.lastTransition } : {}),
   };
 }
@@ -106,6 +117,8 @@ export function restore(slot: AlarmSlot, saved: PersistedAlarm): void {
   slot.lastValue = saved.lastValue;
   slot.lastSourceTs = saved.lastSourceTs;
   slot.lastTransition = saved.lastTransition;
+  // Rows saved before event ids existed have no count; their events carried no id to collide with.
+  slot.transitions = saved.transitions ?? 0;
 }
 
 export function pointKey(device: string, point: string): string {

@@ -2,9 +2,10 @@ import type { AnalyticsConfig, Clock, TimerHandle } from '@lifeline/core';
 import type { AlarmEvent } from '@lifeline/twin';
 import { ANALYTICS_CONDITIONS } from '@lifeline/twin';
 import type { AlarmTransition } from '../alarms/alarm-transition.js';
+import { newJournalId } from '../alarms/event-id.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import { type AgeState, newAges, observeAges, staleShelves, standingAlarms } from './alarm-ages.js';
-import { chatterTransition, floodTransition } from './analytics-alarms.js';
+import { AnalyticsEventIds, chatterTransition, floodTransition } from './analytics-alarms.js';
 import type { AnalyticsSnapshot } from './analytics-snapshot.js';
 import type { ChatterStart } from './auto-shelve.js';
 import { type BadActorState, countRaise, newBadActors, topBadActors } from './bad-actors.js';
@@ -52,6 +53,7 @@ export class AlarmAnalytics {
   #annunciated = 0;
   #timer: TimerHandle | undefined;
   #lastReported = '';
+  readonly #ids = new AnalyticsEventIds(newJournalId());
   /** The flood and chatter alarms raised now, as last published (for the active-alarm list). */
   readonly #raisedNow = new Map<string, AlarmTransition>();
 
@@ -156,7 +158,7 @@ export class AlarmAnalytics {
     this.#flood = step.state;
     if (!step.effect) return;
     if (step.effect.kind === 'flood-start') this.#floods++;
-    this.#publish(floodTransition(this.#o.gateway, step.effect, c.floodStart, c.floodEnd, c.floodWindowMs));
+    this.#publish(floodTransition(this.#ids, this.#o.gateway, step.effect, c.floodStart, c.floodEnd, c.floodWindowMs));
     this.#changed();
   }
 
@@ -184,7 +186,13 @@ export class AlarmAnalytics {
     this.#changed();
     if (wasEmpty !== (set.size === 0))
       this.#publish(
-        chatterTransition({ alarmId, device, point }, step.effect, this.#chatterThresholds.raises, this.#chatterThresholds.windowMs),
+        chatterTransition(
+          this.#ids,
+          { alarmId, device, point },
+          step.effect,
+          this.#chatterThresholds.raises,
+          this.#chatterThresholds.windowMs,
+        ),
       );
     return step.effect;
   }

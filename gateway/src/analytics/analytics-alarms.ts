@@ -1,5 +1,6 @@
 import { colourOf } from '@lifeline/twin';
 import type { AlarmTransition } from '../alarms/alarm-transition.js';
+import { alarmEventId } from '../alarms/event-id.js';
 import type { ChatterEffect } from './chatter-detector.js';
 import type { FloodEffect } from './flood-detector.js';
 
@@ -13,6 +14,8 @@ export const ANALYTICS_PRIORITY = 4;
 
 interface Base {
   readonly alarmId: string;
+  /** `{alarmId}#{n}@{journal}` (alarms/event-id.ts): n counts this alarm's events; the journal is per boot. */
+  readonly eventId: string;
   readonly device: string;
   readonly point: string;
   readonly condition: 'flood' | 'chatter';
@@ -36,9 +39,36 @@ function transition(base: Base, raise: boolean, value: number, limit: number, un
   };
 }
 
+/**
+ * Numbers the analytics' events for their eventId. They are not journalled (they are recomputed, not restored),
+ * so the journal part is random per AlarmAnalytics, i.e. per boot: ids never collide with an earlier boot's.
+ */
+export class AnalyticsEventIds {
+  readonly #journal: string;
+  readonly #counts = new Map<string, number>();
+
+  constructor(journal: string) {
+    this.#journal = journal;
+  }
+
+  next(alarmId: string): string {
+    const n = (this.#counts.get(alarmId) ?? 0) + 1;
+    this.#counts.set(alarmId, n);
+    return alarmEventId(alarmId, n, this.#journal);
+  }
+}
+
 /** `{gateway}/alarms/flood`: the whole gateway is one operator position (ISA-18.2 §16 rates are per position). */
-export function floodTransition(gateway: string, effect: FloodEffect, start: number, end: number, windowMs: number): AlarmTransition {
-  const base: Base = { alarmId: `${gateway}/alarms/flood`, device: gateway, point: 'alarms', condition: 'flood' };
+export function floodTransition(
+  ids: AnalyticsEventIds,
+  gateway: string,
+  effect: FloodEffect,
+  start: number,
+  end: number,
+  windowMs: number,
+): AlarmTransition {
+  const alarmId = `${gateway}/alarms/flood`;
+  const base: Base = { alarmId, eventId: ids.next(alarmId), device: gateway, point: 'alarms', condition: 'flood' };
   const window = `${Math.round(windowMs / 60_000)} min`;
   const unit = `alarms/${window}`;
   if (effect.kind === 'flood-start')
@@ -64,13 +94,16 @@ export function floodTransition(gateway: string, effect: FloodEffect, start: num
 
 /** `{device}/{point}/chatter`: one chatter alarm per point, whichever of its conditions chatters. */
 export function chatterTransition(
+  ids: AnalyticsEventIds,
   source: { readonly alarmId: string; readonly device: string; readonly point: string },
   effect: ChatterEffect,
   raises: number,
   windowMs: number,
 ): AlarmTransition {
+  const alarmId = `${source.device}/${source.point}/chatter`;
   const base: Base = {
-    alarmId: `${source.device}/${source.point}/chatter`,
+    alarmId,
+    eventId: ids.next(alarmId),
     device: source.device,
     point: source.point,
     condition: 'chatter',

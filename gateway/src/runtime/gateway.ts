@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, checkExposure, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
-import { gatewayTopics } from '@lifeline/twin';
+import { type AlarmEvent, gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
@@ -12,6 +12,7 @@ import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
 import type { AlarmTransition } from '../alarms/alarm-transition.js';
 import { DesignSuppression } from '../alarms/design-suppression.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
+import { testCrashPoint } from '../alarms/test-crash-point.js';
 import { AlarmAnalytics } from '../analytics/alarm-analytics.js';
 import type { AnalyticsSnapshot } from '../analytics/analytics-snapshot.js';
 import { twinAnalyticsOf } from '../analytics/analytics-snapshot.js';
@@ -109,7 +110,10 @@ export class Gateway {
       gateway: config.gateway,
       clock: this.#clock,
       // After the event that caused them has run its course (published, journalled): the centre sees cause first.
-      publish: (t) => queueMicrotask(() => this.#publishTransition(t)),
+      publish: (t) =>
+        queueMicrotask(() => {
+          if (!this.#stopped) this.#publishTransition(t);
+        }),
       onChatter: (c) => queueMicrotask(() => this.#autoShelve(c)),
       onChange: (snapshot) => this.#bus.emit('analytics', twinAnalyticsOf(snapshot)),
     });
@@ -221,8 +225,6 @@ export class Gateway {
    */
   #wirePipeline(): void {
     this.live.attach(this.events);
-    // The journal keeps each event as published; the engine's save right after the publish writes it.
-    this.events.on('alarm', (event) => this.#alarmStore.recordPublished(event));
     this.events.on('readings', (readings) => this.delivery.offer(readings));
     this.acquisition.on('readings', (readings) => {
       for (const reading of readings) this.#engine.evaluate(reading);
@@ -232,14 +234,22 @@ export class Gateway {
       this.#bus.emit('comm', reason === undefined ? { device, state } : { device, state, reason });
       if (state === 'online' || state === 'offline') this.#engine.deviceComm(device, state === 'online', reason);
     });
-    this.#engine.on('transition', (transition) => this.#publishTransition(transition));
+    // The engine saved the transition as pending; once the outbox has committed it, the journal keeps it as published.
+    this.#engine.on('transition', (transition) => {
+      testCrashPoint('before-outbox');
+      this.#publishTransition(transition, (event) => {
+        testCrashPoint('after-outbox');
+        this.#alarmStore.recordPublished(event);
+      });
+    });
     this.#engine.on('condition', (alarmId, active) => this.#suppression.onCondition(alarmId, active));
     this.#analytics.attach(this.events);
   }
 
-  #publishTransition(transition: AlarmTransition): void {
-    if (this.#stopped) return;
+  /** Commits a transition to the outbox, then `committed` (the engine's journal), the log and the bus. */
+  #publishTransition(transition: AlarmTransition, committed?: (event: AlarmEvent) => void): void {
     const event = this.#publisher.publish(transition);
+    committed?.(event);
     this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
     this.#bus.emit('alarm', event);
   }
@@ -273,6 +283,7 @@ export class Gateway {
         users: local.users,
         topics,
         allowInsecure: local.allowInsecure,
+        maxPacketBytes: local.maxPacketBytes,
         audit: { sink: this.#audit, now: () => this.#clock.now() },
         ...(tls ? { tls } : {}),
       },

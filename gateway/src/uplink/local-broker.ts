@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { checkExposure, type LocalUser, listenOrExplain } from '@lifeline/core';
+import { checkExposure, DEFAULTS, type LocalUser, listenOrExplain } from '@lifeline/core';
 import type { GatewayTopics } from '@lifeline/twin';
 import type { Aedes, AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-log.js';
 import { LocalAcl } from './local-acl.js';
+import { guardPacketSize } from './packet-size-guard.js';
 
 /** The gateway's own client on its local broker: may publish and subscribe anywhere. */
 export const GATEWAY_LOCAL_USER = 'lifeline-gateway';
@@ -23,6 +24,8 @@ export interface LocalBrokerOptions {
   readonly audit?: { readonly sink: AuditSink; readonly now: () => number };
   /** MQTTS only: a plain MQTT connection fails its TLS handshake and is closed. */
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+  /** Largest packet a client other than the gateway may send (mqtt.local.maxPacketBytes); refused before it is buffered. */
+  readonly maxPacketBytes?: number;
 }
 
 /**
@@ -38,6 +41,8 @@ export class LocalBroker {
   #server: Server | undefined;
   #port = 0;
   #denied = 0;
+  /** The principal each connection proved at CONNECT; absent = anonymous. */
+  readonly #principals = new WeakMap<object, string>();
 
   get port(): number {
     return this.#port;
@@ -63,9 +68,10 @@ export class LocalBroker {
     // Loaded here, not at import: a site with `mqtt.local.enabled: false` never pays aedes's ~12 MB (docs/BENCHMARKS.md).
     const { Aedes: AedesBroker } = await import('aedes');
     const broker = await AedesBroker.createBroker(this.#hooks(acl, log, options.audit));
+    const handle = this.#boundedHandle(broker, options.maxPacketBytes ?? DEFAULTS.mqttLocalMaxPacketBytes, log);
     const server = options.tls
-      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, broker.handle)
-      : createServer(broker.handle);
+      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, handle)
+      : createServer(handle);
     try {
       this.#port = await listenOrExplain(server, 'mqtt', 'local MQTT broker', host, port);
     } catch (e) {
@@ -90,9 +96,23 @@ export class LocalBroker {
     }
   }
 
+  /** aedes's connection handler with every packet's size bounded (packet-size-guard.ts); the gateway's own client is not. */
+  #boundedHandle(broker: Aedes, maxBytes: number, log: Logger): Aedes['handle'] {
+    return (conn, req) => {
+      const client = broker.handle(conn, req);
+      guardPacketSize(client, {
+        maxBytes: () => (this.#principals.get(client) === GATEWAY_LOCAL_USER ? undefined : maxBytes),
+        onRefused: (detail) => {
+          this.#denied += 1;
+          log.warn({ client: client.id, username: this.#principals.get(client), ...detail }, 'local broker refused an oversize packet');
+        },
+      });
+      return client;
+    };
+  }
+
   #hooks(acl: LocalAcl, log: Logger, audit: LocalBrokerOptions['audit']): Partial<AedesOptions> {
-    // The principal each connection proved at CONNECT; absent = anonymous.
-    const users = new WeakMap<object, string>();
+    const users = this.#principals;
     const deny = (what: string, detail: Record<string, unknown>) => {
       this.#denied += 1;
       log.warn(detail, `local broker denied ${what}`);

@@ -30,11 +30,26 @@ describe('alarm engine: control, suppression and restart', () => {
     clock.restore();
   });
 
-  function open(store?: SqliteAlarmStateStore): AlarmEngine {
+  /** `published`: the listener records each event as the outbox's, as the gateway does; else it stays pending. */
+  function open(store?: SqliteAlarmStateStore, published = true): AlarmEngine {
     const e = new AlarmEngine(site.devices, systemClock, store ? { store } : {});
-    e.on('transition', (t) => events.push(t));
+    e.on('transition', (t) => {
+      events.push(t);
+      const stamp = { site: 's', gateway: 'g', bootId: 'b', seq: events.length, publishedAt: new Date().toISOString() };
+      if (published) store?.recordPublished({ ...t, ...stamp });
+    });
     e.start();
     return e;
+  }
+  /** Swaps the test's engine for one on a fresh SQLite journal, raises HIHI and acks it. */
+  function raisedAndAcked(): { file: string; first: SqliteAlarmStateStore } {
+    engine.stop();
+    const file = join(tempStateDir(), 'alarms.db');
+    const first = new SqliteAlarmStateStore(file);
+    engine = open(first);
+    feed(60);
+    engine.ack(HIHI, ops);
+    return { file, first };
   }
   const feed = (value: number) =>
     engine.evaluate({ device: 'gas-1', point: 'lel1', value, quality: 'good', sourceTs: Date.now(), rxTs: Date.now() });
@@ -128,12 +143,7 @@ describe('alarm engine: control, suppression and restart', () => {
   });
 
   it('restores persisted state before the first evaluation, and keeps the audit trail', () => {
-    engine.stop();
-    const file = join(tempStateDir(), 'alarms.db');
-    const first = new SqliteAlarmStateStore(file);
-    engine = open(first);
-    feed(60);
-    engine.ack(HIHI, ops);
+    const { file, first } = raisedAndAcked();
     engine.shelve('gas-1/lel2/hihi', 30_000, ops);
     engine.stop();
     first.close();
@@ -159,6 +169,36 @@ describe('alarm engine: control, suppression and restart', () => {
         engine.history({ alarmId: HIHI }).map((h) => h.event),
         ['clear', 'ack', 'raise'],
       );
+    } finally {
+      engine.stop();
+      second.close();
+    }
+  });
+
+  it('gives each transition its own stable id and publishes what a crash left pending again, under the same id', () => {
+    const { file, first } = raisedAndAcked();
+    engine.stop();
+    engine = open(first, false); // the outbox never confirms the next event: as if killed between save and publish
+    feed(40);
+    clock.tick(300);
+    engine.stop();
+    first.close();
+    const [raise, ack, clear] = events;
+    assert.equal(raise?.eventId, `${HIHI}#1@${first.journalId}`);
+    assert.equal(ack?.eventId, `${HIHI}#2@${first.journalId}`);
+    assert.equal(clear?.event, 'clear');
+    events.length = 0;
+
+    const second = new SqliteAlarmStateStore(file);
+    try {
+      engine = open(second);
+      assert.deepEqual(events, [clear], 'the pending clear again, as it was saved');
+      events.length = 0;
+      engine.stop();
+      engine = open(second);
+      assert.deepEqual(events, [], 'recorded as published by then: not again');
+      feed(60);
+      assert.equal(last().eventId, `${HIHI}#4@${first.journalId}`, 'the count goes on from the saved state');
     } finally {
       engine.stop();
       second.close();

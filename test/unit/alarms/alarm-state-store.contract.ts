@@ -28,6 +28,7 @@ export function alarmStateStoreContract(name: string, open: () => { store: Alarm
     const audit = (id: string, event: AlarmTransition['event'], user?: string): AlarmTransition => ({
       event,
       alarmId: id,
+      eventId: `${id}#${event}${user ?? ''}@test`,
       device: 'gas-1',
       point: 'lel1',
       condition: 'hihi',
@@ -85,23 +86,39 @@ export function alarmStateStoreContract(name: string, open: () => { store: Alarm
       publishedAt: '2026-01-01T00:00:00.002Z',
     });
 
-    it('journals the published event in place of its transition, and hands it to the next opening', () => {
+    it('keeps a saved event pending until the outbox has it, then journals its published form, across openings', () => {
       const raise = audit('a', 'raise');
-      opened.store.recordPublished(published(raise, 7));
       opened.store.save(alarm('a'), raise);
-      // Noted once: the next save of the same alarm without a new publish journals the bare transition.
-      opened.store.save(alarm('a'), audit('a', 'ack', 'li.wei'));
+      assert.deepEqual(opened.store.unpublished(), [raise]);
+      assert.deepEqual(opened.store.history(), [raise]);
+      opened.store.recordPublished(published(raise, 7));
+      assert.deepEqual(opened.store.unpublished(), []);
       const again = opened.reopen();
       stores.push(again);
-      assert.deepEqual(again.history(), [audit('a', 'ack', 'li.wei'), published(raise, 7)]);
+      assert.deepEqual(again.history(), [published(raise, 7)]);
+      assert.deepEqual(again.unpublished(), []);
     });
 
-    it('never journals a published event under another transition', () => {
+    it('hands the events never recorded as published to the next opening, oldest first, under their ids', () => {
+      const [a, b, c] = [audit('a', 'raise'), audit('b', 'raise'), audit('a', 'ack', 'li.wei')];
+      opened.store.save(alarm('a'), a);
+      opened.store.save(alarm('b'), b);
+      opened.store.save(alarm('a'), c);
+      opened.store.recordPublished(published(b, 1));
+      const again = opened.reopen();
+      stores.push(again);
+      assert.deepEqual(again.unpublished(), [a, c]);
+      assert.equal(again.journalId, opened.store.journalId, 'the journal id is made once and kept');
+    });
+
+    it('never journals a published event it did not save, nor one twice', () => {
       const raise = audit('a', 'raise');
-      opened.store.recordPublished(published({ ...raise, detectedAt: '2026-01-01T00:00:09.000Z' }, 1));
-      opened.store.recordPublished(published(audit('b', 'raise'), 2));
       opened.store.save(alarm('a'), raise);
+      opened.store.recordPublished(published(audit('b', 'raise'), 2));
       assert.deepEqual(opened.store.history(), [raise]);
+      opened.store.recordPublished(published(raise, 3));
+      opened.store.recordPublished(published(raise, 4));
+      assert.deepEqual(opened.store.history(), [published(raise, 3)]);
     });
 
     it('hands state and history to the next opening', () => {

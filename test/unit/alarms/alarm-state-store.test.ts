@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NORMAL_LIFECYCLE } from '../../../core/src/alarms/lifecycle.js';
 import { MemoryAlarmStateStore } from '../../../gateway/src/alarms/alarm-state-store.js';
+import type { AlarmTransition } from '../../../gateway/src/alarms/alarm-transition.js';
 import { openAlarmStore, SqliteAlarmStateStore } from '../../../gateway/src/alarms/sqlite-alarm-state-store.js';
 import { isLifelineError } from '../../../gateway/src/errors.js';
 import { tempStateDir } from '../../support/state-dir.js';
@@ -31,6 +32,31 @@ describe('SQLite alarm state store', () => {
       assert.deepEqual(db.prepare('SELECT updated_at FROM alarm_state').all(), [{ updated_at: 1_234_567 }]);
     } finally {
       db.close();
+    }
+  });
+
+  it('upgrades a journal from before event ids: old records kept, none pending, new ones pending until published', () => {
+    const file = join(tempStateDir(), 'alarms.db');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE alarm_state (alarm_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE alarm_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, alarm_id TEXT NOT NULL, event TEXT NOT NULL, detected_at TEXT NOT NULL, record TEXT NOT NULL);
+      INSERT INTO alarm_history (alarm_id, event, detected_at, record) VALUES ('a', 'raise', 't0', '{"alarmId":"a","event":"raise"}');`);
+    old.close();
+    const store = new SqliteAlarmStateStore(file);
+    try {
+      assert.match(store.journalId, /^[0-9a-f]{8}$/);
+      assert.deepEqual(store.unpublished(), []);
+      const clear = { alarmId: 'a', event: 'clear', eventId: `a#1@${store.journalId}`, detectedAt: 't1' } as unknown as AlarmTransition;
+      store.save({ alarmId: 'a', conditionActive: false, lifecycle: NORMAL_LIFECYCLE, lastValue: 0, lastSourceTs: 0 }, clear);
+      assert.deepEqual(store.unpublished(), [clear]);
+      assert.deepEqual(
+        store.history().map((h) => h.event),
+        ['clear', 'raise'],
+      );
+    } finally {
+      store.close();
     }
   });
 

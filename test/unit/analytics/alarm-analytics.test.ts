@@ -30,6 +30,7 @@ function event(alarmId: string, kind: AlarmEvent['event'], state: AlarmEvent['st
   return {
     event: kind,
     alarmId,
+    eventId: `${alarmId}#${seq}@test`,
     site: 's',
     gateway: 'gw-1',
     device,
@@ -90,6 +91,7 @@ describe('AlarmAnalytics (fake clock)', () => {
       [start.alarmId, start.event, start.condition, start.priority, start.state, start.value, start.limit],
       ['gw-1/alarms/flood', 'raise', 'flood', 4, 'unacknowledged', 11, 10],
     );
+    assert.match(start.eventId, /^gw-1\/alarms\/flood#1@[0-9a-f]{8}$/, 'a stable event id, numbered per alarm');
     assert.equal(analytics.snapshot().flood.active, true);
     assert.deepEqual(
       analytics.activeAlarms().map((t) => t.alarmId),
@@ -102,6 +104,7 @@ describe('AlarmAnalytics (fake clock)', () => {
     await clock.tickAsync(2000);
     assert.equal(published.length, 2);
     const end = published[1] as AlarmTransition;
+    assert.match(end.eventId, /^gw-1\/alarms\/flood#2@/);
     assert.deepEqual([end.event, end.state, end.value, end.limit], ['clear', 'normal', 4, 5]);
     assert.match(end.reason ?? '', /1 alarm\(s\) during the flood, peak 11/);
     assert.equal(analytics.snapshot().floods, 1);

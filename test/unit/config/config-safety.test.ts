@@ -71,6 +71,41 @@ describe('site config loading is safe on hostile files (issue 18)', () => {
     );
   });
 
+  it('reports limit-order and profile errors of well-formed devices beside schema errors elsewhere', async () => {
+    const file = join(dir, 'staged.yaml');
+    await writeFile(
+      file,
+      [
+        'site: s',
+        'gateway: g',
+        'http: { port: 99999 }',
+        'devices:',
+        '  - id: gas-1',
+        '    profile: gas-detector',
+        '    modbus: { host: 127.0.0.1, port: 1502, unitId: 1 }',
+        '    points:',
+        '      lel1: { limits: { hi: { value: 60 } } }',
+        '      nosuch: {}',
+        '  - id: broken',
+        '    profile: gas-detector',
+        '    modbus: { host: 127.0.0.1, port: "x", unitId: 2 }',
+        '',
+      ].join('\n'),
+    );
+    const issues = await issuesOf(file);
+    const at = (prefix: string) =>
+      assert.ok(
+        issues.some((i) => i.startsWith(prefix)),
+        `${prefix} in\n${issues.join('\n')}`,
+      );
+    at('3:http.port');
+    at('9:devices[0].points.lel1.limits');
+    at('10:devices[0].points.nosuch');
+    at('13:devices[1].modbus.port');
+    // The broken device is not resolved on top of its schema error (no second report for it).
+    assert.equal(issues.filter((i) => i.includes('devices[1]')).length, 1, issues.join('\n'));
+  });
+
   it('validate exits 2 with file:line on an alias bomb, and prints no stack trace', async function () {
     this.timeout(20_000);
     const file = join(dir, 'bomb.yaml');

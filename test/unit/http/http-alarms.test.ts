@@ -154,18 +154,18 @@ describe('HTTP alarm lists', () => {
       const active = await h.app.inject({ url: '/api/alarms' });
       assert.equal(active.json()[0].alarmId, 'gas-1/lel1/hihi');
       const event = (e: string, seq: number, alarmId = 'gas-1/lel1/hihi'): AlarmEvent => ({
-        ...transition({ event: e as AlarmEvent['event'], alarmId, colour: colourOf(1) }),
+        ...transition({ event: e as AlarmEvent['event'], alarmId, eventId: `${alarmId}#${seq}@test`, colour: colourOf(1) }),
         site: 'test-site',
         gateway: 'gw-test',
         publishedAt: new Date().toISOString(),
         seq,
         bootId: 'boot-1',
       });
-      // As the gateway journals them: noted when published, written by the engine's save.
+      // As the gateway journals them: saved pending by the engine, then recorded as published.
       for (const e of [event('raise', 1), event('raise', 2, 'gas-1/lel2/hihi'), event('ack', 3)]) {
         const { site: _s, gateway: _g, bootId: _b, seq: _q, publishedAt: _p, ...audit } = e;
-        h.journal.recordPublished(e);
         h.journal.save({ alarmId: e.alarmId, conditionActive: true, lifecycle: NORMAL_LIFECYCLE, lastValue: 0, lastSourceTs: 0 }, audit);
+        h.journal.recordPublished(e);
       }
       const all = (await h.app.inject({ url: '/api/alarms/history' })).json() as AlarmEvent[];
       assert.deepEqual(

@@ -58,6 +58,7 @@ export function transition(overrides: Partial<AlarmTransition> = {}): AlarmTrans
   return {
     event: 'raise',
     alarmId: 'gas-1/lel1/hihi',
+    eventId: 'gas-1/lel1/hihi#1@test',
     device: 'gas-1',
     point: 'lel1',
     condition: 'hihi',

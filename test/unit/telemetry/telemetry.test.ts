@@ -147,6 +147,7 @@ describe('InfluxDB line protocol', () => {
       {
         event: 'ack',
         alarmId: 'gas-1/lel1/hihi',
+        eventId: 'gas-1/lel1/hihi#2@test',
         site: 's',
         gateway: 'g',
         device: 'gas-1',

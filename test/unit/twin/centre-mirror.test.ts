@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AlarmEvent, limitsVersionOf, ReportedTwin, type TwinReported } from '@lifeline/twin';
 import { CENTRE_ERRORS, type MirrorEvent, parsePartition, partitionOf, TwinMirror } from '@lifeline/twin/centre';
+import { SeenEvents } from '../../../twin/src/centre/seen-events.js';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 const reported = (): TwinReported => ({
@@ -17,6 +18,7 @@ const reported = (): TwinReported => ({
 const alarm = (seq: number, state: AlarmEvent['state'], bootId = 'b1'): AlarmEvent => ({
   event: state === 'normal' ? 'clear' : 'raise',
   alarmId: 'd1/p1/hihi',
+  eventId: `d1/p1/hihi#${seq}@${bootId}`,
   site: 's1',
   gateway: 'g1',
   device: 'd1',
@@ -89,6 +91,25 @@ describe('centre: twin mirror (pure)', () => {
     send('alarms', alarm(3, 'normal'));
     assert.equal(resyncs().length, 1);
     assert.deepEqual(mirror.activeAlarms(), []);
+  });
+
+  it('drops an alarm event whose eventId it has seen, republished under a new boot, without a seq gap', () => {
+    send('alarms', alarm(1, 'unacknowledged'));
+    // The crashed boot b1 published seq 1; boot b2 republishes the same event as its seq 1, then goes on.
+    send('alarms', { ...alarm(1, 'unacknowledged', 'b2'), eventId: alarm(1, 'unacknowledged').eventId });
+    send('alarms', alarm(2, 'normal', 'b2'));
+    const alarms = events.flatMap((e) => (e.type === 'alarm' ? [`${e.event.bootId}:${e.event.seq}`] : []));
+    assert.deepEqual(alarms, ['b1:1', 'b2:2']);
+    assert.equal(mirror.list()[0]?.duplicateAlarmEvents, 1);
+    assert.equal(resyncs().length, 0, 'the copy took seq 1 of b2: no gap');
+  });
+
+  it('forgets the oldest eventIds first, beyond its capacity', () => {
+    const seen = new SeenEvents(2);
+    assert.deepEqual(
+      ['a', 'b', 'a', 'c', 'b', 'a'].map((id) => seen.add(id)),
+      [true, true, false, true, false, true],
+    );
   });
 
   it('counts payloads that fail their schema and keeps going', () => {

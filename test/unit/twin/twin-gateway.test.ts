@@ -440,6 +440,7 @@ function alarmEvent() {
   return {
     event: 'raise' as const,
     alarmId: 'gas-1/lel1/hihi',
+    eventId: 'gas-1/lel1/hihi#1@test',
     site: 'test-site',
     gateway: 'gw-test',
     device: 'gas-1',

@@ -16,6 +16,10 @@ import { type CommandResult, CommandResultSchema, type Reason, type TwinDesiredR
 import { type ReplicaOutcome, TwinReplica } from '../twin-replica.js';
 import { parsePayload } from '../validate-payload.js';
 import { type Partition, partitionOf } from './partition.js';
+import { SeenEvents } from './seen-events.js';
+
+/** Alarm event ids remembered per gateway: far more than a gateway's outbox replays after any one outage. */
+const SEEN_EVENTS = 10_000;
 
 /** What the mirror tells its WebSocket feed and its owner. */
 export type MirrorEvent =
@@ -52,6 +56,8 @@ export interface GatewaySummary {
   readonly activeAlarms: number;
   readonly resyncs: number;
   readonly rejectedMessages: number;
+  /** Alarm events dropped because their eventId had been seen: republished after a crash or replayed. */
+  readonly duplicateAlarmEvents: number;
 }
 
 interface Entry {
@@ -66,6 +72,9 @@ interface Entry {
   resyncs: number;
   rejected: number;
   lastRejection: readonly Reason[] | undefined;
+  /** Alarm event ids seen from this gateway, oldest first, bounded: a republish or replay is dropped. */
+  seen: SeenEvents;
+  duplicates: number;
 }
 
 export interface MirrorOptions {
@@ -80,7 +89,8 @@ export interface MirrorOptions {
  * The centre's mirror of every gateway, fed MQTT messages and nothing else:
  * it keeps each twin from snapshots and patches, asks for a resync (event
  * `resync`) on any gap in `version` or alarm `seq`, tracks online/offline from
- * `status`, and keeps the active alarm list across all sites. Bad payloads are
+ * `status`, and keeps the active alarm list across all sites. An alarm event
+ * whose `eventId` it has seen is counted and dropped. Bad payloads are
  * counted per gateway and dropped; the mirror keeps running.
  */
 export class TwinMirror extends EventEmitter<{ event: [MirrorEvent] }> {
@@ -135,6 +145,7 @@ export class TwinMirror extends EventEmitter<{ event: [MirrorEvent] }> {
         activeAlarms: this.#alarmsOf(e).length,
         resyncs: e.resyncs,
         rejectedMessages: e.rejected,
+        duplicateAlarmEvents: e.duplicates,
       };
     });
   }
@@ -180,6 +191,8 @@ export class TwinMirror extends EventEmitter<{ event: [MirrorEvent] }> {
         resyncs: 0,
         rejected: 0,
         lastRejection: undefined,
+        seen: new SeenEvents(SEEN_EVENTS),
+        duplicates: 0,
       };
       this.#entries.set(k, e);
     }
@@ -227,6 +240,11 @@ export class TwinMirror extends EventEmitter<{ event: [MirrorEvent] }> {
       this.#askResync(e, `alarm seq gap: have ${last.seq}, got ${event.seq}`);
     }
     if (!last || last.bootId !== event.bootId || event.seq > last.seq) e.lastSeq = { bootId: event.bootId, seq: event.seq };
+    // After the seq bookkeeping: a republished copy still takes a seq of its boot (docs/topics.md#alarms).
+    if (!e.seen.add(event.eventId)) {
+      e.duplicates += 1;
+      return;
+    }
     if (event.bootId === e.replica.bootId && event.seq > (e.replica.reported?.alarmSeq ?? 0)) e.recent.push(event);
     this.emit('event', { type: 'alarm', site, gateway, event });
   }
