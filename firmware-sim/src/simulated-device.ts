@@ -12,6 +12,9 @@ export class ModbusException extends Error {
   }
 }
 
+/** The simulator's firmware revision, as Read Device Identification reports it (object 2, MajorMinorRevision). */
+export const SIM_REVISION = '0.1';
+
 /** Who changed a point: the live log says so. */
 export type ChangeCause = string;
 export type ChangeListener = (point: PointConfig, before: number | boolean, after: number | boolean, cause: ChangeCause) => void;
@@ -52,6 +55,23 @@ export class SimulatedDevice {
   /** The Modbus unit id (0 for a device served only over OPC UA). */
   get unitId(): number {
     return this.config.transport === 'modbus' ? this.config.modbus.unitId : 0;
+  }
+
+  /**
+   * What the device answers to Read Device Identification (function 43/14,
+   * modbus/device-identification.ts): vendor, product code (the profile id),
+   * revision, product name, model (the device kind) and the site's device id.
+   */
+  get identity(): ReadonlyMap<number, string> {
+    const { profile } = this.config;
+    return new Map([
+      [0, 'Lifeline firmware-sim'],
+      [1, profile.id],
+      [2, SIM_REVISION],
+      [4, profile.name],
+      [5, profile.kind],
+      [6, this.config.id],
+    ]);
   }
 
   get points(): readonly PointConfig[] {

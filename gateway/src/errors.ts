@@ -109,6 +109,66 @@ export const GATEWAY_ERRORS = {
     hint: 'map the point to a variable of a numeric or Boolean DataType',
     transient: false,
   },
+  LL_ERR_LINK_REFUSED: {
+    message: 'nothing accepts connections at %s (%s)',
+    hint: 'check the address and port (Modbus TCP is usually 502, a serial device server often 4001 or 8899), that the device is powered and on this network, and that no firewall drops the port',
+    transient: true,
+  },
+  LL_ERR_LINK_UNREACHABLE: {
+    message: 'cannot reach %s: %s',
+    hint: "check the IP address, the cable or VLAN and this machine's route to it (ping it); a device that allows one TCP client may be held by another master",
+    transient: true,
+  },
+  LL_ERR_SERIAL_NOT_FOUND: {
+    message: 'serial port %s does not exist',
+    hint: 'plug the USB–RS-485 adapter in and list the ports: ls /dev/ttyUSB* /dev/ttyS* /dev/serial/by-id/',
+    transient: false,
+  },
+  LL_ERR_SERIAL_PERMISSION: {
+    message: 'permission denied opening serial port %s',
+    hint: 'add the user to the dialout group (sudo usermod -aG dialout $USER, then log in again), or run as a user that may open it',
+    transient: false,
+  },
+  LL_ERR_SERIAL_BUSY: {
+    message: 'serial port %s is busy: another program holds it (%s)',
+    hint: 'a serial bus has one master: stop the running gateway, mbpoll or terminal that holds it (fuser -v %s names it)',
+    transient: false,
+  },
+  LL_ERR_NO_ANSWER: {
+    message: 'unit %s on %s did not answer (%s)',
+    hint: 'check the unit id, baud rate, parity and wiring (A/B swapped, termination); `lifeline-gateway scan` lists the unit ids that answer',
+    transient: true,
+  },
+  LL_ERR_WRITE_UNCONFIRMED: {
+    message: 'not writing %s to %s: a write changes a live output and needs --yes',
+    hint: 'check the point and the value, then repeat the command with --yes',
+    transient: false,
+  },
+  LL_ERR_UNKNOWN_DEVICE: {
+    message: 'no device "%s" in %s; devices: %s',
+    hint: 'use one of the listed device ids (the `id:` of an entry under devices:)',
+    transient: false,
+  },
+  LL_ERR_POINT_LIST_UNREADABLE: {
+    message: 'cannot read the point list %s: %s',
+    hint: 'give a .csv (UTF-8 or GB18030, as Excel saves it) or an .xlsx workbook; docs/point-list-template.csv shows the columns',
+    transient: false,
+  },
+  LL_ERR_POINT_LIST_COLUMNS: {
+    message: 'the point list %s has no %s column (header row %s: %s)',
+    hint: 'name the columns in a header row, in English or Chinese: at least name and address, then function code or table, data type, word order, scale, unit (docs/point-list-template.csv)',
+    transient: false,
+  },
+  LL_ERR_POINT_LIST_ROWS: {
+    message: '%s: %s row(s) could not be converted; nothing was written',
+    hint: 'fix the listed rows in the point list, or pass --skip-bad-rows to write a profile of the rows that converted',
+    transient: false,
+  },
+  LL_ERR_OUTPUT_EXISTS: {
+    message: '%s already exists',
+    hint: 'name another file with --out, or pass --force to overwrite it',
+    transient: false,
+  },
   LL_ERR_UPLINK_OFFLINE: {
     message: 'uplink %s to %s is offline',
     hint: 'nothing is lost: records wait in the outbox and go out, marked historical, when the link is back',

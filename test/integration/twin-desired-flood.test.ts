@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { gatewayTopics } from '@lifeline/twin';
 import { connectAsync, type MqttClient } from 'mqtt';
+import type { SiteConfig } from '../../core/src/index.js';
 import type { RunningDemo } from '../../demo/src/demo.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { OPS, withOps } from '../support/local-ops.js';
@@ -32,7 +33,13 @@ describe('integration: a flood of twin/desired keys is refused and alarms still 
   });
 
   it('refuses a 100,000-key desired with one reason; the hihi alarm raised behind it arrives', async () => {
-    site = await startSite(join(FIXTURES, 'twin-site.yaml'), { adapt: withOps });
+    // The flood could come over the centre's broker, which has no packet limit of ours: lift the local
+    // broker's (mqtt.local.maxPacketBytes, local-broker-limits.test.ts) so the gateway's own cap is what answers.
+    const adapt = (s: SiteConfig) => {
+      const ops = withOps(s);
+      return { ...ops, mqtt: { ...ops.mqtt, local: { ...ops.mqtt.local, maxPacketBytes: 4 * 1024 * 1024 } } };
+    };
+    site = await startSite(join(FIXTURES, 'twin-site.yaml'), { adapt });
     const url = site.urls.mqtt as string;
     collector = await MqttCollector.open(url, `${T.prefix}/#`, OPS);
     centre = await connectAsync(url, { clientId: `centre-${randomUUID()}`, reconnectPeriod: 0, ...OPS });

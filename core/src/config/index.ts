@@ -4,7 +4,7 @@ export * from './config-issue.js';
 export * from './defaults.js';
 export * from './environment.js';
 export * from './exposure.js';
-export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile, readYaml } from './load-profile.js';
+export { BUILT_IN_PROFILES_DIR, findProfile, loadProfileFile, profileIssues, readYaml } from './load-profile.js';
 export { loadSiteConfig } from './load-site.js';
 export * from './point-data-type.js';
 export * from './ports.js';

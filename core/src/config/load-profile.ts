@@ -46,11 +46,17 @@ export async function readYaml(file: string): Promise<YamlSource> {
 /** Loads and validates one profile file; every problem is reported at once. */
 export async function loadProfileFile(file: string): Promise<Profile> {
   const source = await readYaml(file);
+  const issues = profileIssues(source);
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return source.data as Profile;
+}
+
+/** Every problem of a profile's YAML (syntax, schema, the rules a schema cannot say); none means it loads. */
+export function profileIssues(source: YamlSource): ConfigIssue[] {
   const issues: ConfigIssue[] = [...source.syntaxIssues];
   if (issues.length === 0) issues.push(...validateAgainst(ProfileSchema, source));
   if (issues.length === 0) issues.push(...checkProfile(source.data as Profile, source));
-  if (issues.length > 0) throw new ConfigError(file, issues);
-  return source.data as Profile;
+  return issues;
 }
 
 /**

@@ -64,6 +64,8 @@ function rtuRequestLength(buf: Buffer): number | undefined {
   const fc = buf[1] ?? 0;
   if (fc >= 1 && fc <= 6) return 8;
   if (fc === 15 || fc === 16) return buf.length < 7 ? undefined : 9 + (buf[6] ?? 0);
+  // Read Device Identification (§6.21): unit, 0x2B, MEI 0x0E, code, object id, CRC.
+  if (fc === 0x2b) return 7;
   // An unsupported function: take what there is, the CRC check decides.
   return buf.length;
 }

@@ -1,10 +1,13 @@
 import type { RegisterTable } from '@lifeline/core';
 import { ModbusException } from '../simulated-device.js';
+import { answerDeviceIdentification, type DeviceIdentity } from './device-identification.js';
 
 /** The register map a PDU acts on: what SimulatedDevice offers a Modbus server. */
 export interface RegisterMap {
   read(table: RegisterTable, address: number, length: number): number[];
   write(table: RegisterTable, address: number, word: number): void;
+  /** Read Device Identification objects (function 43/14); a map without them answers "illegal function". */
+  readonly identity?: DeviceIdentity;
 }
 
 /** Modbus Application Protocol V1.1b3 §7 exception codes. */
@@ -23,7 +26,8 @@ export function exceptionPdu(fc: number, code: number): Buffer {
 }
 
 /**
- * Answers one request PDU from a register map (function codes 1–6, 15, 16).
+ * Answers one request PDU from a register map (function codes 1–6, 15, 16,
+ * and 43/14 where the map has an identity).
  * Errors of the map become exception answers, never thrown.
  */
 export function answerPdu(map: RegisterMap, pdu: Buffer): Buffer {
@@ -37,6 +41,8 @@ export function answerPdu(map: RegisterMap, pdu: Buffer): Buffer {
 }
 
 function answer(map: RegisterMap, fc: number, pdu: Buffer): Buffer {
+  // §6.21: the request is 4 bytes (function, MEI type, code, object id), shorter than a read's 5.
+  if (fc === 0x2b && map.identity) return answerDeviceIdentification(map.identity, pdu);
   if (pdu.length < 5) throw new ModbusException(ILLEGAL_DATA_VALUE, 'short request');
   const address = pdu.readUInt16BE(1);
   const table = READ_TABLES[fc];

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { applyEnvironment, EXIT_CONFIG, KEEP_RUNNING, loadSiteConfig, stopOnSignals } from '@lifeline/core';
+import { COMMISSIONING_COMMANDS, PROCESS_IO } from '../commissioning/index.js';
 import { createLogger } from '../log.js';
 import { Gateway } from '../runtime/gateway.js';
 import { GATEWAY_VERSION } from '../version.js';
@@ -20,9 +21,9 @@ const usage = (extra: Readonly<Record<string, CliCommand>>) => `lifeline-gateway
 usage:
   lifeline-gateway run --config site.yaml      run a gateway
   lifeline-gateway validate site.yaml          check a site config; exit 0 or list every error
-${Object.values(extra)
-  .map((c) => `  lifeline-gateway ${c.usage}\n`)
-  .join('')}
+${[...Object.values(extra), ...Object.values(COMMISSIONING_COMMANDS)].map((c) => `  lifeline-gateway ${c.usage}\n`).join('')}
+  lifeline-gateway COMMAND --help              a command's options and examples
+
 options:
   --http-port N     HTTP API and dashboard port      (env LIFELINE_HTTP_PORT)
   --mqtt-port N     embedded MQTT broker port        (env LIFELINE_MQTT_PORT)
@@ -31,6 +32,12 @@ options:
   --state-dir DIR   durable state (alarms, outbox)   (env LIFELINE_STATE_DIR; the demo
                     otherwise uses a fresh temporary folder per run)
   -h, --help        this text
+  -V, --version     the version
+
+examples:
+  lifeline-gateway validate examples/gas-station/site.yaml
+  lifeline-gateway run --config site.yaml --http-port 8080 --centre mqtts://centre.example.org:8883
+  lifeline-gateway scan --serial /dev/ttyUSB0 --baud 9600      (docs/commissioning.md)
 `;
 
 const OPTIONS = {
@@ -41,6 +48,7 @@ const OPTIONS = {
   centre: { type: 'string' },
   'state-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
 } as const;
 
 /** The gateway's CLI with the product's extra commands; `runCli(gatewayCli())` runs it. */
@@ -50,6 +58,9 @@ export function gatewayCli(extra: Readonly<Record<string, CliCommand>> = {}): (a
 
 async function main(argv: string[], extra: Readonly<Record<string, CliCommand>>): Promise<number> {
   const USAGE = usage(extra);
+  // Commissioning commands take options of their own (gateway/src/commissioning/).
+  const own = argv[0] === undefined ? undefined : COMMISSIONING_COMMANDS[argv[0]];
+  if (own) return own.run(argv.slice(1), PROCESS_IO, process.env);
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
@@ -59,6 +70,10 @@ async function main(argv: string[], extra: Readonly<Record<string, CliCommand>>)
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
+  if (values.version) {
+    process.stdout.write(`lifeline-gateway ${GATEWAY_VERSION}\n`);
+    return 0;
+  }
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return values.help ? 0 : EXIT_CONFIG;

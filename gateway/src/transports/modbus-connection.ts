@@ -1,6 +1,7 @@
 import type { Clock, ModbusLink } from '@lifeline/core';
 import { MbapPort } from './mbap-port.js';
 import { createModbusClient, type ModbusClient } from './modbus-serial.js';
+import { frameDeviceIdentification } from './telnet-fc43.js';
 
 /**
  * One physical Modbus connection (a TCP host:port or a serial port) shared by
@@ -166,7 +167,9 @@ function openLink(client: ModbusClient, link: ModbusLink): Promise<void> {
       return new Promise<void>((resolve, reject) => client.open((err?: Error | null) => (err ? reject(err) : resolve())));
     case 'rtu-over-tcp':
       // modbus-serial's "TcpRTUBuffered" port is MBAP; its Telnet port carries raw RTU frames with CRC over TCP.
-      return client.connectTelnet(link.host, { port: link.port });
+      return client.connectTelnet(link.host, { port: link.port }).then(() => {
+        frameDeviceIdentification((client as unknown as { _port: unknown })._port);
+      });
     case 'rtu':
       return client.connectRTUBuffered(link.serialPort, {
         baudRate: link.baudRate,
