@@ -23,6 +23,7 @@ const KINDS = [
   'heat-exchange-station',
   'residential-elevator-bank',
   'fire-panel-room',
+  'high-rise-residential',
 ];
 
 function close(actual: unknown, expected: number | boolean, what: string): void {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { loadSiteConfig } from '../../core/src/index.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
+import { pymodbusRead } from '../fixtures/sim/probe.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MBPOLL, requireBinary, requirePythonModule } from '../support/services.js';
 
@@ -99,7 +100,29 @@ describe('mbpoll reads every Modbus device kind', () => {
 
   const TABLE_ARG = { holding: '4', input: '3', coil: '0', discrete: '1' } as const;
 
-  for (const id of ['pm-1', 'ws-1', 'hs-1', 'gas-1', 'fp-1', 'lift-1']) {
+  // The fire IoT kinds of issue 22, decoded point by point by pymodbus as the profile says (scale, offset, bits).
+  for (const id of ['ef-1', 'fw-1']) {
+    it(`${id}: pymodbus decodes every point to the simulator's value`, async function () {
+      const python = requirePythonModule(this, 'pymodbus', 'python3-pymodbus');
+      const device = sim.devices.get(id);
+      assert.ok(device);
+      const read = await pymodbusRead(
+        python,
+        { kind: 'modbus-tcp', host: '127.0.0.1', port, unitId: device.unitId },
+        device.unitId,
+        device.points,
+      );
+      for (const p of device.points) {
+        const expected = device.getValue(p.id);
+        const actual = read[p.id];
+        if (typeof expected === 'boolean') assert.equal(actual, expected, `${id} ${p.id}`);
+        else
+          assert.ok(Math.abs((actual as number) - expected) < 1e-6 + Math.abs(expected) * 1e-6, `${id} ${p.id}: ${actual} ≠ ${expected}`);
+      }
+    });
+  }
+
+  for (const id of ['pm-1', 'ws-1', 'hs-1', 'gas-1', 'fp-1', 'lift-1', 'ef-1', 'fw-1']) {
     it(`${id}: every mapped register and bit`, async function () {
       requireBinary(this, MBPOLL, 'mbpoll');
       const device = sim.devices.get(id);

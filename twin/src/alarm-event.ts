@@ -1,7 +1,7 @@
-import { ALARM_CONDITIONS, ALARM_EVENT_KINDS, ALARM_STATES } from '@lifeline/core';
+import { ALARM_CONDITIONS, ALARM_EVENT_KINDS, ALARM_STATES, ANALYTICS_CONDITIONS } from '@lifeline/core';
 import { type Static, Type } from '@sinclair/typebox';
 
-export { ALARM_CONDITIONS, ALARM_EVENT_KINDS, ALARM_STATES };
+export { ALARM_CONDITIONS, ALARM_EVENT_KINDS, ALARM_STATES, ANALYTICS_CONDITIONS };
 
 /** A string enum whose static type is the union of its values. */
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });

@@ -83,6 +83,28 @@ export const TwinAlarmSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Alarm analytics (ISA-18.2 §16, EEMUA 191; docs/alarms.md "Alarm analytics"),
+ * reported by exception: it changes when an alarm does or a threshold is
+ * crossed, never by the clock alone.
+ */
+export const TwinAnalyticsSchema = Type.Object(
+  {
+    rate: Type.Integer({ minimum: 0, description: 'alarms annunciated in the last windowMs' }),
+    windowMs: Type.Integer({ minimum: 1 }),
+    flood: Type.Boolean({ description: 'true during an alarm flood' }),
+    floodSince: Type.Optional(Timestamp),
+    floods: Type.Integer({ minimum: 0, description: 'floods since the gateway started' }),
+    chattering: Type.Array(AlarmId, { description: 'alarms chattering now' }),
+    standing: Type.Array(AlarmId, { description: 'alarms active longer than alarms.analytics.standingMs' }),
+    staleShelves: Type.Array(AlarmId, { description: 'shelves in place longer than alarms.analytics.staleShelveMs' }),
+    badActors: Type.Array(Type.Object({ alarmId: AlarmId, raises: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), {
+      description: 'the alarms raised most over the bad-actor window (24 h), most first',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const TwinReportedSchema = Type.Object(
   {
     gateway: Type.Object(
@@ -100,6 +122,7 @@ export const TwinReportedSchema = Type.Object(
     limitsVersion: Type.String({ description: 'Content hash of `limits`; a desired limit change must name it (ifLimitsVersion)' }),
     alarms: Type.Record(AlarmId, TwinAlarmSchema),
     alarmSeq: Type.Integer({ minimum: 0, description: 'seq of the last alarm event reflected in `alarms`' }),
+    analytics: Type.Optional(TwinAnalyticsSchema),
   },
   { additionalProperties: false },
 );
@@ -152,6 +175,7 @@ export type TwinDevice = Static<typeof TwinDeviceSchema>;
 export type TwinDeviceHealth = Static<typeof TwinDeviceHealthSchema>;
 export type TwinLimit = Static<typeof TwinLimitSchema>;
 export type TwinAlarm = Static<typeof TwinAlarmSchema>;
+export type TwinAnalytics = Static<typeof TwinAnalyticsSchema>;
 export type TwinReported = Static<typeof TwinReportedSchema>;
 export type TwinSnapshot = Static<typeof TwinSnapshotSchema>;
 export type TwinPatch = Static<typeof TwinPatchSchema>;

@@ -9,7 +9,7 @@
  *   concurrent operators' acks all take effect and none is lost.
  */
 export const PROPERTY_CLASSES = {
-  measurements: { owner: 'edge', members: ['gateway', 'devices', 'alarms', 'alarmSeq'] },
+  measurements: { owner: 'edge', members: ['gateway', 'devices', 'alarms', 'alarmSeq', 'analytics'] },
   limits: { owner: 'centre', members: ['limits', 'limitsVersion'], guard: 'ifLimitsVersion' },
   acks: { owner: 'merged', members: ['acks', 'shelve'] },
 } as const;

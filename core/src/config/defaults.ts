@@ -40,6 +40,17 @@ export const DEFAULTS = {
   alarmHistoryRows: 100_000,
   /** Shelving an alarm of priority 1–2 needs a comment (alarms.shelveCommentUpTo). */
   shelveCommentUpTo: 2,
+  /** Alarm analytics (schema-alarm-management.ts): ISA-18.2 flood > 10 / 10 min, ends < 5; EEMUA 191 chattering ≥ 3 / 1 min. */
+  floodStart: 10,
+  floodEnd: 5,
+  floodWindowMs: 600_000,
+  chatterRaises: 3,
+  chatterWindowMs: 60_000,
+  standingMs: 86_400_000,
+  staleShelveMs: 86_400_000,
+  badActorWindowMs: 86_400_000,
+  badActors: 10,
+  analyticsTickMs: 10_000,
   // Acquisition (schema-acquisition.ts, docs/acquisition.md).
   acquisitionRetries: 1,
   acquisitionBackoffBaseMs: 50,

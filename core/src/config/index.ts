@@ -11,6 +11,7 @@ export * from './ports.js';
 export * from './profile-schema.js';
 export * from './register-codec.js';
 export { type AcquisitionConfig, AcquisitionSchema } from './schema-acquisition.js';
+export type { AlarmManagementConfig, AnalyticsConfig, SuppressionRule } from './schema-alarm-management.js';
 export { conditionProblem } from './schema-alarms.js';
 export * from './schema-http.js';
 export type { SparkplugLink, SparkplugWrite } from './schema-sparkplug.js';

@@ -1,6 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import {
+  type AlarmManagementConfig,
+  AnalyticsSchema,
+  AutoShelveSchema,
+  resolveAlarmManagement,
+  SuppressionSchema,
+} from './schema-alarm-management.js';
 import type { DeviceConfig, PointConfig } from './site-config.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -90,6 +97,9 @@ export const AlarmOptionsSchema = Type.Object(
           'shelving an alarm of this priority or a more urgent one (1 = I, red) needs a comment saying why; 0: never (ISA-18.2 §11.5)',
       }),
     ),
+    analytics: Type.Optional(AnalyticsSchema),
+    suppression: Type.Optional(Type.Array(SuppressionSchema, { description: 'design suppression rules (docs/alarms.md)' })),
+    autoShelve: Type.Optional(AutoShelveSchema),
   },
   { additionalProperties: false },
 );
@@ -114,7 +124,7 @@ export interface ActionConfig {
   readonly retryDelayMs: number;
 }
 
-export interface AlarmOptions {
+export interface AlarmOptions extends AlarmManagementConfig {
   readonly historyRows: number;
   /** Shelving priority 1 … this one needs a comment; 0 never. */
   readonly shelveCommentUpTo: number;
@@ -150,11 +160,13 @@ export function resolveAlarmKeys(
     };
   });
   issues.push(...checkConditionValues(devices, source));
+  const management = resolveAlarmManagement(opts, devices, source, issues);
   return {
     actions,
     alarms: {
       historyRows: opts.historyRows ?? DEFAULTS.alarmHistoryRows,
       shelveCommentUpTo: opts.shelveCommentUpTo ?? DEFAULTS.shelveCommentUpTo,
+      ...management,
     },
   };
 }

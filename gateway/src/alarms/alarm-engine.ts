@@ -45,6 +45,14 @@ export interface AlarmEngineOptions {
   readonly actions?: readonly ActionConfig[];
   readonly writer?: DeviceWriter;
   readonly log?: Logger;
+  /** Design suppression (design-suppression.ts): alarms still suppressed by design when their device's link comes back. */
+  readonly keepSuppressed?: (alarmId: string) => boolean;
+}
+
+/** `transition`: every published lifecycle event; `condition`: every condition change, annunciated or hidden. */
+export interface AlarmEngineEvents {
+  transition: [AlarmTransition];
+  condition: [alarmId: string, active: boolean];
 }
 
 const SYSTEM: Operator = { user: 'system' };
@@ -62,7 +70,7 @@ function refusal(code: 'LL_ERR_ALARM_UNKNOWN' | 'LL_ERR_ALARM_COMMAND', arg: str
  * in force before the first evaluation; `start()` re-arms timers and
  * re-asserts the actions whose conditions hold.
  */
-export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }> implements AlarmControl {
+export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements AlarmControl {
   readonly #clock: Clock;
   readonly #store: AlarmStateStore;
   readonly #byPoint = new Map<string, AlarmSlot[]>();
@@ -70,11 +78,13 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   readonly #devices = new Map<string, DeviceConfig>();
   readonly #runner: ActionRunner;
   readonly #triggers: ReadonlySet<string>;
+  readonly #keepSuppressed: (alarmId: string) => boolean;
 
   constructor(devices: readonly DeviceConfig[], clock: Clock, options: AlarmEngineOptions = {}) {
     super();
     this.#clock = clock;
     this.#store = options.store ?? new MemoryAlarmStateStore();
+    this.#keepSuppressed = options.keepSuppressed ?? (() => false);
     const now = clock.now();
     for (const device of devices) {
       this.#devices.set(device.id, device);
@@ -143,8 +153,10 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
     comm.lastValue = online ? 0 : 1;
     comm.lastSourceTs = this.#clock.now();
     this.#lifecycle(comm, { kind: online ? 'condition-cleared' : 'condition-active' }, reason !== undefined ? { reason } : {});
+    this.emit('condition', comm.alarmId, !online);
     for (const slot of this.#byId.values()) {
       if (slot.device !== device || slot === comm || slot.limit.condition === 'action') continue;
+      if (online && this.#keepSuppressed(slot.alarmId)) continue;
       this.#lifecycle(
         slot,
         { kind: online ? 'unsuppress' : 'suppress' },
@@ -170,6 +182,25 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
     const slot = this.#byId.get(alarmId);
     if (slot) clearSlotTimer(this.#clock, slot, 'shelveTimer');
     return this.#command(alarmId, { kind: 'unshelve' }, by);
+  }
+
+  /**
+   * Suppression by design (ISA-18.2 §11.4.2): hidden while a related alarm is active; the caller
+   * (design-suppression.ts) decides when. Never a priority-1 alarm.
+   */
+  suppressByDesign(alarmId: string, reason: string): AlarmCommandResult {
+    if (this.#byId.get(alarmId)?.limit.priority === 1)
+      return refusal('LL_ERR_ALARM_COMMAND', `${alarmId} is priority 1: never suppressed by design`);
+    return this.#command(alarmId, { kind: 'suppress' }, SYSTEM, reason);
+  }
+
+  unsuppressByDesign(alarmId: string, reason: string): AlarmCommandResult {
+    return this.#command(alarmId, { kind: 'unsuppress' }, SYSTEM, reason);
+  }
+
+  /** Whether an alarm's condition is active now, whatever is shown. */
+  conditionActive(alarmId: string): boolean {
+    return this.#isActive(alarmId);
   }
 
   /** Out of service (ISA-18.2 §11.4.3): hidden until returned to service, e.g. during maintenance. */
@@ -237,10 +268,10 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
     return this.#add(newSlot(`${device}/${point.id}/${limit.condition}`, device, point, limit, now));
   }
 
-  #command(alarmId: string, input: LifecycleInput, by: Operator): AlarmCommandResult {
+  #command(alarmId: string, input: LifecycleInput, by: Operator, reason?: string): AlarmCommandResult {
     const slot = this.#byId.get(alarmId);
     if (!slot) return refusal('LL_ERR_ALARM_UNKNOWN', alarmId);
-    const rejected = this.#lifecycle(slot, input, { by });
+    const rejected = this.#lifecycle(slot, input, reason === undefined ? { by } : { by, reason });
     if (rejected !== undefined) return refusal('LL_ERR_ALARM_COMMAND', `${alarmId}: ${rejected}`);
     return { ok: true, alarmId, state: slot.lastTransition?.state ?? 'normal' };
   }
@@ -262,6 +293,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
       case 'raise':
       case 'clear':
         this.#lifecycle(slot, { kind: effect.kind === 'raise' ? 'condition-active' : 'condition-cleared' });
+        this.emit('condition', slot.alarmId, effect.kind === 'raise');
         if (this.#triggers.has(slot.alarmId)) this.#runner.update((id) => this.#isActive(id));
         return;
     }

@@ -8,8 +8,8 @@ import type { AlarmCondition } from '@lifeline/twin';
  * (limit-condition.ts) serves every kind. Stale data is measured by the
  * engine's timer (age of the last good reading).
  */
-/** A limit of any alarm condition, as the engine holds it. */
-export type ConditionLimit = Omit<LimitConfig, 'condition'> & { readonly condition: AlarmCondition };
+/** A limit of any alarm condition, as the engine holds it; flood and chatter belong to the analytics (gateway/src/analytics/). */
+export type ConditionLimit = Omit<LimitConfig, 'condition'> & { readonly condition: Exclude<AlarmCondition, 'flood' | 'chatter'> };
 
 export interface MeasureMemory {
   prevValue?: number;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { gatewayError } from '../errors.js';
 
-/** Where a change was asked: the centre link, the embedded broker, the HTTP API. */
-export const AUDIT_ORIGINS = ['centre', 'local', 'http'] as const;
+/** Where a change was asked: the centre link, the embedded broker, the HTTP API, or the gateway itself (auto-shelve). */
+export const AUDIT_ORIGINS = ['centre', 'local', 'http', 'gateway'] as const;
 export type AuditOrigin = (typeof AUDIT_ORIGINS)[number];
 
 /** One attempt to change an alarm, a limit or the twin, accepted or refused (docs/security.md). */

@@ -1,5 +1,5 @@
 import type { Reading } from '@lifeline/core';
-import type { AlarmEvent } from '@lifeline/twin';
+import type { AlarmEvent, TwinAnalytics } from '@lifeline/twin';
 import type { Logger } from 'pino';
 import type { CommState } from '../acquisition/comm-state.js';
 import { EventBus, type EventSource } from './event-bus.js';
@@ -14,14 +14,15 @@ export interface CommChange {
 /**
  * The events between the gateway's pipeline stages (DESIGN.md §3): the
  * readings of one poll, after the alarm engine evaluated them; comm changes;
- * alarm lifecycle events once committed to the outbox. The twin, the trend
- * history, the alarm journal, metrics, the live state and the dashboard's
- * WebSocket subscribe.
+ * alarm lifecycle events once committed to the outbox; the alarm analytics
+ * when they change (analytics/). The twin, the trend history, the alarm
+ * journal, metrics, the live state and the dashboard's WebSocket subscribe.
  */
 export interface GatewayEvents {
   readonly readings: readonly Reading[];
   readonly comm: CommChange;
   readonly alarm: AlarmEvent;
+  readonly analytics: TwinAnalytics;
 }
 
 export type GatewayEventSource = EventSource<GatewayEvents>;

@@ -4,6 +4,7 @@ import type { AlarmControl } from '../alarms/alarm-control.js';
 import type { AlarmTransition } from '../alarms/alarm-engine.js';
 import type { AlarmJournalQuery } from '../alarms/alarm-journal-reader.js';
 import type { AlarmJournal } from '../alarms/alarm-state-store.js';
+import type { AnalyticsSnapshot } from '../analytics/analytics-snapshot.js';
 import type { AuditEntry, AuditSink } from '../audit/audit-log.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import type { LiveState } from '../events/live-state.js';
@@ -29,6 +30,8 @@ export interface GatewayView {
   /** Readings, comm changes and alarm events as they happen (the WebSocket, metrics and trends subscribe). */
   readonly events: GatewayEventSource;
   activeAlarms(): AlarmTransition[];
+  /** The alarm analytics (analytics/); `/api/alarms/analytics` answers 503 without them. */
+  analytics?(): AnalyticsSnapshot;
   /** The durable alarm journal behind `/api/alarms/history`: alarm events as published, newest first. */
   readonly alarmJournal?: AlarmJournal;
   /** The same journal filtered and paged (`/api/alarms/journal`), and each active alarm's raise and ack facts. */

@@ -11,6 +11,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { installOpenApi } from './openapi.js';
 import { installRateLimit, writeLimitOf } from './rate-limit.js';
 import { alarmRoutes } from './routes/alarms.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
@@ -81,6 +82,7 @@ export async function buildHttpServer(
   await app.register(pointRoutes(view, history));
   await app.register(alarmRoutes(view, writeLimit));
   await app.register(journalRoutes(view));
+  await app.register(analyticsRoutes(view));
   await app.register(limitRoutes(view, writeLimit));
   await app.register(statusRoutes(view));
   await app.register(metricsRoutes(metrics));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, checkExposure, listenOrExplain, type SiteConfig, systemClock } from '@lifeline/core';
-import { gatewayTopics } from '@lifeline/twin';
+import { type AlarmEvent, gatewayTopics } from '@lifeline/twin';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AcquisitionManager } from '../acquisition/acquisition-manager.js';
@@ -10,8 +10,14 @@ import { AlarmEngine } from '../alarms/alarm-engine.js';
 import { openAlarmJournalReader, type SqliteAlarmJournalReader } from '../alarms/alarm-journal-reader.js';
 import { AlarmPublisher } from '../alarms/alarm-publisher.js';
 import type { AlarmStateStore } from '../alarms/alarm-state-store.js';
+import type { AlarmTransition } from '../alarms/alarm-transition.js';
+import { DesignSuppression } from '../alarms/design-suppression.js';
 import { openAlarmStore } from '../alarms/sqlite-alarm-state-store.js';
 import { testCrashPoint } from '../alarms/test-crash-point.js';
+import { AlarmAnalytics } from '../analytics/alarm-analytics.js';
+import type { AnalyticsSnapshot } from '../analytics/analytics-snapshot.js';
+import { twinAnalyticsOf } from '../analytics/analytics-snapshot.js';
+import { autoShelveDecision, type ChatterStart } from '../analytics/auto-shelve.js';
 import { type AuditLog, openAuditLog } from '../audit/audit-log.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type GatewayEventSource, type GatewayEvents, gatewayBus } from '../events/gateway-events.js';
@@ -65,6 +71,10 @@ export class Gateway {
   /** Every ack, shelve, limit change and command, accepted or refused, with principal and origin. */
   readonly #audit: AuditLog;
   readonly #publisher: AlarmPublisher;
+  /** ISA-18.2 / EEMUA 191 measures of the alarm load, from the bus (analytics/). */
+  readonly #analytics: AlarmAnalytics;
+  readonly #suppression: DesignSuppression;
+  #stopped = false;
   readonly #broker = new LocalBroker();
   /** Outbox, sinks and telemetry; `delivery.centre.subscribe(…)` for centre → gateway topics. */
   readonly delivery: Delivery;
@@ -96,7 +106,22 @@ export class Gateway {
       // Local actions write through acquisition (queued ahead of polls, read back) unless a test injects a writer.
       writer: options.writer ?? this.acquisition,
       log: this.#log,
+      keepSuppressed: (id) => this.#suppression.holds(id),
     });
+    this.#suppression = new DesignSuppression(config.alarms.suppression, this.#engine);
+    this.#analytics = new AlarmAnalytics({
+      config: config.alarms.analytics,
+      gateway: config.gateway,
+      clock: this.#clock,
+      // After the event that caused them has run its course (published, journalled): the centre sees cause first.
+      publish: (t) =>
+        queueMicrotask(() => {
+          if (!this.#stopped) this.#publishTransition(t);
+        }),
+      onChatter: (c) => queueMicrotask(() => this.#autoShelve(c)),
+      onChange: (snapshot) => this.#bus.emit('analytics', twinAnalyticsOf(snapshot)),
+    });
+    this.#analytics.seed(this.#engine.activeAlarms());
     this.delivery = new Delivery(config, {
       bootId: this.bootId,
       version: GATEWAY_VERSION,
@@ -125,6 +150,11 @@ export class Gateway {
     return this.#engine;
   }
 
+  /** The alarm analytics now (rate, flood, chattering, bad actors, standing alarms, stale shelves). */
+  analytics(): AnalyticsSnapshot {
+    return this.#analytics.snapshot();
+  }
+
   /** The reported twin and its protocol handler, while running. */
   get twin(): GatewayTwin | undefined {
     return this.#twin;
@@ -143,6 +173,8 @@ export class Gateway {
       this.delivery.start(mqttPort, this.#broker.gatewayCredentials, this.config.mqtt.local.tls !== undefined);
       this.#startTwin();
       this.#engine.start();
+      this.#suppression.resume();
+      this.#analytics.start();
       this.acquisition.start();
       const httpPort = await this.#startHttp();
       this.#endpoints = { httpPort, mqttPort };
@@ -155,6 +187,8 @@ export class Gateway {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#analytics.stop();
     await this.#http?.close();
     this.#http = undefined;
     this.#twin?.flush();
@@ -215,12 +249,38 @@ export class Gateway {
     // The engine saved the transition as pending; once the outbox has committed it, the journal keeps it as published.
     this.#engine.on('transition', (transition) => {
       testCrashPoint('before-outbox');
-      const event = this.#publisher.publish(transition);
-      testCrashPoint('after-outbox');
-      this.#alarmStore.recordPublished(event);
-      this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
-      this.#bus.emit('alarm', event);
+      this.#publishTransition(transition, (event) => {
+        testCrashPoint('after-outbox');
+        this.#alarmStore.recordPublished(event);
+      });
     });
+    this.#engine.on('condition', (alarmId, active) => this.#suppression.onCondition(alarmId, active));
+    this.#analytics.attach(this.events);
+  }
+
+  /** Commits a transition to the outbox, then `committed` (the engine's journal), the log and the bus. */
+  #publishTransition(transition: AlarmTransition, committed?: (event: AlarmEvent) => void): void {
+    const event = this.#publisher.publish(transition);
+    committed?.(event);
+    this.#log.info({ alarmId: event.alarmId, event: event.event, value: event.value, seq: event.seq }, 'alarm');
+    this.#bus.emit('alarm', event);
+  }
+
+  /** The opt-in auto-shelve of a chattering alarm (alarms.autoShelve): published and journalled as user `system`. */
+  #autoShelve(chatter: ChatterStart): void {
+    const decision = autoShelveDecision(chatter, this.config.alarms.autoShelve);
+    if (!decision || this.#stopped) return;
+    const result = this.#engine.shelve(decision.alarmId, decision.durationMs, { user: 'system', comment: decision.comment });
+    this.#audit.record({
+      ts: new Date(this.#clock.now()).toISOString(),
+      origin: 'gateway',
+      principal: 'system',
+      action: 'shelve',
+      target: decision.alarmId,
+      outcome: result.ok ? 'accepted' : 'refused',
+      ...(result.ok ? {} : { code: result.code }),
+    });
+    if (!result.ok) this.#log.warn({ alarmId: decision.alarmId, reason: result.reason }, 'auto-shelve refused');
   }
 
   async #startBroker(): Promise<number | undefined> {
@@ -252,7 +312,8 @@ export class Gateway {
       clock: this.#clock,
       live: this.live,
       events: this.events,
-      activeAlarms: () => this.#engine.activeAlarms(),
+      activeAlarms: () => [...this.#engine.activeAlarms(), ...this.#analytics.activeAlarms()],
+      analytics: () => this.#analytics.snapshot(),
       alarmJournal: this.#alarmStore,
       alarmJournalQuery: this.#journal,
       uplinks: () => this.delivery.uplinks(),

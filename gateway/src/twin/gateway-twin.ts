@@ -18,7 +18,16 @@ import { gatewayError } from '../errors.js';
 import type { GatewayEventSource } from '../events/gateway-events.js';
 import { runCommand } from './command-decision.js';
 import { decideDesired, pointer } from './desired-decision.js';
-import { applyAlarm, applyComm, applyHealth, applyReading, configuredLimits, initialReported, setLimits } from './reported-builder.js';
+import {
+  applyAlarm,
+  applyAnalytics,
+  applyComm,
+  applyHealth,
+  applyReading,
+  configuredLimits,
+  initialReported,
+  setLimits,
+} from './reported-builder.js';
 import { RequestGuard } from './request-guard.js';
 import { auditRequest } from './twin-audit.js';
 import { linkTwinChanges, type TwinChanges } from './twin-changes.js';
@@ -104,6 +113,7 @@ export class GatewayTwin {
       ),
       events.on('comm', (c) => this.#observe(() => applyComm(this.twin, c.device, c.state, c.reason))),
       events.on('alarm', (e) => this.#observe(() => applyAlarm(this.twin, e))),
+      events.on('analytics', (a) => this.#observe(() => applyAnalytics(this.twin, a))),
     );
     for (const link of links) this.#attach(link);
     // A durable stream of this boot starts with its full twin: whatever a sink reads after it chains from it,

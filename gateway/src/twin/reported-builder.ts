@@ -5,6 +5,7 @@ import {
   type AlarmState,
   limitsVersionOf,
   type ReportedTwin,
+  type TwinAnalytics,
   type TwinDeviceHealth,
   type TwinLimit,
   type TwinPoint,
@@ -155,6 +156,11 @@ export function applyAlarm(twin: ReportedTwin, e: AlarmEvent): void {
     .filter((a) => a.device === e.device && a.point === e.point)
     .map((a) => a.state);
   twin.set(['devices', e.device, 'points', e.point, 'alarm'], mostPressing(states));
+}
+
+/** The alarm analytics as they are now; ReportedTwin.set is a no-op when nothing changed (report by exception). */
+export function applyAnalytics(twin: ReportedTwin, a: TwinAnalytics): void {
+  twin.set(['analytics'], a as unknown as Parameters<ReportedTwin['set']>[1]);
 }
 
 /** What an operator must look at first: unacknowledged, then returned-unacknowledged, … (ISA-18.2 §5). */

@@ -26,11 +26,15 @@ const REQUIRED: Record<string, string[]> = {
     .flatMap((z) => ['fire', 'fault', 'supervisory', 'isolated'].map((s) => `zone${z}-${s}`))
     .concat(['smoke1', 'smoke2', 'fire-door-release', 'siren']),
   'elevator-ebike-camera': ['ebike-detected', 'confidence', 'event-count', 'door-hold', 'voice-warning'],
+  'electrical-fire-detector': ['rc1', 'rc2', 't1', 't2', 't3', 't4', 'rc1-alarm', 'fault', 'trip'],
+  'fire-water-monitor': ['pressure', 'pressure-ma', 'level', 'level-ma', 'pump-running', 'pump-fault', 'pump-start'],
 };
 const WRITABLE: Record<string, string[]> = {
   'gas-detector': ['valve-close', 'fan-start'],
   'fire-panel': ['fire-door-release', 'siren'],
   'elevator-ebike-camera': ['door-hold', 'voice-warning'],
+  'electrical-fire-detector': ['trip'],
+  'fire-water-monitor': ['pump-start'],
 };
 
 describe('shipped device profiles', () => {

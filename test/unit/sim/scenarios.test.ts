@@ -54,6 +54,27 @@ const EXPECT: Record<string, (t: (device: string, point: string) => Trace) => vo
     assert.ok(t('ws-1', 'pressure-ma').min < 3.6, 'below NAMUR NE 43 3.6 mA');
     assert.ok(t('ws-1', 'pressure-ma').max > 4, 'repaired');
   },
+  'residual-current-trip': (t) => {
+    assert.ok(t('ef-1', 'rc1').max >= 500, 'past the 500 mA upper setting of GB 50116-2013 §9.2.3');
+    assert.equal(t('ef-1', 'rc1').min, 0, 'coupling: the tripped feeder carries no leakage');
+    assert.deepEqual(t('ef-1', 'trip').seen, [true, false], 'trips, then recloses');
+    assert.deepEqual(t('ef-1', 'rc1-alarm').seen, [true, false]);
+  },
+  'cable-overheating': (t) => {
+    assert.ok(t('ef-1', 't2').max >= 94.9, 'beyond the 90 °C XLPE rating');
+    assert.ok((t('ef-1', 't2').last as number) < 45, 'cools down, then back to its behaviour');
+    assert.deepEqual(t('ef-1', 't2-alarm').seen, [true, false]);
+  },
+  'fire-water-pressure-loss': (t) => {
+    assert.ok(t('fw-1', 'pressure').min <= 0.041, 'below the 0.07 MPa of GB 50974-2014 §5.2.2');
+    assert.ok(Math.abs((t('fw-1', 'pressure').last as number) - 0.18) < 0.01, 'repressurised');
+    assert.deepEqual(t('fw-1', 'pump-running').seen, [true, false], 'starts, then trips');
+    assert.deepEqual(t('fw-1', 'pump-fault').seen, [true, false]);
+  },
+  'fire-tank-draining': (t) => {
+    assert.ok(t('fw-1', 'level').min <= 2.401, 'below the 3.0 m low alarm level');
+    assert.ok(Math.abs((t('fw-1', 'level').last as number) - 4.2) < 0.02, 'refilled');
+  },
   'flapping-limit': (t) => {
     assert.ok(t('gas-1', 'lel2').crossings >= 9, `crosses 25 %LEL ${t('gas-1', 'lel2').crossings} times`);
     assert.ok(Math.abs((t('gas-1', 'lel2').last as number) - 3) < 0.11, 'settles');

@@ -1,6 +1,7 @@
 import { ALARM_STATES } from '@lifeline/twin';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { GatewayView } from '../gateway-view.js';
+import { registerAnalyticsMetrics } from './analytics-metrics.js';
 import { registerDeviceMetrics } from './device-metrics.js';
 import { registerPollMetrics } from './poll-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
@@ -21,6 +22,8 @@ export class GatewayMetrics {
     registerProcessMetrics(this.registry, 'lifeline_');
     this.#readings(view);
     this.#alarmGauges(view);
+    const analytics = view.analytics?.bind(view);
+    if (analytics) registerAnalyticsMetrics(this.registry, analytics);
     registerDeviceMetrics(this.registry, view);
     this.#linkGauges(view);
     if (view.acquisition) this.#detach.push(registerPollMetrics(this.registry, view.acquisition));

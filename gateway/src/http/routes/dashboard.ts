@@ -26,6 +26,7 @@ export const DASHBOARD_ASSETS = [
   'device-page.js',
   'trends.js',
   'router.js',
+  'analytics.js',
   'style.css',
   'favicon.svg',
 ] as const;
