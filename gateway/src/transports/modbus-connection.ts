@@ -1,12 +1,13 @@
 import type { Clock, ModbusLink } from '@lifeline/core';
 import { MbapPort } from './mbap-port.js';
-import { createModbusClient, type ModbusClient } from './modbus-serial.js';
+import { createModbusClient, forgetTransaction, type ModbusClient } from './modbus-serial.js';
 
 /**
  * One physical Modbus connection (a TCP host:port or a serial port) shared by
- * every unit id behind it. It runs one transaction at a time — a serial bus
- * cannot carry two, and many TCP gateways to RS-485 serialise anyway — and on
- * RTU lines keeps the 3.5-character silent interval between frames.
+ * every unit id behind it. On RTU links (serial, RTU over TCP) one transaction
+ * is on the line at a time, with the 3.5-character silence between frames; on
+ * Modbus TCP up to the link's `maxInFlight` (pipelining, matched by MBAP
+ * transaction id) — the scheduler decides how many it starts.
  */
 const CONNECT_TIMEOUT_MS = 2000;
 
@@ -24,14 +25,37 @@ interface InFlight {
   readonly reject: (e: Error) => void;
 }
 
+/**
+ * The client as one exchange sees it: every call first sets the exchange's
+ * unit id and timeout, which modbus-serial reads from the client when the
+ * request is written — synchronously in the call — so exchanges in flight
+ * together (pipelining) never send with each other's settings. Each call runs
+ * inside `around`, which sees what it wrote.
+ */
+function boundClient(client: ModbusClient, unitId: number, timeoutMs: number, around: (call: () => unknown) => unknown): ModbusClient {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || key === 'setID' || key === 'setTimeout') return value;
+      return (...args: unknown[]) =>
+        around(() => {
+          target.setID(unitId);
+          target.setTimeout(timeoutMs);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        });
+    },
+  });
+}
+
 export class ModbusConnection {
   readonly key: string;
   readonly link: ModbusLink;
   readonly #clock: Clock;
   readonly #gapMs: number;
   #client: ModbusClient | undefined;
+  #mbap: MbapPort | undefined;
   #lastFrameEnd = 0;
-  #inFlight: InFlight | undefined;
+  readonly #inFlight = new Set<InFlight>();
   /** Why the stream was last seen out of step, until an exchange is clean again. */
   #suspect: string | undefined;
 
@@ -44,6 +68,11 @@ export class ModbusConnection {
 
   get isOpen(): boolean {
     return this.#client?.isOpen === true;
+  }
+
+  /** How many transactions may be outstanding at once: the link's maxInFlight on Modbus TCP, else 1. */
+  get maxInFlight(): number {
+    return this.link.framing === 'tcp' ? this.link.maxInFlight : 1;
   }
 
   async open(): Promise<void> {
@@ -60,21 +89,37 @@ export class ModbusConnection {
     }
   }
 
-  /** Runs one request/response exchange for `unitId`; the caller serialises calls. */
+  /**
+   * Runs one request/response exchange for `unitId`. On RTU the caller runs
+   * one at a time; on Modbus TCP up to `maxInFlight` together.
+   */
   async transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>): Promise<T> {
     const client = this.#client;
     if (!client?.isOpen) throw Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' });
     await this.#silentInterval();
-    client.setID(unitId);
-    client.setTimeout(timeoutMs);
+    const mbap = this.#mbap;
+    const tids: number[] = [];
+    // The MBAP ids this exchange's requests carry (a read-modify-write sends two).
+    const track = (call: () => unknown) => {
+      const before = mbap?.written;
+      const result = call();
+      if (mbap && mbap.written !== before) tids.push(mbap.lastTid);
+      return result;
+    };
+    const entry = this.#guarded(exchange(boundClient(client, unitId, timeoutMs, track)));
     try {
-      const result = await this.#guarded(exchange(client));
+      const result = await entry.settled;
       this.#suspect = undefined;
       return result;
     } catch (e) {
       throw this.#judge(e);
     } finally {
-      this.#inFlight = undefined;
+      this.#inFlight.delete(entry.inFlight);
+      // Over, whatever the outcome: a late answer with one of its ids is dropped by the port from now on.
+      for (const tid of tids) {
+        mbap?.retire(tid);
+        forgetTransaction(client, tid);
+      }
       this.#lastFrameEnd = this.#clock.now();
     }
   }
@@ -84,12 +129,19 @@ export class ModbusConnection {
    * it is in flight. modbus-serial settles its own promise only by its timeout
    * then, so that late settlement is swallowed here.
    */
-  #guarded<T>(exchange: Promise<T>): Promise<T> {
+  #guarded<T>(exchange: Promise<T>): { settled: Promise<T>; inFlight: InFlight } {
     exchange.catch(() => undefined);
-    return new Promise<T>((resolve, reject) => {
-      this.#inFlight = { reject };
+    let inFlight: InFlight | undefined;
+    const settled = new Promise<T>((resolve, reject) => {
+      inFlight = { reject };
       exchange.then(resolve, reject);
     });
+    this.#inFlight.add(inFlight as InFlight);
+    return { settled, inFlight: inFlight as InFlight };
+  }
+
+  #rejectAll(e: Error): void {
+    for (const f of this.#inFlight) f.reject(e);
   }
 
   /**
@@ -117,19 +169,21 @@ export class ModbusConnection {
 
   #mbapClient(host: string, port: number): ModbusClient {
     const mbap = new MbapPort(host, port, Math.max(this.link.timeoutMs, CONNECT_TIMEOUT_MS), {
-      invalid: (reason) => this.#inFlight?.reject(framingError(reason)),
+      invalid: (reason) => this.#rejectAll(framingError(reason)),
       discarded: (reason) => {
         this.#suspect ??= reason;
       },
     });
-    mbap.on('close', () => this.#inFlight?.reject(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
+    mbap.on('close', () => this.#rejectAll(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
+    this.#mbap = mbap;
     return createModbusClient(mbap);
   }
 
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
-    this.#inFlight?.reject(Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' }));
+    this.#mbap = undefined;
+    this.#rejectAll(Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' }));
     if (!client) return;
     // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));

@@ -14,3 +14,14 @@ const modbusSerial = require('modbus-serial') as new (port?: unknown) => ModbusC
 export function createModbusClient(port?: unknown): ModbusClient {
   return new modbusSerial(port);
 }
+
+/**
+ * modbus-serial keeps every transaction in `_transactions` by id and never
+ * deletes one; with 65,535 MBAP ids (transaction-ids.ts) that map would grow
+ * to every id. The connection drops an entry once its exchange is over (its
+ * timeout closure holds the entry itself, so a pending timer still works).
+ */
+export function forgetTransaction(client: ModbusClient, tid: number): void {
+  const transactions = (client as unknown as { _transactions?: Record<number, unknown> })._transactions;
+  if (transactions) delete transactions[tid];
+}

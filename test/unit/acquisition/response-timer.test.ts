@@ -55,7 +55,7 @@ describe('adaptive response timer (RFC 6298)', () => {
     // 10 registers: 8-byte request + 25-byte answer = 33 characters of 11 bits at 9600 baud ≈ 37.8 ms, + 4.0 ms silence + 5 + 10.
     assert.ok(Math.abs(floorMs(rtu, POLICY, 10, false) - (frameTimeMs(33, 9600) + 4.0104 + 15)) < 0.01);
     assert.ok(Math.abs(frameTimeMs(33, 9600) - 37.8125) < 0.001);
-    const tcp = { framing: 'tcp', host: 'h', port: 502, unitId: 1, timeoutMs: 1000 } as const;
+    const tcp = { framing: 'tcp', host: 'h', port: 502, unitId: 1, timeoutMs: 1000, maxInFlight: 1 } as const;
     assert.equal(floorMs(tcp, POLICY, 10, false), 10);
   });
 });
