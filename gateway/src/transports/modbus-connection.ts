@@ -1,6 +1,7 @@
 import type { Clock, ModbusLink } from '@lifeline/core';
+import { LineSilence, type SilencePolicy } from './line-silence.js';
 import { MbapPort } from './mbap-port.js';
-import { createModbusClient, forgetTransaction, type ModbusClient } from './modbus-serial.js';
+import { createModbusClient, discardReceived, forgetTransaction, type ModbusClient, rawBytesOf } from './modbus-serial.js';
 
 /**
  * One physical Modbus connection (a TCP host:port or a serial port) shared by
@@ -51,10 +52,12 @@ export class ModbusConnection {
   readonly key: string;
   readonly link: ModbusLink;
   readonly #clock: Clock;
-  readonly #gapMs: number;
+  readonly #silencePolicy: SilencePolicy | undefined;
+  /** RTU links: when the next request may go (frame gap, drain after a cut-short request). */
+  #silence: LineSilence | undefined;
   #client: ModbusClient | undefined;
   #mbap: MbapPort | undefined;
-  #lastFrameEnd = 0;
+  #lateBytes = 0;
   readonly #inFlight = new Set<InFlight>();
   /** Why the stream was last seen out of step, until an exchange is clean again. */
   #suspect: string | undefined;
@@ -63,11 +66,16 @@ export class ModbusConnection {
     this.link = link;
     this.key = connectionKey(link);
     this.#clock = clock;
-    this.#gapMs = link.framing === 'rtu' ? interFrameGapMs(link.baudRate) : 0;
+    this.#silencePolicy = silencePolicy(link);
   }
 
   get isOpen(): boolean {
     return this.#client?.isOpen === true;
+  }
+
+  /** RTU: bytes received outside any exchange (late answers) and dropped before a request, since the start. */
+  get lateBytesDropped(): number {
+    return this.#lateBytes;
   }
 
   /** How many transactions may be outstanding at once: the link's maxInFlight on Modbus TCP, else 1. */
@@ -87,6 +95,15 @@ export class ModbusConnection {
       await this.close();
       throw e;
     }
+    this.#watchLine(client);
+  }
+
+  /** RTU: every byte received is line activity, so a drain waits until the line is quiet. */
+  #watchLine(client: ModbusClient): void {
+    if (!this.#silencePolicy) return;
+    const silence = new LineSilence(this.#silencePolicy);
+    this.#silence = silence;
+    rawBytesOf(client)?.on('data', () => silence.activity(this.#clock.now()));
   }
 
   /**
@@ -96,7 +113,7 @@ export class ModbusConnection {
   async transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>): Promise<T> {
     const client = this.#client;
     if (!client?.isOpen) throw Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' });
-    await this.#silentInterval();
+    await this.#quietLine(client);
     const mbap = this.#mbap;
     const tids: number[] = [];
     // The MBAP ids this exchange's requests carry (a read-modify-write sends two).
@@ -110,8 +127,11 @@ export class ModbusConnection {
     try {
       const result = await entry.settled;
       this.#suspect = undefined;
+      this.#silence?.activity(this.#clock.now());
       return result;
     } catch (e) {
+      // RTU: whatever still comes for this request is a late answer; drain it before the next.
+      this.#silence?.cutShort(this.#clock.now());
       throw this.#judge(e);
     } finally {
       this.#inFlight.delete(entry.inFlight);
@@ -120,7 +140,6 @@ export class ModbusConnection {
         mbap?.retire(tid);
         forgetTransaction(client, tid);
       }
-      this.#lastFrameEnd = this.#clock.now();
     }
   }
 
@@ -190,10 +209,21 @@ export class ModbusConnection {
     else client.destroy(() => undefined);
   }
 
-  async #silentInterval(): Promise<void> {
-    if (this.#gapMs === 0) return;
-    const wait = this.#lastFrameEnd + this.#gapMs - this.#clock.now();
-    if (wait > 0) await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, Math.ceil(wait)));
+  /**
+   * RTU: waits for the 3.5-character silence, and after a cut-short request
+   * until the line has been quiet for the drain gap (bounded); then drops
+   * whatever was received since, which can only be a late answer: RTU is one
+   * transaction at a time, and modbus-serial's RTU ports would otherwise take
+   * a buffered answer of the same unit and function as the next answer.
+   */
+  async #quietLine(client: ModbusClient): Promise<void> {
+    const silence = this.#silence;
+    if (!silence) return;
+    for (let wait = silence.waitMs(this.#clock.now()); wait > 0; wait = silence.waitMs(this.#clock.now())) {
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, Math.ceil(wait)));
+    }
+    this.#lateBytes += discardReceived(client);
+    silence.sent();
   }
 }
 
@@ -201,6 +231,32 @@ export class ModbusConnection {
 export function connectionKey(link: ModbusLink): string {
   if (link.framing === 'rtu') return `rtu://${link.serialPort}`;
   return `${link.framing === 'tcp' ? 'tcp' : 'rtu-over-tcp'}://${link.host}:${link.port}`;
+}
+
+/** Wire time of `bytes` characters of 11 bits at `baudRate` (Modbus over Serial Line V1.02 §2.5.1). */
+export function frameTimeMs(bytes: number, baudRate: number): number {
+  return (bytes * 11 * 1000) / baudRate;
+}
+
+/** The longest RTU frame: address, 253-byte PDU, CRC (Modbus over Serial Line V1.02 §2.5.1.1). */
+const MAX_RTU_FRAME_BYTES = 256;
+/**
+ * RTU over TCP: the serial side's baud rate is the device server's, unknown
+ * here, and TCP delivers its bytes in bursts; a late answer is over when
+ * nothing came for a 9,600-baud line's t3.5 (4 ms) plus LAN jitter.
+ */
+const RTU_OVER_TCP_DRAIN_GAP_MS = 10;
+const SLOWEST_COMMON_BAUD = 9600;
+
+/** How an RTU link keeps frames apart and drains a late answer (line-silence.ts); none on Modbus TCP. */
+export function silencePolicy(link: ModbusLink): SilencePolicy | undefined {
+  if (link.framing === 'tcp') return undefined;
+  if (link.framing === 'rtu') {
+    const t35 = interFrameGapMs(link.baudRate);
+    return { gapMs: t35, drainGapMs: t35, maxDrainMs: frameTimeMs(MAX_RTU_FRAME_BYTES, link.baudRate) + t35 };
+  }
+  const maxDrainMs = frameTimeMs(MAX_RTU_FRAME_BYTES, SLOWEST_COMMON_BAUD) + RTU_OVER_TCP_DRAIN_GAP_MS;
+  return { gapMs: 0, drainGapMs: RTU_OVER_TCP_DRAIN_GAP_MS, maxDrainMs };
 }
 
 /**
