@@ -47,9 +47,9 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   readonly #jobs: PollJob[];
   readonly #writes: WriteJob[] = [];
   readonly #pump: BusPump;
-  /** Requests outstanding, and the units they belong to (one each). */
+  /** Requests outstanding, and how many each unit has (a poll, and perhaps a write beside it). */
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #busy = new Set<ModbusDeviceState>();
+  readonly #busy = new Map<ModbusDeviceState, number>();
   /** The link is up since the last connect: the first request failure on it takes it down, the others settle quietly. */
   #connected = false;
   #running = false;
@@ -176,12 +176,14 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
 
   /** Runs one unit's request without waiting for it; its end frees its slot and wakes the pump. */
   #launch(state: ModbusDeviceState, run: () => Promise<void>): void {
-    this.#busy.add(state);
+    this.#busy.set(state, (this.#busy.get(state) ?? 0) + 1);
     const request: Promise<void> = run()
       .catch((e: unknown) => this.#log.error({ err: (e as Error).message }, 'modbus request failed'))
       .finally(() => {
         this.#inFlight.delete(request);
-        this.#busy.delete(state);
+        const left = (this.#busy.get(state) ?? 1) - 1;
+        if (left > 0) this.#busy.set(state, left);
+        else this.#busy.delete(state);
         this.#pump.kick();
       });
     this.#inFlight.add(request);
