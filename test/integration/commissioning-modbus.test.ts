@@ -95,7 +95,7 @@ devices:
 
   it('scan finds the unit behind a serial device server (RTU over TCP) and on a serial RTU line (pty)', async () => {
     const rtuTcp = await scanLine({
-      link: { framing: 'rtu-over-tcp', host: '127.0.0.1', port: rtuTcpPort, unitId: 1, timeoutMs: 150 },
+      link: { framing: 'rtu-over-tcp', host: '127.0.0.1', port: rtuTcpPort, unitId: 1, timeoutMs: 150, maxInFlight: 1 },
       units: [1, 4, 5, 6],
       timeoutMs: 150,
       probeAddress: 0,

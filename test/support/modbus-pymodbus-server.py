@@ -4,8 +4,11 @@ Serves the listed unit ids on one TCP port; any other unit id gets no answer at
 all (ignore_missing_slaves), which is how a dead unit behind a serial gateway
 looks to the master. Holding and input register i of unit u start at
 u * 1000 + i; coils start off. `--framer rtu` serves RTU framing over TCP.
+`--serial PATH` also serves the same units, RTU at 9,600 baud, on a serial
+port (e.g. one end of a socat pty pair), the TCP port then being a second
+master's way to change values.
 
-Usage: modbus-pymodbus-server.py PORT UNITS [--framer socket|rtu]
+Usage: modbus-pymodbus-server.py PORT UNITS [--framer socket|rtu] [--serial PATH]
 Prints "ready" on stdout once it listens.
 """
 import asyncio
@@ -14,7 +17,7 @@ import sys
 from pymodbus.datastore import ModbusSequentialDataBlock, ModbusServerContext, ModbusSlaveContext
 from pymodbus.framer.rtu_framer import ModbusRtuFramer
 from pymodbus.framer.socket_framer import ModbusSocketFramer
-from pymodbus.server import StartAsyncTcpServer
+from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
 
 
 def unit_context(unit):
@@ -45,6 +48,16 @@ async def main():
         if server.server is not None:
             break
         await asyncio.sleep(0.01)
+    if "--serial" in sys.argv:
+        serial = await StartAsyncSerialServer(
+            context=context,
+            framer=ModbusRtuFramer,
+            port=sys.argv[sys.argv.index("--serial") + 1],
+            baudrate=9600,
+            ignore_missing_slaves=True,
+            defer_start=True,
+        )
+        await serial.start()
     print("ready", flush=True)
     await task
 

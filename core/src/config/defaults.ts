@@ -26,6 +26,8 @@ export const DEFAULTS = {
   modbusParity: 'none',
   modbusDataBits: 8,
   modbusStopBits: 1,
+  /** Modbus TCP transactions outstanding at once on one link (1: no pipelining). */
+  modbusMaxInFlight: 1,
   opcuaSecurityMode: 'None',
   opcuaSecurityPolicy: 'None',
   pollIntervalMs: 1000,

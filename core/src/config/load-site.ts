@@ -316,6 +316,30 @@ function checkUniqueDevices(inputs: readonly SiteDeviceInput[], resolved: readon
       );
     } else addresses.set(address, d.id);
   }
+  return [...issues, ...checkSharedPipelining(inputs, resolved, source)];
+}
+
+/** Units behind one Modbus TCP host:port share one connection, so they share its pipelining depth. */
+function checkSharedPipelining(inputs: readonly SiteDeviceInput[], resolved: readonly DeviceConfig[], source: YamlSource): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const links = new Map<string, { device: string; maxInFlight: number }>();
+  for (const d of resolved) {
+    if (d.transport !== 'modbus' || d.modbus.framing !== 'tcp' || d.modbus.port === 0) continue;
+    const key = `${d.modbus.host}:${d.modbus.port}`;
+    const first = links.get(key);
+    if (!first) links.set(key, { device: d.id, maxInFlight: d.modbus.maxInFlight });
+    else if (first.maxInFlight !== d.modbus.maxInFlight) {
+      const index = inputs.findIndex((i) => i.id === d.id);
+      issues.push(
+        source.issueAt(
+          ['devices', index, 'modbus'],
+          `maxInFlight ${d.modbus.maxInFlight} differs from device "${first.device}" (${first.maxInFlight}) on the same link ${key}`,
+          `give every device on ${key} the same maxInFlight`,
+          'maxInFlight',
+        ),
+      );
+    }
+  }
   return issues;
 }
 

@@ -54,7 +54,7 @@ function resolveModbus(
     return undefined;
   }
   if (m.serialPort !== undefined) {
-    for (const key of ['port', 'framing'] as const) {
+    for (const key of ['port', 'framing', 'maxInFlight'] as const) {
       if (m[key] !== undefined) issues.push(source.issueAt(at, `${key} applies to TCP links, not serialPort`, `remove ${key}`, key));
     }
     return {
@@ -70,7 +70,20 @@ function resolveModbus(
   for (const key of SERIAL_ONLY) {
     if (m[key] !== undefined) issues.push(source.issueAt(at, `${key} applies to serial links, not host`, `remove ${key}`, key));
   }
-  return { framing: m.framing ?? DEFAULTS.modbusFraming, host: m.host as string, port: m.port ?? DEFAULTS.modbusPort, ...common };
+  const framing = m.framing ?? DEFAULTS.modbusFraming;
+  if (m.maxInFlight !== undefined && m.maxInFlight > 1 && framing !== 'tcp') {
+    // Only the MBAP header carries a transaction id to match an answer to its request; RTU frames do not.
+    issues.push(
+      source.issueAt(
+        at,
+        'maxInFlight above 1 needs Modbus TCP (framing tcp): RTU frames carry no transaction id',
+        'remove maxInFlight',
+        'maxInFlight',
+      ),
+    );
+  }
+  const maxInFlight = framing === 'tcp' ? (m.maxInFlight ?? DEFAULTS.modbusMaxInFlight) : 1;
+  return { framing, host: m.host as string, port: m.port ?? DEFAULTS.modbusPort, maxInFlight, ...common };
 }
 
 /** The key that identifies one Modbus unit on the site, to catch two devices configured at one address. */

@@ -96,6 +96,8 @@ export interface ModbusTcpLink extends Endpoint {
   readonly framing: 'tcp' | 'rtu-over-tcp';
   readonly unitId: number;
   readonly timeoutMs: number;
+  /** Requests outstanding at once on the link (MBAP pipelining; always 1 for rtu-over-tcp). */
+  readonly maxInFlight: number;
 }
 
 export interface ModbusSerialLink {

@@ -10,6 +10,9 @@ import { CentreSchema, InfluxSchema, LocalBrokerSchema, OutboxSchema, TelemetryS
 
 /** JSON Schema of a site config: the one file a field engineer writes. */
 
+/** The bound on Modbus TCP pipelining: many TCP-to-serial gateways queue 8–16 requests; more only lengthens their queue. */
+export const MAX_IN_FLIGHT = 16;
+
 /**
  * An id; `title` says what it names (docs/configuration.md), `description` its
  * form, which the loader's pattern error offers as the fix.
@@ -78,6 +81,15 @@ export const ModbusLinkSchema = Type.Object(
         maximum: 60_000,
         default: DEFAULTS.modbusTimeoutMs,
         description: 'how long to wait for each response, ms',
+      }),
+    ),
+    maxInFlight: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_IN_FLIGHT,
+        default: DEFAULTS.modbusMaxInFlight,
+        description:
+          'Modbus TCP (framing tcp) only: requests outstanding at once on the link, matched by MBAP transaction id (pipelining, for devices and gateways that accept it), at most one per unit; every device on one host:port must say the same',
       }),
     ),
   },

@@ -6,7 +6,7 @@ import type { SimulatedDevice } from '../simulated-device.js';
 import { withCrc } from './crc16.js';
 import { type Frame, FrameReader, type Framing } from './frames.js';
 import { answerPdu, exceptionPdu, GATEWAY_TARGET_FAILED } from './pdu.js';
-import type { SerialWire } from './serial-wire.js';
+import { chunkTimes, type SerialWire } from './serial-wire.js';
 
 /**
  * Serves several simulated devices by unit id on one byte stream transport:
@@ -107,14 +107,19 @@ export class ModbusLineServer {
       stream.write(out);
       return;
     }
-    // Unit id + PDU + CRC on the wire, the request's and then the answer's.
-    // Rounded up: Node's timers run at whole milliseconds, and an answer may not arrive before its last byte could.
-    const delay = Math.ceil(this.#wire.answerDelayMs(performance.now(), frame.pdu.length + 3, out.length));
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (!stream.destroyed) stream.write(out);
-    }, delay);
-    this.#timers.add(timer);
+    // Unit id + PDU + CRC on the wire, the request's and then the answer's, a chunk at a time as its bytes arrive.
+    // Rounded up: Node's timers run at whole milliseconds, and no byte may arrive before it could.
+    const end = this.#wire.answerDelayMs(performance.now(), frame.pdu.length + 3, out.length);
+    let from = 0;
+    for (const [upTo, at] of chunkTimes(end, out.length, this.#wire.baudRate)) {
+      const chunk = out.subarray(from, upTo);
+      from = upTo;
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        if (!stream.destroyed) stream.write(chunk);
+      }, Math.ceil(at));
+      this.#timers.add(timer);
+    }
   }
 }
 

@@ -13,10 +13,34 @@ export function frameTimeMs(bytes: number, baudRate: number): number {
   return (bytes * 11 * 1000) / baudRate;
 }
 
+/**
+ * Bytes written to the pty at once while an answer is on the wire: about a
+ * millisecond's worth (Node's timer step), at least 2 — always less than the
+ * 3.5-character silence, so a long answer arrives as on a real line, without
+ * a gap a master could take for its end.
+ */
+export function chunkBytes(baudRate: number): number {
+  return Math.max(2, Math.floor(baudRate / 11 / 1000));
+}
+
+/** When each chunk of an answer ending `endMs` from now has fully arrived: [bytes so far, ms from now]. */
+export function chunkTimes(endMs: number, answerBytes: number, baudRate: number): [number, number][] {
+  const startMs = endMs - frameTimeMs(answerBytes, baudRate);
+  const step = chunkBytes(baudRate);
+  const times: [number, number][] = [];
+  for (let sent = step; sent < answerBytes; sent += step) times.push([sent, startMs + frameTimeMs(sent, baudRate)]);
+  times.push([answerBytes, endMs]);
+  return times;
+}
+
 export class SerialWire {
   readonly #baudRate: number;
   readonly #turnaroundMs: number;
   #freeAt = 0;
+
+  get baudRate(): number {
+    return this.#baudRate;
+  }
 
   constructor(baudRate: number, turnaroundMs = SIM_TURNAROUND_MS) {
     this.#baudRate = baudRate;

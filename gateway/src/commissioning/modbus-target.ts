@@ -48,6 +48,8 @@ export function linkFromOptions(values: LinkValues, unitId: number, timeoutMs: n
     port: intOption(values.port, 'port', 1, 65_535, DEFAULTS.modbusPort),
     unitId,
     timeoutMs,
+    // One request at a time: a scan must work on every device and TCP gateway, pipelining or not.
+    maxInFlight: 1,
   };
 }
 

@@ -1,33 +1,33 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { encodeMbap, MAX_ADU_BYTES, parseMbap, toRtuFrame } from './mbap-framing.js';
+import { TransactionIds } from './transaction-ids.js';
 
 /** What the port tells its connection about the byte stream. */
 export interface FramingListener {
-  /** The answer to the request in flight cannot be framed: fail it now. */
+  /** The answers to the requests in flight cannot be framed: fail them now. */
   invalid(reason: string): void;
   /** Bytes left over from an earlier exchange were discarded before a new request. */
   discarded(reason: string): void;
 }
 
-/** modbus-serial keeps one entry per transaction id and never deletes them: a small id space bounds that map. */
-const TID_SPACE = 256;
-
 /**
  * A Modbus TCP port for modbus-serial (the shape of its ports/tcpport.js:
  * open/close/destroy/write, `isOpen`, "data" with an RTU-shaped frame) that
- * validates every MBAP header instead of trusting its length field.
+ * validates every MBAP header instead of trusting its length field, and
+ * matches answers to requests by transaction id (transaction-ids.ts).
  *
  * modbus-serial's own TcpPort keeps a partial answer across requests and
  * reads the next answer through it, and takes the transaction id from
  * whatever header it finds: after one answer with a wrong length, a truncated
  * answer or line noise, every later correct answer is misframed or ignored
- * (issue 18). Here one transaction is in flight at a time, so whatever is
- * buffered when a request is sent belongs to an exchange that is over and is
- * discarded; an answer whose transaction id is not the one in flight (a late
- * answer to a request that already timed out) is skipped; a header with a
- * protocol id other than 0 or an impossible length fails the request in
- * flight at once, and the rest of the buffer is dropped.
+ * (issue 18). Here an answer is handed on only when its transaction id is one
+ * in flight: a late answer to a request already given up (timed out, the
+ * connection `retire`s it) is dropped, also with several requests in flight
+ * (pipelining, issue 16). With nothing in flight, whatever is buffered when a
+ * request is sent belongs to an exchange that is over and is discarded. A
+ * header with a protocol id other than 0 or an impossible length fails what is
+ * in flight at once, and the rest of the buffer is dropped.
  */
 export class MbapPort extends EventEmitter {
   // modbus-serial reads and writes these two fields on its port (index.js open/_onReceive).
@@ -40,7 +40,10 @@ export class MbapPort extends EventEmitter {
   #socket: Socket | undefined;
   #open = false;
   #rx: Buffer = Buffer.alloc(0);
-  #expected: number | undefined;
+  readonly #tids = new TransactionIds();
+  /** The id of the last request written (the connection retires it when its exchange is over), and how many were. */
+  lastTid = 0;
+  written = 0;
 
   constructor(host: string, port: number, connectTimeoutMs: number, framing: FramingListener) {
     super();
@@ -79,6 +82,7 @@ export class MbapPort extends EventEmitter {
       const wasOpen = this.#open;
       this.#open = false;
       this.#rx = Buffer.alloc(0);
+      this.#tids.retireAll();
       done(new Error('Port Not Open'));
       if (wasOpen) this.emit('close');
     });
@@ -104,14 +108,21 @@ export class MbapPort extends EventEmitter {
   /** `data` is modbus-serial's RTU frame (unit, PDU, CRC); Modbus TCP carries unit and PDU under an MBAP header. */
   write(data: Buffer): void {
     if (data.length < 4 || !this.#socket) return;
-    if (this.#rx.length > 0) {
+    if (this.#rx.length > 0 && this.#tids.outstanding === 0) {
       this.#framing.discarded(`${this.#rx.length} stray bytes after the previous answer discarded`);
       this.#rx = Buffer.alloc(0);
     }
-    const tid = this._transactionIdWrite;
-    this.#expected = tid;
+    const tid = this.#tids.issue();
+    this.lastTid = tid;
+    this.written += 1;
     this.#socket.write(encodeMbap(tid, data[0] as number, data.subarray(1, -2)));
-    this._transactionIdWrite = (tid % (TID_SPACE - 1)) + 1;
+    // modbus-serial keys its next transaction by this field before it writes.
+    this._transactionIdWrite = this.#tids.next;
+  }
+
+  /** The exchange of `tid` is over (answered, timed out or failed): an answer with that id is late from now on. */
+  retire(tid: number): void {
+    this.#tids.retire(tid);
   }
 
   #receive(chunk: Buffer): void {
@@ -128,8 +139,7 @@ export class MbapPort extends EventEmitter {
         return;
       }
       this.#rx = this.#rx.subarray(parsed.size);
-      if (parsed.tid !== this.#expected) continue; // a late answer to a request that is no longer in flight
-      this.#expected = undefined;
+      if (this.#tids.match(parsed.tid) === 'late') continue; // a late answer to a request that is no longer in flight
       this._transactionIdRead = parsed.tid;
       this.emit('data', toRtuFrame(parsed.unitId, parsed.pdu));
     }
@@ -137,9 +147,9 @@ export class MbapPort extends EventEmitter {
 
   #invalid(reason: string): void {
     this.#rx = Buffer.alloc(0);
-    if (this.#expected === undefined) this.#framing.discarded(reason);
+    if (this.#tids.outstanding === 0) this.#framing.discarded(reason);
     else {
-      this.#expected = undefined;
+      this.#tids.retireAll();
       this.#framing.invalid(reason);
     }
   }

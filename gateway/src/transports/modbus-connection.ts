@@ -1,13 +1,15 @@
 import type { Clock, ModbusLink } from '@lifeline/core';
+import { LineSilence, type SilencePolicy } from './line-silence.js';
 import { MbapPort } from './mbap-port.js';
-import { createModbusClient, type ModbusClient } from './modbus-serial.js';
+import { createModbusClient, discardReceived, forgetTransaction, type ModbusClient, rawBytesOf } from './modbus-serial.js';
 import { frameDeviceIdentification } from './telnet-fc43.js';
 
 /**
  * One physical Modbus connection (a TCP host:port or a serial port) shared by
- * every unit id behind it. It runs one transaction at a time — a serial bus
- * cannot carry two, and many TCP gateways to RS-485 serialise anyway — and on
- * RTU lines keeps the 3.5-character silent interval between frames.
+ * every unit id behind it. On RTU links (serial, RTU over TCP) one transaction
+ * is on the line at a time, with the 3.5-character silence between frames; on
+ * Modbus TCP up to the link's `maxInFlight` (pipelining, matched by MBAP
+ * transaction id) — the scheduler decides how many it starts.
  */
 const CONNECT_TIMEOUT_MS = 2000;
 
@@ -25,14 +27,39 @@ interface InFlight {
   readonly reject: (e: Error) => void;
 }
 
+/**
+ * The client as one exchange sees it: every call first sets the exchange's
+ * unit id and timeout, which modbus-serial reads from the client when the
+ * request is written — synchronously in the call — so exchanges in flight
+ * together (pipelining) never send with each other's settings. Each call runs
+ * inside `around`, which sees what it wrote.
+ */
+function boundClient(client: ModbusClient, unitId: number, timeoutMs: number, around: (call: () => unknown) => unknown): ModbusClient {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || key === 'setID' || key === 'setTimeout') return value;
+      return (...args: unknown[]) =>
+        around(() => {
+          target.setID(unitId);
+          target.setTimeout(timeoutMs);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        });
+    },
+  });
+}
+
 export class ModbusConnection {
   readonly key: string;
   readonly link: ModbusLink;
   readonly #clock: Clock;
-  readonly #gapMs: number;
+  readonly #silencePolicy: SilencePolicy | undefined;
+  /** RTU links: when the next request may go (frame gap, drain after a cut-short request). */
+  #silence: LineSilence | undefined;
   #client: ModbusClient | undefined;
-  #lastFrameEnd = 0;
-  #inFlight: InFlight | undefined;
+  #mbap: MbapPort | undefined;
+  #lateBytes = 0;
+  readonly #inFlight = new Set<InFlight>();
   /** Why the stream was last seen out of step, until an exchange is clean again. */
   #suspect: string | undefined;
 
@@ -40,11 +67,21 @@ export class ModbusConnection {
     this.link = link;
     this.key = connectionKey(link);
     this.#clock = clock;
-    this.#gapMs = link.framing === 'rtu' ? interFrameGapMs(link.baudRate) : 0;
+    this.#silencePolicy = silencePolicy(link);
   }
 
   get isOpen(): boolean {
     return this.#client?.isOpen === true;
+  }
+
+  /** RTU: bytes received outside any exchange (late answers) and dropped before a request, since the start. */
+  get lateBytesDropped(): number {
+    return this.#lateBytes;
+  }
+
+  /** How many transactions may be outstanding at once: the link's maxInFlight on Modbus TCP, else 1. */
+  get maxInFlight(): number {
+    return this.link.framing === 'tcp' ? this.link.maxInFlight : 1;
   }
 
   async open(): Promise<void> {
@@ -59,24 +96,51 @@ export class ModbusConnection {
       await this.close();
       throw e;
     }
+    this.#watchLine(client);
   }
 
-  /** Runs one request/response exchange for `unitId`; the caller serialises calls. */
+  /** RTU: every byte received is line activity, so a drain waits until the line is quiet. */
+  #watchLine(client: ModbusClient): void {
+    if (!this.#silencePolicy) return;
+    const silence = new LineSilence(this.#silencePolicy);
+    this.#silence = silence;
+    rawBytesOf(client)?.on('data', () => silence.activity(this.#clock.now()));
+  }
+
+  /**
+   * Runs one request/response exchange for `unitId`. On RTU the caller runs
+   * one at a time; on Modbus TCP up to `maxInFlight` together.
+   */
   async transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>): Promise<T> {
     const client = this.#client;
     if (!client?.isOpen) throw Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' });
-    await this.#silentInterval();
-    client.setID(unitId);
-    client.setTimeout(timeoutMs);
+    await this.#quietLine(client);
+    const mbap = this.#mbap;
+    const tids: number[] = [];
+    // The MBAP ids this exchange's requests carry (a read-modify-write sends two).
+    const track = (call: () => unknown) => {
+      const before = mbap?.written;
+      const result = call();
+      if (mbap && mbap.written !== before) tids.push(mbap.lastTid);
+      return result;
+    };
+    const entry = this.#guarded(exchange(boundClient(client, unitId, timeoutMs, track)));
     try {
-      const result = await this.#guarded(exchange(client));
+      const result = await entry.settled;
       this.#suspect = undefined;
+      this.#silence?.activity(this.#clock.now());
       return result;
     } catch (e) {
+      // RTU: whatever still comes for this request is a late answer; drain it before the next.
+      this.#silence?.cutShort(this.#clock.now());
       throw this.#judge(e);
     } finally {
-      this.#inFlight = undefined;
-      this.#lastFrameEnd = this.#clock.now();
+      this.#inFlight.delete(entry.inFlight);
+      // Over, whatever the outcome: a late answer with one of its ids is dropped by the port from now on.
+      for (const tid of tids) {
+        mbap?.retire(tid);
+        forgetTransaction(client, tid);
+      }
     }
   }
 
@@ -85,12 +149,19 @@ export class ModbusConnection {
    * it is in flight. modbus-serial settles its own promise only by its timeout
    * then, so that late settlement is swallowed here.
    */
-  #guarded<T>(exchange: Promise<T>): Promise<T> {
+  #guarded<T>(exchange: Promise<T>): { settled: Promise<T>; inFlight: InFlight } {
     exchange.catch(() => undefined);
-    return new Promise<T>((resolve, reject) => {
-      this.#inFlight = { reject };
+    let inFlight: InFlight | undefined;
+    const settled = new Promise<T>((resolve, reject) => {
+      inFlight = { reject };
       exchange.then(resolve, reject);
     });
+    this.#inFlight.add(inFlight as InFlight);
+    return { settled, inFlight: inFlight as InFlight };
+  }
+
+  #rejectAll(e: Error): void {
+    for (const f of this.#inFlight) f.reject(e);
   }
 
   /**
@@ -118,29 +189,42 @@ export class ModbusConnection {
 
   #mbapClient(host: string, port: number): ModbusClient {
     const mbap = new MbapPort(host, port, Math.max(this.link.timeoutMs, CONNECT_TIMEOUT_MS), {
-      invalid: (reason) => this.#inFlight?.reject(framingError(reason)),
+      invalid: (reason) => this.#rejectAll(framingError(reason)),
       discarded: (reason) => {
         this.#suspect ??= reason;
       },
     });
-    mbap.on('close', () => this.#inFlight?.reject(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
+    mbap.on('close', () => this.#rejectAll(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
+    this.#mbap = mbap;
     return createModbusClient(mbap);
   }
 
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
-    this.#inFlight?.reject(Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' }));
+    this.#mbap = undefined;
+    this.#rejectAll(Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' }));
     if (!client) return;
     // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
     else client.destroy(() => undefined);
   }
 
-  async #silentInterval(): Promise<void> {
-    if (this.#gapMs === 0) return;
-    const wait = this.#lastFrameEnd + this.#gapMs - this.#clock.now();
-    if (wait > 0) await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, Math.ceil(wait)));
+  /**
+   * RTU: waits for the 3.5-character silence, and after a cut-short request
+   * until the line has been quiet for the drain gap (bounded); then drops
+   * whatever was received since, which can only be a late answer: RTU is one
+   * transaction at a time, and modbus-serial's RTU ports would otherwise take
+   * a buffered answer of the same unit and function as the next answer.
+   */
+  async #quietLine(client: ModbusClient): Promise<void> {
+    const silence = this.#silence;
+    if (!silence) return;
+    for (let wait = silence.waitMs(this.#clock.now()); wait > 0; wait = silence.waitMs(this.#clock.now())) {
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, Math.ceil(wait)));
+    }
+    this.#lateBytes += discardReceived(client);
+    silence.sent();
   }
 }
 
@@ -148,6 +232,32 @@ export class ModbusConnection {
 export function connectionKey(link: ModbusLink): string {
   if (link.framing === 'rtu') return `rtu://${link.serialPort}`;
   return `${link.framing === 'tcp' ? 'tcp' : 'rtu-over-tcp'}://${link.host}:${link.port}`;
+}
+
+/** Wire time of `bytes` characters of 11 bits at `baudRate` (Modbus over Serial Line V1.02 §2.5.1). */
+export function frameTimeMs(bytes: number, baudRate: number): number {
+  return (bytes * 11 * 1000) / baudRate;
+}
+
+/** The longest RTU frame: address, 253-byte PDU, CRC (Modbus over Serial Line V1.02 §2.5.1.1). */
+const MAX_RTU_FRAME_BYTES = 256;
+/**
+ * RTU over TCP: the serial side's baud rate is the device server's, unknown
+ * here, and TCP delivers its bytes in bursts; a late answer is over when
+ * nothing came for a 9,600-baud line's t3.5 (4 ms) plus LAN jitter.
+ */
+const RTU_OVER_TCP_DRAIN_GAP_MS = 10;
+const SLOWEST_COMMON_BAUD = 9600;
+
+/** How an RTU link keeps frames apart and drains a late answer (line-silence.ts); none on Modbus TCP. */
+export function silencePolicy(link: ModbusLink): SilencePolicy | undefined {
+  if (link.framing === 'tcp') return undefined;
+  if (link.framing === 'rtu') {
+    const t35 = interFrameGapMs(link.baudRate);
+    return { gapMs: t35, drainGapMs: t35, maxDrainMs: frameTimeMs(MAX_RTU_FRAME_BYTES, link.baudRate) + t35 };
+  }
+  const maxDrainMs = frameTimeMs(MAX_RTU_FRAME_BYTES, SLOWEST_COMMON_BAUD) + RTU_OVER_TCP_DRAIN_GAP_MS;
+  return { gapMs: 0, drainGapMs: RTU_OVER_TCP_DRAIN_GAP_MS, maxDrainMs };
 }
 
 /**

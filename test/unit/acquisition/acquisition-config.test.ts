@@ -63,6 +63,39 @@ describe('acquisition config', () => {
     }
   });
 
+  it('takes maxInFlight (pipelining) on Modbus TCP only, at most 16, the same for every device on one link', async () => {
+    const tcp = (id: string, unitId: number, maxInFlight?: number, extra: Record<string, unknown> = {}) => ({
+      id,
+      profile: 'test-meter',
+      modbus: { host: '127.0.0.1', port: 502, unitId, ...(maxInFlight !== undefined ? { maxInFlight } : {}), ...extra },
+    });
+    const site = await loadTestSite([tcp('a', 1, 4), tcp('b', 2, 4), tcp('c', 1, undefined, { port: 503 })]);
+    try {
+      const links = site.config.devices.map((d) => (d as ModbusDeviceConfig).modbus);
+      assert.deepEqual(
+        links.map((l) => (l.framing === 'rtu' ? 0 : l.maxInFlight)),
+        [4, 4, 1],
+      );
+    } finally {
+      await site.cleanup();
+    }
+    const issues = async (devices: Record<string, unknown>[]) => {
+      try {
+        await loadTestSite(devices);
+      } catch (e) {
+        assert.ok(isConfigError(e));
+        return e.issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+      }
+      return '';
+    };
+    assert.match(await issues([tcp('a', 1, 17)]), /devices\[0\]\.modbus\.maxInFlight/);
+    assert.match(await issues([tcp('a', 1, 2, { framing: 'rtu-over-tcp' })]), /needs Modbus TCP \(framing tcp\)/);
+    assert.match(
+      await issues([tcp('a', 1, 4), tcp('b', 2, 2)]),
+      /devices\[1\]\.modbus\.maxInFlight: maxInFlight 2 differs from device "a" \(4\)/,
+    );
+  });
+
   it('never asks for more than 2000 coils in one request (Modbus V1.1b3 §6.1)', () => {
     const coils = Array.from(
       { length: 2500 },

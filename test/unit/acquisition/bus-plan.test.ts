@@ -73,6 +73,25 @@ describe('bus plan (which request next, with what timeout)', () => {
   ];
   for (const t of cases) it(t.name, () => assert.deepEqual(planNext(NOW, t.candidates), t.want));
 
+  describe('on a pipelined link (several requests may be outstanding)', () => {
+    it('probes with the whole timeout when a second slot stays free for the healthy polls', () => {
+      const candidates = [c('dead', 'probe', { wantMs: 1000 }), c('poll', 'poll', { readyAt: NOW + 8, deadline: NOW + 8 })];
+      assert.deepEqual(planNext(NOW, candidates, 2), { kind: 'send', job: 'dead', timeoutMs: 1000 });
+    });
+    it('keeps the gap rule with one slot left: a probe never takes the last one past the next deadline', () => {
+      const candidates = [c('dead', 'probe', { wantMs: 1000 }), c('poll', 'poll', { readyAt: NOW + 8, deadline: NOW + 8 })];
+      assert.deepEqual(planNext(NOW, candidates, 1), { kind: 'wait', untilMs: NOW + 8 });
+    });
+    it('still serves due polls before probes and retries', () => {
+      const candidates = [
+        c('dead', 'probe'),
+        c('retry', 'retry', { deadline: NOW + 60 }),
+        c('poll', 'poll', { deadline: NOW + 50, wantMs: 40 }),
+      ];
+      assert.deepEqual(planNext(NOW, candidates, 4), { kind: 'send', job: 'poll', timeoutMs: 40 });
+    });
+  });
+
   it('gives points with priority 1–2 conditions no deadline slack, others a quarter interval up to 250 ms', () => {
     assert.equal(deadlineSlackMs(100, true), 0);
     assert.equal(deadlineSlackMs(100, false), 25);

@@ -134,6 +134,42 @@ describe('bus scheduler (fake connection, fake time)', () => {
     assert.equal(after?.comm, 'online');
   });
 
+  it('pipelined (maxInFlight 4): a dead unit’s outstanding requests cost the live units nothing, one request per unit at most', async () => {
+    sinon.stub(ModbusConnection.prototype, 'maxInFlight').get(() => 4);
+    const outstanding = new Map<number, number>();
+    let most = 0;
+    (ModbusConnection.prototype.transact as sinon.SinonStub).callsFake(async (unit: number, timeoutMs: number, exchange) => {
+      const n = (outstanding.get(unit) ?? 0) + 1;
+      outstanding.set(unit, n);
+      assert.equal(n, 1, `unit ${unit} has one request outstanding at most`);
+      most = Math.max(
+        most,
+        [...outstanding.values()].reduce((a, b) => a + b, 0),
+      );
+      const delay = delays.get(unit)?.shift() ?? 5;
+      try {
+        return await exchange(fakeClient(unit, timeoutMs, delay, new Map(), (op) => calls.push({ at: Date.now(), unit, op, timeoutMs })));
+      } finally {
+        outstanding.set(unit, n - 1);
+      }
+    });
+    start();
+    await clock.tickAsync(10_000);
+    assert.ok(most >= 2 && most <= 3, `at most one per unit of the three, and some overlap: ${most}`);
+    const fast = calls.filter((c) => c.unit === 1 && c.op === 'read holding 0+1').map((c) => c.at);
+    const periods = fast.slice(1).map((t, i) => t - (fast[i] as number));
+    // Only the unit's own other group (one 5 ms request) can stand in front of its fast group now, never the dead unit's timeout.
+    assert.ok(Math.max(...periods) <= 100 + 5, `worst fast period ${Math.max(...periods)} ms`);
+    const probes = calls.filter((c) => c.unit === 9 && c.at > 1_004_000);
+    assert.ok(probes.length >= 4, `${probes.length} probes after the breaker opened`);
+    // A free slot beside the probe keeps the healthy polls' slot: the probe is not cut to a gap.
+    assert.ok(
+      probes.every((p) => p.timeoutMs === 200),
+      `probe timeouts ${probes.map((p) => p.timeoutMs).join(', ')}`,
+    );
+    assert.equal(bus?.devices.get('dead')?.comm, 'offline');
+  });
+
   it('runs a write ahead of every queued poll and verifies it by reading back', async () => {
     start();
     await clock.tickAsync(1000);

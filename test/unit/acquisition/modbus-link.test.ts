@@ -12,7 +12,7 @@ describe('Modbus link helpers', () => {
   });
 
   it('keys connections by physical link, not by unit', () => {
-    const tcp = { host: 'a', port: 502, timeoutMs: 1, unitId: 1 } as const;
+    const tcp = { host: 'a', port: 502, timeoutMs: 1, unitId: 1, maxInFlight: 1 } as const;
     assert.equal(connectionKey({ ...tcp, framing: 'tcp' }), connectionKey({ ...tcp, framing: 'tcp', unitId: 7 }));
     assert.notEqual(connectionKey({ ...tcp, framing: 'tcp' }), connectionKey({ ...tcp, framing: 'rtu-over-tcp' }));
     const serial = {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { floorMs, frameTimeMs, ResponseTimer, sizeBucket } from '../../../gateway/src/acquisition/modbus/response-timer.js';
+import { SERIAL_9600, TCP_LINK } from '../../support/modbus-links.js';
 
 const POLICY = { adaptive: true, minMs: 10, turnaroundMs: 5 };
 
@@ -42,20 +43,11 @@ describe('adaptive response timer (RFC 6298)', () => {
   });
 
   it('puts the frame time at the baud rate and the turnaround into a serial floor', () => {
-    const rtu = {
-      framing: 'rtu',
-      serialPort: '/dev/x',
-      baudRate: 9600,
-      parity: 'none',
-      dataBits: 8,
-      stopBits: 1,
-      unitId: 1,
-      timeoutMs: 1000,
-    } as const;
+    const rtu = SERIAL_9600;
     // 10 registers: 8-byte request + 25-byte answer = 33 characters of 11 bits at 9600 baud ≈ 37.8 ms, + 4.0 ms silence + 5 + 10.
     assert.ok(Math.abs(floorMs(rtu, POLICY, 10, false) - (frameTimeMs(33, 9600) + 4.0104 + 15)) < 0.01);
     assert.ok(Math.abs(frameTimeMs(33, 9600) - 37.8125) < 0.001);
-    const tcp = { framing: 'tcp', host: 'h', port: 502, unitId: 1, timeoutMs: 1000 } as const;
+    const tcp = TCP_LINK;
     assert.equal(floorMs(tcp, POLICY, 10, false), 10);
   });
 });

@@ -15,7 +15,8 @@
  *   competes like a poll, so a saturated link cannot starve a unit's retry.
  * - probe: a request to a unit whose breaker is open. Only when nothing
  *   else is due, and only in the gap before the next healthy deadline that
- *   its timeout, cut to the gap, still fits with at least its floor.
+ *   its timeout, cut to the gap, still fits with at least its floor — or,
+ *   on a pipelined link with a second slot free, with its whole timeout.
  */
 export type CandidateKind = 'poll' | 'retry' | 'probe';
 
@@ -38,7 +39,13 @@ export type Plan<J> =
   | { readonly kind: 'send'; readonly job: J; readonly timeoutMs: number }
   | { readonly kind: 'wait'; readonly untilMs: number };
 
-export function planNext<J>(now: number, candidates: readonly Candidate<J>[]): Plan<J> {
+/**
+ * `freeSlots`: requests the link may still start now (pipelined Modbus TCP:
+ * maxInFlight less those outstanding; else 1). With more than one free, a
+ * probe does not hold the link — a slot stays free for the next healthy poll —
+ * so it goes with its whole timeout whenever nothing else is due.
+ */
+export function planNext<J>(now: number, candidates: readonly Candidate<J>[], freeSlots = 1): Plan<J> {
   const ready = candidates.filter((c) => c.readyAt <= now);
   const polls = ready.filter((c) => c.kind === 'poll' || (c.kind === 'retry' && c.deadline <= now));
   if (polls.length > 0) {
@@ -47,7 +54,7 @@ export function planNext<J>(now: number, candidates: readonly Candidate<J>[]): P
   }
   const retry = earliest(ready.filter((c) => c.kind === 'retry'));
   if (retry) return { kind: 'send', job: retry.job, timeoutMs: retry.wantMs };
-  const gap = gapMs(now, candidates);
+  const gap = freeSlots > 1 ? Number.POSITIVE_INFINITY : gapMs(now, candidates);
   const probe = earliest(ready.filter((c) => c.kind === 'probe' && Math.min(c.wantMs, gap) >= c.floorMs));
   if (probe) return { kind: 'send', job: probe.job, timeoutMs: Math.floor(Math.min(probe.wantMs, gap)) };
   // A probe that does not fit now is looked at again after the next request, when the next deadline is further off.

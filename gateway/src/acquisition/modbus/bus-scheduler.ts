@@ -30,7 +30,8 @@ const MAX_RECONNECT_MS = 1000;
 
 /**
  * The scheduler of one physical Modbus connection (docs/acquisition.md): every
- * unit's poll groups share one queue, one transaction at a time, one request
+ * unit's poll groups share one queue, one transaction at a time (up to the
+ * link's maxInFlight on a pipelined Modbus TCP link, one per unit), one request
  * per turn, chosen by bus-plan.ts (earliest deadline first, fair by bus time
  * when saturated; retries and probes only when no healthy poll is due, probes
  * cut to the gap before the next deadline). Writes jump the queue. Timeouts
@@ -46,6 +47,11 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   readonly #jobs: PollJob[];
   readonly #writes: WriteJob[] = [];
   readonly #pump: BusPump;
+  /** Requests outstanding, and how many each unit has (a poll, and perhaps a write beside it). */
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #busy = new Map<ModbusDeviceState, number>();
+  /** The link is up since the last connect: the first request failure on it takes it down, the others settle quietly. */
+  #connected = false;
   #running = false;
   #linkFailures = 0;
   #reconnectAt = 0;
@@ -96,6 +102,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     this.#running = false;
     for (const w of this.#writes.splice(0)) w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', w.state.config.id, 'the gateway is stopping'));
     await this.#pump.stop();
+    await Promise.all([...this.#inFlight]);
     await this.connection.close();
   }
 
@@ -128,31 +135,58 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     return undefined;
   }
 
-  /** Sends requests until nothing may be sent now; returns how long until something may. */
+  /**
+   * Starts requests until nothing may be sent now — one outstanding at a time,
+   * or up to the link's maxInFlight on a pipelined Modbus TCP link, at most
+   * one per unit — and returns how long until something may. A request that
+   * ends kicks the pump again.
+   */
   async #work(): Promise<number> {
     while (this.#running) {
+      if (this.#inFlight.size >= this.connection.maxInFlight) return Number.POSITIVE_INFINITY;
       const now = this.#clock.now();
       if (!this.connection.isOpen) {
+        // Requests still settling on a closed link fail first; the last one kicks the pump.
+        if (this.#inFlight.size > 0) return Number.POSITIVE_INFINITY;
         if (now < this.#reconnectAt) return this.#reconnectAt - now;
         await this.#reconnect();
         continue;
       }
       const write = this.#writes.shift();
       if (write) {
-        await this.#runWrite(write);
+        this.#launch(write.state, () => this.#runWrite(write));
         continue;
       }
+      const free = this.connection.maxInFlight - this.#inFlight.size;
+      const idle = this.#jobs.filter((job) => !this.#busy.has(job.state));
       const plan = planNext(
         now,
-        this.#jobs.map((job) => this.#candidate(job, now)),
+        idle.map((job) => this.#candidate(job, now)),
+        free,
       );
       if (plan.kind === 'wait') return Number.isFinite(plan.untilMs) ? plan.untilMs - now : 60_000;
-      const probe = plan.job.state.breaker.kind !== 'closed';
-      if (probe) plan.job.state.beginProbe();
-      else if (!plan.job.state.admit(now)) return 1;
-      await this.#runPoll(plan.job, plan.timeoutMs, probe);
+      const { job, timeoutMs } = plan;
+      const probe = job.state.breaker.kind !== 'closed';
+      if (probe) job.state.beginProbe();
+      else if (!job.state.admit(now)) return 1;
+      this.#launch(job.state, () => this.#runPoll(job, timeoutMs, probe));
     }
     return Number.POSITIVE_INFINITY;
+  }
+
+  /** Runs one unit's request without waiting for it; its end frees its slot and wakes the pump. */
+  #launch(state: ModbusDeviceState, run: () => Promise<void>): void {
+    this.#busy.set(state, (this.#busy.get(state) ?? 0) + 1);
+    const request: Promise<void> = run()
+      .catch((e: unknown) => this.#log.error({ err: (e as Error).message }, 'modbus request failed'))
+      .finally(() => {
+        this.#inFlight.delete(request);
+        const left = (this.#busy.get(state) ?? 1) - 1;
+        if (left > 0) this.#busy.set(state, left);
+        else this.#busy.delete(state);
+        this.#pump.kick();
+      });
+    this.#inFlight.add(request);
   }
 
   /** How bus-plan.ts sees a job now: a healthy poll, a retry, or a probe of an open-breaker unit. */
@@ -180,9 +214,17 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     }
     if (this.#everConnected) for (const state of this.devices.values()) state.health.count('reconnects');
     this.#everConnected = true;
+    this.#connected = true;
     this.#linkFailures = 0;
     this.#log.info('modbus connected');
     for (const state of this.devices.values()) if (state.setLink(true)) this.#emitComm(state);
+  }
+
+  /** A request found the link failed: once per connection, however many were in flight on it. */
+  #requestLinkFailure(error: LifelineError): void {
+    if (!this.#connected) return;
+    this.#connected = false;
+    this.#linkDown(error);
   }
 
   /** The link failed: close it, mark every unit behind it, and retry the connect after a backoff. */
@@ -239,7 +281,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
       this.#emitPoll(state, t0, error);
       if (isLinkFailure(error)) {
         this.#finishFailed(job, error);
-        this.#linkDown(error);
+        this.#requestLinkFailure(error);
         return;
       }
       if (error.code === 'LL_ERR_MODBUS_TIMEOUT' && cut) {
@@ -326,7 +368,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
       const error = e as LifelineError;
       if (isModbusException(error)) return w.reject(gatewayError('LL_ERR_WRITE_REFUSED', id, point.id, error.message));
       if (isLinkFailure(error)) {
-        this.#linkDown(error);
+        this.#requestLinkFailure(error);
         return w.reject(gatewayError('LL_ERR_DEVICE_OFFLINE', id, error.message));
       }
       return w.reject(gatewayError('LL_ERR_WRITE_TIMEOUT', id, point.id, error.message));

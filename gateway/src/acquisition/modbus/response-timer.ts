@@ -1,5 +1,5 @@
 import type { ModbusLink } from '@lifeline/core';
-import { interFrameGapMs } from '../../transports/modbus-connection.js';
+import { frameTimeMs, interFrameGapMs } from '../../transports/modbus-connection.js';
 
 /**
  * Adaptive response timeouts of one unit (docs/acquisition.md), after TCP's
@@ -78,7 +78,4 @@ export function floorMs(link: ModbusLink, policy: TimeoutPolicy, quantity: numbe
   return policy.minMs + frameTimeMs(8 + answerBytes, link.baudRate) + interFrameGapMs(link.baudRate) + policy.turnaroundMs;
 }
 
-/** Wire time of `bytes` characters of 11 bits at `baudRate`. */
-export function frameTimeMs(bytes: number, baudRate: number): number {
-  return (bytes * 11 * 1000) / baudRate;
-}
+export { frameTimeMs };
