@@ -465,6 +465,20 @@ describe('hostile input against a live gateway (property-based, issue 18)', func
         )
         .map((o) => Buffer.from(JSON.stringify(o))),
     },
+    {
+      // Nearly right: past the schema to the route itself, for an alarm the site does not have (404).
+      weight: 2,
+      arbitrary: fc
+        .record(
+          {
+            alarmId: fc.stringMatching(/^[a-z0-9_-]{0,20}$/).map((s) => `x${s}/lel1/hihi`),
+            durationMs: fc.integer({ min: 60_000, max: 86_400_000 }),
+            comment: fc.string({ maxLength: 100 }),
+          },
+          { requiredKeys: ['alarmId'] },
+        )
+        .map((o) => Buffer.from(JSON.stringify(o))),
+    },
     { weight: 1, arbitrary: fc.constant(Buffer.alloc(1_100_000, '{"a":1}')) },
   );
   /** Mostly JSON, so most bodies reach the route's schema; then the other types the parser may meet, then noise. */
