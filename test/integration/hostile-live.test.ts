@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -152,6 +152,7 @@ describe('hostile input against a live gateway (property-based, issue 18)', func
   let site: HostileSite;
   let alarms: MqttCollector;
   let baseline: { fds: number; heap: number };
+  let baselineList: string[] = [];
   const clients = new Set<MqttClient>();
   /** What the raw-socket device answers: set per part. */
   let rawAnswer: (req: ModbusRequest) => ModbusAnswer = (req) => registers(req, [0, 0, 0, 0]);
@@ -176,6 +177,7 @@ describe('hostile input against a live gateway (property-based, issue 18)', func
     await setPoint(site.urls.simulator, 'gas-1', 'lel1', 0);
     await closeClients();
     baseline = { fds: openFds(), heap: heapAfterGc() };
+    baselineList = listFds().split(' ');
     report(`baseline: ${baseline.fds} fds, heap ${MB(baseline.heap)} after GC`);
   });
 
@@ -258,6 +260,18 @@ describe('hostile input against a live gateway (property-based, issue 18)', func
       });
   }
 
+  function listFds(): string {
+    return readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '?';
+        }
+      })
+      .join(' ');
+  }
+
   /** After a part: the gateway still answers, and fds and heap come back to the baseline. */
   async function settled(part: string): Promise<void> {
     await closeClients();
@@ -267,7 +281,21 @@ describe('hostile input against a live gateway (property-based, issue 18)', func
       fds = openFds();
       return fds <= baseline.fds + FD_TOLERANCE;
     }, `${part}: fds back to ${baseline.fds} (+${FD_TOLERANCE})`).catch((e: Error) => {
-      throw new Error(`${e.message}; ${fds} open`);
+      const now = listFds().split(' ');
+      const extra = now.filter((f) => !baselineList.includes(f));
+      const net = ['tcp', 'tcp6'].flatMap((f) => readFileSync(`/proc/net/${f}`, 'utf8').split('\n'));
+      const where = extra.map(
+        (x) =>
+          net
+            .find((l) => l.includes(` ${x.replace(/\D/g, '')} `))
+            ?.trim()
+            .split(/\s+/)
+            .slice(1, 4)
+            .join(' ') ?? x,
+      );
+      throw new Error(
+        `${e.message}; ${fds} open; not in the baseline: ${where.join(' | ')} (dashboard ${site.urls.dashboard}, simulator ${site.urls.simulator})`,
+      );
     });
     const heap = heapAfterGc();
     report(
@@ -541,8 +569,6 @@ describe('hostile input against a live gateway (property-based, issue 18)', func
       }),
       { seed: SEED, numRuns, endOnFailure: true },
     );
-    for (let i = 0; i < 3; i++) (await import('node:net')).connect(Number(new URL(site.urls.dashboard).port), '127.0.0.1');
-    await new Promise((r) => setTimeout(r, 200));
     report(`HTTP: ${run} requests; statuses (0: an oversize body cut off) ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     assert.equal((await health()).devices['gas-1'], 'online');
     await (raised ?? raiseAlarm('gas-1', 'lel2', 'after the HTTP part'));
