@@ -38,7 +38,9 @@ export class PostgresServer {
     if (!this.#dir) {
       this.#dir = await mkdtemp(join(tmpdir(), 'lifeline-postgres-'));
       if (process.getuid?.() === 0) await chown(this.#dir, NOBODY.uid, NOBODY.gid);
-      await run(...asServerUser(join(POSTGRES_BIN, 'initdb'), ['-D', this.#data, '-U', this.user, '-A', 'trust', '-E', 'UTF8', '--no-sync']));
+      await run(
+        ...asServerUser(join(POSTGRES_BIN, 'initdb'), ['-D', this.#data, '-U', this.user, '-A', 'trust', '-E', 'UTF8', '--no-sync']),
+      );
     }
     const settings = ['listen_addresses=127.0.0.1', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
     const args = ['-D', this.#data, '-p', String(this.port), '-k', this.#dir, ...settings.flatMap((s) => ['-c', s])];

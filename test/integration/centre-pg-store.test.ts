@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { MIGRATIONS, PgCentreStore } from '@lifeline/twin/centre';
 import pg from 'pg';
 import { freshDatabase, type PostgresServer, startPostgres } from '../support/postgres.js';
-import { centreStoreContract } from '../unit/centre/centre-store-contract.js';
 import { newTwin } from '../unit/centre/centre-fixtures.js';
+import { centreStoreContract } from '../unit/centre/centre-store-contract.js';
 
 describe('integration: the centre store on a real PostgreSQL', () => {
   let server: PostgresServer | undefined;

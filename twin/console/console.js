@@ -48,7 +48,11 @@
     fillSelect('f-state', [...new Set(alarms.map((a) => a.state))].sort());
     const f = { site: $('f-site').value, kind: $('f-kind').value, priority: $('f-priority').value, state: $('f-state').value };
     const shown = alarms.filter(
-      (a) => (!f.site || a.site === f.site) && (!f.kind || a.condition === f.kind) && (!f.priority || String(a.priority) === f.priority) && (!f.state || a.state === f.state),
+      (a) =>
+        (!f.site || a.site === f.site) &&
+        (!f.kind || a.condition === f.kind) &&
+        (!f.priority || String(a.priority) === f.priority) &&
+        (!f.state || a.state === f.state),
     );
     $('alarm-count').textContent = String(shown.length);
     const list = $('alarms');
@@ -61,7 +65,14 @@
       actions.append(el('button', { type: 'button', textContent: 'Acknowledge', 'data-action': 'ack', onclick: () => send(a, 'ack', {}) }));
     }
     if (me && a.state !== 'shelved') {
-      actions.append(el('button', { type: 'button', textContent: 'Shelve 1 h', 'data-action': 'shelve', onclick: () => send(a, 'shelve', { durationMs: 3_600_000 }) }));
+      actions.append(
+        el('button', {
+          type: 'button',
+          textContent: 'Shelve 1 h',
+          'data-action': 'shelve',
+          onclick: () => send(a, 'shelve', { durationMs: 3_600_000 }),
+        }),
+      );
     }
     if (!me) actions.append(el('span', { class: 'hint', textContent: 'sign in to act' }));
     const item = el(
@@ -116,9 +127,18 @@
         el(
           'tr',
           {},
-          ...[new Date(r.receivedAt).toLocaleString(), r.site, r.gateway, r.seq, r.event.event, r.event.alarmId, r.event.priority, r.event.state, `${r.event.value} ${r.event.unit}`, r.event.user || ''].map(
-            (v) => el('td', { textContent: String(v) }),
-          ),
+          ...[
+            new Date(r.receivedAt).toLocaleString(),
+            r.site,
+            r.gateway,
+            r.seq,
+            r.event.event,
+            r.event.alarmId,
+            r.event.priority,
+            r.event.state,
+            `${r.event.value} ${r.event.unit}`,
+            r.event.user || '',
+          ].map((v) => el('td', { textContent: String(v) })),
         ),
       ),
     );

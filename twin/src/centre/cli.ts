@@ -60,7 +60,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const operators = parseOperators(values.operators ?? env[CENTRE_ENV.operators], undefined);
   if (typeof operators === 'string') return usage(operators);
   const dbUrl = values.db ?? env[CENTRE_ENV.db];
-  if (dbUrl !== undefined && dbUrl !== '' && !/^postgres(ql)?:\/\//.test(dbUrl)) return usage('--db: give a PostgreSQL URL, e.g. postgres://centre@db:5432/centre');
+  if (dbUrl !== undefined && dbUrl !== '' && !/^postgres(ql)?:\/\//.test(dbUrl))
+    return usage('--db: give a PostgreSQL URL, e.g. postgres://centre@db:5432/centre');
   const instanceId = values.instance ?? env[CENTRE_ENV.instance];
   const log = pino({ level: env[CENTRE_ENV.logLevel] ?? 'info' });
   const centre = await startCentre({

@@ -13,7 +13,8 @@ const FILES = [
 ] as const;
 
 // No inline code, nothing from elsewhere, no framing (the ack button).
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** The centre alarm console at `/console/` (docs/centre.md): read once at start. */
 export async function consoleRoutes(app: FastifyInstance): Promise<void> {

@@ -50,7 +50,10 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
     return user;
   };
 
-  app.get('/api/health', async () => ({ broker: service.connected ? 'connected' : 'disconnected', gateways: (await store.gateways()).length }));
+  app.get('/api/health', async () => ({
+    broker: service.connected ? 'connected' : 'disconnected',
+    gateways: (await store.gateways()).length,
+  }));
   app.get('/api/whoami', async (req) => ({ user: operator(req) }));
   app.get('/api/twins', async () => store.gateways());
   app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway', async (req) => {
@@ -64,21 +67,30 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
   app.get('/api/alarms', async () => store.activeAlarms());
   await journalRoutes(app, store);
 
-  app.post<{ Params: GatewayParams; Body: Body }>('/api/twins/:site/:gateway/desired', { schema: { body: { type: 'object' } } }, async (req, reply) => {
-    const user = operator(req);
-    const result = await service.sendDesired(req.params.site, req.params.gateway, withOperator(req.body, user, operators), user);
-    return reply.code(result.status === 'accepted' ? 200 : 422).send(result);
-  });
+  app.post<{ Params: GatewayParams; Body: Body }>(
+    '/api/twins/:site/:gateway/desired',
+    { schema: { body: { type: 'object' } } },
+    async (req, reply) => {
+      const user = operator(req);
+      const result = await service.sendDesired(req.params.site, req.params.gateway, withOperator(req.body, user, operators), user);
+      return reply.code(result.status === 'accepted' ? 200 : 422).send(result);
+    },
+  );
   for (const name of COMMAND_NAMES) {
     app.post<{ Params: GatewayParams; Body: Body | undefined }>(`/api/twins/:site/:gateway/${name}`, async (req, reply) =>
       sendCommand(req, reply, name),
     );
   }
 
-  async function sendCommand(req: FastifyRequest<{ Params: GatewayParams; Body: Body | undefined }>, reply: FastifyReply, name: CommandName) {
+  async function sendCommand(
+    req: FastifyRequest<{ Params: GatewayParams; Body: Body | undefined }>,
+    reply: FastifyReply,
+    name: CommandName,
+  ) {
     const user = operator(req);
     const body = req.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'the body must be a JSON object');
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'the body must be a JSON object');
     // resync carries no operator (its schema has none); ack and shelve are recorded under the one who signed in.
     const sent = name === 'resync' ? body : withOperator(body, user, operators);
     const result = await service.sendCommand(req.params.site, req.params.gateway, name, sent, user);

@@ -26,7 +26,8 @@ export async function journalRoutes(app: FastifyInstance, store: CentreStore): P
 
 function queryOf(q: JournalParams): JournalQuery {
   const priority = q.priority ? Number(q.priority) : undefined;
-  if (priority !== undefined && ![1, 2, 3, 4].includes(priority)) throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'priority is 1, 2, 3 or 4');
+  if (priority !== undefined && ![1, 2, 3, 4].includes(priority))
+    throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'priority is 1, 2, 3 or 4');
   return {
     ...(q.site ? { site: q.site } : {}),
     ...(q.gateway ? { gateway: q.gateway } : {}),
@@ -39,6 +40,7 @@ function queryOf(q: JournalParams): JournalQuery {
 
 function limitOf(text: string | undefined, fallback: number): number {
   const n = text === undefined ? fallback : Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'limit is an integer from 1 to 10000');
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'limit is an integer from 1 to 10000');
   return n;
 }

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { gatewayTopics } from '../topics.js';
 import type { CommandName, CommandResult, TwinDesiredResult } from '../twin-messages.js';
 import { CentreError } from './centre-errors.js';
-import { MqttConsumer } from './mqtt-consumer.js';
 import { MirrorWorker, type WorkerEvent } from './mirror-worker.js';
+import { MqttConsumer } from './mqtt-consumer.js';
 import type { CentreStore } from './store/centre-store.js';
 import { dataFilters, RESULT_FILTERS } from './subscriptions.js';
 
@@ -27,6 +27,9 @@ export interface MirrorServiceOptions {
   /** How long a desired change or command waits for the gateway's answer (ms). */
   readonly answerTimeoutMs?: number;
 }
+
+/** Short: the consumer waits meanwhile, and a real loss costs this much before its resync. */
+const SHARED_GAP_RETRY_MS = [10, 40];
 
 interface Waiter {
   readonly resolve: (answer: TwinDesiredResult | CommandResult) => void;
@@ -52,7 +55,8 @@ export class MirrorService {
       store: options.store,
       log: options.log,
       ...(options.resyncRetryMs !== undefined ? { resyncRetryMs: options.resyncRetryMs } : {}),
-      ...(options.gapRetryDelaysMs !== undefined ? { gapRetryDelaysMs: options.gapRetryDelaysMs } : {}),
+      // One plain subscription delivers a gateway's messages in order: a gap is a loss, not a patch in flight elsewhere.
+      gapRetryDelaysMs: options.gapRetryDelaysMs ?? (options.shareGroup === undefined ? [] : SHARED_GAP_RETRY_MS),
     });
     this.worker.on('event', (e) => this.#onEvent(e));
   }
@@ -100,7 +104,13 @@ export class MirrorService {
     return (await this.#request(site, gateway, 'desired', topics.twinDesired, body, operator)) as TwinDesiredResult;
   }
 
-  async sendCommand(site: string, gateway: string, name: CommandName, body: Record<string, unknown>, operator: string): Promise<CommandResult> {
+  async sendCommand(
+    site: string,
+    gateway: string,
+    name: CommandName,
+    body: Record<string, unknown>,
+    operator: string,
+  ): Promise<CommandResult> {
     const topics = await this.#topicsOf(site, gateway);
     return (await this.#request(site, gateway, name, topics.command(name), body, operator)) as CommandResult;
   }
@@ -156,7 +166,10 @@ export class MirrorService {
     } else if (e.type === 'resync') {
       const topic = gatewayTopics(e.site, e.gateway).command('resync');
       const body = { clientToken: randomUUID(), issuedAt: new Date().toISOString(), reason: e.reason };
-      this.#consumers.find((c) => c.connected)?.publish(topic, JSON.stringify(body)).catch(() => undefined);
+      this.#consumers
+        .find((c) => c.connected)
+        ?.publish(topic, JSON.stringify(body))
+        .catch(() => undefined);
     }
   }
 }

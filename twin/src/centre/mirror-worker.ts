@@ -31,7 +31,7 @@ export interface MirrorWorkerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_GAP_RETRY_MS = [20, 50, 100, 200];
+const DEFAULT_GAP_RETRY_MS = [10, 40];
 
 /**
  * A stateless mirror worker: one MQTT message in, the store changed (or

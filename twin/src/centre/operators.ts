@@ -17,7 +17,8 @@ export function parseOperators(text: string | undefined, legacyToken: string | u
     const at = entry.indexOf(':');
     const user = entry.slice(0, at).trim();
     const token = entry.slice(at + 1).trim();
-    if (at <= 0 || !/^[\w.@-]{1,64}$/.test(user)) return `--operators "${entry.split(':')[0]}:…": write user:token, users of letters, digits, . @ - _`;
+    if (at <= 0 || !/^[\w.@-]{1,64}$/.test(user))
+      return `--operators "${entry.split(':')[0]}:…": write user:token, users of letters, digits, . @ - _`;
     if (token.length < MIN_TOKEN_LENGTH) return `--operators: the token of ${user} is shorter than ${MIN_TOKEN_LENGTH} characters`;
     operators.set(token, user);
   }

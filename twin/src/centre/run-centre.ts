@@ -45,7 +45,9 @@ export interface RunningCentre {
 /** Store, mirror and HTTP API, started together and stopped in reverse order. */
 export async function startCentre(options: CentreOptions): Promise<RunningCentre> {
   const store: CentreStore =
-    options.dbUrl === undefined ? new MemoryCentreStore() : await PgCentreStore.open({ url: options.dbUrl, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
+    options.dbUrl === undefined
+      ? new MemoryCentreStore()
+      : await PgCentreStore.open({ url: options.dbUrl, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
   const shareGroup = options.dbUrl === undefined ? undefined : (options.shareGroup ?? DEFAULT_SHARE_GROUP);
   const service = new MirrorService({
     brokerUrl: options.brokerUrl,

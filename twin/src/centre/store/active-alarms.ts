@@ -7,7 +7,12 @@ import type { ActiveAlarm } from './centre-store.js';
  * journal's events of the same boot newer than the twin's `alarmSeq` (an
  * event reaches the centre before the coalesced twin patch that reflects it).
  */
-export function activeAlarmsOf(site: string, gateway: string, twinAlarms: Record<string, TwinAlarm>, newer: readonly AlarmEvent[]): ActiveAlarm[] {
+export function activeAlarmsOf(
+  site: string,
+  gateway: string,
+  twinAlarms: Record<string, TwinAlarm>,
+  newer: readonly AlarmEvent[],
+): ActiveAlarm[] {
   const alarms = new Map<string, TwinAlarm>(Object.entries(twinAlarms));
   for (const event of [...newer].sort((a, b) => a.seq - b.seq)) {
     if (event.state === 'normal') alarms.delete(event.alarmId);

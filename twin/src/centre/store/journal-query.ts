@@ -37,7 +37,23 @@ export function journalCsv(rows: readonly JournalRow[]): string {
   const field = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
   const lines = rows.map((r) => {
     const e = r.event;
-    const values = [r.receivedAt, r.site, r.gateway, r.bootId, r.seq, e.event, e.alarmId, e.priority, e.state, e.value, e.limit, e.unit, e.detectedAt, e.user, e.comment];
+    const values = [
+      r.receivedAt,
+      r.site,
+      r.gateway,
+      r.bootId,
+      r.seq,
+      e.event,
+      e.alarmId,
+      e.priority,
+      e.state,
+      e.value,
+      e.limit,
+      e.unit,
+      e.detectedAt,
+      e.user,
+      e.comment,
+    ];
     return values.map(field).join(',');
   });
   return `${[JOURNAL_CSV_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;

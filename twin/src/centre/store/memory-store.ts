@@ -100,6 +100,11 @@ export class MemoryCentreStore implements CentreStore {
   }
 
   async gateways(): Promise<GatewaySummary[]> {
+    return this.gatewaysNow();
+  }
+
+  /** The memory store can answer at once (single-process callers and tests). */
+  gatewaysNow(): GatewaySummary[] {
     return [...this.#entries.values()].map((e) => {
       const reported = e.replica.reported;
       return {
@@ -121,6 +126,10 @@ export class MemoryCentreStore implements CentreStore {
   }
 
   async twin(site: string, gateway: string): Promise<TwinView | undefined> {
+    return this.twinNow(site, gateway);
+  }
+
+  twinNow(site: string, gateway: string): TwinView | undefined {
     const e = this.#entries.get(`${site}/${gateway}`);
     if (!e) return undefined;
     const r = e.replica;
@@ -161,14 +170,30 @@ export class MemoryCentreStore implements CentreStore {
     if (!r.reported) return [];
     const seq = r.reported.alarmSeq;
     const newer = this.#journal.filter((j) => j.site === e.site && j.gateway === e.gateway && j.bootId === r.bootId && j.seq > seq);
-    return activeAlarmsOf(e.site, e.gateway, r.reported.alarms, newer.map((j) => j.event));
+    return activeAlarmsOf(
+      e.site,
+      e.gateway,
+      r.reported.alarms,
+      newer.map((j) => j.event),
+    );
   }
 
   #entry(site: string, gateway: string): Entry {
     const k = `${site}/${gateway}`;
     let e = this.#entries.get(k);
     if (!e) {
-      e = { site, gateway, replica: new TwinReplica(), status: undefined, lastSeen: undefined, history: [], resyncAskedAt: undefined, resyncs: 0, rejected: 0, lastRejection: undefined };
+      e = {
+        site,
+        gateway,
+        replica: new TwinReplica(),
+        status: undefined,
+        lastSeen: undefined,
+        history: [],
+        resyncAskedAt: undefined,
+        resyncs: 0,
+        rejected: 0,
+        lastRejection: undefined,
+      };
       this.#entries.set(k, e);
     }
     return e;

@@ -63,14 +63,26 @@ export class PgReads {
   }
 
   async twin(site: string, gateway: string): Promise<TwinView | undefined> {
-    const r = await this.pool.query<{ status: GatewayStatus | null; boot_id: string | null; version: number | null; ts: string | null; reported: TwinReported | null }>(
+    const r = await this.pool.query<{
+      status: GatewayStatus | null;
+      boot_id: string | null;
+      version: number | null;
+      ts: string | null;
+      reported: TwinReported | null;
+    }>(
       `SELECT g.status, t.boot_id, t.version, t.ts, t.reported FROM gateways g
        LEFT JOIN twins t ON t.site = g.site AND t.gateway = g.gateway WHERE g.site = $1 AND g.gateway = $2`,
       [site, gateway],
     );
     const row = r.rows[0];
     if (!row) return undefined;
-    return { bootId: row.boot_id ?? undefined, version: row.version ?? 0, ts: row.ts ?? undefined, status: row.status ?? undefined, reported: row.reported ?? undefined };
+    return {
+      bootId: row.boot_id ?? undefined,
+      version: row.version ?? 0,
+      ts: row.ts ?? undefined,
+      status: row.status ?? undefined,
+      reported: row.reported ?? undefined,
+    };
   }
 
   async activeAlarms(): Promise<ActiveAlarm[]> {
@@ -81,8 +93,8 @@ export class PgReads {
     const byGateway = new Map<string, { site: string; gateway: string; alarms: Record<string, TwinAlarm>; newer: AlarmEvent[] }>();
     const entry = (site: string, gateway: string) => {
       const k = `${site}/${gateway}`;
-      let e = byGateway.get(k);
-      if (!e) byGateway.set(k, (e = { site, gateway, alarms: {}, newer: [] }));
+      const e = byGateway.get(k) ?? { site, gateway, alarms: {}, newer: [] };
+      byGateway.set(k, e);
       return e;
     };
     for (const t of twins.rows) entry(t.site, t.gateway).alarms = t.alarms;

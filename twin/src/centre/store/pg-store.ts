@@ -115,7 +115,15 @@ export class PgCentreStore extends PgReads implements CentreStore {
       );
       const row = stored.rows[0];
       const replica = new TwinReplica();
-      if (row) replica.applySnapshot({ site: p.site, gateway: p.gateway, bootId: row.boot_id, version: row.version, ts: row.ts, reported: row.reported });
+      if (row)
+        replica.applySnapshot({
+          site: p.site,
+          gateway: p.gateway,
+          bootId: row.boot_id,
+          version: row.version,
+          ts: row.ts,
+          reported: row.reported,
+        });
       const outcome = replica.applyPatch(p);
       if (outcome.kind !== 'applied' || !row) return outcome;
       const reported = replica.reported as TwinReported;
