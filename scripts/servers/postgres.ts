@@ -45,6 +45,21 @@ export class PostgresServer {
     const settings = ['listen_addresses=127.0.0.1', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
     const args = ['-D', this.#data, '-p', String(this.port), '-k', this.#dir, ...settings.flatMap((s) => ['-c', s])];
     this.#process = await startServer(...asServerUser(POSTGRES, args), this.port, 15_000);
+    await this.#ready(15_000);
+  }
+
+  /** The port opens before recovery ends ("the database system is starting up"): wait for pg_isready. */
+  async #ready(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ok = await run(join(POSTGRES_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(this.port), '-U', this.user, '-q']).then(
+        () => true,
+        () => false,
+      );
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`postgres on ${this.port} not ready after ${timeoutMs} ms: ${this.#process?.log() ?? ''}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   async stop(): Promise<void> {
