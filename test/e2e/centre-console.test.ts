@@ -51,8 +51,8 @@ describe('e2e: the centre alarm console in Chromium', function () {
       await page.goto(`${centre?.url}/console/`);
       const item = page.locator('[data-alarm="test-site/gw-test/gas-1/lel1/hihi"]');
       await item.waitFor({ timeout: 10_000 });
-      assert.match(await item.textContent(), /P1 red.*unacknowledged/i);
-      assert.match(await page.locator('[data-gateway="test-site/gw-test"]').textContent(), /online/);
+      assert.match(String(await item.textContent()), /P1 red.*unacknowledged/i);
+      assert.match(String(await page.locator('[data-gateway="test-site/gw-test"]').textContent()), /online/);
       assert.equal(await item.locator('[data-action="ack"]').count(), 0, 'no actions before signing in');
 
       await page.fill('#token', ALICE);
