@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   acquisition: () => import('./acquisition.js'),
   outbox: () => import('./outbox.js'),
   twin: () => import('./twin.js'),
+  centre: () => import('./centre.js'),
   pipeline: () => import('./pipeline.js'),
   gateway: () => import('./gateway-memory.js'),
   soak: () => import('./soak.js'),

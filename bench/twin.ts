@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatewayTopics } from '@lifeline/twin';
-import { startCentre } from '@lifeline/twin/centre';
+import { type MemoryCentreStore, startCentre } from '@lifeline/twin/centre';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { loadSiteConfig, type SiteConfig } from '../core/src/index.js';
@@ -116,8 +116,8 @@ export async function run(): Promise<void> {
     clock: systemClock,
     log: silent,
   });
-  const mirror = centre.service.mirror;
-  const versionAtMirror = () => mirror.twin('bench', 'gw-big')?.version ?? 0;
+  const mirror = centre.store as MemoryCentreStore;
+  const versionAtMirror = () => mirror.twinNow('bench', 'gw-big')?.version ?? 0;
   const until = async (cond: () => boolean, what: string) => {
     const deadline = Date.now() + 60_000;
     while (!cond()) {
@@ -148,15 +148,15 @@ export async function run(): Promise<void> {
     const resyncTopic = gatewayTopics('bench', 'gw-big').command('resync');
     for (let i = 0; i < resyncs; i++) {
       let applied = false;
-      const onEvent = (e: { type: string; patch?: unknown }) => {
-        if (e.type === 'twin' && e.patch === undefined) applied = true;
-      };
-      mirror.on('event', onEvent);
+      // No patches flow meanwhile: the one twin change is the full twin the resync brought.
+      const unwatch = mirror.watch((e) => {
+        if (e.type === 'twin') applied = true;
+      });
       const t = performance.now();
       await client.publishAsync(resyncTopic, JSON.stringify({ clientToken: `r${i}`, reason: 'bench' }), { qos: 1 });
       await until(() => applied, 'resync');
       times.push(performance.now() - t);
-      mirror.off('event', onEvent);
+      unwatch();
     }
     const bytes = JSON.stringify(twin.twin.snapshot(Date.now())).length;
     process.stdout.write(

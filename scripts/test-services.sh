@@ -6,8 +6,9 @@ set -euo pipefail
 
 # python3-serial-asyncio: pymodbus 3.0 imports it from pymodbus.client even for TCP.
 # socat: the pseudo-terminal pairs the simulator serves Modbus RTU serial lines on.
+# postgresql: the centre's store; its tests start their own server in a temp dir, never the system one.
 # prometheus: for promtool, which lints /metrics; its service is never started.
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics python3-pymodbus python3-serial-asyncio mbpoll chromium socat openssl prometheus)
+packages=(mosquitto mosquitto-clients postgresql influxdb victoria-metrics python3-pymodbus python3-serial-asyncio mbpoll chromium socat openssl prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ import { FIXTURES } from '../support/fixtures.js';
 import { MqttCollector } from '../support/mqtt-collector.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint, startSite } from '../support/site-harness.js';
-import { waitUntil } from '../support/twin-link.js';
+import { memoryOf, waitUntil } from '../support/twin-link.js';
 
 type TwinView = { reported: { limitsVersion: string; limits: Record<string, { value: number }> } };
 
@@ -39,7 +39,7 @@ describe('e2e: a desired limit change sent through the mirror changes alarm beha
     alarms = await MqttCollector.open(broker.url, 'lifeline/v1/+/+/alarms');
     site = await startSite(join(FIXTURES, 'twin-site.yaml'), { centreUrl: broker.url });
     const running = centre;
-    await waitUntil(() => running.service.mirror.twin('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
+    await waitUntil(() => memoryOf(running)?.twinNow('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
   });
 
   afterEach(async () => {
@@ -70,7 +70,7 @@ describe('e2e: a desired limit change sent through the mirror changes alarm beha
     assert.equal(result.status, 'accepted');
     assert.notEqual(result.limitsVersion, before.reported.limitsVersion);
     await waitUntil(
-      () => running.service.mirror.twin('test-site', 'gw-test')?.reported?.limits['gas-1/lel1/hihi']?.value === 30,
+      () => memoryOf(running)?.twinNow('test-site', 'gw-test')?.reported?.limits['gas-1/lel1/hihi']?.value === 30,
       5000,
       'the new limit reported in the mirror',
     );

@@ -15,7 +15,7 @@ import { MOSQUITTO, requireBinary } from '../support/services.js';
  * and InfluxDB goes down for good. Afterwards, with every link back and every
  * alarm returned and acked, a durable centre subscriber must hold every
  * transition the gateway decided — its journal in alarms.db — exactly once
- * after de-duplication by eventId (the centre's TwinMirror does it), none
+ * after de-duplication by eventId (the centre's journal does it: unique by eventId), none
  * lost, none it did not decide, every copy the same decision, each alarm's
  * events numbered without a gap, and every alarm normal at the end.
  *
@@ -57,7 +57,7 @@ describe('chaos: kill -9, a stalled and restarted centre broker, InfluxDB down',
     } catch (e) {
       throw new Error(`chaos seed ${settings.seed} (${chaos.summary()}): ${e instanceof Error ? e.message : String(e)}`);
     }
-    check(bench, chaos);
+    await check(bench, chaos);
   });
 });
 
@@ -78,7 +78,7 @@ async function converge(bench: GasBench, chaos: Chaos): Promise<void> {
   );
 }
 
-function check(bench: GasBench, chaos: Chaos): void {
+async function check(bench: GasBench, chaos: Chaos): Promise<void> {
   const journal = readJournal(bench.stateDir);
   const copies = received(bench);
   const decided = new Map(journal.map((r) => [r.eventId, r]));
@@ -90,8 +90,8 @@ function check(bench: GasBench, chaos: Chaos): void {
     assert.ok(row, `the centre got ${e.eventId}, which the gateway never journalled`);
     assert.deepEqual(decision(e), decision(row.record), `a copy of ${e.eventId} differs`);
   }
-  // Exactly once after de-duplication: the real mirror, fed every copy in arrival order.
-  const passed = bench.mirrored();
+  // Exactly once after de-duplication: the centre's own journal store, fed every copy in arrival order.
+  const passed = await bench.mirrored();
   assert.deepEqual(passed.map((e) => e.eventId).sort(), [...decided.keys()].sort());
   assert.deepEqual(numbering(journal), numbering(journal, true), "each alarm's events are numbered 1…n without a gap");
   // The final state, as the gateway keeps it and as the centre sees it: each alarm's newest event by its number.

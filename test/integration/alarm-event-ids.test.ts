@@ -74,7 +74,7 @@ describe('alarm event ids: a crash between publish and save', () => {
     for (const e of raises)
       assert.deepEqual([e.event, e.state, e.value, e.detectedAt], ['raise', 'unacknowledged', 60, saved.record.detectedAt]);
     assert.deepEqual(
-      (bench as GasBench).mirrored().map((e) => e.eventId),
+      (await (bench as GasBench).mirrored()).map((e) => e.eventId),
       [saved.eventId],
     );
   });

@@ -11,7 +11,7 @@ import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint, startSite } from '../support/site-harness.js';
-import { waitUntil } from '../support/twin-link.js';
+import { memoryOf, waitUntil } from '../support/twin-link.js';
 
 const TOKEN = 'centre-secret';
 
@@ -26,7 +26,7 @@ describe('integration: centre mirror HTTP API and WebSocket feed', () => {
     await broker.start();
     centre = await startCentre({ brokerUrl: broker.url, httpHost: '127.0.0.1', httpPort: 0, log: pino({ level: 'silent' }), token: TOKEN });
     site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
-    await waitUntil(() => centre.service.mirror.twin('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
+    await waitUntil(() => memoryOf(centre)?.twinNow('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
   });
 
   after(async () => {

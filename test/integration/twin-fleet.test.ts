@@ -11,7 +11,7 @@ import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { testBus } from '../support/event-bus.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
-import { SharedClientLink, waitUntil } from '../support/twin-link.js';
+import { memoryOf, SharedClientLink, waitUntil } from '../support/twin-link.js';
 
 const GATEWAYS = 200;
 const CONNECTIONS = 20;
@@ -86,7 +86,7 @@ describe('integration: a fleet of 200 gateways converges in one mirror', functio
     const running = centre;
     const lagging = () =>
       twins.filter((t) => {
-        const copy = running.service.mirror.twin(t.twin.identity.site, t.twin.identity.gateway);
+        const copy = memoryOf(running)?.twinNow(t.twin.identity.site, t.twin.identity.gateway);
         return !(copy?.version === t.twin.version && !t.twin.dirty && JSON.stringify(copy.reported) === JSON.stringify(t.twin.reported));
       });
     await waitUntil(

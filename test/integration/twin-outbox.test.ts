@@ -10,6 +10,7 @@ import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint, startSite } from '../support/site-harness.js';
 import { tempStateDir } from '../support/state-dir.js';
+import { memoryOf } from '../support/twin-link.js';
 
 const SITE = 'test-site';
 const GW = 'gw-test';
@@ -48,7 +49,7 @@ describe('integration: twin changes through the outbox across a centre outage (M
     await broker?.dispose();
   });
 
-  const mirror = () => centre?.service.mirror.twin(SITE, GW);
+  const mirror = () => memoryOf(centre)?.twinNow(SITE, GW);
   const describeState = (twin: GatewayTwin | undefined) => () =>
     `mirror ${mirror()?.bootId}@${mirror()?.version}, gateway ${twin?.twin.identity.bootId}@${twin?.twin.version}`;
   /** The mirror holds exactly the gateway's twin: same boot, same version, equal document. */

@@ -13,7 +13,7 @@ import { testBus } from '../support/event-bus.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
 import { setPoint, startSite } from '../support/site-harness.js';
-import { SharedClientLink, waitUntil } from '../support/twin-link.js';
+import { memoryOf, SharedClientLink, waitUntil } from '../support/twin-link.js';
 
 const silent = pino({ level: 'silent' });
 const SITE = 'test-site';
@@ -21,7 +21,7 @@ const GW = 'gw-test';
 
 /** The mirror holds exactly the gateway's twin: same boot, same version, equal document. */
 function converged(centre: RunningCentre, twin: GatewayTwin, site = SITE, gateway = GW): boolean {
-  const copy = centre.service.mirror.twin(site, gateway);
+  const copy = memoryOf(centre)?.twinNow(site, gateway);
   return (
     copy?.bootId === twin.twin.identity.bootId &&
     copy.version === twin.twin.version &&
@@ -31,7 +31,7 @@ function converged(centre: RunningCentre, twin: GatewayTwin, site = SITE, gatewa
 }
 
 function describeState(centre: RunningCentre, twin: GatewayTwin | undefined, site = SITE, gateway = GW): string {
-  const copy = centre.service.mirror.twin(site, gateway);
+  const copy = memoryOf(centre)?.twinNow(site, gateway);
   return `mirror ${copy?.bootId}@${copy?.version}, gateway ${twin?.twin.identity.bootId}@${twin?.twin.version}`;
 }
 
@@ -109,7 +109,7 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
     const first = site.gateway;
     await setPoint(site.urls.simulator, 'gas-1', 'lel1', 12.5);
     await waitUntil(
-      () => centre?.service.mirror.twin(SITE, GW)?.reported?.devices['gas-1']?.points.lel1?.value === 12.5,
+      () => memoryOf(centre)?.twinNow(SITE, GW)?.reported?.devices['gas-1']?.points.lel1?.value === 12.5,
       8000,
       'the new value at the mirror',
       () => describeState(running, first.twin),
@@ -120,10 +120,10 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
       'convergence',
       () => describeState(running, first.twin),
     );
-    assert.equal(centre.service.mirror.list()[0]?.online, true);
+    assert.equal(memoryOf(centre)?.gatewaysNow()[0]?.online, true);
 
     await site.stop();
-    await waitUntil(() => centre?.service.mirror.list()[0]?.online === false, 5000, 'offline status');
+    await waitUntil(() => memoryOf(centre)?.gatewaysNow()[0]?.online === false, 5000, 'offline status');
     site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
     const second = site.gateway;
     assert.notEqual(second.bootId, first.bootId);
@@ -133,7 +133,7 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
       'convergence on the new boot',
       () => describeState(running, second.twin),
     );
-    assert.equal(centre.service.mirror.list()[0]?.online, true);
+    assert.equal(memoryOf(centre)?.gatewaysNow()[0]?.online, true);
   });
 
   it('a restarted mirror rebuilds every twin from retained state, without asking for a resync', async () => {
@@ -161,6 +161,6 @@ describe('integration: twin sync between gateway and centre mirror over Mosquitt
       'rebuilt twin',
       () => describeState(restarted, gw.twin),
     );
-    assert.equal(restarted.service.mirror.twin(SITE, GW)?.reported?.devices['gas-1']?.points.lel2?.value, 9);
+    assert.equal(memoryOf(restarted)?.twinNow(SITE, GW)?.reported?.devices['gas-1']?.points.lel2?.value, 9);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlarmEvent } from '@lifeline/twin';
-import { type MirrorEvent, TwinMirror } from '@lifeline/twin/centre';
+import { MemoryCentreStore } from '@lifeline/twin/centre';
 import { pino } from 'pino';
 import { loadSiteConfig } from '../../core/src/index.js';
 import { FirmwareSimulator } from '../../firmware-sim/src/simulator.js';
@@ -114,12 +114,18 @@ export class GasBench {
     return this.#gateway;
   }
 
-  /** The centre's TwinMirror fed every message the durable subscriber got, in arrival order: the alarm events it passes on. */
-  mirrored(): AlarmEvent[] {
-    const mirror = new TwinMirror();
+  /**
+   * The alarm events a centre journals from every message the durable subscriber got, in arrival order:
+   * the centre's own store (MemoryCentreStore, unique by boot id and seq and by eventId as on PostgreSQL).
+   */
+  async mirrored(): Promise<AlarmEvent[]> {
+    const store = new MemoryCentreStore();
     const passed: AlarmEvent[] = [];
-    mirror.on('event', (e: MirrorEvent) => e.type === 'alarm' && passed.push(e.event));
-    for (const m of this.centre.messages) mirror.handle(m.topic, JSON.stringify(m.payload));
+    for (const m of this.centre.messages) {
+      if (!m.topic.endsWith('/alarms')) continue;
+      const event = m.payload as AlarmEvent;
+      if (await store.appendAlarm(event, new Date().toISOString())) passed.push(event);
+    }
     return passed;
   }
 

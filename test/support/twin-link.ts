@@ -1,4 +1,5 @@
 import { topicMatches } from '@lifeline/twin';
+import { MemoryCentreStore, type RunningCentre } from '@lifeline/twin/centre';
 import type { MqttClient } from 'mqtt';
 import type { TwinLink } from '../../gateway/src/twin/index.js';
 
@@ -58,4 +59,11 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail() ? `: ${detail()}` : ''}`);
+}
+
+/** The in-memory store of a centre started without `--db`, read synchronously by the twin suites. */
+export function memoryOf(centre: RunningCentre | undefined): MemoryCentreStore | undefined {
+  if (!centre) return undefined;
+  if (!(centre.store instanceof MemoryCentreStore)) throw new Error('this centre runs on PostgreSQL');
+  return centre.store;
 }

@@ -2,18 +2,23 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { CENTRE_ENV } from './centre-environment.js';
 import { CentreError } from './centre-errors.js';
-import { parsePartition } from './partition.js';
+import { parseOperators } from './operators.js';
 import { startCentre } from './run-centre.js';
 
 const USAGE = `usage:
-  lifeline-centre run --broker URL [options]   mirror every gateway's twin; serve HTTP and WebSocket
+  lifeline-centre run --broker URL [--db postgres://…] [options]
+                      mirror every gateway's twin and alarm journal; serve the API and the alarm console
 
 options:
   --broker URL        the centre broker, mqtt://host:1883   (env LIFELINE_CENTRE_BROKER)
   --http-port N       HTTP API port, default 8090, 0 = free  (env LIFELINE_CENTRE_HTTP_PORT)
   --http-host H       HTTP bind address, default 127.0.0.1   (env LIFELINE_CENTRE_HTTP_HOST)
-  --token T           bearer token every POST must carry      (env LIFELINE_CENTRE_TOKEN)
-  --partition k/n     mirror only the sites of partition k of n (several instances share the fleet)
+  --db URL            PostgreSQL, postgres://user@host/db: the shared store; instances
+                      then share the fleet through MQTT 5 shared subscriptions (env LIFELINE_CENTRE_DB)
+  --instance ID       this instance's stable name (its MQTT sessions)  (env LIFELINE_CENTRE_INSTANCE)
+  --share-group G     the shared-subscription group, default lifeline-centre
+  --token T           bearer token every POST must carry (operator "centre")  (env LIFELINE_CENTRE_TOKEN)
+  --operators L       console logins, user:token,user:token  (env LIFELINE_CENTRE_OPERATORS)
   -h, --help          this text
 `;
 
@@ -22,7 +27,10 @@ const OPTIONS = {
   'http-port': { type: 'string' },
   'http-host': { type: 'string' },
   token: { type: 'string' },
-  partition: { type: 'string' },
+  db: { type: 'string' },
+  instance: { type: 'string' },
+  'share-group': { type: 'string' },
+  operators: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -48,9 +56,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const portText = values['http-port'] ?? env[CENTRE_ENV.httpPort] ?? '8090';
   const httpPort = Number(portText);
   if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) return usage(`--http-port "${portText}" is not a port (0-65535)`);
-  const partition = values.partition === undefined ? undefined : parsePartition(values.partition);
-  if (typeof partition === 'string') return usage(partition);
   const token = values.token ?? env[CENTRE_ENV.token];
+  const operators = parseOperators(values.operators ?? env[CENTRE_ENV.operators], undefined);
+  if (typeof operators === 'string') return usage(operators);
+  const dbUrl = values.db ?? env[CENTRE_ENV.db];
+  if (dbUrl !== undefined && dbUrl !== '' && !/^postgres(ql)?:\/\//.test(dbUrl))
+    return usage('--db: give a PostgreSQL URL, e.g. postgres://centre@db:5432/centre');
+  const instanceId = values.instance ?? env[CENTRE_ENV.instance];
   const log = pino({ level: env[CENTRE_ENV.logLevel] ?? 'info' });
   const centre = await startCentre({
     brokerUrl,
@@ -58,11 +70,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     httpPort,
     log,
     ...(token ? { token } : {}),
-    ...(partition ? { partition } : {}),
+    ...(operators.size ? { operators } : {}),
+    ...(dbUrl ? { dbUrl } : {}),
+    ...(instanceId ? { instanceId } : {}),
+    ...(values['share-group'] ? { shareGroup: values['share-group'] } : {}),
   });
-  process.stdout.write(`lifeline-centre: mirroring ${brokerUrl}${partition ? ` (partition ${partition.index}/${partition.count})` : ''}\n`);
+  process.stdout.write(`lifeline-centre: mirroring ${brokerUrl}${dbUrl ? ' into PostgreSQL (shared subscriptions)' : ' in memory'}\n`);
   process.stdout.write(
-    `  twins    ${centre.url}/api/twins\n  alarms   ${centre.url}/api/alarms\n  feed     ${centre.url.replace(/^http/, 'ws')}/ws\n`,
+    `  console  ${centre.url}/console/\n  twins    ${centre.url}/api/twins\n  alarms   ${centre.url}/api/alarms\n  journal  ${centre.url}/api/journal\n  feed     ${centre.url.replace(/^http/, 'ws')}/ws\n`,
   );
   const stop = () => {
     centre.stop().then(

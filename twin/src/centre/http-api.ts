@@ -4,25 +4,33 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import { COMMAND_NAMES, type CommandName } from '../twin-messages.js';
 import { CentreError } from './centre-errors.js';
+import { consoleRoutes } from './console-routes.js';
+import { journalRoutes } from './journal-routes.js';
 import type { MirrorService } from './mirror-service.js';
+import { type Operators, operatorOf } from './operators.js';
 
 export interface CentreHttpOptions {
   readonly log: Logger;
-  /** When set, every POST needs `Authorization: Bearer <token>`. */
+  /** When set, every POST needs `Authorization: Bearer <token>` (the operator `centre`). */
   readonly token?: string;
+  /** token → operator: the console's logins; each write is recorded under its operator. */
+  readonly operators?: Operators;
 }
 
 type GatewayParams = { site: string; gateway: string };
+type Body = Record<string, unknown>;
 
 /**
- * The mirror's HTTP API and WebSocket feed (docs/twin.md "Mirror API"):
- * read twins and the active alarm list of every site; send desired changes
- * and commands, each answered with the gateway's own result.
+ * The centre's HTTP API and WebSocket feed (docs/centre.md): everything is
+ * read from the store, so every instance answers the same; desired changes
+ * and commands go to the gateway and return its own answer.
  */
 export async function buildCentreHttp(service: MirrorService, options: CentreHttpOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: options.log as FastifyBaseLogger });
   await app.register(websocket);
-  const mirror = service.mirror;
+  const store = service.store;
+  const operators = new Map(options.operators ?? []);
+  if (options.token !== undefined) operators.set(options.token, 'centre');
 
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send(errorBody(new CentreError('LL_ERR_CENTRE_NO_ROUTE', req.method, req.url.split('?')[0]))),
@@ -34,56 +42,79 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
     return reply.code(status).send(errorBody(new CentreError('LL_ERR_CENTRE_BAD_REQUEST', err.message), status));
   });
 
-  const requireToken = async (req: FastifyRequest) => {
-    if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
-      throw new CentreError('LL_ERR_CENTRE_UNAUTHORISED');
-    }
+  /** The operator a write is recorded under: the token's owner; with no tokens configured, whoever the body names. */
+  const operator = (req: FastifyRequest): string => {
+    if (operators.size === 0) return nameIn(req.body) ?? 'anonymous';
+    const user = operatorOf(operators, req.headers.authorization);
+    if (user === undefined) throw new CentreError('LL_ERR_CENTRE_UNAUTHORISED');
+    return user;
   };
 
-  app.get('/api/health', async () => ({ broker: service.connected ? 'connected' : 'disconnected', gateways: mirror.list().length }));
-  app.get('/api/twins', async () => mirror.list());
+  app.get('/api/health', async () => ({
+    broker: service.connected ? 'connected' : 'disconnected',
+    gateways: (await store.gateways()).length,
+  }));
+  app.get('/api/whoami', async (req) => ({ user: operator(req) }));
+  app.get('/api/twins', async () => store.gateways());
   app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway', async (req) => {
-    const twin = mirror.twin(req.params.site, req.params.gateway);
+    const twin = await store.twin(req.params.site, req.params.gateway);
     if (!twin) throw new CentreError('LL_ERR_CENTRE_UNKNOWN_GATEWAY', req.params.site, req.params.gateway);
     return { site: req.params.site, gateway: req.params.gateway, ...twin };
   });
-  app.get('/api/alarms', async () => mirror.activeAlarms());
+  app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway/status-history', async (req) =>
+    store.statusHistory(req.params.site, req.params.gateway),
+  );
+  app.get('/api/alarms', async () => store.activeAlarms());
+  await journalRoutes(app, store);
 
-  const objectBody = { type: 'object' } as const;
-  app.post<{ Params: GatewayParams; Body: Record<string, unknown> }>(
+  app.post<{ Params: GatewayParams; Body: Body }>(
     '/api/twins/:site/:gateway/desired',
-    { schema: { body: objectBody }, preHandler: requireToken },
+    { schema: { body: { type: 'object' } } },
     async (req, reply) => {
-      const result = await service.sendDesired(req.params.site, req.params.gateway, req.body);
+      const user = operator(req);
+      const result = await service.sendDesired(req.params.site, req.params.gateway, withOperator(req.body, user, operators), user);
       return reply.code(result.status === 'accepted' ? 200 : 422).send(result);
     },
   );
   for (const name of COMMAND_NAMES) {
-    app.post<{ Params: GatewayParams; Body: Record<string, unknown> | undefined }>(
-      `/api/twins/:site/:gateway/${name}`,
-      { preHandler: requireToken },
-      async (req, reply) => sendCommand(req, reply, name),
+    app.post<{ Params: GatewayParams; Body: Body | undefined }>(`/api/twins/:site/:gateway/${name}`, async (req, reply) =>
+      sendCommand(req, reply, name),
     );
   }
 
   async function sendCommand(
-    req: FastifyRequest<{ Params: GatewayParams; Body: Record<string, unknown> | undefined }>,
+    req: FastifyRequest<{ Params: GatewayParams; Body: Body | undefined }>,
     reply: FastifyReply,
     name: CommandName,
   ) {
+    const user = operator(req);
     const body = req.body ?? {};
     if (typeof body !== 'object' || Array.isArray(body))
       throw new CentreError('LL_ERR_CENTRE_BAD_REQUEST', 'the body must be a JSON object');
-    const result = await service.sendCommand(req.params.site, req.params.gateway, name, body);
+    // resync carries no operator (its schema has none); ack and shelve are recorded under the one who signed in.
+    const sent = name === 'resync' ? body : withOperator(body, user, operators);
+    const result = await service.sendCommand(req.params.site, req.params.gateway, name, sent, user);
     return reply.code(result.ok ? 200 : 422).send(result);
   }
 
-  // The feed: one `hello` with the fleet, then every mirror event as it happens.
+  // The feed: one `hello` with the fleet, then every change any instance stores.
   app.get('/ws', { websocket: true }, (socket) => {
-    socket.send(JSON.stringify({ type: 'hello', twins: mirror.list() }));
-    const forward = (e: unknown) => socket.send(JSON.stringify(e));
-    mirror.on('event', forward);
-    socket.on('close', () => mirror.off('event', forward));
+    void store.gateways().then((twins) => socket.send(JSON.stringify({ type: 'hello', twins })));
+    const unwatch = store.watch((change) => socket.send(JSON.stringify(change)));
+    socket.on('close', unwatch);
   });
+  await consoleRoutes(app);
   return app;
+}
+
+function nameIn(body: unknown): string | undefined {
+  const user = (body as { by?: { user?: unknown } } | undefined)?.by?.user;
+  return typeof user === 'string' ? user : undefined;
+}
+
+/** With logins, `by.user` is the signed-in operator whatever the body says (DESIGN.md §4: it may not name another principal). */
+function withOperator(body: Body, user: string, operators: Operators): Body {
+  if (operators.size === 0) return body;
+  const by = typeof body.by === 'object' && body.by !== null ? (body.by as Body) : {};
+  return { ...body, by: { ...by, user } };
 }

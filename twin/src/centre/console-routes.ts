@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+
+/** The console's own files (twin/console), from src/centre or dist/centre alike. */
+export const CONSOLE_DIR = new URL('../../console/', import.meta.url);
+/** The gateway dashboard's stylesheet, served read-only so both pages look alike. */
+export const DASHBOARD_STYLE = new URL('../../../dashboards/web/style.css', import.meta.url);
+
+const FILES = [
+  ['console.js', 'text/javascript; charset=utf-8', new URL('console.js', CONSOLE_DIR)],
+  ['console.css', 'text/css; charset=utf-8', new URL('console.css', CONSOLE_DIR)],
+  ['style.css', 'text/css; charset=utf-8', DASHBOARD_STYLE],
+] as const;
+
+// No inline code, nothing from elsewhere, no framing (the ack button).
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** The centre alarm console at `/console/` (docs/centre.md): read once at start. */
+export async function consoleRoutes(app: FastifyInstance): Promise<void> {
+  const index = await readFile(new URL('index.html', CONSOLE_DIR));
+  const secure = { 'content-security-policy': CSP, 'x-frame-options': 'DENY', 'cache-control': 'no-cache' };
+  app.get('/', async (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/', async (_req, reply) => reply.headers(secure).type('text/html; charset=utf-8').send(index));
+  for (const [name, type, url] of FILES) {
+    const body = await readFile(url);
+    app.get(`/console/${name}`, async (_req, reply) => reply.headers(secure).type(type).send(body));
+  }
+}

@@ -1,0 +1,98 @@
+import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+
+export interface MqttConsumerOptions {
+  readonly brokerUrl: string;
+  readonly clientId: string;
+  /** A session that outlives the connection (MQTT 5 session expiry): messages queued while down are delivered on return. */
+  readonly persistent: boolean;
+  readonly filters: readonly string[];
+  readonly log: Logger;
+  /** Resolves once the message is stored; only then is it acknowledged. */
+  readonly handle: (topic: string, payload: Buffer) => Promise<void>;
+}
+
+/** Session expiry of a persistent consumer (s): an instance restarted within it misses nothing. */
+const SESSION_EXPIRY_S = 3600;
+const RETRY_MS = [100, 500, 1000, 2000];
+
+/**
+ * One MQTT 5 connection feeding the worker. MQTT.js hands the next message
+ * over only after `handleMessage` calls back, and sends the PUBACK then: so a
+ * QoS 1 message is acknowledged after it is stored, never before, and one
+ * that was in flight when the instance died comes back to its session.
+ */
+export class MqttConsumer {
+  readonly #o: MqttConsumerOptions;
+  #client: MqttClient | undefined;
+  #stopped = false;
+
+  constructor(options: MqttConsumerOptions) {
+    this.#o = options;
+  }
+
+  get connected(): boolean {
+    return this.#client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    const o = this.#o;
+    this.#stopped = false;
+    const client = await connectAsync(o.brokerUrl, {
+      clientId: o.clientId,
+      protocolVersion: 5,
+      clean: !o.persistent,
+      reconnectPeriod: 1000,
+      ...(o.persistent ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
+      manualConnect: false,
+    });
+    this.#client = client;
+    client.handleMessage = (packet, done) => {
+      const p = packet as IPublishPacket;
+      this.#store(p.topic, p.payload as Buffer).then(
+        () => done(),
+        () => undefined, // stopped: leave it unacknowledged for the session
+      );
+    };
+    // A clean session forgets its subscriptions on a reconnect; a persistent one keeps them, and subscribing again is harmless.
+    client.on('connect', () => void this.#subscribe(client));
+    client.on('error', (err) => o.log.warn({ err: err.message, clientId: o.clientId }, 'centre mqtt error'));
+    await this.#subscribe(client);
+  }
+
+  publish(topic: string, payload: string): Promise<unknown> {
+    const client = this.#client;
+    if (!client) return Promise.reject(new Error('not started'));
+    return client.publishAsync(topic, payload, { qos: 1 });
+  }
+
+  async stop(abrupt = false): Promise<void> {
+    this.#stopped = true;
+    const client = this.#client;
+    this.#client = undefined;
+    if (!client) return;
+    if (abrupt) {
+      client.options.reconnectPeriod = 0;
+      client.stream.destroy();
+    }
+    await client.endAsync(true);
+  }
+
+  /** A store that fails (database down) is retried with backoff: the message stays unacknowledged and the broker holds the rest. */
+  async #store(topic: string, payload: Buffer): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#stopped) throw new Error('stopped');
+      try {
+        await this.#o.handle(topic, payload);
+        return;
+      } catch (e) {
+        this.#o.log.warn({ err: (e as Error).message, topic, attempt }, 'could not store a gateway message; retrying');
+        await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
+      }
+    }
+  }
+
+  async #subscribe(client: MqttClient): Promise<void> {
+    await client.subscribeAsync(Object.fromEntries(this.#o.filters.map((f) => [f, { qos: 1 as const }])));
+  }
+}
