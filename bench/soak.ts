@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- soak [--minutes 60] [--devices 910] [--drop-every-s 180] [--drop-s 20] [--flap-every-s 10] [--warmup-min 10]`
+ * `npm run bench -- soak [--minutes 60] [--devices 910] [--drop-every-s 180] [--drop-s 20] [--flap-every-s 10] [--warmup-min 10] [--node-args …]`
  *
  * The built gateway at 10k points @ 1 s for a long run (issue 19: RSS growth
  * ≤ 5 % per hour after the first 10 minutes) under what a site lives with:
@@ -29,6 +29,8 @@ export async function run(): Promise<void> {
       'drop-s': { type: 'string', default: '20' },
       'flap-every-s': { type: 'string', default: '10' },
       'warmup-min': { type: 'string', default: '10' },
+      /** Node.js flags instead of the bin's shebang flags (e.g. `--heapsnapshot-signal=SIGUSR2` added to them). */
+      'node-args': { type: 'string' },
     },
   });
   const dropEvery = Number(values['drop-every-s']);
@@ -55,6 +57,7 @@ export async function run(): Promise<void> {
       seconds: Math.round(Number(values.minutes) * 60),
       centreUrl: centre.url,
       dashboard: true,
+      ...(values['node-args'] !== undefined ? { nodeArgs: values['node-args'].split(' ').filter((a) => a !== '') } : {}),
       everySecond: async (second, run) => {
         if (second % flapEvery === 0) flap(second, run);
         if (second > 0 && second % dropEvery === 0) {
