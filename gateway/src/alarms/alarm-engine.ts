@@ -9,6 +9,7 @@ import {
   type LimitInput,
   NORMAL,
   nextLifecycle,
+  PointMap,
   type Reading,
   stepLimit,
 } from '@lifeline/core';
@@ -23,7 +24,6 @@ import {
   clearSlotTimer,
   describe,
   newSlot,
-  pointKey,
   restore,
   SLOT_TIMERS,
   setSlotTimer,
@@ -64,7 +64,7 @@ function refusal(code: 'LL_ERR_ALARM_UNKNOWN' | 'LL_ERR_ALARM_COMMAND', arg: str
 export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }> implements AlarmControl {
   readonly #clock: Clock;
   readonly #store: AlarmStateStore;
-  readonly #byPoint = new Map<string, AlarmSlot[]>();
+  readonly #byPoint = new PointMap<AlarmSlot[]>();
   readonly #byId = new Map<string, AlarmSlot>();
   readonly #devices = new Map<string, DeviceConfig>();
   readonly #runner: ActionRunner;
@@ -112,7 +112,7 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   }
 
   evaluate(reading: Reading): void {
-    const slots = this.#byPoint.get(pointKey(reading.device, reading.point));
+    const slots = this.#byPoint.get(reading.device, reading.point);
     if (!slots) return;
     const at = this.#clock.now();
     const good = reading.quality !== 'bad' && reading.value !== undefined;
@@ -221,9 +221,10 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
 
   #add(slot: AlarmSlot): AlarmSlot {
     this.#byId.set(slot.alarmId, slot);
-    const key = pointKey(slot.device, slot.point.id);
+    const { device } = slot;
+    const point = slot.point.id;
     if (slot.limit.condition !== 'comm' && slot.limit.condition !== 'action')
-      this.#byPoint.set(key, [...(this.#byPoint.get(key) ?? []), slot]);
+      this.#byPoint.set(device, point, [...(this.#byPoint.get(device, point) ?? []), slot]);
     return slot;
   }
 

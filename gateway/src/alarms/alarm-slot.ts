@@ -108,10 +108,6 @@ export function restore(slot: AlarmSlot, saved: PersistedAlarm): void {
   slot.lastTransition = saved.lastTransition;
 }
 
-export function pointKey(device: string, point: string): string {
-  return `${device}\u0000${point}`;
-}
-
 export type SlotTimer = 'timer' | 'staleTimer' | 'shelveTimer';
 export const SLOT_TIMERS: readonly SlotTimer[] = ['timer', 'staleTimer', 'shelveTimer'];
 

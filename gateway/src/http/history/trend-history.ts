@@ -1,4 +1,4 @@
-import type { Reading } from '@lifeline/core';
+import { PointMap, type Reading } from '@lifeline/core';
 import type { GatewayEventSource } from '../../events/gateway-events.js';
 import type { HistorySample, HistorySource } from './history-source.js';
 
@@ -26,7 +26,7 @@ export interface TrendHistoryOptions {
  */
 export class TrendHistory implements HistorySource {
   readonly #options: TrendHistoryOptions;
-  readonly #rings = new Map<string, PointRing>();
+  readonly #rings = new PointMap<PointRing>();
   readonly #slabs: RingSlabs;
 
   constructor(options: TrendHistoryOptions) {
@@ -48,18 +48,17 @@ export class TrendHistory implements HistorySource {
   }
 
   record(device: string, point: string, ts: number, value: number): void {
-    const key = `${device}\u0000${point}`;
-    let ring = this.#rings.get(key);
+    let ring = this.#rings.get(device, point);
     if (!ring) {
       ring = this.#slabs.next();
-      this.#rings.set(key, ring);
+      this.#rings.set(device, point, ring);
     }
     ring.push(ts, value);
   }
 
   /** Samples at or after `sinceMs`, oldest first: durable bucket averages, then the ring. */
   history(device: string, point: string, sinceMs: number): HistorySample[] {
-    const recent = this.#rings.get(`${device}\u0000${point}`)?.since(sinceMs) ?? [];
+    const recent = this.#rings.get(device, point)?.since(sinceMs) ?? [];
     const durable = this.#options.durable;
     const recentFrom = recent[0]?.ts ?? this.#options.now();
     if (!durable || recentFrom <= sinceMs) return recent;
