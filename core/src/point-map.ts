@@ -26,6 +26,13 @@ export class PointMap<V> {
     points.set(point, value);
   }
 
+  delete(device: string, point: string): void {
+    const points = this.#devices.get(device);
+    if (!points?.delete(point)) return;
+    this.#size -= 1;
+    if (points.size === 0) this.#devices.delete(device);
+  }
+
   clear(): void {
     this.#devices.clear();
     this.#size = 0;

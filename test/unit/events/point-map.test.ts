@@ -22,6 +22,20 @@ describe('PointMap (values by device and point)', () => {
     assert.equal(m.get('a', 'b/c'), 'second');
   });
 
+  it('deletes one point, and forgets a device with none left', () => {
+    const m = new PointMap<number>();
+    m.set('d1', 'p1', 1);
+    m.set('d1', 'p2', 2);
+    m.delete('d1', 'p1');
+    m.delete('d1', 'p9');
+    m.delete('d9', 'p1');
+    assert.equal(m.get('d1', 'p1'), undefined);
+    assert.equal(m.size, 1);
+    m.delete('d1', 'p2');
+    assert.equal(m.size, 0);
+    assert.deepEqual([...m.values()], []);
+  });
+
   it('lists values device by device in first-set order, and clears', () => {
     const m = new PointMap<string>();
     m.set('d1', 'p1', 'a');
