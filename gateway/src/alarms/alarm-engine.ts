@@ -66,6 +66,8 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
   readonly #store: AlarmStateStore;
   readonly #byPoint = new PointMap<AlarmSlot[]>();
   readonly #byId = new Map<string, AlarmSlot>();
+  /** Each device's slots in #byId order: a comm change visits its device's alarms, not every alarm of the site. */
+  readonly #byDevice = new Map<string, AlarmSlot[]>();
   readonly #devices = new Map<string, DeviceConfig>();
   readonly #runner: ActionRunner;
   readonly #triggers: ReadonlySet<string>;
@@ -137,8 +139,8 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
     comm.lastValue = online ? 0 : 1;
     comm.lastSourceTs = this.#clock.now();
     this.#lifecycle(comm, { kind: online ? 'condition-cleared' : 'condition-active' }, reason !== undefined ? { reason } : {});
-    for (const slot of this.#byId.values()) {
-      if (slot.device !== device || slot === comm || slot.limit.condition === 'action') continue;
+    for (const slot of this.#byDevice.get(device) ?? []) {
+      if (slot === comm || slot.limit.condition === 'action') continue;
       this.#lifecycle(
         slot,
         { kind: online ? 'unsuppress' : 'suppress' },
@@ -221,6 +223,9 @@ export class AlarmEngine extends EventEmitter<{ transition: [AlarmTransition] }>
 
   #add(slot: AlarmSlot): AlarmSlot {
     this.#byId.set(slot.alarmId, slot);
+    const ofDevice = this.#byDevice.get(slot.device);
+    if (ofDevice) ofDevice.push(slot);
+    else this.#byDevice.set(slot.device, [slot]);
     const { device } = slot;
     const point = slot.point.id;
     if (slot.limit.condition !== 'comm' && slot.limit.condition !== 'action')
