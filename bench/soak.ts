@@ -19,6 +19,13 @@ import { measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rs
 
 const FLAPPING = 20;
 
+/** The median RSS of each 5-minute stretch (one sample a second): where a slope comes from, at a glance. */
+function fiveMinuteMedians(samplesMb: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < samplesMb.length; i += 300) out.push(rssFigures(samplesMb.slice(i, i + 300)).p50.toFixed(0));
+  return out;
+}
+
 export async function run(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(3),
@@ -80,6 +87,7 @@ export async function run(): Promise<void> {
         `RSS start ${start.toFixed(0)} MB, p50 ${all.p50.toFixed(0)} MB, max ${all.max.toFixed(0)} MB, slope ${all.slopePerHour.toFixed(1)} MB/h overall; ` +
         `after ${(warm / 60).toFixed(1)} min: p50 ${after.p50.toFixed(0)} MB, slope ${after.slopePerHour.toFixed(1)} MB/h ` +
         `(${((after.slopePerHour / after.p50) * 100).toFixed(1)} %/h); CPU ${result.cpuPercent.toFixed(1)} % of a core; ` +
+        `RSS median by 5 min ${fiveMinuteMedians(result.samplesMb).join(', ')} MB; ` +
         `state files ${Object.entries(result.stateFilesMb)
           .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
           .join(', ')}\n`,
