@@ -13,7 +13,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { stringify } from 'yaml';
 import { loadSiteConfig, type SiteConfig } from '../core/src/index.js';
 import { FirmwareSimulator } from '../firmware-sim/src/simulator.js';
 import { freePort } from '../scripts/servers/free-port.js';
@@ -98,12 +97,13 @@ async function writeSite(dir: string, options: GatewayRunOptions): Promise<strin
     devices: Array.from({ length: options.devices }, (_, i) => ({
       id: `gas-${i}`,
       profile: 'gas-detector',
-      modbus: { host: '127.0.0.1', port: ports[i % links], unitId: 1 + Math.floor(i / links), timeoutMs: 1000 },
-      pollIntervalMs: 1000,
+      // Polled at 1 s with a 1 s timeout: the defaults, left out so 9,100 devices fit the 1 MB limit of a site file.
+      modbus: { host: '127.0.0.1', port: ports[i % links], unitId: 1 + Math.floor(i / links) },
     })),
   };
   const file = join(dir, 'site.yaml');
-  await writeFile(file, stringify(site));
+  // JSON is YAML too, and without YAML's indentation a 100k-point site stays under that limit.
+  await writeFile(file, JSON.stringify(site));
   return file;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- soak [--minutes 60] [--devices 910] [--drop-every-s 180] [--drop-s 20] [--flap-every-s 10] [--warmup-min 10]`
+ * `npm run bench -- soak [--minutes 60] [--devices 910] [--drop-every-s 180] [--drop-s 20] [--flap-every-s 10] [--warmup-min 10] [--node-args …]`
  *
  * The built gateway at 10k points @ 1 s for a long run (issue 19: RSS growth
  * ≤ 5 % per hour after the first 10 minutes) under what a site lives with:
@@ -19,6 +19,13 @@ import { measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rs
 
 const FLAPPING = 20;
 
+/** The median RSS of each 5-minute stretch (one sample a second): where a slope comes from, at a glance. */
+function fiveMinuteMedians(samplesMb: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < samplesMb.length; i += 300) out.push(rssFigures(samplesMb.slice(i, i + 300)).p50.toFixed(0));
+  return out;
+}
+
 export async function run(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(3),
@@ -29,6 +36,8 @@ export async function run(): Promise<void> {
       'drop-s': { type: 'string', default: '20' },
       'flap-every-s': { type: 'string', default: '10' },
       'warmup-min': { type: 'string', default: '10' },
+      /** Node.js flags instead of the bin's shebang flags (e.g. `--heapsnapshot-signal=SIGUSR2` added to them). */
+      'node-args': { type: 'string' },
     },
   });
   const dropEvery = Number(values['drop-every-s']);
@@ -55,6 +64,7 @@ export async function run(): Promise<void> {
       seconds: Math.round(Number(values.minutes) * 60),
       centreUrl: centre.url,
       dashboard: true,
+      ...(values['node-args'] !== undefined ? { nodeArgs: values['node-args'].split(' ').filter((a) => a !== '') } : {}),
       everySecond: async (second, run) => {
         if (second % flapEvery === 0) flap(second, run);
         if (second > 0 && second % dropEvery === 0) {
@@ -77,6 +87,7 @@ export async function run(): Promise<void> {
         `RSS start ${start.toFixed(0)} MB, p50 ${all.p50.toFixed(0)} MB, max ${all.max.toFixed(0)} MB, slope ${all.slopePerHour.toFixed(1)} MB/h overall; ` +
         `after ${(warm / 60).toFixed(1)} min: p50 ${after.p50.toFixed(0)} MB, slope ${after.slopePerHour.toFixed(1)} MB/h ` +
         `(${((after.slopePerHour / after.p50) * 100).toFixed(1)} %/h); CPU ${result.cpuPercent.toFixed(1)} % of a core; ` +
+        `RSS median by 5 min ${fiveMinuteMedians(result.samplesMb).join(', ')} MB; ` +
         `state files ${Object.entries(result.stateFilesMb)
           .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
           .join(', ')}\n`,

@@ -3,6 +3,7 @@ import { isLifelineError } from '../errors/index.js';
 import { buildCentre } from './build-centre.js';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { DEFAULTS } from './defaults.js';
+import { internIn } from './intern.js';
 import { BUILT_IN_PROFILES_DIR, findProfile, readYaml } from './load-profile.js';
 import { pointDataType } from './point-data-type.js';
 import { checkLimitOrder } from './profile-rules.js';
@@ -192,8 +193,11 @@ function resolveDevice(
       );
     }
   }
+  const intern = internIn(profile);
   const points = Object.entries(profile.points).map(([id, point]): PointConfig => {
-    const limits = mergeLimits(point.limits ?? {}, device.points?.[id]?.limits ?? {}, source, [...at, id, 'limits'], issues);
+    const limits = intern(
+      mergeLimits(point.limits ?? {}, device.points?.[id]?.limits ?? {}, source, [...at, id, 'limits'], issues).map(intern),
+    );
     return {
       id,
       name: point.name,
@@ -202,7 +206,7 @@ function resolveDevice(
       dataType: pointDataType(point),
       ...(point.modbus
         ? {
-            register: {
+            register: intern({
               table: point.modbus.table,
               address: point.modbus.address,
               type: point.modbus.type,
@@ -210,7 +214,7 @@ function resolveDevice(
               scale: point.modbus.scale ?? 1,
               offset: point.modbus.offset ?? 0,
               ...(point.modbus.bit !== undefined ? { bit: point.modbus.bit } : {}),
-            },
+            }),
           }
         : {}),
       ...(point.opcua ? { opcua: point.opcua } : {}),

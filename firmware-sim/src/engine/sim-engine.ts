@@ -1,4 +1,4 @@
-import type { Coupling, PointConfig } from '@lifeline/core';
+import { type Coupling, type PointConfig, PointMap } from '@lifeline/core';
 import type { Logger } from 'pino';
 import type { FaultBook } from '../faults/fault-book.js';
 import type { SimulatedDevice } from '../simulated-device.js';
@@ -34,9 +34,10 @@ export class SimEngine {
   readonly #log: Logger;
   readonly #timeScale: number;
   readonly #random: () => number;
-  readonly #modes = new Map<string, PointMode>();
-  readonly #overrides = new Map<string, Behaviour>();
-  readonly #due = new Map<string, number>();
+  // By device, then point: the tick visits every point ten times a second, and a joined key per visit was most of a large fleet's CPU.
+  readonly #modes = new PointMap<PointMode>();
+  readonly #overrides = new PointMap<Behaviour>();
+  readonly #due = new PointMap<number>();
   readonly #tickers = new Set<Ticking>();
   readonly #unsubscribe: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -72,12 +73,12 @@ export class SimEngine {
   }
 
   modeOf(device: string, point: string): PointMode {
-    return this.#modes.get(key(device, point)) ?? 'behaviour';
+    return this.#modes.get(device, point) ?? 'behaviour';
   }
 
   setMode(device: string, point: string, mode: PointMode): void {
-    this.#modes.set(key(device, point), mode);
-    this.#due.delete(key(device, point));
+    this.#modes.set(device, point, mode);
+    this.#due.delete(device, point);
   }
 
   /**
@@ -96,8 +97,8 @@ export class SimEngine {
 
   /** A scenario's behaviour override for a point, or undefined to go back to the profile's. */
   overrideBehaviour(device: string, point: string, behaviour: Behaviour | undefined): void {
-    if (behaviour) this.#overrides.set(key(device, point), behaviour);
-    else this.#overrides.delete(key(device, point));
+    if (behaviour) this.#overrides.set(device, point, behaviour);
+    else this.#overrides.delete(device, point);
   }
 
   addTicker(t: Ticking): void {
@@ -128,12 +129,13 @@ export class SimEngine {
   }
 
   #behave(device: SimulatedDevice, point: PointConfig, nowMs: number): void {
-    const k = key(device.id, point.id);
-    if (typeof point.initial !== 'number' || !this.#free(device, point)) return;
+    if (typeof point.initial !== 'number') return;
+    // Not due is the common case (a period of 1 s, a tick of 100 ms): checked before the costlier #free.
+    if ((this.#due.get(device.id, point.id) ?? 0) > nowMs || !this.#free(device, point)) return;
     const sim = device.config.profile.points[point.id]?.simulation;
-    const behaviour = this.#overrides.get(k) ?? sim;
-    if (!hasBehaviour(behaviour) || (this.#due.get(k) ?? 0) > nowMs) return;
-    this.#due.set(k, nowMs + (sim?.periodMs ?? DEFAULT_PERIOD_MS));
+    const behaviour = this.#overrides.get(device.id, point.id) ?? sim;
+    if (!hasBehaviour(behaviour)) return;
+    this.#due.set(device.id, point.id, nowMs + (sim?.periodMs ?? DEFAULT_PERIOD_MS));
     if (this.#heldByCoupling(device, point.id)) return;
     this.apply(device, point.id, this.#behaviourNow(device, point, nowMs), 'behaviour');
   }
@@ -141,7 +143,7 @@ export class SimEngine {
   /** What the point's behaviour (a scenario's override, else the profile's) gives at `nowMs`; a constant point its initial value. */
   #behaviourNow(device: SimulatedDevice, point: PointConfig, nowMs: number): number | boolean {
     const initial = point.initial as number | boolean;
-    const behaviour = this.#overrides.get(key(device.id, point.id)) ?? device.config.profile.points[point.id]?.simulation;
+    const behaviour = this.#overrides.get(device.id, point.id) ?? device.config.profile.points[point.id]?.simulation;
     if (typeof initial !== 'number' || !hasBehaviour(behaviour)) return initial;
     const simNow = this.simNow(nowMs);
     return behaviourValue(initial, behaviour, simNow - this.#startMs, hourOfDay(simNow), this.#random(), point.range);
@@ -179,10 +181,6 @@ export class SimEngine {
     if (cause === 'behaviour' || cause.startsWith('ramp')) this.#log.debug(fields, line);
     else this.#log.info(fields, line);
   }
-}
-
-function key(device: string, point: string): string {
-  return `${device}\u0000${point}`;
 }
 
 function format(v: number | boolean): string {

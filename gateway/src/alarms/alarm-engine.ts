@@ -9,6 +9,7 @@ import {
   type LimitInput,
   NORMAL,
   nextLifecycle,
+  PointMap,
   type Reading,
   stepLimit,
 } from '@lifeline/core';
@@ -23,7 +24,6 @@ import {
   clearSlotTimer,
   describe,
   newSlot,
-  pointKey,
   restore,
   SLOT_TIMERS,
   setSlotTimer,
@@ -73,8 +73,10 @@ function refusal(code: 'LL_ERR_ALARM_UNKNOWN' | 'LL_ERR_ALARM_COMMAND', arg: str
 export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements AlarmControl {
   readonly #clock: Clock;
   readonly #store: AlarmStateStore;
-  readonly #byPoint = new Map<string, AlarmSlot[]>();
+  readonly #byPoint = new PointMap<AlarmSlot[]>();
   readonly #byId = new Map<string, AlarmSlot>();
+  /** Each device's slots in #byId order: a comm change visits its device's alarms, not every alarm of the site. */
+  readonly #byDevice = new Map<string, AlarmSlot[]>();
   readonly #devices = new Map<string, DeviceConfig>();
   readonly #runner: ActionRunner;
   readonly #triggers: ReadonlySet<string>;
@@ -128,7 +130,7 @@ export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements Alar
   }
 
   evaluate(reading: Reading): void {
-    const slots = this.#byPoint.get(pointKey(reading.device, reading.point));
+    const slots = this.#byPoint.get(reading.device, reading.point);
     if (!slots) return;
     const at = this.#clock.now();
     const good = reading.quality !== 'bad' && reading.value !== undefined;
@@ -154,8 +156,8 @@ export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements Alar
     comm.lastSourceTs = this.#clock.now();
     this.#lifecycle(comm, { kind: online ? 'condition-cleared' : 'condition-active' }, reason !== undefined ? { reason } : {});
     this.emit('condition', comm.alarmId, !online);
-    for (const slot of this.#byId.values()) {
-      if (slot.device !== device || slot === comm || slot.limit.condition === 'action') continue;
+    for (const slot of this.#byDevice.get(device) ?? []) {
+      if (slot === comm || slot.limit.condition === 'action') continue;
       if (online && this.#keepSuppressed(slot.alarmId)) continue;
       this.#lifecycle(
         slot,
@@ -258,9 +260,13 @@ export class AlarmEngine extends EventEmitter<AlarmEngineEvents> implements Alar
 
   #add(slot: AlarmSlot): AlarmSlot {
     this.#byId.set(slot.alarmId, slot);
-    const key = pointKey(slot.device, slot.point.id);
+    const ofDevice = this.#byDevice.get(slot.device);
+    if (ofDevice) ofDevice.push(slot);
+    else this.#byDevice.set(slot.device, [slot]);
+    const { device } = slot;
+    const point = slot.point.id;
     if (slot.limit.condition !== 'comm' && slot.limit.condition !== 'action')
-      this.#byPoint.set(key, [...(this.#byPoint.get(key) ?? []), slot]);
+      this.#byPoint.set(device, point, [...(this.#byPoint.get(device, point) ?? []), slot]);
     return slot;
   }
 

@@ -36,14 +36,30 @@ export interface AlarmSlot {
   transitions: number;
 }
 
+/**
+ * The enabled form and machine rule of a configured limit, made once per limit object: the devices of one
+ * profile share its limits, so 910 gas detectors share 8 instead of holding 7,280 copies of each.
+ * Both are replaced, never mutated, when a limit changes (applyLimits).
+ */
+const shared = new WeakMap<ConditionLimit, { readonly limit: AlarmSlot['limit']; readonly rule: LimitRule }>();
+
+function sharedLimit(limit: ConditionLimit): { readonly limit: AlarmSlot['limit']; readonly rule: LimitRule } {
+  let entry = shared.get(limit);
+  if (!entry) {
+    entry = { limit: { ...limit, enabled: true }, rule: machineRule(limit) };
+    shared.set(limit, entry);
+  }
+  return entry;
+}
+
 export function newSlot(alarmId: string, device: string, point: AlarmSlot['point'], limit: ConditionLimit, now: number): AlarmSlot {
-  const enabled = { ...limit, enabled: true };
+  const { limit: enabled, rule } = sharedLimit(limit);
   return {
     alarmId,
     device,
     point,
     limit: enabled,
-    rule: machineRule(limit),
+    rule,
     condition: NORMAL,
     lifecycle: NORMAL_LIFECYCLE,
     memory: {},
@@ -60,8 +76,17 @@ export function newSlot(alarmId: string, device: string, point: AlarmSlot['point
 
 /** The limit of a comm or action alarm: priority only; they have no set-point. */
 export function syntheticLimit(condition: 'comm' | 'action', priority: 1 | 2 | 3 | 4): ConditionLimit {
-  return { condition, value: 1, hysteresis: 0, priority, onDelayMs: 0, offDelayMs: 0, onSamples: 1, offSamples: 1 };
+  const key = `${condition}/${priority}`;
+  let limit = synthetic.get(key);
+  if (!limit) {
+    limit = { condition, value: 1, hysteresis: 0, priority, onDelayMs: 0, offDelayMs: 0, onSamples: 1, offSamples: 1 };
+    synthetic.set(key, limit);
+  }
+  return limit;
 }
+
+/** One limit object per kind and priority, so every device's comm alarm shares one (sharedLimit below). */
+const synthetic = new Map<string, ConditionLimit>();
 
 export interface Annotation {
   readonly by?: Operator;
@@ -119,10 +144,6 @@ export function restore(slot: AlarmSlot, saved: PersistedAlarm): void {
   slot.lastTransition = saved.lastTransition;
   // Rows saved before event ids existed have no count; their events carried no id to collide with.
   slot.transitions = saved.transitions ?? 0;
-}
-
-export function pointKey(device: string, point: string): string {
-  return `${device}\u0000${point}`;
 }
 
 export type SlotTimer = 'timer' | 'staleTimer' | 'shelveTimer';

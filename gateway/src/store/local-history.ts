@@ -1,10 +1,10 @@
-import type { Clock, Reading, TimerHandle } from '@lifeline/core';
+import { type Clock, PointMap, type Reading, type TimerHandle } from '@lifeline/core';
 import { HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier } from './history-store.js';
 
 type OpenBucket = { -readonly [K in keyof HistoryBucket]: HistoryBucket[K] };
 /** Each point's bucket being filled, and buckets it has moved past, of one tier. */
 interface OpenTier {
-  readonly current: Map<string, OpenBucket>;
+  readonly current: PointMap<OpenBucket>;
   readonly done: OpenBucket[];
 }
 
@@ -35,23 +35,23 @@ export class LocalHistory {
     this.#clock = clock;
     this.#tiers = options.tiers ?? HISTORY_TIERS;
     this.#flushEveryMs = options.flushEveryMs ?? 10_000;
-    this.#open = this.#tiers.map(() => ({ current: new Map(), done: [] }));
+    this.#open = this.#tiers.map(() => ({ current: new PointMap(), done: [] }));
   }
 
   /**
    * Numeric and boolean (0/1) values of good or uncertain readings; bad ones
-   * carry no value. On the hot path of every poll: one string key per
-   * reading, buckets updated in place.
+   * carry no value. On the hot path of every poll: no allocation per
+   * reading but a point's new bucket, buckets updated in place.
    */
   record(readings: readonly Reading[]): void {
     for (const r of readings) {
       const value = typeof r.value === 'boolean' ? Number(r.value) : r.value;
       if (value === undefined || !Number.isFinite(value) || r.quality === 'bad') continue;
-      const key = `${r.device}\u0000${r.point}`;
-      for (const [i, tier] of this.#tiers.entries()) {
+      for (let i = 0; i < this.#tiers.length; i++) {
+        const tier = this.#tiers[i] as HistoryTier;
         const ts = r.sourceTs - (r.sourceTs % tier.bucketMs);
         const open = this.#open[i] as OpenTier;
-        const bucket = open.current.get(key);
+        const bucket = open.current.get(r.device, r.point);
         if (bucket?.ts === ts) {
           bucket.count += 1;
           bucket.sum += value;
@@ -64,7 +64,7 @@ export class LocalHistory {
         if (bucket && bucket.ts > ts) open.done.push(fresh);
         else {
           if (bucket) open.done.push(bucket);
-          open.current.set(key, fresh);
+          open.current.set(r.device, r.point, fresh);
         }
       }
     }

@@ -1,4 +1,4 @@
-import type { Clock, Reading, TimerHandle } from '@lifeline/core';
+import { type Clock, PointMap, type Reading, type TimerHandle } from '@lifeline/core';
 import type { TelemetryBatch, TelemetryReading } from '@lifeline/twin';
 import { type ExceptionPolicy, type LastReported, shouldReport } from './report-by-exception.js';
 
@@ -19,7 +19,8 @@ export class TelemetryReporter {
   readonly #options: TelemetryOptions;
   readonly #clock: Clock;
   readonly #emit: (batch: TelemetryBatch) => void;
-  readonly #last = new Map<string, { -readonly [K in keyof LastReported]: LastReported[K] }>();
+  /** What each point last reported, and its unit (looked up once per point, not per reading). */
+  readonly #last = new PointMap<{ -readonly [K in keyof LastReported]: LastReported[K] } & { readonly unit: string }>();
   /** The readings of one poll share a sample time: format it once. */
   #isoOf = { ts: Number.NaN, iso: '' };
   #pending: TelemetryReading[] = [];
@@ -37,19 +38,21 @@ export class TelemetryReporter {
     if (this.#stopped) return;
     const now = this.#clock.now();
     for (const r of readings) {
-      const key = `${r.device}/${r.point}`;
-      const last = this.#last.get(key);
+      let last = this.#last.get(r.device, r.point);
       if (!shouldReport(last, r, now, this.#options)) continue;
       if (last) {
         last.value = r.value;
         last.quality = r.quality;
         last.at = now;
-      } else this.#last.set(key, { value: r.value, quality: r.quality, at: now });
+      } else {
+        last = { value: r.value, quality: r.quality, at: now, unit: this.#options.unitOf(r.device, r.point) };
+        this.#last.set(r.device, r.point, last);
+      }
       this.#pending.push({
         device: r.device,
         point: r.point,
         value: r.value ?? null,
-        unit: this.#options.unitOf(r.device, r.point),
+        unit: last.unit,
         quality: r.quality,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
         sourceTs: this.#iso(r.sourceTs),

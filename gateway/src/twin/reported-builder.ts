@@ -125,10 +125,12 @@ export function applyReading(twin: ReportedTwin, r: Reading): void {
 
 export function applyComm(twin: ReportedTwin, device: string, state: CommState, reason: string | undefined): void {
   if (twin.get(['devices', device]) === undefined) return;
+  const wasOnline = twin.get(['devices', device, 'comm']) === 'online';
   twin.set(['devices', device, 'comm'], state);
   twin.set(['devices', device, 'commReason'], reason);
-  const online = Object.values(twin.reported.devices).filter((d) => d.comm === 'online').length;
-  twin.set(['gateway', 'devicesOnline'], online);
+  // Counted by the change, not by a pass over every device: a large site has thousands of comm events at start.
+  const delta = Number(state === 'online') - Number(wasOnline);
+  if (delta !== 0) twin.set(['gateway', 'devicesOnline'], (twin.get(['gateway', 'devicesOnline']) as number) + delta);
 }
 
 /** Acquisition counters per device: refreshed on a timer, since they change on every poll. */

@@ -7,6 +7,7 @@ import type { Aedes, AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-log.js';
 import { LocalAcl } from './local-acl.js';
+import { settleMqttPacketCaches } from './mqtt-packet-caches.js';
 import { guardPacketSize } from './packet-size-guard.js';
 
 /** The gateway's own client on its local broker: may publish and subscribe anywhere. */
@@ -67,6 +68,7 @@ export class LocalBroker {
     const acl = new LocalAcl(users, { gateway, topics: options.topics });
     // Loaded here, not at import: a site with `mqtt.local.enabled: false` never pays aedes's ~12 MB (docs/BENCHMARKS.md).
     const { Aedes: AedesBroker } = await import('aedes');
+    settleMqttPacketCaches();
     const broker = await AedesBroker.createBroker(this.#hooks(acl, log, options.audit));
     const handle = this.#boundedHandle(broker, options.maxPacketBytes ?? DEFAULTS.mqttLocalMaxPacketBytes, log);
     const server = options.tls

@@ -4,6 +4,7 @@ import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
 import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
+import { settleMqttPacketCaches } from './mqtt-packet-caches.js';
 import { topicMatches } from './topic-filter.js';
 
 export interface UplinkTls {
@@ -100,6 +101,7 @@ export class MqttUplink {
   start(): void {
     if (this.#client) return;
     const o = this.#options;
+    settleMqttPacketCaches();
     const client = connect(o.url, this.#clientOptions());
     this.#client = client;
     client.on('connect', () => {

@@ -1,5 +1,6 @@
 import type { ModbusPointConfig, Reading } from '@lifeline/core';
 import type { LifelineError } from '../../errors.js';
+import type { CandidateKind } from './bus-plan.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';
 import type { PollGroup } from './poll-groups.js';
 
@@ -29,4 +30,16 @@ export interface WriteJob {
 /** When a job may run: its due time, or for a cycle in progress, when its last request ended. */
 export function dueOf(job: PollJob): number {
   return job.progress ? job.progress.resumeAt : job.nextDue;
+}
+
+/** How the planner treats a job: a probe while its unit's breaker is not closed, a retry after a failed or cut-short request, else a poll. */
+export function kindOf(job: PollJob): CandidateKind {
+  if (job.state.breaker.kind !== 'closed') return 'probe';
+  return job.attempt > 0 || job.fullRetry ? 'retry' : 'poll';
+}
+
+/** When a job may be sent: its due time, or later for a retry's hold or an open breaker's next probe. */
+export function readyAtOf(job: PollJob): number {
+  const hold = job.state.breaker.kind !== 'closed' ? job.state.probeAt() : job.state.holdUntil;
+  return Math.max(dueOf(job), hold);
 }

@@ -46,7 +46,33 @@ export type Plan<J> =
  * so it goes with its whole timeout whenever nothing else is due.
  */
 export function planNext<J>(now: number, candidates: readonly Candidate<J>[], freeSlots = 1): Plan<J> {
-  const ready = candidates.filter((c) => c.readyAt <= now);
+  const ready: Candidate<J>[] = [];
+  const pending = { readyAt: Number.POSITIVE_INFINITY, pollDeadline: Number.POSITIVE_INFINITY };
+  for (const c of candidates) {
+    if (c.readyAt <= now) ready.push(c);
+    else notePending(pending, c.readyAt, c.kind === 'poll' ? c.deadline : Number.POSITIVE_INFINITY);
+  }
+  return planReady(now, ready, pending, freeSlots);
+}
+
+/**
+ * What planNext needs of the candidates that are not ready yet: when the
+ * first becomes ready, and the earliest deadline of a healthy poll among
+ * them. A bus of many units describes only its ready jobs in full and folds
+ * the rest into this (two numbers), so a request costs no allocation per unit.
+ */
+export interface Pending {
+  readyAt: number;
+  pollDeadline: number;
+}
+
+export function notePending(pending: Pending, readyAt: number, pollDeadline: number): void {
+  if (readyAt < pending.readyAt) pending.readyAt = readyAt;
+  if (pollDeadline < pending.pollDeadline) pending.pollDeadline = pollDeadline;
+}
+
+/** planNext over the ready candidates and the summary of the others (same decision: a ready poll or retry never waits on them). */
+export function planReady<J>(now: number, ready: readonly Candidate<J>[], pending: Pending, freeSlots = 1): Plan<J> {
   const polls = ready.filter((c) => c.kind === 'poll' || (c.kind === 'retry' && c.deadline <= now));
   if (polls.length > 0) {
     const poll = pickPoll(now, polls);
@@ -54,20 +80,12 @@ export function planNext<J>(now: number, candidates: readonly Candidate<J>[], fr
   }
   const retry = earliest(ready.filter((c) => c.kind === 'retry'));
   if (retry) return { kind: 'send', job: retry.job, timeoutMs: retry.wantMs };
-  const gap = freeSlots > 1 ? Number.POSITIVE_INFINITY : gapMs(now, candidates);
+  // Only probes are ready: the gap runs to the earliest healthy deadline, all of them pending (one slot free).
+  const gap = freeSlots > 1 ? Number.POSITIVE_INFINITY : pending.pollDeadline - now;
   const probe = earliest(ready.filter((c) => c.kind === 'probe' && Math.min(c.wantMs, gap) >= c.floorMs));
   if (probe) return { kind: 'send', job: probe.job, timeoutMs: Math.floor(Math.min(probe.wantMs, gap)) };
   // A probe that does not fit now is looked at again after the next request, when the next deadline is further off.
-  const later = candidates.filter((c) => c.readyAt > now || c.kind !== 'probe').map((c) => Math.max(c.readyAt, now));
-  const untilMs = later.length > 0 ? Math.min(...later) : Number.POSITIVE_INFINITY;
-  return { kind: 'wait', untilMs };
-}
-
-/** Time until the earliest deadline of a healthy poll (infinite when there is none). */
-export function gapMs(now: number, candidates: readonly Candidate<unknown>[]): number {
-  let gap = Number.POSITIVE_INFINITY;
-  for (const c of candidates) if (c.kind === 'poll') gap = Math.min(gap, c.deadline - now);
-  return gap;
+  return { kind: 'wait', untilMs: pending.readyAt };
 }
 
 function pickPoll<J>(now: number, polls: readonly Candidate<J>[]): Candidate<J> {

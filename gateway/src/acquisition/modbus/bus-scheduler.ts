@@ -15,8 +15,8 @@ import { ModbusConnection } from '../../transports/modbus-connection.js';
 import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import type { DeviceHealth } from '../device-health.js';
-import { dueOf, type PollJob, type WriteJob } from './bus-jobs.js';
-import { type Candidate, deadlineSlackMs, planNext } from './bus-plan.js';
+import { kindOf, type PollJob, readyAtOf, type WriteJob } from './bus-jobs.js';
+import { type Candidate, deadlineSlackMs, notePending, type Pending, type Plan, planReady } from './bus-plan.js';
 import { BusPump } from './bus-pump.js';
 import { accountedRequest, type RequestTiming } from './bus-request.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
@@ -157,13 +157,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
         this.#launch(write.state, () => this.#runWrite(write));
         continue;
       }
-      const free = this.connection.maxInFlight - this.#inFlight.size;
-      const idle = this.#jobs.filter((job) => !this.#busy.has(job.state));
-      const plan = planNext(
-        now,
-        idle.map((job) => this.#candidate(job, now)),
-        free,
-      );
+      const plan = this.#plan(now, this.connection.maxInFlight - this.#inFlight.size);
       if (plan.kind === 'wait') return Number.isFinite(plan.untilMs) ? plan.untilMs - now : 60_000;
       const { job, timeoutMs } = plan;
       const probe = job.state.breaker.kind !== 'closed';
@@ -189,19 +183,35 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     this.#inFlight.add(request);
   }
 
+  /**
+   * planNext over every job, describing in full only those ready now: on a
+   * link of hundreds of units, most are waiting for their next cycle, and a
+   * candidate for each of them at every request was most of the gateway's CPU.
+   * A unit with a request outstanding (pipelined links) is neither.
+   */
+  #plan(now: number, freeSlots: number): Plan<PollJob> {
+    const ready: Candidate<PollJob>[] = [];
+    const pending: Pending = { readyAt: Number.POSITIVE_INFINITY, pollDeadline: Number.POSITIVE_INFINITY };
+    for (const job of this.#jobs) {
+      if (this.#busy.has(job.state)) continue;
+      const readyAt = readyAtOf(job);
+      if (readyAt <= now) ready.push(this.#candidate(job, now, readyAt));
+      else notePending(pending, readyAt, kindOf(job) === 'poll' ? job.nextDue + job.slackMs : Number.POSITIVE_INFINITY);
+    }
+    return planReady(now, ready, pending, freeSlots);
+  }
+
   /** How bus-plan.ts sees a job now: a healthy poll, a retry, or a probe of an open-breaker unit. */
-  #candidate(job: PollJob, now: number): Candidate<PollJob> {
+  #candidate(job: PollJob, now: number, readyAt: number): Candidate<PollJob> {
     const { state } = job;
     const block = job.group.blocks[job.progress?.index ?? 0] as ReadBlock;
-    const due = dueOf(job);
-    const common = { job, deadline: job.nextDue + job.slackMs, busUse: state.busUse(now), floorMs: state.floorFor(block) };
-    if (state.breaker.kind !== 'closed')
-      return { ...common, kind: 'probe', readyAt: Math.max(due, state.probeAt()), wantMs: state.timeoutFor(block) };
-    const retry = job.attempt > 0 || job.fullRetry;
-    const wantMs = retry ? state.config.modbus.timeoutMs : state.timeoutFor(block);
+    const kind = kindOf(job);
+    const deadline = job.nextDue + job.slackMs;
+    const busUse = state.busUse(now);
+    const floorMs = state.floorFor(block);
+    if (kind !== 'retry') return { job, kind, readyAt, deadline, busUse, floorMs, wantMs: state.timeoutFor(block) };
     // A retry yields to due healthy polls until its next cycle would be due (bus-plan.ts).
-    const deadline = retry ? common.deadline + job.group.intervalMs : common.deadline;
-    return { ...common, deadline, kind: retry ? 'retry' : 'poll', readyAt: Math.max(due, state.holdUntil), wantMs };
+    return { job, kind, readyAt, deadline: deadline + job.group.intervalMs, busUse, floorMs, wantMs: state.config.modbus.timeoutMs };
   }
 
   async #reconnect(): Promise<void> {

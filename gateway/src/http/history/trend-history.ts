@@ -1,4 +1,4 @@
-import type { Reading } from '@lifeline/core';
+import { PointMap, type Reading } from '@lifeline/core';
 import type { GatewayEventSource } from '../../events/gateway-events.js';
 import type { HistorySample, HistorySource } from './history-source.js';
 
@@ -26,10 +26,12 @@ export interface TrendHistoryOptions {
  */
 export class TrendHistory implements HistorySource {
   readonly #options: TrendHistoryOptions;
-  readonly #rings = new Map<string, PointRing>();
+  readonly #rings = new PointMap<PointRing>();
+  readonly #slabs: RingSlabs;
 
   constructor(options: TrendHistoryOptions) {
     this.#options = options;
+    this.#slabs = new RingSlabs(options.capacity);
   }
 
   /** Starts recording the bus's readings; returns the function that stops it. */
@@ -46,18 +48,17 @@ export class TrendHistory implements HistorySource {
   }
 
   record(device: string, point: string, ts: number, value: number): void {
-    const key = `${device}\u0000${point}`;
-    let ring = this.#rings.get(key);
+    let ring = this.#rings.get(device, point);
     if (!ring) {
-      ring = new PointRing(this.#options.capacity);
-      this.#rings.set(key, ring);
+      ring = this.#slabs.next();
+      this.#rings.set(device, point, ring);
     }
     ring.push(ts, value);
   }
 
   /** Samples at or after `sinceMs`, oldest first: durable bucket averages, then the ring. */
   history(device: string, point: string, sinceMs: number): HistorySample[] {
-    const recent = this.#rings.get(`${device}\u0000${point}`)?.since(sinceMs) ?? [];
+    const recent = this.#rings.get(device, point)?.since(sinceMs) ?? [];
     const durable = this.#options.durable;
     const recentFrom = recent[0]?.ts ?? this.#options.now();
     if (!durable || recentFrom <= sinceMs) return recent;
@@ -69,34 +70,60 @@ export class TrendHistory implements HistorySource {
   }
 }
 
-/** A fixed-size ring of (ts, value) in typed arrays: no allocation per sample on the poll path. */
+/** Rings per slab: one Float64Array for 64 points instead of two typed arrays (and their backing stores) per point. */
+const RINGS_PER_SLAB = 64;
+
+/** Carves fixed-size rings out of shared Float64Array slabs, (ts, value) interleaved. */
+class RingSlabs {
+  readonly #capacity: number;
+  #slab: Float64Array | undefined;
+  #used = RINGS_PER_SLAB;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  next(): PointRing {
+    if (!this.#slab || this.#used === RINGS_PER_SLAB) {
+      this.#slab = new Float64Array(RINGS_PER_SLAB * this.#capacity * 2);
+      this.#used = 0;
+    }
+    const ring = new PointRing(this.#slab, this.#used * this.#capacity * 2, this.#capacity);
+    this.#used += 1;
+    return ring;
+  }
+}
+
+/** A fixed-size ring of (ts, value) in a slab: no allocation per sample on the poll path. */
 class PointRing {
-  readonly #ts: Float64Array;
-  readonly #values: Float64Array;
+  readonly #slab: Float64Array;
+  readonly #offset: number;
+  readonly #capacity: number;
   #next = 0;
   #size = 0;
 
-  constructor(capacity: number) {
-    this.#ts = new Float64Array(capacity);
-    this.#values = new Float64Array(capacity);
+  constructor(slab: Float64Array, offset: number, capacity: number) {
+    this.#slab = slab;
+    this.#offset = offset;
+    this.#capacity = capacity;
   }
 
   push(ts: number, value: number): void {
-    const capacity = this.#ts.length;
-    this.#ts[this.#next] = ts;
-    this.#values[this.#next] = value;
-    this.#next = (this.#next + 1) % capacity;
-    this.#size = Math.min(this.#size + 1, capacity);
+    const at = this.#offset + 2 * this.#next;
+    this.#slab[at] = ts;
+    this.#slab[at + 1] = value;
+    this.#next = (this.#next + 1) % this.#capacity;
+    this.#size = Math.min(this.#size + 1, this.#capacity);
   }
 
   since(sinceMs: number): HistorySample[] {
-    const capacity = this.#ts.length;
+    const capacity = this.#capacity;
     const out: HistorySample[] = [];
     const start = (this.#next - this.#size + capacity) % capacity;
     for (let i = 0; i < this.#size; i++) {
-      const at = (start + i) % capacity;
-      const ts = this.#ts[at] as number;
-      if (ts >= sinceMs) out.push({ ts, value: this.#values[at] as number });
+      const at = this.#offset + 2 * ((start + i) % capacity);
+      const ts = this.#slab[at] as number;
+      if (ts >= sinceMs) out.push({ ts, value: this.#slab[at + 1] as number });
     }
     return out;
   }
