@@ -7,6 +7,7 @@
   const L = window.Lifeline;
   const { el } = L;
   const UNACKED = new Set(['unacknowledged', 'returned-unacknowledged']);
+  const INFORMATIONAL = new Set(['flood', 'chatter']);
 
   /** Sorted: priority, then newest raise first. */
   L.sortAlarms = (alarms, factsOf) =>
@@ -87,6 +88,8 @@
   }
 
   function actions(a, ctx, typed) {
+    // Flood and chatter alarms are the analytics' own: nothing to acknowledge or shelve (the gateway refuses both).
+    if (INFORMATIONAL.has(a.condition)) return el('span', { class: 'actions informational' }, L.t('alarms.informational'));
     const needsComment = a.priority <= ctx.shelveCommentUpTo;
     const box = el('input', {
       class: 'comment',

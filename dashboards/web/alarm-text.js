@@ -24,6 +24,15 @@
     flatline: { en: (a) => `unchanged for ${minutes(a.limit)} min`, 'zh-CN': (a) => `${minutes(a.limit)} 分钟数值无变化` },
     comm: { en: () => 'no answer from the device', 'zh-CN': () => '设备无应答' },
     action: { en: () => 'the output could not be written', 'zh-CN': () => '输出写入失败' },
+    // Alarm analytics (docs/alarms.md#alarm-analytics): value is the count, limit the threshold.
+    flood: {
+      en: (a) => `${L.fmt(a.value)} alarms in the window (a flood from ${L.fmt(a.limit)})`,
+      'zh-CN': (a) => `窗口内 ${L.fmt(a.value)} 条报警（${L.fmt(a.limit)} 条起为泛滥）`,
+    },
+    chatter: {
+      en: (a) => `raised ${L.fmt(a.value)} times in the window (chattering from ${L.fmt(a.limit)})`,
+      'zh-CN': (a) => `窗口内报警 ${L.fmt(a.value)} 次（${L.fmt(a.limit)} 次起为振荡）`,
+    },
   };
   const LIMIT_KINDS = new Set(['hihi', 'hi', 'lo', 'lolo']);
 

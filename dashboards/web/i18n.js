@@ -26,6 +26,7 @@
     'overview.title': 'Site overview',
     'alarms.title': 'Active alarms',
     'alarms.none': 'No active alarms',
+    'alarms.informational': 'for information: it clears by itself',
     'analytics.title': 'Alarm analytics',
     'analytics.rate': '{rate} alarms in the last {minutes} min',
     'analytics.flood': 'FLOOD since {since} — {alarms} alarms, peak {peak}',
@@ -156,6 +157,7 @@
     'overview.title': '站点总览',
     'alarms.title': '当前报警',
     'alarms.none': '无当前报警',
+    'alarms.informational': '提示信息：自动恢复，无需确认',
     'analytics.title': '报警分析',
     'analytics.rate': '最近 {minutes} 分钟 {rate} 条报警',
     'analytics.flood': '报警泛滥：自 {since} 起 {alarms} 条，峰值 {peak}',
@@ -284,6 +286,8 @@
         flatline: 'flat-lined value',
         comm: 'communication lost',
         action: 'local action failed',
+        flood: 'alarm flood',
+        chatter: 'chattering alarm',
       },
       state: {
         normal: 'normal',
@@ -320,6 +324,8 @@
         flatline: '数值冻结',
         comm: '通信中断',
         action: '联动动作失败',
+        flood: '报警泛滥',
+        chatter: '振荡报警',
       },
       state: {
         normal: '正常',

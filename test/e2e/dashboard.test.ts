@@ -133,6 +133,20 @@ describe('e2e: dashboard operator controls (fake AlarmControl)', function () {
     const harnessed = await harness();
     h = harnessed;
     harnessed.alarms.push(transition());
+    // The analytics' own chattering alarm (issue 22): information only, nothing to ack or shelve.
+    const chatter = {
+      alarmId: 'gw-test/alarms/chatter',
+      eventId: 'gw-test/alarms/chatter#1@test',
+      device: 'gw-test',
+      point: 'alarms',
+      condition: 'chatter' as const,
+      priority: 4 as const,
+      colour: 'blue' as const,
+      value: 3,
+      limit: 3,
+      unit: '',
+    };
+    harnessed.alarms.push(transition(chatter));
     const publish = (event: 'ack' | 'shelve', state: 'acknowledged' | 'shelved') => {
       const t = transition({ event, state });
       harnessed.alarms.splice(0, 1, t);
@@ -170,6 +184,10 @@ describe('e2e: dashboard operator controls (fake AlarmControl)', function () {
       await page.fill('#token', TOKENS.operator);
       await page.click('#login button[type="submit"]');
       await page.locator('#me', { hasText: 'olga (operator)' }).waitFor({ timeout: 5000 });
+      const chattering = page.locator('#alarms li[data-alarm="gw-test/alarms/chatter"]');
+      await chattering.locator('.actions.informational', { hasText: 'it clears by itself' }).waitFor({ timeout: 5000 });
+      assert.equal(await chattering.locator('button, input').count(), 0, 'no ack, shelve or comment for an analytics alarm');
+      assert.match((await chattering.textContent()) ?? '', /chattering alarm/);
       await alarm.locator('button[data-action="ack"]').click();
       await page.locator('#alarms li[data-alarm="gas-1/lel1/hihi"][data-state="acknowledged"]').waitFor({ timeout: 5000 });
       assert.deepEqual(harnessed.control.ack.firstCall.args, ['gas-1/lel1/hihi', { user: 'olga' }]);
