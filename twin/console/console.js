@@ -1,11 +1,17 @@
 // The centre alarm console: every gateway's alarms, health and journal, read from the centre API.
+// Words, times and alarm texts come from the gateway dashboard's i18n.js and alarm-text.js (zh-CN, en).
 (() => {
+  const L = window.Lifeline;
   const KEY = 'lifeline.centre.token';
   const $ = (id) => document.getElementById(id);
-  const COLOURS = { 1: 'red', 2: 'orange', 3: 'yellow', 4: 'blue' };
   const token = () => sessionStorage.getItem(KEY) || '';
+  // The centre has no profile names: devices and points read as their ids.
+  const NO_NAMES = { device: () => undefined, point: () => undefined };
   let me = '';
   let alarms = [];
+  let gateways = [];
+  let journal = [];
+  let linkUp;
 
   async function api(method, path, body) {
     const headers = {};
@@ -34,18 +40,21 @@
     $('notice').hidden = !text;
   }
 
-  function fillSelect(id, values) {
+  /** Adds the values not yet offered and labels every option in the current language ("" is "all"). */
+  function fillSelect(id, values, label) {
     const select = $(id);
     const current = select.value;
     const known = new Set([...select.options].map((o) => o.value));
-    for (const v of values) if (!known.has(v)) select.append(el('option', { value: v, textContent: v }));
+    for (const v of values) if (!known.has(v)) select.append(el('option', { value: v }));
+    for (const o of select.options) o.textContent = o.value ? label(o.value) : L.t('console.all');
     select.value = current;
   }
 
   function renderAlarms() {
-    fillSelect('f-site', [...new Set(alarms.map((a) => a.site))].sort());
-    fillSelect('f-kind', [...new Set(alarms.map((a) => a.condition))].sort());
-    fillSelect('f-state', [...new Set(alarms.map((a) => a.state))].sort());
+    fillSelect('f-site', [...new Set(alarms.map((a) => a.site))].sort(), (v) => v);
+    fillSelect('f-kind', [...new Set(alarms.map((a) => a.condition))].sort(), (v) => L.word('condition', v));
+    fillSelect('f-priority', [], (v) => L.level(Number(v)));
+    fillSelect('f-state', [...new Set(alarms.map((a) => a.state))].sort(), (v) => L.word('state', v));
     const f = { site: $('f-site').value, kind: $('f-kind').value, priority: $('f-priority').value, state: $('f-state').value };
     const shown = alarms.filter(
       (a) =>
@@ -56,32 +65,37 @@
     );
     $('alarm-count').textContent = String(shown.length);
     const list = $('alarms');
-    list.replaceChildren(...(shown.length ? shown.map(alarmItem) : [el('li', { class: 'empty', textContent: 'No active alarms' })]));
+    list.replaceChildren(...(shown.length ? shown.map(alarmItem) : [el('li', { class: 'empty', textContent: L.t('alarms.none') })]));
   }
 
   function alarmItem(a) {
     const actions = el('div', { class: 'actions' });
     if (me && (a.state === 'unacknowledged' || a.state === 'returned-unacknowledged')) {
-      actions.append(el('button', { type: 'button', textContent: 'Acknowledge', 'data-action': 'ack', onclick: () => send(a, 'ack', {}) }));
+      actions.append(
+        el('button', { type: 'button', textContent: L.t('action.ack'), 'data-action': 'ack', onclick: () => send(a, 'ack', {}) }),
+      );
     }
     if (me && a.state !== 'shelved') {
       actions.append(
         el('button', {
           type: 'button',
-          textContent: 'Shelve 1 h',
+          textContent: L.t('console.shelve1h'),
           'data-action': 'shelve',
           onclick: () => send(a, 'shelve', { durationMs: 3_600_000 }),
         }),
       );
     }
-    if (!me) actions.append(el('span', { class: 'hint', textContent: 'sign in to act' }));
+    if (!me) actions.append(el('span', { class: 'hint', textContent: L.t('console.signin') }));
     const item = el(
       'li',
-      { class: `p-${COLOURS[a.priority]} ${a.state}`, 'data-alarm': `${a.site}/${a.gateway}/${a.alarmId}` },
-      el('span', { class: 'level', textContent: `P${a.priority} ${COLOURS[a.priority]}` }),
-      el('span', { class: 'what', textContent: `${a.site} / ${a.gateway} — ${a.alarmId}: ${a.value} ${a.unit} (limit ${a.limit})` }),
-      el('span', { class: 'state', textContent: a.state }),
-      el('span', { class: 'meta', textContent: `since ${new Date(a.detectedAt).toLocaleString()}` }),
+      { class: `p-${L.COLOURS[a.priority]} ${a.state}`, 'data-alarm': `${a.site}/${a.gateway}/${a.alarmId}` },
+      el('span', { class: 'level', textContent: L.level(a.priority) }),
+      el('span', {
+        class: 'what',
+        textContent: `${a.site} / ${a.gateway} — ${L.alarmWhat(a, NO_NAMES)}${L.t('console.colon')}${L.alarmDetail(a)}`,
+      }),
+      el('span', { class: 'state', 'data-state': a.state, textContent: L.word('state', a.state) }),
+      el('span', { class: 'meta', textContent: L.t('console.since', { at: L.time(a.detectedAt) }) }),
       actions,
     );
     return item;
@@ -90,14 +104,19 @@
   async function send(a, command, extra) {
     try {
       const result = await api('POST', `/api/twins/${a.site}/${a.gateway}/${command}`, { alarmId: a.alarmId, ...extra });
-      notice(`${command} ${a.alarmId}: ${result.ok ? `done by the gateway (${result.state})` : result.reason}`);
+      const words = { command: L.word('event', command), alarm: a.alarmId };
+      notice(
+        result.ok
+          ? L.t('console.done', { ...words, state: L.word('state', result.state) })
+          : L.t('console.refused', { ...words, message: result.reason }),
+      );
       await refresh();
     } catch (e) {
-      notice(`${command} ${a.alarmId}: ${e.message}`);
+      notice(L.t('console.refused', { command: L.word('event', command), alarm: a.alarmId, message: e.message }));
     }
   }
 
-  function renderGateways(gateways) {
+  function renderGateways() {
     $('gateway-count').textContent = String(gateways.length);
     const rows = gateways.map((g) =>
       el(
@@ -105,12 +124,16 @@
         { class: g.online ? '' : 'offline', 'data-gateway': `${g.site}/${g.gateway}` },
         el('td', { textContent: g.site }),
         el('td', { textContent: g.gateway }),
-        el('td', {}, el('span', { class: g.online ? 'online' : 'offline-label', textContent: g.online ? 'online' : 'offline' })),
-        el('td', { textContent: g.lastSeen ? new Date(g.lastSeen).toLocaleString() : '—' }),
+        el(
+          'td',
+          {},
+          el('span', { class: g.online ? 'online' : 'offline-label', textContent: L.t(g.online ? 'comm.online' : 'comm.offline') }),
+        ),
+        el('td', { textContent: g.lastSeen ? L.time(g.lastSeen) : '—' }),
         el('td', { textContent: g.devicesTotal === undefined ? '—' : `${g.devicesOnline}/${g.devicesTotal}` }),
         el('td', { textContent: String(g.activeAlarms) }),
         el('td', { textContent: String(g.version) }),
-        el('td', { textContent: g.outboxBacklog === undefined ? 'not reported' : String(g.outboxBacklog) }),
+        el('td', { textContent: g.outboxBacklog === undefined ? L.t('console.notReported') : String(g.outboxBacklog) }),
         el('td', { textContent: String(g.rejectedMessages), title: g.lastRejection || '' }),
       ),
     );
@@ -121,55 +144,69 @@
     const q = $('j-text').value.trim();
     const query = q ? `?q=${encodeURIComponent(q)}` : '';
     $('j-csv').href = `/api/journal${query ? `${query}&` : '?'}format=csv`;
-    const rows = await api('GET', `/api/journal${query}`);
-    $('journal').tBodies[0].replaceChildren(
-      ...rows.map((r) =>
-        el(
-          'tr',
-          {},
-          ...[
-            new Date(r.receivedAt).toLocaleString(),
-            r.site,
-            r.gateway,
-            r.seq,
-            r.event.event,
-            r.event.alarmId,
-            r.event.priority,
-            r.event.state,
-            `${r.event.value} ${r.event.unit}`,
-            r.event.user || '',
-          ].map((v) => el('td', { textContent: String(v) })),
-        ),
+    journal = await api('GET', `/api/journal${query}`);
+    renderJournal();
+  }
+
+  function renderJournal() {
+    const rows = journal.map((r) =>
+      el(
+        'tr',
+        { 'data-event': r.event.event },
+        ...[
+          L.time(r.receivedAt),
+          r.site,
+          r.gateway,
+          r.seq,
+          L.word('event', r.event.event),
+          r.event.alarmId,
+          L.level(r.event.priority),
+          L.word('state', r.event.state),
+          `${L.fmt(r.event.value)} ${r.event.unit}`,
+          r.event.user || '',
+        ].map((v) => el('td', { textContent: String(v) })),
       ),
     );
+    const none = el('tr', {}, el('td', { colSpan: 10, class: 'empty', textContent: L.t('journal.none') }));
+    $('journal').tBodies[0].replaceChildren(...(rows.length ? rows : [none]));
+  }
+
+  function renderLink() {
+    if (linkUp === undefined) return;
+    $('link').textContent = L.t(linkUp ? 'console.up' : 'console.down');
+    $('link').className = linkUp ? 'link link-up' : 'link link-down';
+  }
+
+  function renderMe() {
+    $('me').textContent = me ? L.t('console.me', { user: me }) : L.t('me.none');
   }
 
   async function refresh() {
     try {
       const [a, g] = await Promise.all([api('GET', '/api/alarms'), api('GET', '/api/twins')]);
       alarms = a;
+      gateways = g;
       renderAlarms();
-      renderGateways(g);
-      $('link').textContent = 'centre connected';
-      $('link').className = 'link link-up';
+      renderGateways();
+      linkUp = true;
     } catch {
-      $('link').textContent = 'centre unreachable';
-      $('link').className = 'link link-down';
+      linkUp = false;
     }
+    renderLink();
   }
 
   async function signIn(t) {
     sessionStorage.setItem(KEY, t);
     try {
       me = (await api('GET', '/api/whoami')).user;
-      $('me').textContent = `signed in as ${me}`;
+      renderMe();
       $('login').hidden = true;
       $('sign-out').hidden = false;
       notice('');
     } catch (e) {
       sessionStorage.removeItem(KEY);
       me = '';
-      notice(`sign-in failed: ${e.message}`);
+      notice(L.t('console.signInFailed', { message: e.message }));
     }
     renderAlarms();
   }
@@ -181,7 +218,7 @@
   $('sign-out').addEventListener('click', () => {
     sessionStorage.removeItem(KEY);
     me = '';
-    $('me').textContent = 'not signed in';
+    renderMe();
     $('login').hidden = false;
     $('sign-out').hidden = true;
     renderAlarms();
@@ -189,8 +226,23 @@
   $('filters').addEventListener('change', renderAlarms);
   $('journal-search').addEventListener('submit', (e) => {
     e.preventDefault();
-    void searchJournal().catch((err) => notice(`journal: ${err.message}`));
+    void searchJournal().catch((err) => notice(L.t('console.journalError', { message: err.message })));
   });
+
+  // ---- Language: the dashboard's choice (browser, then the remembered switch) ----
+  function translate() {
+    document.title = L.t('console.title');
+    renderMe();
+    renderLink();
+    renderAlarms();
+    renderGateways();
+    renderJournal();
+  }
+  $('lang').value = L.lang();
+  $('lang').addEventListener('change', () => L.setLang($('lang').value));
+  L.onLang(translate);
+  L.translatePage();
+  translate();
 
   if (token()) void signIn(token());
   void refresh();

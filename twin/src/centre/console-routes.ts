@@ -3,13 +3,22 @@ import type { FastifyInstance } from 'fastify';
 
 /** The console's own files (twin/console), from src/centre or dist/centre alike. */
 export const CONSOLE_DIR = new URL('../../console/', import.meta.url);
+/** The gateway dashboard's files (dashboards/web), of which the console serves a few read-only. */
+export const DASHBOARD_DIR = new URL('../../../dashboards/web/', import.meta.url);
 /** The gateway dashboard's stylesheet, served read-only so both pages look alike. */
-export const DASHBOARD_STYLE = new URL('../../../dashboards/web/style.css', import.meta.url);
+export const DASHBOARD_STYLE = new URL('style.css', DASHBOARD_DIR);
+
+const JS = 'text/javascript; charset=utf-8';
 
 const FILES = [
-  ['console.js', 'text/javascript; charset=utf-8', new URL('console.js', CONSOLE_DIR)],
+  ['console.js', JS, new URL('console.js', CONSOLE_DIR)],
+  ['console-i18n.js', JS, new URL('console-i18n.js', CONSOLE_DIR)],
   ['console.css', 'text/css; charset=utf-8', new URL('console.css', CONSOLE_DIR)],
   ['style.css', 'text/css; charset=utf-8', DASHBOARD_STYLE],
+  // The dashboard's languages (zh-CN, en), number format and alarm texts: one dictionary for both pages.
+  ['i18n.js', JS, new URL('i18n.js', DASHBOARD_DIR)],
+  ['render.js', JS, new URL('render.js', DASHBOARD_DIR)],
+  ['alarm-text.js', JS, new URL('alarm-text.js', DASHBOARD_DIR)],
 ] as const;
 
 // No inline code, nothing from elsewhere, no framing (the ack button).
