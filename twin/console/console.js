@@ -68,14 +68,18 @@
     list.replaceChildren(...(shown.length ? shown.map(alarmItem) : [el('li', { class: 'empty', textContent: L.t('alarms.none') })]));
   }
 
+  /** The gateway's alarm analytics raise these itself: nothing to acknowledge or shelve (the gateway refuses both). */
+  const INFORMATIONAL = new Set(['flood', 'chatter']);
+
   function alarmItem(a) {
     const actions = el('div', { class: 'actions' });
-    if (me && (a.state === 'unacknowledged' || a.state === 'returned-unacknowledged')) {
+    if (INFORMATIONAL.has(a.condition)) actions.append(el('span', { class: 'hint', textContent: L.t('alarms.informational') }));
+    else if (me && (a.state === 'unacknowledged' || a.state === 'returned-unacknowledged')) {
       actions.append(
         el('button', { type: 'button', textContent: L.t('action.ack'), 'data-action': 'ack', onclick: () => send(a, 'ack', {}) }),
       );
     }
-    if (me && a.state !== 'shelved') {
+    if (me && a.state !== 'shelved' && !INFORMATIONAL.has(a.condition)) {
       actions.append(
         el('button', {
           type: 'button',
