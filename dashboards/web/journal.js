@@ -28,12 +28,16 @@
     return q;
   }
 
+  // Only the newest load renders: an earlier answer (the unfiltered first page) arriving after a filtered one must not replace it.
+  let loads = 0;
   async function load(more) {
+    const mine = ++loads;
     const q = filters();
     q.set('limit', String(PAGE));
     if (more && nextCursor) q.set('cursor', String(nextCursor));
     try {
       const page = await L.api('GET', `/api/alarms/journal?${q}`);
+      if (mine !== loads) return;
       entries = more ? entries.concat(page.entries) : page.entries;
       nextCursor = page.nextCursor;
       render();
