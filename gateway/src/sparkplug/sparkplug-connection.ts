@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -10,6 +9,7 @@ import {
 } from '@lifeline/core';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { mqttTlsOptions } from '../uplink/mqtt-tls-options.js';
 
 export interface Will {
   readonly topic: string;
@@ -161,15 +161,7 @@ export class SparkplugConnection {
       will: { topic: will.topic, payload: will.payload, qos: 1, retain: false },
       ...(l.username !== undefined ? { username: l.username } : {}),
       ...(l.password !== undefined ? { password: l.password } : {}),
-      ...(tls
-        ? {
-            rejectUnauthorized: tls.rejectUnauthorized,
-            ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
-            ...(tls.certFile ? { cert: readFileSync(tls.certFile) } : {}),
-            ...(tls.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
-            ...(tls.servername ? { servername: tls.servername } : {}),
-          }
-        : {}),
+      ...mqttTlsOptions(tls),
     };
   }
 }

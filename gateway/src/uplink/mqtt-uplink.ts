@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { type BackoffPolicy, backoffDelay, type Clock, DEFAULT_BACKOFF, DEFAULTS, systemClock, type TimerHandle } from '@lifeline/core';
 import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
 import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
 import { settleMqttPacketCaches } from './mqtt-packet-caches.js';
+import { mqttTlsOptions } from './mqtt-tls-options.js';
 import { topicMatches } from './topic-filter.js';
 
 export interface UplinkTls {
@@ -219,15 +219,7 @@ export class MqttUplink {
       will: { topic: o.topics.status, payload: Buffer.from(JSON.stringify(this.#status(false))), qos: 1, retain: true },
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
-      ...(tls
-        ? {
-            rejectUnauthorized: tls.rejectUnauthorized,
-            ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
-            ...(tls.certFile ? { cert: readFileSync(tls.certFile) } : {}),
-            ...(tls.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
-            ...(tls.servername ? { servername: tls.servername } : {}),
-          }
-        : {}),
+      ...mqttTlsOptions(tls),
     };
   }
 
