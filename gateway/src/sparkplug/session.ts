@@ -7,10 +7,12 @@
  *   [tck-id-operational-behavior-edge-node-birth-sequence-wait];
  * - an online=false STATE ends the session: NDEATH, disconnect, connect again
  *   [tck-id-operational-behavior-edge-node-termination-host-offline];
- * - the host coming back online, or an NCMD Rebirth, gets fresh births.
+ * - the host coming back online, or an NCMD Rebirth, gets fresh births;
+ * - a STATE that arrives on a new connection before it reports `connected`
+ *   (a retained STATE can overtake the SUBACK's handling) is kept for it.
  */
 export type SessionState =
-  | { readonly kind: 'disconnected' }
+  | { readonly kind: 'disconnected'; readonly hostOnline?: boolean }
   | { readonly kind: 'awaiting-host' }
   | { readonly kind: 'born' }
   | { readonly kind: 'terminating' };
@@ -36,8 +38,9 @@ export function stepSession(state: SessionState, input: SessionInput, hostConfig
   if (input.kind === 'disconnected') return to('disconnected');
   switch (state.kind) {
     case 'disconnected':
-      if (input.kind !== 'connected') return to('disconnected');
-      return hostConfigured ? to('awaiting-host') : to('born', 'birth');
+      if (input.kind === 'host') return { state: { kind: 'disconnected', hostOnline: input.online }, effect: 'none' };
+      if (input.kind !== 'connected') return { state, effect: 'none' };
+      return hostConfigured && state.hostOnline !== true ? to('awaiting-host') : to('born', 'birth');
     case 'awaiting-host':
       if (input.kind === 'host' && input.online) return to('born', 'birth');
       return to('awaiting-host');

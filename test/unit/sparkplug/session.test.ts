@@ -13,10 +13,17 @@ const rebirth: SessionInput = { kind: 'rebirth' };
 
 /** The edge node session (Sparkplug 3.0 §5.2, §5.3) as a table of {start, input, host configured, expected}. */
 describe('Sparkplug session state machine', () => {
-  const rows: [SessionState['kind'], SessionInput, boolean, SessionState['kind'], string][] = [
+  const early = (hostOnline: boolean): SessionState => ({ kind: 'disconnected', hostOnline });
+  const rows: [SessionState['kind'] | SessionState, SessionInput, boolean, SessionState['kind'] | SessionState, string][] = [
     ['disconnected', connected, false, 'born', 'birth'],
     ['disconnected', connected, true, 'awaiting-host', 'none'],
-    ['disconnected', online, true, 'disconnected', 'none'],
+    // A retained STATE can arrive on a new connection before it reports connected: kept, not lost.
+    ['disconnected', online, true, early(true), 'none'],
+    ['disconnected', offline, true, early(false), 'none'],
+    [early(true), connected, true, 'born', 'birth'],
+    [early(false), connected, true, 'awaiting-host', 'none'],
+    [early(false), online, true, early(true), 'none'],
+    [early(true), disconnected, true, 'disconnected', 'none'],
     ['disconnected', rebirth, false, 'disconnected', 'none'],
     ['awaiting-host', offline, true, 'awaiting-host', 'none'],
     ['awaiting-host', rebirth, true, 'awaiting-host', 'none'],
@@ -32,8 +39,9 @@ describe('Sparkplug session state machine', () => {
     ['terminating', disconnected, true, 'disconnected', 'none'],
   ];
   for (const [start, input, host, state, effect] of rows) {
-    it(`${start} + ${JSON.stringify(input)}${host ? ' (primary host)' : ''} → ${state}, ${effect}`, () => {
-      assert.deepEqual(stepSession(s(start), input, host), { state: s(state), effect });
+    const of = (x: SessionState['kind'] | SessionState) => (typeof x === 'string' ? s(x) : x);
+    it(`${JSON.stringify(start)} + ${JSON.stringify(input)}${host ? ' (primary host)' : ''} → ${JSON.stringify(state)}, ${effect}`, () => {
+      assert.deepEqual(stepSession(of(start), input, host), { state: of(state), effect });
     });
   }
 });
