@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sendWithoutDelay } from '@lifeline/twin';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { type RedNode, STATUS } from './red-api.js';
 
@@ -22,7 +23,7 @@ export function openMqtt(node: RedNode, url: URL, onConnect: (client: MqttClient
   if (password) options.password = password;
 
   node.status(STATUS.connecting(`connecting ${url.host}`));
-  const client = connect(url.toString(), options);
+  const client = sendWithoutDelay(connect(url.toString(), options));
   client.on('connect', () => {
     node.status(STATUS.connected(`connected ${url.host}`));
     onConnect(client);

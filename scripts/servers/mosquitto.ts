@@ -42,7 +42,14 @@ export class MosquittoBroker {
     if (this.#options.persistence) await chmod(this.#dir, 0o777);
     const conf = join(this.#dir, 'mosquitto.conf');
     const persistence = this.#options.persistence ? ['persistence true', `persistence_location ${this.#dir}/`] : ['persistence false'];
-    const lines = [`listener ${this.port} 127.0.0.1`, ...(this.#options.listener ?? []), 'allow_anonymous true', ...persistence];
+    const lines = [
+      `listener ${this.port} 127.0.0.1`,
+      ...(this.#options.listener ?? []),
+      'allow_anonymous true',
+      // As deploy/mosquitto/mosquitto.conf: no Nagle delay on small packets (alarms).
+      'set_tcp_nodelay true',
+      ...persistence,
+    ];
     await writeFile(conf, `${lines.join('\n')}\n`);
     this.#process = await startServer(MOSQUITTO, ['-c', conf], this.port, 5000);
   }

@@ -1,5 +1,6 @@
 export * from './alarm-event.js';
 export * from './merge-patch.js';
+export * from './mqtt-no-delay.js';
 export * from './priority.js';
 export { ALARM_ID_PATTERN } from './schema-helpers.js';
 export * from './status.js';

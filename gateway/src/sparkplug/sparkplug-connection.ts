@@ -7,6 +7,7 @@ import {
   type SparkplugLink,
   type TimerHandle,
 } from '@lifeline/core';
+import { sendWithoutDelay } from '@lifeline/twin';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { mqttTlsOptions } from '../uplink/mqtt-tls-options.js';
@@ -105,7 +106,7 @@ export class SparkplugConnection {
     this.#timer = undefined;
     if (!this.#running) return;
     const will = this.#will();
-    const client = connect(this.#link.url, this.#options(will));
+    const client = sendWithoutDelay(connect(this.#link.url, this.#options(will)));
     this.#client = client;
     client.on('connect', () => void this.#subscribe(client));
     client.on('message', (topic, payload, packet) => {

@@ -71,9 +71,10 @@ export class LocalBroker {
     settleMqttPacketCaches();
     const broker = await AedesBroker.createBroker(this.#hooks(acl, log, options.audit));
     const handle = this.#boundedHandle(broker, options.maxPacketBytes ?? DEFAULTS.mqttLocalMaxPacketBytes, log);
+    // noDelay: an alarm to a local subscriber is not held back by Nagle's algorithm (twin/src/mqtt-no-delay.ts).
     const server = options.tls
-      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, handle)
-      : createServer(handle);
+      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', noDelay: true }, handle)
+      : createServer({ noDelay: true }, handle);
     try {
       this.#port = await listenOrExplain(server, 'mqtt', 'local MQTT broker', host, port);
     } catch (e) {

@@ -1,5 +1,5 @@
 import { type BackoffPolicy, backoffDelay, type Clock, DEFAULT_BACKOFF, DEFAULTS, systemClock, type TimerHandle } from '@lifeline/core';
-import type { GatewayStatus, GatewayTopics } from '@lifeline/twin';
+import { type GatewayStatus, type GatewayTopics, sendWithoutDelay } from '@lifeline/twin';
 import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { gatewayError, type LifelineError } from '../errors.js';
@@ -102,7 +102,7 @@ export class MqttUplink {
     if (this.#client) return;
     const o = this.#options;
     settleMqttPacketCaches();
-    const client = connect(o.url, this.#clientOptions());
+    const client = sendWithoutDelay(connect(o.url, this.#clientOptions()));
     this.#client = client;
     client.on('connect', () => {
       this.#attempt = 0;

@@ -1,5 +1,6 @@
 import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { sendWithoutDelay } from '../mqtt-no-delay.js';
 
 export interface MqttConsumerOptions {
   readonly brokerUrl: string;
@@ -46,7 +47,7 @@ export class MqttConsumer {
       ...(o.persistent ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
       manualConnect: false,
     });
-    this.#client = client;
+    this.#client = sendWithoutDelay(client);
     client.handleMessage = (packet, done) => {
       const p = packet as IPublishPacket;
       this.#store(p.topic, p.payload as Buffer).then(
