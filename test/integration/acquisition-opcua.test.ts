@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatusCodes } from 'node-opcua';
+import { StatusCodes, Subscription } from 'node-opcua';
 import type { Reading } from '../../core/src/reading.js';
+import { timingFor } from '../../gateway/src/acquisition/opcua/subscription-timing.js';
 import { isLifelineError } from '../../gateway/src/errors.js';
 import { AcquisitionProbe } from '../support/acquisition-probe.js';
 import { loadTestSite, type TestSite } from '../support/modbus-site.js';
@@ -87,6 +88,8 @@ describe('acquisition over OPC UA subscriptions (node-opcua server in the test)'
     assert.ok(p.health('heat-1').counters.badFrames >= 1);
     assert.match(p.latest('heat-1', 'missing')?.reason ?? '', /browse path \/1:HeatStation\/1:ReturnPressure not found/);
     assert.equal(p.health('heat-1').comm, 'degraded', 'an unresolved point degrades the device');
+    // 50 ms sampling is the fast path: publishing at the server's fastest, keep-alive and lifetime fitted to it.
+    assert.deepEqual(p.health('heat-1').subscription, timingFor(Subscription.minimumPublishingInterval));
 
     const at = p.readings.length;
     const before = Date.now();

@@ -67,6 +67,8 @@ export const DEFAULTS = {
   timeoutTurnaroundMs: 5,
   modbusMergeGap: 16,
   opcuaQueueSize: 10,
+  /** A sampling interval at or under this is the OPC UA fast path: publishing at the server's fastest. */
+  opcuaFastPathMs: 100,
   /** Outbox disk budget: 256 MiB of payload before telemetry is evicted oldest-first. */
   outboxBudgetBytes: 268_435_456,
   /** Telemetry older than 7 days is dropped even if a sink never took it. */

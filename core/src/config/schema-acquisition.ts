@@ -133,7 +133,14 @@ export const AcquisitionSchema = Type.Object(
             Type.Integer({
               minimum: 0,
               maximum: 3_600_000,
-              description: 'OPC UA sampling and publishing interval, ms; default the device pollIntervalMs',
+              description: 'OPC UA sampling interval, ms; default the device pollIntervalMs; 0 = exception-based',
+            }),
+          ),
+          publishingIntervalMs: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 3_600_000,
+              description: `OPC UA publishing interval, ms; 0 = the server's fastest; default the sampling interval, or 0 when sampling is ${DEFAULTS.opcuaFastPathMs} ms or less (the fast path)`,
             }),
           ),
           queueSize: Type.Optional(
@@ -177,6 +184,8 @@ export interface AcquisitionConfig {
   readonly pollGroups: readonly { readonly intervalMs: number; readonly points: readonly string[] }[];
   readonly opcua: {
     readonly samplingIntervalMs: number;
+    /** 0: the fastest the server allows (OPC 10000-4 §5.13.2.2). */
+    readonly publishingIntervalMs: number;
     readonly queueSize: number;
     readonly deadband?: { readonly type: 'absolute' | 'percent'; readonly value: number };
   };
@@ -218,10 +227,22 @@ export function resolveAcquisition(
     },
     mergeGap: a.mergeGap ?? d.modbusMergeGap,
     pollGroups: a.pollGroups ?? [],
-    opcua: {
-      samplingIntervalMs: a.opcua?.samplingIntervalMs ?? pollIntervalMs,
-      queueSize: a.opcua?.queueSize ?? d.opcuaQueueSize,
-      ...(a.opcua?.deadband ? { deadband: a.opcua.deadband } : {}),
-    },
+    opcua: opcuaTiming(a.opcua, pollIntervalMs),
+  };
+}
+
+/**
+ * Sampling and publishing intervals. A fast sampling interval is there for an
+ * alarm: its publishing interval defaults to the server's fastest, since a
+ * change waits up to one publishing interval after it is sampled.
+ */
+function opcuaTiming(input: AcquisitionInput['opcua'], pollIntervalMs: number): AcquisitionConfig['opcua'] {
+  const samplingIntervalMs = input?.samplingIntervalMs ?? pollIntervalMs;
+  const fast = samplingIntervalMs <= DEFAULTS.opcuaFastPathMs;
+  return {
+    samplingIntervalMs,
+    publishingIntervalMs: input?.publishingIntervalMs ?? (fast ? 0 : samplingIntervalMs),
+    queueSize: input?.queueSize ?? DEFAULTS.opcuaQueueSize,
+    ...(input?.deadband ? { deadband: input.deadband } : {}),
   };
 }

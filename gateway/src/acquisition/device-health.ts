@@ -51,6 +51,8 @@ export interface DeviceHealth {
   readonly lastSuccessTs?: number;
   readonly counters: DeviceCounters;
   readonly latency: LatencyHistogram;
+  /** OPC UA: what the server granted the device's subscription (docs/acquisition.md "OPC UA"). */
+  readonly subscription?: { readonly publishingIntervalMs: number; readonly maxKeepAliveCount: number; readonly lifetimeCount: number };
 }
 
 /** The accessor the integrator wires to the twin and /metrics. */

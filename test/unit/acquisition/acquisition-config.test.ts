@@ -20,7 +20,22 @@ describe('acquisition config', () => {
       assert.equal(a.mergeGap, DEFAULTS.modbusMergeGap);
       assert.deepEqual(a.circuitBreaker, { failureThreshold: 2, openMs: 2000, maxOpenMs: 30_000 });
       assert.equal(a.opcua.samplingIntervalMs, 1000, 'sampling follows pollIntervalMs');
+      assert.equal(a.opcua.publishingIntervalMs, 1000, 'publishing follows a slow sampling interval');
       assert.ok(Object.isFrozen(a));
+    } finally {
+      await site.cleanup();
+    }
+  });
+
+  it("publishes a fast OPC UA sampling at the server's fastest unless told otherwise", async () => {
+    const site = await loadTestSite([
+      device({ opcua: { samplingIntervalMs: 10 } }),
+      { ...device({ opcua: { samplingIntervalMs: 10, publishingIntervalMs: 40 } }), id: 'n', modbus: { host: '127.0.0.1', port: 503 } },
+      { ...device({ opcua: { samplingIntervalMs: DEFAULTS.opcuaFastPathMs + 1 } }), id: 'o', modbus: { host: '127.0.0.1', port: 504 } },
+    ]);
+    try {
+      const opcua = site.config.devices.map((d) => (d as ModbusDeviceConfig).acquisition.opcua.publishingIntervalMs);
+      assert.deepEqual(opcua, [0, 40, DEFAULTS.opcuaFastPathMs + 1]);
     } finally {
       await site.cleanup();
     }

@@ -10,6 +10,7 @@ import { type DeviceHealth, HealthRecorder } from '../device-health.js';
 import { loadOpcua, type Opcua } from './opcua-module.js';
 import { numericPoints, resolveNodeIds } from './opcua-nodes.js';
 import { readingValueOf, sampleOf } from './opcua-quality.js';
+import { needsModify, requestedTiming, type SubscriptionTiming, timingFor } from './subscription-timing.js';
 
 export interface OpcuaClientOptions {
   readonly clock: Clock;
@@ -52,6 +53,7 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
   #comm: CommState = 'connecting';
   #reason: string | undefined;
   #nodeIds = new Map<string, string>();
+  #granted: SubscriptionTiming | undefined;
 
   constructor(device: OpcuaDeviceConfig, options: OpcuaClientOptions) {
     super();
@@ -95,6 +97,7 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
       ...(this.#health.lastSuccessTs !== undefined ? { lastSuccessTs: this.#health.lastSuccessTs } : {}),
       counters: { ...this.#health.counters },
       latency: this.#health.latency(),
+      ...(this.#granted ? { subscription: this.#granted } : {}),
     };
   }
 
@@ -187,7 +190,7 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     if (this.#everConnected) this.#health.count('reconnects');
     this.#everConnected = true;
     this.#failures = 0;
-    this.#log.info({ items: this.#nodeIds.size }, 'opcua subscribed');
+    this.#log.info({ items: this.#nodeIds.size, ...this.#granted }, 'opcua subscribed');
   }
 
   async #subscribe(opcua: Opcua, gen: Generation): Promise<void> {
@@ -195,16 +198,23 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     const settings = this.device.acquisition.opcua;
     const nodeIds = await this.#resolve(opcua, session);
     this.#nodeIds = nodeIds;
+    const requested = requestedTiming(settings.publishingIntervalMs);
     const subscription = await session.createSubscription2({
-      requestedPublishingInterval: settings.samplingIntervalMs,
-      requestedLifetimeCount: 60,
-      requestedMaxKeepAliveCount: 10,
+      requestedPublishingInterval: requested.publishingIntervalMs,
+      requestedLifetimeCount: requested.lifetimeCount,
+      requestedMaxKeepAliveCount: requested.maxKeepAliveCount,
       maxNotificationsPerPublish: 0,
       publishingEnabled: true,
       priority: 10,
     });
     gen.subscription = subscription;
     subscription.on('terminated', () => this.#lost(gen, 'subscription terminated'));
+    await this.#fitCounts(subscription);
+    this.#granted = {
+      publishingIntervalMs: subscription.publishingInterval,
+      maxKeepAliveCount: subscription.maxKeepAliveCount,
+      lifetimeCount: subscription.lifetimeCount,
+    };
     const points = this.#points.filter((p) => nodeIds.has(p.id));
     // A deadband applies to numeric variables only (OPC 10000-4 §7.22.2); others would be refused with BadFilterNotAllowed.
     const numeric = settings.deadband ? await this.#numericPoints(opcua, session, points, nodeIds) : new Set<string>();
@@ -246,6 +256,16 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     }
     if (bad.length > 0) this.emit('readings', bad);
     this.#setComm(bad.length > 0 || nodeIds.size < this.#points.length ? 'degraded' : 'online', bad[0]?.reason ?? this.#reason);
+  }
+
+  /** The server granted another interval than asked: keep-alive and lifetime stay durations, not counts. */
+  async #fitCounts(subscription: ClientSubscription): Promise<void> {
+    const { publishingInterval, maxKeepAliveCount, lifetimeCount } = subscription;
+    if (!needsModify({ publishingIntervalMs: publishingInterval, maxKeepAliveCount, lifetimeCount })) return;
+    const fit = timingFor(publishingInterval);
+    await this.#call(() =>
+      subscription.modify({ requestedLifetimeCount: fit.lifetimeCount, requestedMaxKeepAliveCount: fit.maxKeepAliveCount }),
+    );
   }
 
   /** Points whose variable has a numeric DataType: the ones a deadband may filter. */
