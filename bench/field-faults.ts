@@ -16,17 +16,19 @@
  *       (simulator only; its supply-pressure hi limit with no delays).
  * Against an independent server (Debian's pymodbus via /usr/bin/python3, the
  * change written by a second Modbus client; the dead unit is an unserved unit
- * id) and against the firmware simulator (the change by its control API; the
- * dead unit by a no-response fault). Prints n, p50/p95/p99/max and missed
+ * id) and against the firmware simulator (`firmware-sim run` in its own
+ * process, as a field device is its own hardware; the change by its control
+ * API; the dead unit by a no-response fault). The gateway and the centre
+ * subscriber run in the bench process. Prints n, p50/p95/p99/max and missed
  * (no alarm within 5 s) per case.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSiteConfig } from '@lifeline/core';
-import { startDemo } from '@lifeline/demo';
 import { Gateway } from '@lifeline/gateway';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
@@ -48,6 +50,7 @@ const { values } = parseArgs({
 const changes = Number(values.changes);
 const pollMs = Number(values['poll-ms']);
 const BULK = 20;
+const SIM_MAIN = fileURLToPath(new URL('../firmware-sim/src/cli/main.ts', import.meta.url));
 const DEAD_UNIT = 99;
 const PYMODBUS_SCRIPT = new URL('../test/support/modbus-pymodbus-server.py', import.meta.url).pathname;
 
@@ -186,10 +189,36 @@ async function startPymodbus(file: string, port: number, c: Case, dir: string): 
   };
 }
 
+/** `firmware-sim run` in a child process (from source, as the bench runs); resolves with its control API. */
+async function spawnSimulator(file: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...process.execArgv, SIM_MAIN, 'run', '--site', file, '--sim-port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+      const port = /control API\s+http:\/\/localhost:(\d+)/.exec(out)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    });
+    child.once('exit', (code) => reject(new Error(`firmware-sim exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function startSimulator(file: string, c: Case): Promise<Running> {
-  const env = { LIFELINE_HTTP_PORT: '0', LIFELINE_MQTT_PORT: '0', LIFELINE_SIM_PORT: '0' };
-  const site = await startDemo(file, env, pino({ level: 'warn' }));
-  const sim = site.urls.simulator;
+  const simulator = await spawnSimulator(file);
+  const sim = simulator.url;
+  const gateway = new Gateway(await loadSiteConfig(file), { log: pino({ level: 'warn' }) });
+  await gateway.start();
   if (withDead(c)) {
     const res = await fetch(`${sim}/faults`, {
       method: 'POST',
@@ -208,7 +237,10 @@ async function startSimulator(file: string, c: Case): Promise<Running> {
       });
       if (!res.ok) throw new Error(`simulator PUT failed: ${res.status}`);
     },
-    stop: () => site.stop(),
+    stop: async () => {
+      await gateway.stop();
+      await simulator.stop();
+    },
   };
 }
 
