@@ -74,6 +74,8 @@ export const DEFAULTS = {
   /** Telemetry older than 7 days is dropped even if a sink never took it. */
   telemetryRetentionMs: 604_800_000,
   replayRatePerS: 500,
+  /** Telemetry, twin records and cursors reach the disk at least this often; alarms before their commit returns. */
+  outboxSyncIntervalMs: 1000,
   telemetryDeadband: 0,
   telemetryMaxSilenceMs: 60_000,
   telemetryBatchIntervalMs: 1000,

@@ -133,6 +133,15 @@ export const OutboxSchema = Type.Object(
         description: 'backlog messages per second per sink when a link comes back',
       }),
     ),
+    syncIntervalMs: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 60_000,
+        default: DEFAULTS.outboxSyncIntervalMs,
+        description:
+          'telemetry, twin records and sink cursors reach the disk at least this often (alarm events before their commit returns): a power cut loses at most this much of them, a process crash nothing',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -233,7 +242,12 @@ export type InfluxConfig =
     };
 
 export interface DeliveryConfig {
-  readonly outbox: { readonly budgetBytes: number; readonly telemetryRetentionMs: number; readonly replayRatePerS: number };
+  readonly outbox: {
+    readonly budgetBytes: number;
+    readonly telemetryRetentionMs: number;
+    readonly replayRatePerS: number;
+    readonly syncIntervalMs: number;
+  };
   readonly telemetry: {
     readonly enabled: boolean;
     readonly deadband: number;
@@ -274,6 +288,7 @@ export function buildDelivery(input: DeliveryInput, source: YamlSource, issues: 
       budgetBytes: o.budgetBytes ?? DEFAULTS.outboxBudgetBytes,
       telemetryRetentionMs: o.telemetryRetentionMs ?? DEFAULTS.telemetryRetentionMs,
       replayRatePerS: o.replayRatePerS ?? DEFAULTS.replayRatePerS,
+      syncIntervalMs: o.syncIntervalMs ?? DEFAULTS.outboxSyncIntervalMs,
     },
     telemetry: {
       enabled: t.enabled ?? true,

@@ -63,6 +63,7 @@ export class Delivery {
     this.outbox = new Outbox(store, options.clock, options.log, {
       batch: BATCH,
       replayRatePerS: config.delivery.outbox.replayRatePerS,
+      syncEveryMs: config.delivery.outbox.syncIntervalMs,
       backoff: DEFAULT_BACKOFF,
     });
     this.history = new LocalHistory(

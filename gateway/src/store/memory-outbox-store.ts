@@ -111,6 +111,9 @@ export class MemoryOutboxStore implements OutboxStore {
     };
   }
 
+  /** Nothing to put on disk. */
+  async sync(): Promise<void> {}
+
   close(): void {
     for (const l of LANES) this.#lanes[l] = [];
   }

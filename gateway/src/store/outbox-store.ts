@@ -72,15 +72,32 @@ export interface OutboxStoreOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Lanes whose records are on disk before `append` returns, so a power cut
+ * right after an alarm is published cannot lose it. The other lanes and the
+ * cursors survive a process crash at once and a power cut from the owner's
+ * next `sync()` on: a sync on the event loop per telemetry batch, twin patch
+ * and PUBACK held every alarm behind it (docs/operations.md "Buffering").
+ */
+export const SYNCED_LANES: readonly Lane[] = ['alarm'];
+
+/** Whether a commit of `entries` must reach the disk before it returns. */
+export function syncedAtCommit(entries: readonly Pick<OutboxEntry, 'lane'>[]): boolean {
+  return entries.some((e) => SYNCED_LANES.includes(e.lane));
+}
+
 export interface OutboxStore {
   /** The sinks (and their lanes) it keeps records for, as opened. */
   readonly sinks: SinkLanes;
   /**
-   * Commits the entries durably (one transaction) and returns them with their
-   * seq. A full twin (`isFullTwin`) supersedes every earlier twin record, which
-   * is dropped in the same transaction.
+   * Commits the entries (one transaction) and returns them with their seq:
+   * on disk before it returns when `syncedAtCommit`, else from the next
+   * `sync()`. A full twin (`isFullTwin`) supersedes every earlier twin
+   * record, which is dropped in the same transaction.
    */
   append(entries: readonly OutboxEntry[]): StoredRecord[];
+  /** Puts on disk what was committed since the last sync, off the event loop; the owner's timer calls it. */
+  sync(): Promise<void>;
   /** Up to `n` records of `cursor.lane` after `cursor.after`, oldest first. */
   read(cursor: OutboxCursor, n: number): StoredRecord[];
   /** Where `sink` stands in `lane`. */

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@lifeline/core';
+import { type Clock, DEFAULTS, type TimerHandle } from '@lifeline/core';
 import type { Logger } from 'pino';
 import { type OutboxRecord, typed } from './outbox-record.js';
 import type { Sink, SinkHealth } from './outbox-sink.js';
@@ -31,19 +31,22 @@ export class Outbox {
   readonly #pumpOptions: PumpOptions;
   readonly #pumps: SinkPump[] = [];
   readonly #expireEveryMs: number;
+  readonly #syncEveryMs: number;
   /** seq → typed record, oldest first: sinks reading the same record share one decode. */
   readonly #typed = new Map<number, OutboxRecord>();
   /** Payload characters held in `#typed`. */
   #typedChars = 0;
   #expireTimer: TimerHandle | undefined;
+  #syncTimer: TimerHandle | undefined;
   #started = false;
 
-  constructor(store: OutboxStore, clock: Clock, log: Logger, options: PumpOptions & { expireEveryMs?: number }) {
+  constructor(store: OutboxStore, clock: Clock, log: Logger, options: PumpOptions & { expireEveryMs?: number; syncEveryMs?: number }) {
     this.#store = store;
     this.#clock = clock;
     this.#log = log.child({ subsystem: 'outbox' });
     this.#pumpOptions = options;
     this.#expireEveryMs = options.expireEveryMs ?? 60_000;
+    this.#syncEveryMs = options.syncEveryMs ?? DEFAULTS.outboxSyncIntervalMs;
   }
 
   /**
@@ -80,15 +83,19 @@ export class Outbox {
       pump.start();
     }
     this.#scheduleExpiry();
+    this.#scheduleSync();
   }
 
   async stop(): Promise<void> {
     if (this.#expireTimer !== undefined) this.#clock.clearTimeout(this.#expireTimer);
     this.#expireTimer = undefined;
+    if (this.#syncTimer !== undefined) this.#clock.clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
     // Halt first, then stop the sinks (which fails any delivery still waiting for its server), then wait.
     for (const pump of this.#pumps) pump.halt();
     await Promise.all(this.#pumps.map((p) => p.sink.stop()));
     await Promise.all(this.#pumps.map((p) => p.stopped));
+    await this.#sync();
     this.#started = false;
   }
 
@@ -124,6 +131,19 @@ export class Outbox {
       this.#typed.delete(seq);
       this.#typedChars -= oldest.payload.length;
     }
+  }
+
+  /** What was committed without a sync reaches the disk within `syncEveryMs` (SYNCED_LANES). */
+  #scheduleSync(): void {
+    this.#syncTimer = this.#clock.setTimeout(() => {
+      void this.#sync().finally(() => {
+        if (this.#syncTimer !== undefined) this.#scheduleSync();
+      });
+    }, this.#syncEveryMs);
+  }
+
+  #sync(): Promise<void> {
+    return this.#store.sync().catch((e: Error) => this.#log.warn({ err: e.message }, 'outbox sync failed; retried at the next interval'));
   }
 
   #scheduleExpiry(): void {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock } from '@lifeline/core';
 import Database from 'better-sqlite3';
@@ -16,6 +17,7 @@ import {
   perLane,
   type SinkLanes,
   type StoredRecord,
+  syncedAtCommit,
 } from './outbox-store.js';
 
 interface Row {
@@ -43,10 +45,13 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 `;
 
 /**
- * The outbox in SQLite (better-sqlite3) with WAL and synchronous=FULL: an
- * append returns only after the commit is on disk, so a kill -9 or power loss
- * right after `append` keeps the record (SQLite docs, "Write-Ahead Logging";
- * PRAGMA synchronous: FULL syncs the WAL on every commit).
+ * The outbox in SQLite (better-sqlite3) with WAL. Every commit survives a
+ * kill -9 (it is in the WAL). A commit of an alarm runs with synchronous=FULL,
+ * which syncs the WAL — and with it every earlier commit — before `append`
+ * returns; the rest run with NORMAL (no sync) and reach the disk at the next
+ * alarm commit, checkpoint or `sync()`, which fsyncs the WAL file from the
+ * thread pool instead of the event loop (SQLite docs, "Write-Ahead Logging",
+ * PRAGMA synchronous; fsync(2) flushes the file, whichever descriptor).
  */
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: Database.Database;
@@ -63,9 +68,15 @@ export class SqliteOutboxStore implements OutboxStore {
   readonly #deleteTelemetryUpTo: Database.Statement;
   readonly #count: Database.Statement;
   readonly #bump: Database.Statement;
+  readonly #wal: string;
   #bytes: number;
+  /** Commits since the last sync reached the disk. */
+  #unsynced = false;
 
-  constructor(file: string, options: OutboxStoreOptions) {
+  readonly #fsync: (path: string) => Promise<void>;
+
+  /** `fsync` is for tests: what `sync()` calls on the WAL file. */
+  constructor(file: string, options: OutboxStoreOptions & { fsync?: (path: string) => Promise<void> }) {
     mkdirSync(dirname(file), { recursive: true });
     this.#options = options;
     // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
@@ -73,7 +84,9 @@ export class SqliteOutboxStore implements OutboxStore {
     const db = new Database(file);
     this.#db = db;
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
+    this.#wal = `${file}-wal`;
+    this.#fsync = options.fsync ?? fsyncFile;
     db.exec(SCHEMA);
     this.#insert = db.prepare('INSERT INTO outbox (lane, topic, payload, retain, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.#read = db.prepare(
@@ -101,6 +114,32 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   append(entries: readonly OutboxEntry[]): StoredRecord[] {
+    if (!syncedAtCommit(entries)) {
+      this.#unsynced = true;
+      return this.#appendCommitted(entries);
+    }
+    this.#db.pragma('synchronous = FULL');
+    try {
+      const records = this.#appendCommitted(entries);
+      this.#unsynced = false;
+      return records;
+    } finally {
+      this.#db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  async sync(): Promise<void> {
+    if (!this.#unsynced || !this.#db.open) return;
+    this.#unsynced = false;
+    try {
+      await this.#fsync(this.#wal);
+    } catch (e) {
+      this.#unsynced = true;
+      throw e;
+    }
+  }
+
+  #appendCommitted(entries: readonly OutboxEntry[]): StoredRecord[] {
     const createdAt = this.#now();
     return this.#db.transaction(() => {
       const records = entries.map((e): StoredRecord => {
@@ -139,6 +178,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   ack(sink: string, lane: Lane, seq: number): void {
+    this.#unsynced = true;
     this.#db.transaction(() => {
       this.#setCursor.run(sink, lane, seq);
       this.#pruneLane(lane);
@@ -256,5 +296,22 @@ export class SqliteOutboxStore implements OutboxStore {
     const rows = this.#db.prepare('SELECT DISTINCT sink FROM cursors').all() as { sink: string }[];
     for (const { sink } of rows) if (!known.has(sink)) this.#db.prepare('DELETE FROM cursors WHERE sink = ?').run(sink);
     for (const lane of LANES) this.#pruneLane(lane);
+  }
+}
+
+/** fsync(2) of a file from the thread pool; a file that is gone has nothing left to sync. */
+async function fsyncFile(path: string): Promise<void> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+  } catch (e) {
+    // No WAL: closed, or checkpointed away — what it held is in the database file, synced by the checkpoint.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
   }
 }

@@ -44,6 +44,7 @@ describe('uplink, outbox, telemetry and InfluxDB config', () => {
       budgetBytes: DEFAULTS.outboxBudgetBytes,
       telemetryRetentionMs: DEFAULTS.telemetryRetentionMs,
       replayRatePerS: DEFAULTS.replayRatePerS,
+      syncIntervalMs: DEFAULTS.outboxSyncIntervalMs,
     });
     assert.equal(site.delivery.telemetry.batchIntervalMs, 1000);
     assert.deepEqual(site.delivery.influx, []);

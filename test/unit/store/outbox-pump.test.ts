@@ -93,6 +93,23 @@ describe('outbox pump: order, acks and pacing', () => {
     assert.throws(() => other.addSink(Object.assign(new FakeSink(), { name: 'influx' })), /holds \[\] for it/);
   });
 
+  it('syncs the store every syncEveryMs (1 s by default) while running, and once more on stop', async () => {
+    const sync = sinon.spy(store, 'sync');
+    outbox.start();
+    await tick(999);
+    assert.equal(sync.callCount, 0);
+    await tick(1);
+    assert.equal(sync.callCount, 1);
+    await tick(3000);
+    assert.equal(sync.callCount, 4);
+    const stopping = outbox.stop();
+    await tick(0);
+    await stopping;
+    assert.equal(sync.callCount, 5, 'the last commits reach the disk before close');
+    await tick(5000);
+    assert.equal(sync.callCount, 5, 'no timer left after stop');
+  });
+
   it('delivers an alarm at once, not after a timer, and moves the cursor only after the sink confirms', async () => {
     outbox.start();
     outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '1' });

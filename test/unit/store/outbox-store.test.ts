@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import sinon from 'sinon';
 import { MemoryOutboxStore } from '../../../gateway/src/store/memory-outbox-store.js';
+import { syncedAtCommit } from '../../../gateway/src/store/outbox-store.js';
 import { SqliteOutboxStore } from '../../../gateway/src/store/sqlite-outbox-store.js';
 import { outboxStoreContract } from './outbox-store-contract.js';
 
@@ -72,5 +74,55 @@ describe('SqliteOutboxStore durability', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('syncs an alarm commit before append returns; telemetry and acks at the next sync(), off the event loop', async () => {
+    const file = tempFile();
+    const fsync = sinon.spy(async (_path: string) => {});
+    const pragma = sinon.spy(Database.prototype, 'pragma');
+    const s = new SqliteOutboxStore(file, { ...options, fsync });
+    try {
+      const settings = () => pragma.getCalls().map((c) => String(c.args[0]));
+      pragma.resetHistory();
+      s.append([{ lane: 'telemetry', topic: 't', payload: '{}' }]);
+      assert.deepEqual(settings(), [], 'a telemetry commit runs with synchronous=NORMAL');
+      await s.sync();
+      assert.deepEqual(fsync.args, [[`${file}-wal`]], 'the WAL is synced from the thread pool');
+      await s.sync();
+      assert.equal(fsync.callCount, 1, 'nothing new: no sync');
+
+      s.append([{ lane: 'alarm', topic: 'a', payload: '{}' }]);
+      assert.deepEqual(settings(), ['synchronous = FULL', 'synchronous = NORMAL'], 'an alarm commit is synced at commit');
+      await s.sync();
+      assert.equal(fsync.callCount, 1, 'the alarm commit synced everything before it');
+
+      s.ack('centre', 'alarm', 2);
+      await s.sync();
+      assert.equal(fsync.callCount, 2, 'an ack (a cursor) is synced at the next sync()');
+    } finally {
+      pragma.restore();
+      s.close();
+    }
+  });
+
+  it('keeps a failed sync pending for the next one', async () => {
+    const fsync = sinon.stub().rejects(new Error('EIO'));
+    const s = new SqliteOutboxStore(tempFile(), { ...options, fsync });
+    try {
+      s.append([{ lane: 'telemetry', topic: 't', payload: '{}' }]);
+      await assert.rejects(s.sync(), /EIO/);
+      fsync.resolves();
+      await s.sync();
+      assert.equal(fsync.callCount, 2);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('syncs at commit exactly the batches that hold an alarm', () => {
+    assert.equal(syncedAtCommit([{ lane: 'alarm' }]), true);
+    assert.equal(syncedAtCommit([{ lane: 'twin' }, { lane: 'alarm' }]), true);
+    assert.equal(syncedAtCommit([{ lane: 'twin' }, { lane: 'telemetry' }]), false);
+    assert.equal(syncedAtCommit([]), false);
   });
 });
