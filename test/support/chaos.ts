@@ -86,16 +86,33 @@ export class Chaos {
   /** Every link back, the gateway up, both points low, every alarm acked until the gateway shows none. */
   async settle(): Promise<void> {
     this.#resume();
-    if (!alive(this.#gateway)) this.#gateway = this.#spawn();
-    await this.#gateway.waitForOutput('dashboard', 60_000);
+    await this.#upAndServing();
     for (const point of POINTS) await setPoint(this.#bench.simUrl, 'gas-1', point, 5);
     const deadline = Date.now() + 120_000;
     for (;;) {
+      // The clears below are alarm events: an armed gateway kills itself at the first, and a plain one takes over.
+      if (!alive(this.#gateway)) await this.#upAndServing();
       const active = await this.#active();
       if (active?.length === 0) return;
       if (Date.now() > deadline) throw new Error(`alarms still active after settling: ${JSON.stringify(active)}`);
       for (const a of active ?? []) if (a.state.endsWith('unacknowledged')) await this.#ack(a.alarmId);
       await sleep(300);
+    }
+  }
+
+  /**
+   * A gateway serving its dashboard. One armed by the last kill (LL_TEST_CRASH_AT) may still be starting and
+   * SIGKILL itself at the first alarm event it republishes: then a plain one is started.
+   */
+  async #upAndServing(): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (!alive(this.#gateway)) this.#gateway = this.#spawn();
+      try {
+        await this.#gateway.waitForOutput('dashboard', 60_000);
+        return;
+      } catch (e) {
+        if (alive(this.#gateway) || attempt >= 3) throw e;
+      }
     }
   }
 
