@@ -122,7 +122,7 @@ describe('outbox pump: order, acks and pacing', () => {
     assert.equal(store.stats().lanes.alarm.depth, 0);
   });
 
-  it('a live alarm overtakes the telemetry backlog after the delivery in flight', async () => {
+  it('a live alarm does not wait for the telemetry delivery in flight, and overtakes the backlog', async () => {
     sink.ready = false;
     outbox.start();
     for (let i = 1; i <= 6; i += 1) outbox.enqueue({ lane: 'telemetry', topic: 't', payload: `${i}` });
@@ -131,14 +131,31 @@ describe('outbox pump: order, acks and pacing', () => {
     await tick();
     assert.deepEqual(kinds(), ['telemetry:1', 'telemetry:2']);
     assert.equal(last()?.historical, true, 'committed before the link came up: historical');
+    const inFlight = last();
     outbox.enqueue({ lane: 'alarm', topic: 'a', payload: 'live' });
-    last()?.settle();
     await tick();
+    // The telemetry batch is still unconfirmed (over a cellular link: a round trip or more); the alarm goes now.
     assert.deepEqual(kinds(), ['alarm:live']);
     assert.equal(last()?.historical, false);
     last()?.settle();
+    await tick();
+    assert.equal(store.cursor('centre', 'alarm').after, 7);
+    assert.equal(store.cursor('centre', 'telemetry').after, 0, 'the telemetry cursor waits for its own confirmation');
+    inFlight?.settle();
     await tick(1000);
     assert.deepEqual(kinds(), ['telemetry:3', 'telemetry:4']);
+  });
+
+  it('keeps alarms in order, one delivery in flight, behind a failed one', async () => {
+    outbox.start();
+    outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '1' });
+    await tick();
+    outbox.enqueue({ lane: 'alarm', topic: 'a', payload: '2' });
+    await tick();
+    assert.equal(sink.deliveries.length, 1, 'the second alarm waits for the first');
+    last()?.settle(gatewayError('LL_ERR_UPLINK_TIMEOUT', 'centre', 10));
+    await tick(1000);
+    assert.deepEqual(kinds(), ['alarm:1', 'alarm:2'], 'retried from the first, in order');
   });
 
   it('paces the historical backlog at replayRatePerS', async () => {
