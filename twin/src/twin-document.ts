@@ -105,6 +105,17 @@ export const TwinAnalyticsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** One sink's pending records per outbox lane (docs/operations.md "Buffering"). */
+export const OutboxBacklogSchema = Type.Object(
+  {
+    alarm: Type.Integer({ minimum: 0 }),
+    twin: Type.Integer({ minimum: 0 }),
+    telemetry: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type OutboxBacklog = Static<typeof OutboxBacklogSchema>;
+
 export const TwinReportedSchema = Type.Object(
   {
     gateway: Type.Object(
@@ -114,6 +125,11 @@ export const TwinReportedSchema = Type.Object(
         configVersion: Type.String({ description: 'Hash of the site config file the gateway runs' }),
         devicesOnline: Type.Integer({ minimum: 0 }),
         devicesTotal: Type.Integer({ minimum: 0 }),
+        outboxBacklog: Type.Optional(
+          Type.Record(Id, OutboxBacklogSchema, {
+            description: 'records not yet confirmed by each sink (centre, local, influx…), per lane, as of the last health report',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

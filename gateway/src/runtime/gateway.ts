@@ -26,6 +26,7 @@ import type { GatewayView } from '../http/gateway-view.js';
 import { buildHttpServer } from '../http/http-server.js';
 import { Delivery } from '../sinks/delivery.js';
 import type { SinkRegistry } from '../sinks/sink-registry.js';
+import { outboxBacklog } from '../store/outbox-store.js';
 import { loadTlsMaterial } from '../transports/tls-material.js';
 import { alarmControlOf, GatewayTwin, outboxTwinChanges } from '../twin/index.js';
 import { LocalBroker } from '../uplink/local-broker.js';
@@ -224,6 +225,7 @@ export class Gateway {
       log: this.#log,
       startedAt: this.#startedAt,
       deviceHealth: () => this.acquisition.deviceHealth(),
+      outboxBacklog: () => outboxBacklog(this.delivery.outbox.view().stats),
       // Twin changes go through the outbox's twin lane, so they survive outages and restarts (docs/twin.md).
       changes: outboxTwinChanges(this.delivery.outbox, gatewayTopics(this.config.site, this.config.gateway)),
       audit: this.#audit,

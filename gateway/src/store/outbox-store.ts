@@ -136,3 +136,8 @@ export function consumers(sinks: SinkLanes, lane: Lane): string[] {
     .filter(([, lanes]) => lanes.includes(lane))
     .map(([sink]) => sink);
 }
+
+/** Each sink's pending records per lane, every lane present (0 for a lane the sink does not take). */
+export function outboxBacklog(stats: OutboxStats): Record<string, Record<Lane, number>> {
+  return Object.fromEntries(Object.entries(stats.sinks).map(([sink, lanes]) => [sink, perLane((lane) => lanes[lane]?.pending ?? 0)]));
+}

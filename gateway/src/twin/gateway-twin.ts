@@ -5,6 +5,7 @@ import {
   GatewayStatusSchema,
   type GatewayTopics,
   gatewayTopics,
+  type OutboxBacklog,
   parsePayload,
   type Reason,
   ReportedTwin,
@@ -46,6 +47,8 @@ export interface GatewayTwinOptions {
   readonly startedAt?: number;
   /** Acquisition counters per device, copied into the twin every `twin.healthIntervalMs`. */
   readonly deviceHealth?: () => readonly DeviceHealth[];
+  /** Each sink's unconfirmed records per lane, copied with the device health (`gateway.outboxBacklog`). */
+  readonly outboxBacklog?: () => Record<string, OutboxBacklog>;
   /**
    * Where full twins and patches go: the gateway passes its outbox's twin lane
    * (outboxTwinChanges); without it they are published on the links directly.
@@ -221,10 +224,12 @@ export class GatewayTwin {
 
   #scheduleHealth(): void {
     const every = this.#o.config.twin.healthIntervalMs;
-    const health = this.#o.deviceHealth;
-    if (!health || every === 0) return;
+    const { deviceHealth, outboxBacklog } = this.#o;
+    if ((!deviceHealth && !outboxBacklog) || every === 0) return;
+    // On this timer only, not on every delivery: each report is itself a twin patch through the outbox.
     this.#healthTimer = this.#o.clock.setTimeout(() => {
-      applyHealth(this.twin, health());
+      if (deviceHealth) applyHealth(this.twin, deviceHealth());
+      if (outboxBacklog) this.twin.set(['gateway', 'outboxBacklog'], outboxBacklog());
       this.#schedule();
       this.#scheduleHealth();
     }, every);

@@ -195,6 +195,31 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     assert.equal(link.on('twin/patch').length, before, 'unchanged counters are no change');
   });
 
+  it("reports each sink's outbox backlog with the health, on its timer only", () => {
+    twin.stop();
+    let pending = 0;
+    const backlog = () => ({ centre: { alarm: 0, twin: 1, telemetry: pending }, influx: { alarm: 0, twin: 0, telemetry: pending } });
+    twin = startTwin({ ...site, twin: { ...site.twin, healthIntervalMs: 10_000 } }, bus, control, link, { outboxBacklog: backlog });
+    birth();
+    pending = 250;
+    clock.tick(9_999);
+    const reported = () => twin.twin.reported.gateway.outboxBacklog;
+    assert.equal(reported(), undefined, 'nothing before the first report');
+    clock.tick(200);
+    const patch = link.on<TwinPatch>('twin/patch').at(-1)?.patch as { gateway: { outboxBacklog: unknown } };
+    assert.deepEqual(patch.gateway.outboxBacklog, {
+      centre: { alarm: 0, twin: 1, telemetry: 250 },
+      influx: { alarm: 0, twin: 0, telemetry: 250 },
+    });
+    const before = link.on('twin/patch').length;
+    clock.tick(10_000);
+    assert.equal(link.on('twin/patch').length, before, 'an unchanged backlog is no change');
+    pending = 0;
+    clock.tick(10_000);
+    assert.equal(link.on('twin/patch').length, before + 1);
+    assert.equal(reported()?.centre?.telemetry, 0);
+  });
+
   it('sends a full twin instead of a patch larger than maxPatchBytes', () => {
     twin.stop();
     const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
