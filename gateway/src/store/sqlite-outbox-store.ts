@@ -48,10 +48,11 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
  * The outbox in SQLite (better-sqlite3) with WAL. Every commit survives a
  * kill -9 (it is in the WAL). A commit of an alarm runs with synchronous=FULL,
  * which syncs the WAL — and with it every earlier commit — before `append`
- * returns; the rest run with NORMAL (no sync) and reach the disk at the next
- * alarm commit, checkpoint or `sync()`, which fsyncs the WAL file from the
- * thread pool instead of the event loop (SQLite docs, "Write-Ahead Logging",
- * PRAGMA synchronous; fsync(2) flushes the file, whichever descriptor).
+ * returns; the rest run with NORMAL (no sync of their own) and each sets off
+ * an fsync of the WAL file in the thread pool instead of on the event loop —
+ * one at a time, the commits made meanwhile taken by the next (SQLite docs,
+ * "Write-Ahead Logging", PRAGMA synchronous; fsync(2) flushes the file,
+ * whichever descriptor). `sync()` waits for them (the owner's timer, stop).
  */
 export class SqliteOutboxStore implements OutboxStore {
   readonly #db: Database.Database;
@@ -70,8 +71,11 @@ export class SqliteOutboxStore implements OutboxStore {
   readonly #bump: Database.Statement;
   readonly #wal: string;
   #bytes: number;
-  /** Commits since the last sync reached the disk. */
-  #unsynced = false;
+  /** Commits made without a sync, counted; and how many of them are known to be on disk. */
+  #committed = 0;
+  #synced = 0;
+  /** The fsync of the WAL in the thread pool, at most one at a time. */
+  #inFlight: Promise<void> | undefined;
 
   readonly #fsync: (path: string) => Promise<void>;
 
@@ -115,28 +119,54 @@ export class SqliteOutboxStore implements OutboxStore {
 
   append(entries: readonly OutboxEntry[]): StoredRecord[] {
     if (!syncedAtCommit(entries)) {
-      this.#unsynced = true;
-      return this.#appendCommitted(entries);
+      const records = this.#appendCommitted(entries);
+      this.#committedUnsynced();
+      return records;
     }
     this.#db.pragma('synchronous = FULL');
     try {
       const records = this.#appendCommitted(entries);
-      this.#unsynced = false;
+      this.#synced = this.#committed;
       return records;
     } finally {
       this.#db.pragma('synchronous = NORMAL');
     }
   }
 
+  /** Resolves once every commit made before the call is on disk; rejects when the fsync fails. */
   async sync(): Promise<void> {
-    if (!this.#unsynced || !this.#db.open) return;
-    this.#unsynced = false;
-    try {
-      await this.#fsync(this.#wal);
-    } catch (e) {
-      this.#unsynced = true;
-      throw e;
-    }
+    const target = this.#committed;
+    while (this.#synced < target && this.#db.open) await (this.#inFlight ?? this.#startSync());
+  }
+
+  /**
+   * A commit without a sync: the WAL is fsync'd at once in the thread pool (or
+   * right after the fsync in flight), so what an alarm's synced commit has to
+   * flush with it stays small — one fsync's worth of writes, not a second's.
+   */
+  #committedUnsynced(): void {
+    this.#committed += 1;
+    if (this.#inFlight === undefined) this.#startSync().catch(() => undefined); // the owner's sync() retries and logs
+  }
+
+  #startSync(): Promise<void> {
+    const upTo = this.#committed;
+    let failed = false;
+    const run = this.#fsync(this.#wal)
+      .then(() => {
+        this.#synced = Math.max(this.#synced, upTo);
+      })
+      .catch((e: unknown) => {
+        failed = true;
+        throw e;
+      })
+      .finally(() => {
+        this.#inFlight = undefined;
+        // Commits made during that fsync are not covered by it; after a failure, the owner's timer retries.
+        if (!failed && this.#synced < this.#committed && this.#db.open) this.#startSync().catch(() => undefined);
+      });
+    this.#inFlight = run;
+    return run;
   }
 
   #appendCommitted(entries: readonly OutboxEntry[]): StoredRecord[] {
@@ -178,11 +208,11 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   ack(sink: string, lane: Lane, seq: number): void {
-    this.#unsynced = true;
     this.#db.transaction(() => {
       this.#setCursor.run(sink, lane, seq);
       this.#pruneLane(lane);
     })();
+    this.#committedUnsynced();
   }
 
   expire(): number {

@@ -76,44 +76,55 @@ describe('SqliteOutboxStore durability', () => {
     }
   });
 
-  it('syncs an alarm commit before append returns; telemetry and acks at the next sync(), off the event loop', async () => {
+  it('syncs an alarm commit before append returns; telemetry and acks in the thread pool, one fsync at a time', async () => {
     const file = tempFile();
-    const fsync = sinon.spy(async (_path: string) => {});
+    const fsyncs: { path: string; done: () => void }[] = [];
+    const fsync = sinon.spy((path: string) => new Promise<void>((done) => fsyncs.push({ path, done })));
     const pragma = sinon.spy(Database.prototype, 'pragma');
     const s = new SqliteOutboxStore(file, { ...options, fsync });
     try {
       const settings = () => pragma.getCalls().map((c) => String(c.args[0]));
       pragma.resetHistory();
-      s.append([{ lane: 'telemetry', topic: 't', payload: '{}' }]);
+      s.append([{ lane: 'telemetry', topic: 't', payload: '1' }]);
       assert.deepEqual(settings(), [], 'a telemetry commit runs with synchronous=NORMAL');
+      assert.deepEqual(fsync.args, [[`${file}-wal`]], 'and sets off an fsync of the WAL at once, off the event loop');
+      s.append([{ lane: 'telemetry', topic: 't', payload: '2' }]);
+      s.ack('centre', 'telemetry', 1);
+      assert.equal(fsync.callCount, 1, 'one fsync at a time');
+      const synced = s.sync();
+      fsyncs[0]?.done();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(fsync.callCount, 2, 'the commits made during the first are taken by the next');
+      fsyncs[1]?.done();
+      await synced;
+      assert.equal(fsync.callCount, 2);
       await s.sync();
-      assert.deepEqual(fsync.args, [[`${file}-wal`]], 'the WAL is synced from the thread pool');
-      await s.sync();
-      assert.equal(fsync.callCount, 1, 'nothing new: no sync');
+      assert.equal(fsync.callCount, 2, 'nothing new: no fsync');
 
       s.append([{ lane: 'alarm', topic: 'a', payload: '{}' }]);
       assert.deepEqual(settings(), ['synchronous = FULL', 'synchronous = NORMAL'], 'an alarm commit is synced at commit');
+      assert.equal(fsync.callCount, 2, 'and needs no fsync of ours');
       await s.sync();
-      assert.equal(fsync.callCount, 1, 'the alarm commit synced everything before it');
-
-      s.ack('centre', 'alarm', 2);
-      await s.sync();
-      assert.equal(fsync.callCount, 2, 'an ack (a cursor) is synced at the next sync()');
+      assert.equal(fsync.callCount, 2);
     } finally {
       pragma.restore();
       s.close();
     }
   });
 
-  it('keeps a failed sync pending for the next one', async () => {
+  it('leaves a failed fsync for the next sync() to retry, which rejects while the disk fails', async () => {
     const fsync = sinon.stub().rejects(new Error('EIO'));
     const s = new SqliteOutboxStore(tempFile(), { ...options, fsync });
     try {
       s.append([{ lane: 'telemetry', topic: 't', payload: '{}' }]);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(fsync.callCount, 1, 'no retry loop after a failure');
       await assert.rejects(s.sync(), /EIO/);
       fsync.resolves();
       await s.sync();
-      assert.equal(fsync.callCount, 2);
+      assert.equal(fsync.callCount, 3);
+      await s.sync();
+      assert.equal(fsync.callCount, 3);
     } finally {
       s.close();
     }
