@@ -18,24 +18,25 @@
  * change written by a second Modbus client; the dead unit is an unserved unit
  * id) and against the firmware simulator (`firmware-sim run` in its own
  * process, as a field device is its own hardware; the change by its control
- * API; the dead unit by a no-response fault). The gateway and the centre
- * subscriber run in the bench process. Prints n, p50/p95/p99/max and missed
+ * API; the dead unit by a no-response fault). The gateway runs as deployed:
+ * the built `lifeline-gateway run` in its own process with its bin's V8
+ * flags (`npm run build` first); the centre subscriber in the bench process. Prints n, p50/p95/p99/max and missed
  * (no alarm within 5 s) per case.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSiteConfig } from '@lifeline/core';
-import { Gateway } from '@lifeline/gateway';
 import { connectAsync } from 'mqtt';
-import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { createModbusClient } from '../gateway/src/transports/modbus-serial.js';
 import { freePort } from '../scripts/servers/free-port.js';
 import { MosquittoBroker } from '../scripts/servers/mosquitto.js';
+import { binNodeFlags, GATEWAY_BIN, onlineCount } from './gateway-rss.js';
 import { formatSummary, summarise } from './stats.js';
 
 const { values } = parseArgs({
@@ -169,8 +170,7 @@ async function startPymodbus(file: string, port: number, c: Case, dir: string): 
     child.stdout?.on('data', (d) => String(d).includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`pymodbus exited with ${code}`)));
   });
-  const gateway = new Gateway(await loadSiteConfig(file), { log: pino({ level: 'warn' }) });
-  await gateway.start();
+  const gateway = await spawnGateway(file, await liveDevices(file, c));
   // The change comes from a second master on its own connection, as a field device's value changes on its own.
   const writer = createModbusClient();
   await writer.connectTCP('127.0.0.1', { port });
@@ -187,6 +187,50 @@ async function startPymodbus(file: string, port: number, c: Case, dir: string): 
       stopPty();
     },
   };
+}
+
+/** The site's devices that answer: all but the dead unit. */
+async function liveDevices(file: string, c: Case): Promise<number> {
+  return (await loadSiteConfig(file)).devices.length - (withDead(c) ? 1 : 0);
+}
+
+/**
+ * The built gateway as deployed — `lifeline-gateway run` with its bin's V8
+ * flags, in its own process — once `online` of its devices are; the dead
+ * unit never is.
+ */
+async function spawnGateway(file: string, online: number): Promise<{ stop: () => Promise<void> }> {
+  if (!existsSync(join(import.meta.dirname, '../gateway/dist/cli/main.js')))
+    throw new Error('field-faults needs the built gateway: npm run build');
+  const child = spawn(process.execPath, [...binNodeFlags(), GATEWAY_BIN, 'run', '--config', file], {
+    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (d) => {
+        out += String(d);
+        const found = /dashboard\s+https?:\/\/[^:/]+:(\d+)\//.exec(out)?.[1];
+        if (found) resolve(Number(found));
+      });
+      child.once('exit', (code) => reject(new Error(`the gateway exited with ${code}: ${out}`)));
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await onlineCount(port)) < online) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${online} devices online after 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stop };
 }
 
 /** `firmware-sim run` in a child process (from source, as the bench runs); resolves with its control API. */
@@ -217,8 +261,6 @@ async function spawnSimulator(file: string): Promise<{ url: string; stop: () => 
 async function startSimulator(file: string, c: Case): Promise<Running> {
   const simulator = await spawnSimulator(file);
   const sim = simulator.url;
-  const gateway = new Gateway(await loadSiteConfig(file), { log: pino({ level: 'warn' }) });
-  await gateway.start();
   if (withDead(c)) {
     const res = await fetch(`${sim}/faults`, {
       method: 'POST',
@@ -227,6 +269,7 @@ async function startSimulator(file: string, c: Case): Promise<Running> {
     });
     if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
   }
+  const gateway = await spawnGateway(file, await liveDevices(file, c));
   return {
     set: async (value) => {
       const { device, point } = probeOf(c);

@@ -17,7 +17,7 @@ import { loadSiteConfig, type SiteConfig } from '../core/src/index.js';
 import { FirmwareSimulator } from '../firmware-sim/src/simulator.js';
 import { freePort } from '../scripts/servers/free-port.js';
 
-const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js');
+export const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js');
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 const CLOCK_TICKS = 100;
 
@@ -119,7 +119,7 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-async function onlineCount(httpPort: number): Promise<number> {
+export async function onlineCount(httpPort: number): Promise<number> {
   try {
     const health = (await (await fetch(`http://127.0.0.1:${httpPort}/api/health`)).json()) as { devices: Record<string, string> };
     return Object.values(health.devices).filter((s) => s === 'online').length;
