@@ -6,9 +6,9 @@ import { GatewayStatusSchema } from '../status.js';
 import { parseGatewayTopic } from '../topics.js';
 import { type TwinPatch, TwinPatchSchema, type TwinSnapshot, TwinSnapshotSchema } from '../twin-document.js';
 import { type CommandResult, CommandResultSchema, type TwinDesiredResult, TwinDesiredResultSchema } from '../twin-messages.js';
-import type { ReplicaOutcome } from '../twin-replica.js';
 import { parsePayload } from '../validate-payload.js';
-import type { CentreStore } from './store/centre-store.js';
+import type { CentreStore, WriteOutcome } from './store/centre-store.js';
+import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.js';
 
 /** What the worker tells its owner: answers to match with waiting requests, and resyncs to publish. */
 export type WorkerEvent =
@@ -27,6 +27,8 @@ export interface MirrorWorkerOptions {
    * in flight at another instance.
    */
   readonly gapRetryDelaysMs?: readonly number[];
+  /** How writes are grouped into store batches (write-batcher.ts). */
+  readonly batch?: Omit<WriteBatcherOptions, 'store'>;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -44,12 +46,19 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
   readonly #o: MirrorWorkerOptions;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #writer: WriteBatcher;
 
   constructor(options: MirrorWorkerOptions) {
     super();
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#writer = new WriteBatcher({ ...options.batch, store: options.store });
+  }
+
+  /** Stops gathering: writes not yet handed to the store are never made (their messages stay unacknowledged). */
+  stop(): void {
+    this.#writer.stop();
   }
 
   /** Resolves once the message is stored (the caller acknowledges it to the broker only then); rejects when the store fails. */
@@ -79,22 +88,23 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
   }
 
   async #snapshot(s: TwinSnapshot): Promise<void> {
-    if ((await this.#o.store.applySnapshot(s)).kind === 'applied') await this.#o.store.clearResync(s.site, s.gateway);
+    if ((await this.#writer.write({ kind: 'snapshot', snapshot: s })).kind === 'applied')
+      await this.#o.store.clearResync(s.site, s.gateway);
   }
 
   async #patch(p: TwinPatch): Promise<void> {
-    let outcome: ReplicaOutcome = await this.#o.store.applyPatch(p);
+    let outcome: WriteOutcome = await this.#writer.write({ kind: 'patch', patch: p });
     for (const delay of this.#o.gapRetryDelaysMs ?? DEFAULT_GAP_RETRY_MS) {
       if (outcome.kind !== 'gap') return;
       await this.#sleep(delay);
-      outcome = await this.#o.store.applyPatch(p);
+      outcome = await this.#writer.write({ kind: 'patch', patch: p });
     }
     if (outcome.kind === 'gap') await this.#askResync(p.site, p.gateway, outcome.reason);
   }
 
   async #alarm(e: AlarmEvent): Promise<void> {
     // Idempotent by (site, gateway, bootId, seq): a redelivery is stored once and changes nothing.
-    await this.#o.store.appendAlarm(e, this.#iso());
+    await this.#writer.write({ kind: 'alarm', event: e, receivedAt: this.#iso() });
   }
 
   async #askResync(site: string, gateway: string, reason: string): Promise<void> {
