@@ -1,4 +1,4 @@
-import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
+import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
 export interface MqttConsumerOptions {
@@ -38,15 +38,16 @@ export class MqttConsumer {
   async start(): Promise<void> {
     const o = this.#o;
     this.#stopped = false;
-    const client = await connectAsync(o.brokerUrl, {
+    const client = connect(o.brokerUrl, {
       clientId: o.clientId,
       protocolVersion: 5,
       clean: !o.persistent,
       reconnectPeriod: 1000,
       ...(o.persistent ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
-      manualConnect: false,
     });
     this.#client = client;
+    // Installed before the CONNACK: a resumed session's unacknowledged messages come right behind it, and MQTT.js's
+    // default handler would acknowledge them unstored (issue 21: the journal rows lost across an instance kill).
     client.handleMessage = (packet, done) => {
       const p = packet as IPublishPacket;
       this.#store(p.topic, p.payload as Buffer).then(
@@ -54,9 +55,10 @@ export class MqttConsumer {
         () => undefined, // stopped: leave it unacknowledged for the session
       );
     };
-    // A clean session forgets its subscriptions on a reconnect; a persistent one keeps them, and subscribing again is harmless.
-    client.on('connect', () => void this.#subscribe(client));
     client.on('error', (err) => o.log.warn({ err: err.message, clientId: o.clientId }, 'centre mqtt error'));
+    await firstConnect(client);
+    // A clean session forgets its subscriptions on a reconnect; a persistent one keeps them, and subscribing again is harmless.
+    client.on('connect', () => void this.#subscribe(client).catch(() => undefined));
     await this.#subscribe(client);
   }
 
@@ -95,4 +97,21 @@ export class MqttConsumer {
   async #subscribe(client: MqttClient): Promise<void> {
     await client.subscribeAsync(Object.fromEntries(this.#o.filters.map((f) => [f, { qos: 1 as const }])));
   }
+}
+
+/** The first CONNACK, or the first error (a refused or unreachable broker fails start(), as connectAsync would). */
+function firstConnect(client: MqttClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onConnect = () => {
+      client.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      client.off('connect', onConnect);
+      client.end(true);
+      reject(err);
+    };
+    client.once('connect', onConnect);
+    client.once('error', onError);
+  });
 }
