@@ -5,6 +5,7 @@ import type { TwinPatch, TwinSnapshot } from '../../twin-document.js';
 import type { ReplicaOutcome } from '../../twin-replica.js';
 import type { CentreRequest, CentreStore, StoreChange, StoreWrite, WriteOutcome } from './centre-store.js';
 import { CHANGES_CHANNEL, writeBatch } from './pg-batch-write.js';
+import { PgListener } from './pg-listener.js';
 import { migrate } from './pg-migrations.js';
 import { PgReads } from './pg-reads.js';
 import { writeOne } from './write-one.js';
@@ -42,13 +43,19 @@ const CLAIM_RESYNC = `INSERT INTO gateways (site, gateway, resync_asked_ms, resy
  * each (a CTE that also NOTIFYs the change where the feed shows it).
  */
 export class PgCentreStore extends PgReads implements CentreStore {
-  #listener: pg.Client | undefined;
   readonly #listeners = new Set<(change: StoreChange) => void>();
-  readonly #url: string;
+  readonly #listener: PgListener;
 
   private constructor(pool: pg.Pool, url: string) {
     super(pool);
-    this.#url = url;
+    this.#listener = new PgListener({
+      url,
+      channel: CHANGES_CHANNEL,
+      onPayload: (payload) => {
+        const change = JSON.parse(payload) as StoreChange;
+        for (const l of this.#listeners) l(change);
+      },
+    });
   }
 
   /** Connects and applies the schema migrations the database lacks. */
@@ -124,30 +131,18 @@ export class PgCentreStore extends PgReads implements CentreStore {
 
   watch(listener: (change: StoreChange) => void): () => void {
     this.#listeners.add(listener);
-    if (!this.#listener) this.#listen();
+    this.#listener.start();
     return () => this.#listeners.delete(listener);
+  }
+
+  /** True while the NOTIFY listener is connected and LISTENing (it reconnects by itself after the database restarts). */
+  get listening(): boolean {
+    return this.#listener.listening;
   }
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    const listener = this.#listener;
-    this.#listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.#listener.close();
     await this.pool.end();
-  }
-
-  #listen(): void {
-    const client = new pg.Client({ connectionString: this.#url });
-    this.#listener = client;
-    client.on('error', () => undefined);
-    client.on('notification', (n) => {
-      if (!n.payload) return;
-      const change = JSON.parse(n.payload) as StoreChange;
-      for (const l of this.#listeners) l(change);
-    });
-    client.connect().then(
-      () => client.query(`LISTEN ${CHANGES_CHANNEL}`),
-      () => undefined,
-    );
   }
 }
