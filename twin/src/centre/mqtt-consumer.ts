@@ -1,4 +1,4 @@
-import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+import { connect, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
 export interface MqttConsumerOptions {
@@ -56,10 +56,13 @@ export class MqttConsumer {
       );
     };
     client.on('error', (err) => o.log.warn({ err: err.message, clientId: o.clientId }, 'centre mqtt error'));
-    await firstConnect(client);
-    // A clean session forgets its subscriptions on a reconnect; a persistent one keeps them, and subscribing again is harmless.
-    client.on('connect', () => void this.#subscribe(client).catch(() => undefined));
-    await this.#subscribe(client);
+    const connack = await firstConnect(client);
+    // A resumed session still has its subscriptions: subscribing again would make Mosquitto walk its retained
+    // messages for every filter (the whole fleet's twins and statuses) once per consumer, slowing a restart.
+    client.on('connect', (ack) => {
+      if (!ack.sessionPresent) void this.#subscribe(client).catch(() => undefined);
+    });
+    if (!connack.sessionPresent) await this.#subscribe(client);
   }
 
   publish(topic: string, payload: string): Promise<unknown> {
@@ -100,11 +103,11 @@ export class MqttConsumer {
 }
 
 /** The first CONNACK, or the first error (a refused or unreachable broker fails start(), as connectAsync would). */
-function firstConnect(client: MqttClient): Promise<void> {
+function firstConnect(client: MqttClient): Promise<IConnackPacket> {
   return new Promise((resolve, reject) => {
-    const onConnect = () => {
+    const onConnect = (connack: IConnackPacket) => {
       client.off('error', onError);
-      resolve();
+      resolve(connack);
     };
     const onError = (err: Error) => {
       client.off('connect', onConnect);
