@@ -32,7 +32,8 @@ export class CentreProcess {
     const args = ['run', '--broker', o.brokerUrl, '--db', o.dbUrl, '--instance', o.instanceId, '--http-port', '0', ...(o.args ?? [])];
     const child = spawn(process.execPath, [CENTRE_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
+      // LIFELINE_BENCH_CENTRE_NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the instances only.
+      env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.LIFELINE_BENCH_CENTRE_NODE_OPTIONS ?? '' },
     });
     const instance = new CentreProcess(child);
     let output = '';
