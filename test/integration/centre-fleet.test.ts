@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { MosquittoBroker } from '../../scripts/servers/mosquitto.js';
 import { freshDatabase, type PostgresServer, startPostgres } from '../support/postgres.js';
 import { MOSQUITTO, requireBinary } from '../support/services.js';
-import { SimFleet } from '../support/sim-fleet.js';
+import { SimFleet, type SimGateway } from '../support/sim-fleet.js';
 import { waitUntil } from '../support/twin-link.js';
 
 /** The issue asks for 1,000; CI on a shared 2-core machine runs 200 to stay within a minute (docs/centre.md). */
@@ -56,14 +56,18 @@ describe(`integration: ${GATEWAYS} gateways into 3 centre instances on PostgreSQ
     await db?.dispose();
   });
 
+  let copies = new Map<string, GatewaySummary>();
   const lagging = async (via: RunningCentre) => {
-    const twins = new Map(
-      ((await (await fetch(`${via.url}/api/twins`)).json()) as GatewaySummary[]).map((g) => [`${g.site}/${g.gateway}`, g]),
-    );
+    copies = new Map(((await (await fetch(`${via.url}/api/twins`)).json()) as GatewaySummary[]).map((g) => [`${g.site}/${g.gateway}`, g]));
     return (fleet as SimFleet).gateways.filter((g) => {
-      const copy = twins.get(`${g.site}/${g.gateway}`);
+      const copy = copies.get(`${g.site}/${g.gateway}`);
       return copy?.bootId !== g.bootId || copy.version !== g.twin.version;
     });
+  };
+  /** A lagging gateway as the failure shows it: its version, and the centre's copy with its resyncs. */
+  const lagLine = (g: SimGateway) => {
+    const copy = copies.get(`${g.site}/${g.gateway}`);
+    return `${g.gateway} at ${g.twin.version} (centre: ${copy?.version}, ${copy?.resyncs} resyncs)`;
   };
 
   const journal = async () => {
@@ -81,11 +85,16 @@ describe(`integration: ${GATEWAYS} gateways into 3 centre instances on PostgreSQ
 
   const converge = async (what: string) => {
     const via = centres[0] as RunningCentre;
+    let behind: SimGateway[] = [];
     await waitUntil(
-      async () => (await lagging(via)).length === 0,
+      async () => {
+        behind = await lagging(via);
+        return behind.length === 0;
+      },
       40_000,
       what,
-      () => 'some twins behind',
+      () =>
+        `${behind.length} twins behind, e.g. ${behind.slice(0, 3).map(lagLine).join(', ')}; resyncs answered ${(fleet as SimFleet).resyncsAnswered}`,
     );
   };
 

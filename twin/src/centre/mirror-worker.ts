@@ -34,6 +34,7 @@ export interface MirrorWorkerOptions {
 }
 
 const DEFAULT_GAP_RETRY_MS = [10, 40];
+const DEFAULT_RESYNC_RETRY_MS = 2000;
 
 /**
  * A stateless mirror worker: one MQTT message in, the store changed (or
@@ -99,7 +100,19 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
       await this.#sleep(delay);
       outcome = await this.#writer.write({ kind: 'patch', patch: p });
     }
-    if (outcome.kind === 'gap') await this.#askResync(p.site, p.gateway, outcome.reason);
+    // Another instance's resync may be outstanding, but asked before this patch existed: its full twin can be
+    // older than this patch, and dropping the patch then left the twin behind for good (issue 21, the fleet
+    // test's kill case under load). So the patch waits until it applies, is covered, or a resync of its own goes out.
+    while (outcome.kind === 'gap') {
+      if (await this.#askResync(p.site, p.gateway, outcome.reason)) return;
+      await this.#sleep(this.#resyncWaitMs());
+      outcome = await this.#writer.write({ kind: 'patch', patch: p });
+    }
+  }
+
+  /** How often a patch whose resync claim was refused looks again: a few times per resync interval. */
+  #resyncWaitMs(): number {
+    return Math.max(10, Math.floor((this.#o.resyncRetryMs ?? DEFAULT_RESYNC_RETRY_MS) / 4));
   }
 
   async #alarm(e: AlarmEvent): Promise<void> {
@@ -107,10 +120,13 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
     await this.#writer.write({ kind: 'alarm', event: e, receivedAt: this.#iso() });
   }
 
-  async #askResync(site: string, gateway: string, reason: string): Promise<void> {
-    if (!(await this.#o.store.claimResync(site, gateway, this.#now(), this.#o.resyncRetryMs ?? 2000))) return;
+  /** True when this worker won the claim and asked; false when another resync of the gateway is outstanding. */
+  async #askResync(site: string, gateway: string, reason: string): Promise<boolean> {
+    const retryMs = this.#o.resyncRetryMs ?? DEFAULT_RESYNC_RETRY_MS;
+    if (!(await this.#o.store.claimResync(site, gateway, this.#now(), retryMs))) return false;
     this.#o.log.info({ site, gateway, reason }, 'asking for a resync');
     this.emit('event', { type: 'resync', site, gateway, reason });
+    return true;
   }
 
   /** Only the gateway publishes under its own topics: a payload naming another site or gateway is forged or misrouted. */
