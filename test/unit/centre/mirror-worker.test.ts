@@ -66,6 +66,31 @@ describe('centre: the stateless mirror worker', () => {
     assert.deepEqual(view?.reported, twin.reported);
   });
 
+  it('with one ordered subscription (waitForOwnResync false) a gap whose resync is outstanding is left to that resync', async () => {
+    worker = new MirrorWorker({
+      store,
+      log: pino({ level: 'silent' }),
+      resyncRetryMs: 1000,
+      gapRetryDelaysMs: [],
+      waitForOwnResync: false,
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    worker.on('event', (e) => events.push(e));
+    const twin = newTwin();
+    await send('twin', twin.snapshot(0));
+    twin.set(['alarmSeq'], 1);
+    twin.takePatch(0); // lost
+    for (const seq of [2, 3]) {
+      twin.set(['alarmSeq'], seq);
+      await send('twin/patch', twin.takePatch(0));
+    }
+    assert.equal(resyncs().length, 1);
+    assert.deepEqual(slept, [], 'nothing waited: the full twin answering the first resync comes before any later patch');
+  });
+
   it('a gap whose resync is outstanding ends when the full twin covers it, without asking again', async () => {
     const twin = newTwin();
     await send('twin', twin.snapshot(0));

@@ -67,6 +67,7 @@ export class MirrorService {
       ...(options.resyncRetryMs !== undefined ? { resyncRetryMs: options.resyncRetryMs } : {}),
       // One plain subscription delivers a gateway's messages in order: a gap is a loss, not a patch in flight elsewhere.
       gapRetryDelaysMs: options.gapRetryDelaysMs ?? (options.shareGroup === undefined ? [] : SHARED_GAP_RETRY_MS),
+      waitForOwnResync: options.shareGroup !== undefined,
       // Half the consumers fill a batch: it goes as soon as they all wait on it, while the other half's batch commits.
       batch: { maxItems: Math.max(1, Math.ceil(consumerCount(options) / 2)) },
     });

@@ -27,6 +27,13 @@ export interface MirrorWorkerOptions {
    * in flight at another instance.
    */
   readonly gapRetryDelaysMs?: readonly number[];
+  /**
+   * A gap whose resync claim is refused waits for a resync of its own (default true): with shared
+   * subscriptions the outstanding resync may predate the patch. One plain, ordered subscription
+   * passes false: there the full twin answering it arrives before any later patch, so waiting would
+   * only stall the one consumer.
+   */
+  readonly waitForOwnResync?: boolean;
   /** How writes are grouped into store batches (write-batcher.ts). */
   readonly batch?: Omit<WriteBatcherOptions, 'store'>;
   readonly now?: () => number;
@@ -104,7 +111,7 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
     // older than this patch, and dropping the patch then left the twin behind for good (issue 21, the fleet
     // test's kill case under load). So the patch waits until it applies, is covered, or a resync of its own goes out.
     while (outcome.kind === 'gap') {
-      if (await this.#askResync(p.site, p.gateway, outcome.reason)) return;
+      if ((await this.#askResync(p.site, p.gateway, outcome.reason)) || this.#o.waitForOwnResync === false) return;
       await this.#sleep(this.#resyncWaitMs());
       outcome = await this.#writer.write({ kind: 'patch', patch: p });
     }
