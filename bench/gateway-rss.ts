@@ -16,11 +16,9 @@ import { pino } from 'pino';
 import { loadSiteConfig, type SiteConfig } from '../core/src/index.js';
 import { FirmwareSimulator } from '../firmware-sim/src/simulator.js';
 import { freePort } from '../scripts/servers/free-port.js';
+import { cpuSeconds } from './proc-cpu.js';
 
 export const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js');
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const CLOCK_TICKS = 100;
-
 /**
  * The Node.js flags of the bin's shebang (`#!/usr/bin/env -S node --flags`):
  * what the gateway runs with when started as `lifeline-gateway`, and what
@@ -110,13 +108,6 @@ async function writeSite(dir: string, options: GatewayRunOptions): Promise<strin
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
-
-/** utime + stime of a process in seconds (proc(5): fields 14 and 15, after the parenthesised name). */
-export async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 export async function onlineCount(httpPort: number): Promise<number> {

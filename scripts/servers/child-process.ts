@@ -23,11 +23,11 @@ export async function startServer(bin: string, args: readonly string[], port: nu
   return server;
 }
 
-/** SIGTERM a server process the harness started and wait until it has exited (a no-op when it already has). */
-export async function terminate(server: ServerProcess | undefined): Promise<void> {
+/** SIGTERM (or `signal`) a server process the harness started and wait until it has exited (a no-op when it already has). */
+export async function terminate(server: ServerProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const child = server?.child;
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
+  child.kill(signal);
   await exited;
 }

@@ -54,6 +54,11 @@ export class MosquittoBroker {
     this.#process = await startServer(MOSQUITTO, ['-c', conf], this.port, 5000);
   }
 
+  /** The server's process id while it runs (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.#process?.child.pid;
+  }
+
   /** Sends the broker process a signal: SIGSTOP makes every link to it half-open (TCP up, no MQTT answers), SIGCONT resumes it. */
   signal(signal: NodeJS.Signals): void {
     this.#process?.child.kill(signal);

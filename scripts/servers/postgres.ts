@@ -48,6 +48,11 @@ export class PostgresServer {
     await this.#ready(15_000);
   }
 
+  /** The server's process id while it runs (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.#process?.child.pid;
+  }
+
   /** The port opens before recovery ends ("the database system is starting up"): wait for pg_isready. */
   async #ready(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -62,10 +67,15 @@ export class PostgresServer {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM is PostgreSQL's smart shutdown, which waits for every client to
+   * leave; `fast` (SIGINT) disconnects them, as a crash or failover would
+   * look to the clients (restart tests).
+   */
+  async stop(mode: 'smart' | 'fast' = 'smart'): Promise<void> {
     const server = this.#process;
     this.#process = undefined;
-    await terminate(server);
+    await terminate(server, mode === 'fast' ? 'SIGINT' : 'SIGTERM');
   }
 
   async dispose(): Promise<void> {

@@ -11,6 +11,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 export class SimFleet {
   readonly gateways: SimGateway[] = [];
   readonly #clients: MqttClient[] = [];
+  readonly #byKey = new Map<string, SimGateway>();
   resyncsAnswered = 0;
   eventsPublished = 0;
 
@@ -20,10 +21,12 @@ export class SimFleet {
       const client = await connectAsync(brokerUrl, { clientId: `sim-fleet-${c}-${process.pid}`, protocolVersion: 5 });
       fleet.#clients.push(client);
       await client.subscribeAsync(`lifeline/v1/+/+/cmd/resync`, { qos: 1 });
-      client.on('message', (topic) => fleet.#onCommand(topic));
+      client.on('message', (topic) => fleet.#onCommand(topic, client));
     }
     for (let i = 0; i < count; i++) {
-      fleet.gateways.push(new SimGateway(fleet.#clients[Math.floor(i / perConnection)] as MqttClient, `site-${i % 50}`, `gw-${i}`));
+      const g = new SimGateway(fleet.#clients[Math.floor(i / perConnection)] as MqttClient, `site-${i % 50}`, `gw-${i}`);
+      fleet.gateways.push(g);
+      fleet.#byKey.set(`${g.site}/${g.gateway}`, g);
     }
     await Promise.all(fleet.gateways.map((g) => g.birth()));
     return fleet;
@@ -46,10 +49,11 @@ export class SimFleet {
     await Promise.all(this.#clients.splice(0).map((c) => c.endAsync(true)));
   }
 
-  #onCommand(topic: string): void {
+  /** Every connection sees every gateway's `cmd/resync` (one wildcard): only the gateway's own connection answers it. */
+  #onCommand(topic: string, via: MqttClient): void {
     const t = parseGatewayTopic(topic);
-    const g = t && this.gateways.find((x) => x.site === t.site && x.gateway === t.gateway);
-    if (!g) return;
+    const g = t && this.#byKey.get(`${t.site}/${t.gateway}`);
+    if (!g || g.client !== via) return;
     this.resyncsAnswered += 1;
     void g.publishSnapshot();
   }
@@ -61,11 +65,11 @@ export class SimGateway {
   readonly bootId: string;
   readonly twin: ReportedTwin;
   seq = 0;
-  readonly #client: MqttClient;
+  readonly client: MqttClient;
   readonly #topics: ReturnType<typeof gatewayTopics>;
 
   constructor(client: MqttClient, site: string, gateway: string) {
-    this.#client = client;
+    this.client = client;
     this.site = site;
     this.gateway = gateway;
     this.bootId = `boot-${gateway}-${Date.now().toString(36)}`;
@@ -75,18 +79,18 @@ export class SimGateway {
 
   async birth(): Promise<void> {
     const status = { online: true, bootId: this.bootId, ts: new Date().toISOString(), version: '0.1.0' };
-    await this.#client.publishAsync(this.#topics.status, JSON.stringify(status), { qos: 1, retain: true });
+    await this.client.publishAsync(this.#topics.status, JSON.stringify(status), { qos: 1, retain: true });
     await this.publishSnapshot();
   }
 
   publishSnapshot(): Promise<unknown> {
-    return this.#client.publishAsync(this.#topics.twin, JSON.stringify(this.twin.snapshot(Date.now())), { qos: 1, retain: true });
+    return this.client.publishAsync(this.#topics.twin, JSON.stringify(this.twin.snapshot(Date.now())), { qos: 1, retain: true });
   }
 
   async change(n: number): Promise<void> {
     this.twin.set(['devices', 'meter', 'points', 'p1'], { value: n, quality: 'good', unit: 'kV', alarm: 'normal' });
     const patch = this.twin.takePatch(Date.now());
-    if (patch) await this.#client.publishAsync(this.#topics.twinPatch, JSON.stringify(patch), { qos: 1 });
+    if (patch) await this.client.publishAsync(this.#topics.twinPatch, JSON.stringify(patch), { qos: 1 });
   }
 
   async alarm(n: number): Promise<AlarmEvent> {
@@ -115,7 +119,7 @@ export class SimGateway {
       seq: this.seq,
       bootId: this.bootId,
     };
-    await this.#client.publishAsync(this.#topics.alarms, JSON.stringify(event), { qos: 1 });
+    await this.client.publishAsync(this.#topics.alarms, JSON.stringify(event), { qos: 1 });
     return event;
   }
 }

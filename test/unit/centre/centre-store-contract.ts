@@ -38,6 +38,39 @@ export function centreStoreContract(name: string, open: () => Promise<CentreStor
       assert.equal(view?.bootId, 'b1');
     });
 
+    it("writes a batch at once: one gateway's patches in any order, an event delivered twice stored once, outcomes in order", async () => {
+      const twin = newTwin();
+      const other = newTwin('b7', 's1', 'g2');
+      const first = twin.snapshot(0);
+      twin.set(['alarmSeq'], 1);
+      const p2 = twin.takePatch(0) as TwinPatch;
+      twin.set(['alarmSeq'], 2);
+      const p3 = twin.takePatch(0) as TwinPatch;
+      const event = alarm(1, 'unacknowledged');
+      const outcomes = await store.write([
+        { kind: 'patch', patch: p3 },
+        { kind: 'alarm', event, receivedAt: AT },
+        { kind: 'patch', patch: p2 },
+        { kind: 'snapshot', snapshot: first },
+        { kind: 'alarm', event, receivedAt: AT },
+        { kind: 'snapshot', snapshot: other.snapshot(0) },
+        { kind: 'patch', patch: { ...p3, base: 5, version: 6 } },
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.kind),
+        ['applied', 'journalled', 'applied', 'applied', 'duplicate', 'applied', 'gap'],
+      );
+      assert.deepEqual((await store.twin('s1', 'g1'))?.reported, twin.reported);
+      assert.equal((await store.twin('s1', 'g1'))?.version, 3);
+      assert.equal((await store.twin('s1', 'g2'))?.bootId, 'b7');
+      assert.equal((await store.journal({})).length, 1);
+      assert.deepEqual(
+        (await store.write([{ kind: 'patch', patch: p2 }])).map((o) => o.kind),
+        ['stale'],
+        'the next batch sees what this one stored',
+      );
+    });
+
     it('keeps the newer twin: an older snapshot of the same boot or of an earlier boot is stale', async () => {
       const twin = newTwin();
       const v1 = twin.snapshot(0);

@@ -28,8 +28,10 @@ describe('centre: the stateless mirror worker', () => {
       resyncRetryMs: 1000,
       gapRetryDelaysMs: [10, 20],
       now: () => now,
+      // Fake time: a sleep moves the clock on, so a patch waiting out another resync gets its own turn.
       sleep: async (ms) => {
         slept.push(ms);
+        now += ms;
       },
     });
     events = [];
@@ -43,7 +45,7 @@ describe('centre: the stateless mirror worker', () => {
     assert.equal((await store.gateways())[0]?.online, false);
   });
 
-  it('retries a gap (the missing patch may be in flight elsewhere), then asks for one resync per interval', async () => {
+  it('retries a gap (the missing patch may be in flight elsewhere), then asks for one resync per interval, and a later gap waits for its own', async () => {
     const twin = newTwin();
     await send('twin', twin.snapshot(0));
     twin.set(['alarmSeq'], 1);
@@ -51,17 +53,76 @@ describe('centre: the stateless mirror worker', () => {
     twin.set(['alarmSeq'], 2);
     await send('twin/patch', twin.takePatch(0));
     assert.deepEqual(slept, [10, 20]);
+    assert.equal(resyncs().length, 1);
     twin.set(['alarmSeq'], 3);
+    slept = [];
+    // The first resync may predate this patch: it waits, looking again every quarter interval, for a resync of its own.
     await send('twin/patch', twin.takePatch(0));
-    assert.equal(resyncs().length, 1, 'the second gap waits for the first resync');
-    now = 1000;
-    twin.set(['alarmSeq'], 4);
-    await send('twin/patch', twin.takePatch(0));
-    assert.equal(resyncs().length, 2);
+    assert.deepEqual(slept, [10, 20, 250, 250, 250, 250]);
+    assert.equal(resyncs().length, 2, 'one more resync, once the interval since the first is over');
     await send('twin', twin.snapshot(0));
     const view = await store.twin('s1', 'g1');
     assert.equal(view?.version, twin.version);
     assert.deepEqual(view?.reported, twin.reported);
+  });
+
+  it('with one ordered subscription (waitForOwnResync false) a gap whose resync is outstanding is left to that resync', async () => {
+    worker = new MirrorWorker({
+      store,
+      log: pino({ level: 'silent' }),
+      resyncRetryMs: 1000,
+      gapRetryDelaysMs: [],
+      waitForOwnResync: false,
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    worker.on('event', (e) => events.push(e));
+    const twin = newTwin();
+    await send('twin', twin.snapshot(0));
+    twin.set(['alarmSeq'], 1);
+    twin.takePatch(0); // lost
+    for (const seq of [2, 3]) {
+      twin.set(['alarmSeq'], seq);
+      await send('twin/patch', twin.takePatch(0));
+    }
+    assert.equal(resyncs().length, 1);
+    assert.deepEqual(slept, [], 'nothing waited: the full twin answering the first resync comes before any later patch');
+  });
+
+  it('a gap whose resync is outstanding ends when the full twin covers it, without asking again', async () => {
+    const twin = newTwin();
+    await send('twin', twin.snapshot(0));
+    twin.set(['alarmSeq'], 1);
+    twin.takePatch(0); // lost
+    twin.set(['alarmSeq'], 2);
+    await send('twin/patch', twin.takePatch(0));
+    assert.equal(resyncs().length, 1);
+    twin.set(['alarmSeq'], 3);
+    const third = twin.takePatch(0) as TwinPatch;
+    const answer = twin.snapshot(0); // the gateway's full twin, version 3, answering the first resync
+    let answered = false;
+    worker = new MirrorWorker({
+      store,
+      log: pino({ level: 'silent' }),
+      resyncRetryMs: 1000,
+      gapRetryDelaysMs: [10],
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+        // It lands while the third patch waits out the interval.
+        if (ms === 250 && !answered) {
+          answered = true;
+          await store.applySnapshot(answer);
+        }
+      },
+    });
+    worker.on('event', (e) => events.push(e));
+    await send('twin/patch', third);
+    assert.ok(answered, 'the patch waited');
+    assert.equal(resyncs().length, 1, 'no second resync: the full twin covers the patch');
+    assert.equal((await store.twin('s1', 'g1'))?.version, third.version);
   });
 
   it('applies a patch that arrives while waiting for the one before it', async () => {

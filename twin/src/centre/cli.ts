@@ -17,6 +17,8 @@ options:
                       then share the fleet through MQTT 5 shared subscriptions (env LIFELINE_CENTRE_DB)
   --instance ID       this instance's stable name (its MQTT sessions)  (env LIFELINE_CENTRE_INSTANCE)
   --share-group G     the shared-subscription group, default lifeline-centre
+  --consumers N       MQTT connections taking the shared subscriptions, default 64
+  --pool N            PostgreSQL connections, default 8
   --token T           bearer token every POST must carry (operator "centre")  (env LIFELINE_CENTRE_TOKEN)
   --operators L       console logins, user:token,user:token  (env LIFELINE_CENTRE_OPERATORS)
   -h, --help          this text
@@ -30,6 +32,8 @@ const OPTIONS = {
   db: { type: 'string' },
   instance: { type: 'string' },
   'share-group': { type: 'string' },
+  consumers: { type: 'string' },
+  pool: { type: 'string' },
   operators: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -63,6 +67,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (dbUrl !== undefined && dbUrl !== '' && !/^postgres(ql)?:\/\//.test(dbUrl))
     return usage('--db: give a PostgreSQL URL, e.g. postgres://centre@db:5432/centre');
   const instanceId = values.instance ?? env[CENTRE_ENV.instance];
+  const consumers = positiveInteger(values.consumers, '--consumers');
+  const poolSize = positiveInteger(values.pool, '--pool');
+  if (typeof consumers === 'string') return usage(consumers);
+  if (typeof poolSize === 'string') return usage(poolSize);
   const log = pino({ level: env[CENTRE_ENV.logLevel] ?? 'info' });
   const centre = await startCentre({
     brokerUrl,
@@ -74,6 +82,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     ...(dbUrl ? { dbUrl } : {}),
     ...(instanceId ? { instanceId } : {}),
     ...(values['share-group'] ? { shareGroup: values['share-group'] } : {}),
+    ...(consumers ? { consumers } : {}),
+    ...(poolSize ? { poolSize } : {}),
   });
   process.stdout.write(`lifeline-centre: mirroring ${brokerUrl}${dbUrl ? ' into PostgreSQL (shared subscriptions)' : ' in memory'}\n`);
   process.stdout.write(
@@ -88,6 +98,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+/** A flag that must be a whole number ≥ 1: the number, undefined when absent, or the usage error. */
+function positiveInteger(text: string | undefined, flag: string): number | undefined | string {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 ? n : `${flag} "${text}" is not a whole number ≥ 1`;
 }
 
 function usage(message: string): number {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { ROUTE_SCHEMAS } from './centre-api-schemas.js';
 
 /** The console's own files (twin/console), from src/centre or dist/centre alike. */
 export const CONSOLE_DIR = new URL('../../console/', import.meta.url);
@@ -29,10 +30,14 @@ const CSP =
 export async function consoleRoutes(app: FastifyInstance): Promise<void> {
   const index = await readFile(new URL('index.html', CONSOLE_DIR));
   const secure = { 'content-security-policy': CSP, 'x-frame-options': 'DENY', 'cache-control': 'no-cache' };
-  app.get('/', async (_req, reply) => reply.redirect('/console/'));
-  app.get('/console/', async (_req, reply) => reply.headers(secure).type('text/html; charset=utf-8').send(index));
+  const hide = { schema: { hide: true } };
+  app.get('/', hide, async (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/', { schema: ROUTE_SCHEMAS.console }, async (_req, reply) =>
+    reply.headers(secure).type('text/html; charset=utf-8').send(index),
+  );
+  // The page's own scripts and styles: part of the console, not API operations.
   for (const [name, type, url] of FILES) {
     const body = await readFile(url);
-    app.get(`/console/${name}`, async (_req, reply) => reply.headers(secure).type(type).send(body));
+    app.get(`/console/${name}`, hide, async (_req, reply) => reply.headers(secure).type(type).send(body));
   }
 }

@@ -3,10 +3,12 @@ import { errorBody } from '@lifeline/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { COMMAND_NAMES, type CommandName } from '../twin-messages.js';
+import { commandSchema, ROUTE_SCHEMAS } from './centre-api-schemas.js';
 import { CentreError } from './centre-errors.js';
 import { consoleRoutes } from './console-routes.js';
 import { journalRoutes } from './journal-routes.js';
 import type { MirrorService } from './mirror-service.js';
+import { installOpenApi } from './openapi.js';
 import { type Operators, operatorOf } from './operators.js';
 
 export interface CentreHttpOptions {
@@ -27,6 +29,7 @@ type Body = Record<string, unknown>;
  */
 export async function buildCentreHttp(service: MirrorService, options: CentreHttpOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: options.log as FastifyBaseLogger });
+  await installOpenApi(app);
   await app.register(websocket);
   const store = service.store;
   const operators = new Map(options.operators ?? []);
@@ -50,26 +53,26 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
     return user;
   };
 
-  app.get('/api/health', async () => ({
+  app.get('/api/health', { schema: ROUTE_SCHEMAS.health }, async () => ({
     broker: service.connected ? 'connected' : 'disconnected',
     gateways: (await store.gateways()).length,
   }));
-  app.get('/api/whoami', async (req) => ({ user: operator(req) }));
-  app.get('/api/twins', async () => store.gateways());
-  app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway', async (req) => {
+  app.get('/api/whoami', { schema: ROUTE_SCHEMAS.whoami }, async (req) => ({ user: operator(req) }));
+  app.get('/api/twins', { schema: ROUTE_SCHEMAS.twins }, async () => store.gateways());
+  app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway', { schema: ROUTE_SCHEMAS.twin }, async (req) => {
     const twin = await store.twin(req.params.site, req.params.gateway);
     if (!twin) throw new CentreError('LL_ERR_CENTRE_UNKNOWN_GATEWAY', req.params.site, req.params.gateway);
     return { site: req.params.site, gateway: req.params.gateway, ...twin };
   });
-  app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway/status-history', async (req) =>
+  app.get<{ Params: GatewayParams }>('/api/twins/:site/:gateway/status-history', { schema: ROUTE_SCHEMAS.statusHistory }, async (req) =>
     store.statusHistory(req.params.site, req.params.gateway),
   );
-  app.get('/api/alarms', async () => store.activeAlarms());
+  app.get('/api/alarms', { schema: ROUTE_SCHEMAS.alarms }, async () => store.activeAlarms());
   await journalRoutes(app, store);
 
   app.post<{ Params: GatewayParams; Body: Body }>(
     '/api/twins/:site/:gateway/desired',
-    { schema: { body: { type: 'object' } } },
+    { schema: ROUTE_SCHEMAS.desired },
     async (req, reply) => {
       const user = operator(req);
       const result = await service.sendDesired(req.params.site, req.params.gateway, withOperator(req.body, user, operators), user);
@@ -77,8 +80,10 @@ export async function buildCentreHttp(service: MirrorService, options: CentreHtt
     },
   );
   for (const name of COMMAND_NAMES) {
-    app.post<{ Params: GatewayParams; Body: Body | undefined }>(`/api/twins/:site/:gateway/${name}`, async (req, reply) =>
-      sendCommand(req, reply, name),
+    app.post<{ Params: GatewayParams; Body: Body | undefined }>(
+      `/api/twins/:site/:gateway/${name}`,
+      { schema: commandSchema(name) },
+      async (req, reply) => sendCommand(req, reply, name),
     );
   }
 

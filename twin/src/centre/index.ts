@@ -17,10 +17,13 @@ export type {
   RequestRow,
   StatusRow,
   StoreChange,
+  StoreWrite,
   TwinView,
+  WriteOutcome,
 } from './store/centre-store.js';
 export { journalCsv } from './store/journal-query.js';
 export { MemoryCentreStore } from './store/memory-store.js';
 export { MIGRATIONS } from './store/pg-migrations.js';
 export { CHANGES_CHANNEL, PgCentreStore, type PgStoreOptions } from './store/pg-store.js';
 export { DATA_SUFFIXES, dataFilters, MIRROR_FILTERS, RESULT_FILTERS } from './subscriptions.js';
+export { WriteBatcher, type WriteBatcherOptions } from './write-batcher.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ROUTE_SCHEMAS } from './centre-api-schemas.js';
 import { CentreError } from './centre-errors.js';
 import type { CentreStore, JournalQuery } from './store/centre-store.js';
 import { journalCsv } from './store/journal-query.js';
@@ -7,7 +8,7 @@ type JournalParams = { site?: string; gateway?: string; q?: string; event?: stri
 
 /** The alarm journal (search, CSV export) and the audit of requests. */
 export async function journalRoutes(app: FastifyInstance, store: CentreStore): Promise<void> {
-  app.get<{ Querystring: JournalParams }>('/api/journal', async (req, reply) => {
+  app.get<{ Querystring: JournalParams }>('/api/journal', { schema: ROUTE_SCHEMAS.journal }, async (req, reply) => {
     const rows = await store.journal(queryOf(req.query));
     if (req.query.format !== 'csv') return rows;
     return reply
@@ -15,12 +16,15 @@ export async function journalRoutes(app: FastifyInstance, store: CentreStore): P
       .header('content-disposition', 'attachment; filename="alarm-journal.csv"')
       .send(journalCsv(rows));
   });
-  app.get<{ Querystring: { site?: string; gateway?: string; limit?: string } }>('/api/requests', async (req) =>
-    store.requests({
-      ...(req.query.site ? { site: req.query.site } : {}),
-      ...(req.query.gateway ? { gateway: req.query.gateway } : {}),
-      limit: limitOf(req.query.limit, 100),
-    }),
+  app.get<{ Querystring: { site?: string; gateway?: string; limit?: string } }>(
+    '/api/requests',
+    { schema: ROUTE_SCHEMAS.requests },
+    async (req) =>
+      store.requests({
+        ...(req.query.site ? { site: req.query.site } : {}),
+        ...(req.query.gateway ? { gateway: req.query.gateway } : {}),
+        limit: limitOf(req.query.limit, 100),
+      }),
   );
 }
 

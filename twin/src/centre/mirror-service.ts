@@ -20,13 +20,23 @@ export interface MirrorServiceOptions {
   readonly shareGroup?: string;
   /** Stable per instance: its consumers' persistent sessions keep what the broker has not delivered yet across a restart. */
   readonly instanceId?: string;
-  /** MQTT connections consuming the shared subscriptions: how many messages one instance handles at once. */
+  /**
+   * MQTT connections consuming the shared subscriptions (default 64). MQTT.js
+   * hands a connection its next message only after the last one is
+   * acknowledged, so this is how many messages an instance has at once, and
+   * so the largest batch (write-batcher.ts) it can commit together.
+   */
   readonly consumers?: number;
   readonly resyncRetryMs?: number;
   readonly gapRetryDelaysMs?: readonly number[];
   /** How long a desired change or command waits for the gateway's answer (ms). */
   readonly answerTimeoutMs?: number;
 }
+
+const DEFAULT_CONSUMERS = 64;
+
+/** One plain subscription without a share group (it must see a gateway's stream whole and in order). */
+const consumerCount = (o: MirrorServiceOptions) => (o.shareGroup === undefined ? 1 : Math.max(1, o.consumers ?? DEFAULT_CONSUMERS));
 
 /** Short: the consumer waits meanwhile, and a real loss costs this much before its resync. */
 const SHARED_GAP_RETRY_MS = [10, 40];
@@ -57,6 +67,9 @@ export class MirrorService {
       ...(options.resyncRetryMs !== undefined ? { resyncRetryMs: options.resyncRetryMs } : {}),
       // One plain subscription delivers a gateway's messages in order: a gap is a loss, not a patch in flight elsewhere.
       gapRetryDelaysMs: options.gapRetryDelaysMs ?? (options.shareGroup === undefined ? [] : SHARED_GAP_RETRY_MS),
+      waitForOwnResync: options.shareGroup !== undefined,
+      // Half the consumers fill a batch: it goes as soon as they all wait on it, while the other half's batch commits.
+      batch: { maxItems: Math.max(1, Math.ceil(consumerCount(options) / 2)) },
     });
     this.worker.on('event', (e) => this.#onEvent(e));
   }
@@ -70,7 +83,7 @@ export class MirrorService {
     const o = this.#o;
     const instance = o.instanceId ?? `lifeline-centre-${randomUUID().slice(0, 8)}`;
     const persistent = o.shareGroup !== undefined && o.instanceId !== undefined;
-    const count = o.shareGroup === undefined ? 1 : Math.max(1, o.consumers ?? 4);
+    const count = consumerCount(o);
     const data = dataFilters(o.shareGroup);
     for (let i = 0; i < count; i++) {
       // The first consumer also takes every answer, unshared: the waiter is in this process.
@@ -97,6 +110,7 @@ export class MirrorService {
   /** `abrupt`: drop the connections without DISCONNECT (a crash, for tests); unacknowledged messages come back to the session. */
   async stop(abrupt = false): Promise<void> {
     await Promise.all(this.#consumers.splice(0).map((c) => c.stop(abrupt)));
+    this.worker.stop();
   }
 
   async sendDesired(site: string, gateway: string, body: Record<string, unknown>, operator: string): Promise<TwinDesiredResult> {

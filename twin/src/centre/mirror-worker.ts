@@ -6,9 +6,9 @@ import { GatewayStatusSchema } from '../status.js';
 import { parseGatewayTopic } from '../topics.js';
 import { type TwinPatch, TwinPatchSchema, type TwinSnapshot, TwinSnapshotSchema } from '../twin-document.js';
 import { type CommandResult, CommandResultSchema, type TwinDesiredResult, TwinDesiredResultSchema } from '../twin-messages.js';
-import type { ReplicaOutcome } from '../twin-replica.js';
 import { parsePayload } from '../validate-payload.js';
-import type { CentreStore } from './store/centre-store.js';
+import type { CentreStore, WriteOutcome } from './store/centre-store.js';
+import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.js';
 
 /** What the worker tells its owner: answers to match with waiting requests, and resyncs to publish. */
 export type WorkerEvent =
@@ -27,11 +27,21 @@ export interface MirrorWorkerOptions {
    * in flight at another instance.
    */
   readonly gapRetryDelaysMs?: readonly number[];
+  /**
+   * A gap whose resync claim is refused waits for a resync of its own (default true): with shared
+   * subscriptions the outstanding resync may predate the patch. One plain, ordered subscription
+   * passes false: there the full twin answering it arrives before any later patch, so waiting would
+   * only stall the one consumer.
+   */
+  readonly waitForOwnResync?: boolean;
+  /** How writes are grouped into store batches (write-batcher.ts). */
+  readonly batch?: Omit<WriteBatcherOptions, 'store'>;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_GAP_RETRY_MS = [10, 40];
+const DEFAULT_RESYNC_RETRY_MS = 2000;
 
 /**
  * A stateless mirror worker: one MQTT message in, the store changed (or
@@ -44,12 +54,19 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
   readonly #o: MirrorWorkerOptions;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #writer: WriteBatcher;
 
   constructor(options: MirrorWorkerOptions) {
     super();
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#writer = new WriteBatcher({ ...options.batch, store: options.store });
+  }
+
+  /** Stops gathering: writes not yet handed to the store are never made (their messages stay unacknowledged). */
+  stop(): void {
+    this.#writer.stop();
   }
 
   /** Resolves once the message is stored (the caller acknowledges it to the broker only then); rejects when the store fails. */
@@ -79,28 +96,44 @@ export class MirrorWorker extends EventEmitter<{ event: [WorkerEvent] }> {
   }
 
   async #snapshot(s: TwinSnapshot): Promise<void> {
-    if ((await this.#o.store.applySnapshot(s)).kind === 'applied') await this.#o.store.clearResync(s.site, s.gateway);
+    if ((await this.#writer.write({ kind: 'snapshot', snapshot: s })).kind === 'applied')
+      await this.#o.store.clearResync(s.site, s.gateway);
   }
 
   async #patch(p: TwinPatch): Promise<void> {
-    let outcome: ReplicaOutcome = await this.#o.store.applyPatch(p);
+    let outcome: WriteOutcome = await this.#writer.write({ kind: 'patch', patch: p });
     for (const delay of this.#o.gapRetryDelaysMs ?? DEFAULT_GAP_RETRY_MS) {
       if (outcome.kind !== 'gap') return;
       await this.#sleep(delay);
-      outcome = await this.#o.store.applyPatch(p);
+      outcome = await this.#writer.write({ kind: 'patch', patch: p });
     }
-    if (outcome.kind === 'gap') await this.#askResync(p.site, p.gateway, outcome.reason);
+    // Another instance's resync may be outstanding, but asked before this patch existed: its full twin can be
+    // older than this patch, and dropping the patch then left the twin behind for good (issue 21, the fleet
+    // test's kill case under load). So the patch waits until it applies, is covered, or a resync of its own goes out.
+    while (outcome.kind === 'gap') {
+      if ((await this.#askResync(p.site, p.gateway, outcome.reason)) || this.#o.waitForOwnResync === false) return;
+      await this.#sleep(this.#resyncWaitMs());
+      outcome = await this.#writer.write({ kind: 'patch', patch: p });
+    }
+  }
+
+  /** How often a patch whose resync claim was refused looks again: a few times per resync interval. */
+  #resyncWaitMs(): number {
+    return Math.max(10, Math.floor((this.#o.resyncRetryMs ?? DEFAULT_RESYNC_RETRY_MS) / 4));
   }
 
   async #alarm(e: AlarmEvent): Promise<void> {
     // Idempotent by (site, gateway, bootId, seq): a redelivery is stored once and changes nothing.
-    await this.#o.store.appendAlarm(e, this.#iso());
+    await this.#writer.write({ kind: 'alarm', event: e, receivedAt: this.#iso() });
   }
 
-  async #askResync(site: string, gateway: string, reason: string): Promise<void> {
-    if (!(await this.#o.store.claimResync(site, gateway, this.#now(), this.#o.resyncRetryMs ?? 2000))) return;
+  /** True when this worker won the claim and asked; false when another resync of the gateway is outstanding. */
+  async #askResync(site: string, gateway: string, reason: string): Promise<boolean> {
+    const retryMs = this.#o.resyncRetryMs ?? DEFAULT_RESYNC_RETRY_MS;
+    if (!(await this.#o.store.claimResync(site, gateway, this.#now(), retryMs))) return false;
     this.#o.log.info({ site, gateway, reason }, 'asking for a resync');
     this.emit('event', { type: 'resync', site, gateway, reason });
+    return true;
   }
 
   /** Only the gateway publishes under its own topics: a payload naming another site or gateway is forged or misrouted. */

@@ -1,4 +1,4 @@
-import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
+import { connect, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { sendWithoutDelay } from '../mqtt-no-delay.js';
 
@@ -39,15 +39,16 @@ export class MqttConsumer {
   async start(): Promise<void> {
     const o = this.#o;
     this.#stopped = false;
-    const client = await connectAsync(o.brokerUrl, {
+    const client = connect(o.brokerUrl, {
       clientId: o.clientId,
       protocolVersion: 5,
       clean: !o.persistent,
       reconnectPeriod: 1000,
       ...(o.persistent ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
-      manualConnect: false,
     });
     this.#client = sendWithoutDelay(client);
+    // Installed before the CONNACK: a resumed session's unacknowledged messages come right behind it, and MQTT.js's
+    // default handler would acknowledge them unstored (issue 21: the journal rows lost across an instance kill).
     client.handleMessage = (packet, done) => {
       const p = packet as IPublishPacket;
       this.#store(p.topic, p.payload as Buffer).then(
@@ -55,10 +56,14 @@ export class MqttConsumer {
         () => undefined, // stopped: leave it unacknowledged for the session
       );
     };
-    // A clean session forgets its subscriptions on a reconnect; a persistent one keeps them, and subscribing again is harmless.
-    client.on('connect', () => void this.#subscribe(client));
     client.on('error', (err) => o.log.warn({ err: err.message, clientId: o.clientId }, 'centre mqtt error'));
-    await this.#subscribe(client);
+    const connack = await firstConnect(client);
+    // A resumed session still has its subscriptions: subscribing again would make Mosquitto walk its retained
+    // messages for every filter (the whole fleet's twins and statuses) once per consumer, slowing a restart.
+    client.on('connect', (ack) => {
+      if (!ack.sessionPresent) void this.#subscribe(client).catch(() => undefined);
+    });
+    if (!connack.sessionPresent) await this.#subscribe(client);
   }
 
   publish(topic: string, payload: string): Promise<unknown> {
@@ -96,4 +101,21 @@ export class MqttConsumer {
   async #subscribe(client: MqttClient): Promise<void> {
     await client.subscribeAsync(Object.fromEntries(this.#o.filters.map((f) => [f, { qos: 1 as const }])));
   }
+}
+
+/** The first CONNACK, or the first error (a refused or unreachable broker fails start(), as connectAsync would). */
+function firstConnect(client: MqttClient): Promise<IConnackPacket> {
+  return new Promise((resolve, reject) => {
+    const onConnect = (connack: IConnackPacket) => {
+      client.off('error', onError);
+      resolve(connack);
+    };
+    const onError = (err: Error) => {
+      client.off('connect', onConnect);
+      client.end(true);
+      reject(err);
+    };
+    client.once('connect', onConnect);
+    client.once('error', onError);
+  });
 }

@@ -12,6 +12,14 @@ import type { ReplicaOutcome } from '../../twin-replica.js';
  * the contract suite in test/unit/centre/centre-store-contract.ts.
  */
 export interface CentreStore {
+  /**
+   * Several twin and journal writes at once (one transaction in PostgreSQL),
+   * outcomes in the order given. Each write has the outcome it would have
+   * alone in some order of the batch: a gateway's snapshots and patches are
+   * applied in the order that lets most of them apply (a patch 6→7 before 5→6
+   * in the batch still applies), so the consumers' arrival order does not matter.
+   */
+  write(batch: readonly StoreWrite[]): Promise<WriteOutcome[]>;
   /** A full twin: replaces the stored one unless that is newer (same boot, higher version; or a later boot). */
   applySnapshot(s: TwinSnapshot): Promise<ReplicaOutcome>;
   /** A merge patch: applies only on top of exactly its `base` in the same boot. */
@@ -39,6 +47,15 @@ export interface CentreStore {
   watch(listener: (change: StoreChange) => void): () => void;
   close(): Promise<void>;
 }
+
+/** One message's write: what the mirror worker batches. */
+export type StoreWrite =
+  | { readonly kind: 'snapshot'; readonly snapshot: TwinSnapshot }
+  | { readonly kind: 'patch'; readonly patch: TwinPatch }
+  | { readonly kind: 'alarm'; readonly event: AlarmEvent; readonly receivedAt: string };
+
+/** A twin write's ReplicaOutcome, or whether an alarm event is new to the journal. */
+export type WriteOutcome = ReplicaOutcome | { readonly kind: 'journalled' } | { readonly kind: 'duplicate' };
 
 export interface TwinView {
   readonly bootId: string | undefined;

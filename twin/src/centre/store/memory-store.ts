@@ -14,9 +14,13 @@ import type {
   RequestRow,
   StatusRow,
   StoreChange,
+  StoreWrite,
   TwinView,
+  WriteOutcome,
 } from './centre-store.js';
 import { journalMatches } from './journal-query.js';
+import { applyTwinWrites, type TwinWrite, twinBody, twinWritesByGateway } from './twin-batch-plan.js';
+import { writeOne } from './write-one.js';
 
 interface Entry {
   readonly site: string;
@@ -39,19 +43,35 @@ export class MemoryCentreStore implements CentreStore {
   readonly #requests = new Map<string, RequestRow>();
   readonly #changes = new EventEmitter<{ change: [StoreChange] }>();
 
-  async applySnapshot(s: TwinSnapshot): Promise<ReplicaOutcome> {
-    const outcome = this.#entry(s.site, s.gateway).replica.applySnapshot(s);
-    if (outcome.kind === 'applied') this.#emit({ type: 'twin', site: s.site, gateway: s.gateway, bootId: s.bootId, version: s.version });
-    return outcome;
+  async write(batch: readonly StoreWrite[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = new Array(batch.length);
+    for (const writes of twinWritesByGateway(batch).values()) {
+      const { site, gateway } = twinBody(writes[0] as TwinWrite);
+      applyTwinWrites(this.#entry(site, gateway).replica, writes, outcomes);
+      for (const w of writes) {
+        const b = twinBody(w);
+        if (outcomes[w.index]?.kind === 'applied') this.#emit({ type: 'twin', site, gateway, bootId: b.bootId, version: b.version });
+      }
+    }
+    batch.forEach((w, i) => {
+      if (w.kind === 'alarm') outcomes[i] = { kind: this.#append(w.event, w.receivedAt) ? 'journalled' : 'duplicate' };
+    });
+    return outcomes;
   }
 
-  async applyPatch(p: TwinPatch): Promise<ReplicaOutcome> {
-    const outcome = this.#entry(p.site, p.gateway).replica.applyPatch(p);
-    if (outcome.kind === 'applied') this.#emit({ type: 'twin', site: p.site, gateway: p.gateway, bootId: p.bootId, version: p.version });
-    return outcome;
+  applySnapshot(s: TwinSnapshot): Promise<ReplicaOutcome> {
+    return writeOne.snapshot(this, s);
   }
 
-  async appendAlarm(event: AlarmEvent, receivedAt: string): Promise<boolean> {
+  applyPatch(p: TwinPatch): Promise<ReplicaOutcome> {
+    return writeOne.patch(this, p);
+  }
+
+  appendAlarm(event: AlarmEvent, receivedAt: string): Promise<boolean> {
+    return writeOne.alarm(this, event, receivedAt);
+  }
+
+  #append(event: AlarmEvent, receivedAt: string): boolean {
     // Once by (boot id, seq) and once by eventId, as the PostgreSQL journal's unique keys (pg-migrations.ts).
     const gw = `${event.site}/${event.gateway}`;
     const keys = [`${gw}/${event.bootId}/${event.seq}`, ...(event.eventId ? [`${gw}#${event.eventId}`] : [])];

@@ -1,11 +1,16 @@
 import pg from 'pg';
 import type { AlarmEvent } from '../../alarm-event.js';
 import type { GatewayStatus } from '../../status.js';
-import type { TwinPatch, TwinReported, TwinSnapshot } from '../../twin-document.js';
-import { type ReplicaOutcome, TwinReplica } from '../../twin-replica.js';
-import type { CentreRequest, CentreStore, StoreChange } from './centre-store.js';
+import type { TwinPatch, TwinSnapshot } from '../../twin-document.js';
+import type { ReplicaOutcome } from '../../twin-replica.js';
+import type { CentreRequest, CentreStore, StoreChange, StoreWrite, WriteOutcome } from './centre-store.js';
+import { CHANGES_CHANNEL, writeBatch } from './pg-batch-write.js';
+import { PgListener } from './pg-listener.js';
 import { migrate } from './pg-migrations.js';
 import { PgReads } from './pg-reads.js';
+import { writeOne } from './write-one.js';
+
+export { CHANGES_CHANNEL };
 
 export interface PgStoreOptions {
   /** `postgres://user@host:port/db` */
@@ -13,33 +18,6 @@ export interface PgStoreOptions {
   /** Connections in the pool: how many messages one instance writes at once. */
   readonly poolSize?: number;
 }
-
-/** The NOTIFY channel every instance listens on: its WebSocket feed shows what any instance stored. */
-export const CHANGES_CHANNEL = 'lifeline_centre';
-
-/** Touches the gateway row in the same statement as the write it goes with. */
-const SEEN = `g AS (INSERT INTO gateways (site, gateway, last_seen) VALUES ($1, $2, now())
-  ON CONFLICT (site, gateway) DO UPDATE SET last_seen = EXCLUDED.last_seen)`;
-
-const SNAPSHOT = `WITH ${SEEN}, up AS (
-  INSERT INTO twins (site, gateway, boot_id, version, ts, ts_ms, reported, alarm_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-  ON CONFLICT (site, gateway) DO UPDATE SET boot_id = EXCLUDED.boot_id, version = EXCLUDED.version, ts = EXCLUDED.ts,
-    ts_ms = EXCLUDED.ts_ms, reported = EXCLUDED.reported, alarm_seq = EXCLUDED.alarm_seq
-  WHERE (twins.boot_id = EXCLUDED.boot_id AND twins.version <= EXCLUDED.version)
-     OR (twins.boot_id <> EXCLUDED.boot_id AND twins.ts_ms <= EXCLUDED.ts_ms)
-  RETURNING 1)
-SELECT pg_notify('${CHANGES_CHANNEL}', $9) FROM up`;
-
-// Optimistic: the row changes only if nobody changed it since we read it.
-const PATCH = `WITH ${SEEN}, up AS (
-  UPDATE twins SET version = $5, ts = $6, ts_ms = $7, reported = $8, alarm_seq = $9
-  WHERE site = $1 AND gateway = $2 AND boot_id = $3 AND version = $4 RETURNING 1)
-SELECT pg_notify('${CHANGES_CHANNEL}', $10) FROM up`;
-
-const ALARM = `WITH ${SEEN}, ins AS (
-  INSERT INTO alarm_journal (site, gateway, boot_id, seq, event_id, alarm_id, event, priority, received_at, body)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING 1)
-SELECT pg_notify('${CHANGES_CHANNEL}', $11) FROM ins`;
 
 const STATUS = `WITH up AS (
   INSERT INTO gateways (site, gateway, online, status, last_seen) VALUES ($1, $2, $3, $4, $5)
@@ -58,23 +36,26 @@ const CLAIM_RESYNC = `INSERT INTO gateways (site, gateway, resync_asked_ms, resy
   WHERE gateways.resync_asked_ms IS NULL OR $3 - gateways.resync_asked_ms >= $4
   RETURNING 1`;
 
-/** How often a patch re-reads the twin when another instance changed it between read and write. */
-const PATCH_ATTEMPTS = 5;
-
 /**
- * The centre's state in PostgreSQL, shared by every instance. Each message
- * is one statement (a CTE that also touches the gateway's `last_seen` and
- * NOTIFYs the change), except a patch: read, merge in process, write back
- * only if the version is still the one read.
+ * The centre's state in PostgreSQL, shared by every instance. Twin and
+ * journal writes come in batches (pg-batch-write.ts: one transaction per
+ * batch); status, refusals, resync claims and requests are one statement
+ * each (a CTE that also NOTIFYs the change where the feed shows it).
  */
 export class PgCentreStore extends PgReads implements CentreStore {
-  #listener: pg.Client | undefined;
   readonly #listeners = new Set<(change: StoreChange) => void>();
-  readonly #url: string;
+  readonly #listener: PgListener;
 
   private constructor(pool: pg.Pool, url: string) {
     super(pool);
-    this.#url = url;
+    this.#listener = new PgListener({
+      url,
+      channel: CHANGES_CHANNEL,
+      onPayload: (payload) => {
+        const change = JSON.parse(payload) as StoreChange;
+        for (const l of this.#listeners) l(change);
+      },
+    });
   }
 
   /** Connects and applies the schema migrations the database lacks. */
@@ -91,77 +72,25 @@ export class PgCentreStore extends PgReads implements CentreStore {
     return new PgCentreStore(pool, options.url);
   }
 
-  async applySnapshot(s: TwinSnapshot): Promise<ReplicaOutcome> {
-    const change: StoreChange = { type: 'twin', site: s.site, gateway: s.gateway, bootId: s.bootId, version: s.version };
-    const r = await this.pool.query(SNAPSHOT, [
-      s.site,
-      s.gateway,
-      s.bootId,
-      s.version,
-      s.ts,
-      Date.parse(s.ts),
-      s.reported,
-      s.reported.alarmSeq,
-      JSON.stringify(change),
-    ]);
-    return r.rowCount === 1 ? { kind: 'applied' } : { kind: 'stale' };
-  }
-
-  async applyPatch(p: TwinPatch): Promise<ReplicaOutcome> {
-    for (let attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
-      const stored = await this.pool.query<{ boot_id: string; version: number; ts: string; reported: TwinReported }>(
-        'SELECT boot_id, version, ts, reported FROM twins WHERE site = $1 AND gateway = $2',
-        [p.site, p.gateway],
-      );
-      const row = stored.rows[0];
-      const replica = new TwinReplica();
-      if (row)
-        replica.applySnapshot({
-          site: p.site,
-          gateway: p.gateway,
-          bootId: row.boot_id,
-          version: row.version,
-          ts: row.ts,
-          reported: row.reported,
-        });
-      const outcome = replica.applyPatch(p);
-      if (outcome.kind !== 'applied' || !row) return outcome;
-      const reported = replica.reported as TwinReported;
-      const change: StoreChange = { type: 'twin', site: p.site, gateway: p.gateway, bootId: p.bootId, version: p.version };
-      const r = await this.pool.query(PATCH, [
-        p.site,
-        p.gateway,
-        row.boot_id,
-        row.version,
-        p.version,
-        p.ts,
-        Date.parse(p.ts),
-        reported,
-        reported.alarmSeq,
-        JSON.stringify(change),
-      ]);
-      if (r.rowCount === 1) return outcome;
+  async write(batch: readonly StoreWrite[]): Promise<WriteOutcome[]> {
+    const client = await this.pool.connect();
+    try {
+      return await writeBatch(client, batch);
+    } finally {
+      client.release();
     }
-    return { kind: 'gap', reason: `the twin kept changing under patch ${p.base}→${p.version}` };
   }
 
-  async appendAlarm(event: AlarmEvent, receivedAt: string): Promise<boolean> {
-    const change: StoreChange = { type: 'alarm', site: event.site, gateway: event.gateway, event };
-    const eventId = (event as { eventId?: unknown }).eventId;
-    const r = await this.pool.query(ALARM, [
-      event.site,
-      event.gateway,
-      event.bootId,
-      event.seq,
-      typeof eventId === 'string' ? eventId : null,
-      event.alarmId,
-      event.event,
-      event.priority,
-      receivedAt,
-      event,
-      JSON.stringify(change),
-    ]);
-    return r.rowCount === 1;
+  applySnapshot(s: TwinSnapshot): Promise<ReplicaOutcome> {
+    return writeOne.snapshot(this, s);
+  }
+
+  applyPatch(p: TwinPatch): Promise<ReplicaOutcome> {
+    return writeOne.patch(this, p);
+  }
+
+  appendAlarm(event: AlarmEvent, receivedAt: string): Promise<boolean> {
+    return writeOne.alarm(this, event, receivedAt);
   }
 
   async recordStatus(site: string, gateway: string, status: GatewayStatus, receivedAt: string): Promise<void> {
@@ -202,30 +131,18 @@ export class PgCentreStore extends PgReads implements CentreStore {
 
   watch(listener: (change: StoreChange) => void): () => void {
     this.#listeners.add(listener);
-    if (!this.#listener) this.#listen();
+    this.#listener.start();
     return () => this.#listeners.delete(listener);
+  }
+
+  /** True while the NOTIFY listener is connected and LISTENing (it reconnects by itself after the database restarts). */
+  get listening(): boolean {
+    return this.#listener.listening;
   }
 
   async close(): Promise<void> {
     this.#listeners.clear();
-    const listener = this.#listener;
-    this.#listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.#listener.close();
     await this.pool.end();
-  }
-
-  #listen(): void {
-    const client = new pg.Client({ connectionString: this.#url });
-    this.#listener = client;
-    client.on('error', () => undefined);
-    client.on('notification', (n) => {
-      if (!n.payload) return;
-      const change = JSON.parse(n.payload) as StoreChange;
-      for (const l of this.#listeners) l(change);
-    });
-    client.connect().then(
-      () => client.query(`LISTEN ${CHANGES_CHANNEL}`),
-      () => undefined,
-    );
   }
 }
