@@ -33,7 +33,11 @@ describe('e2e: the centre alarm console in Chromium', function () {
       log: pino({ level: 'silent' }),
       operators: new Map([[ALICE, 'alice']]),
     });
-    site = await startSite(join(FIXTURES, 'gas-site.yaml'), { centreUrl: broker.url });
+    // Health (and with it the outbox backlog) every 500 ms instead of every minute.
+    site = await startSite(join(FIXTURES, 'gas-site.yaml'), {
+      centreUrl: broker.url,
+      adapt: (s) => ({ ...s, twin: { ...s.twin, healthIntervalMs: 500 } }),
+    });
     await waitUntil(() => memoryOf(centre)?.twinNow('test-site', 'gw-test')?.reported !== undefined, 8000, 'the first twin');
   });
 
@@ -92,6 +96,11 @@ describe('e2e: the centre alarm console in Chromium', function () {
       const item = await openWithAlarm(page);
       assert.match(String(await item.textContent()), /I \(red\).*gas-1 · lel1 · high-high.*unacknowledged/);
       assert.match(String(await page.locator('[data-gateway="test-site/gw-test"]').textContent()), /online/);
+      // The outbox backlog the gateway reports with its health: what it holds for the centre, every sink in the title.
+      const backlog = page.locator('[data-gateway="test-site/gw-test"] td[data-backlog]');
+      await backlog.waitFor({ timeout: 10_000 });
+      assert.match(String(await backlog.textContent()), /^\d+$/);
+      assert.match(String(await backlog.getAttribute('title')), /^centre: alarm \d+ · twin \d+ · telemetry \d+$/m);
       assert.equal(await item.locator('[data-action="ack"]').count(), 0, 'no actions before signing in');
 
       await page.fill('#token', ALICE);

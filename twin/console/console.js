@@ -120,6 +120,20 @@
     }
   }
 
+  /** What the gateway holds for the centre (all lanes); every sink and lane in the title; alarms held stand out. */
+  function backlogCell(backlog) {
+    if (!backlog) return el('td', { textContent: L.t('console.notReported') });
+    const sinks = Object.entries(backlog);
+    const centre = backlog.centre ?? { alarm: 0, twin: 0, telemetry: 0 };
+    const title = sinks.map(([sink, l]) => `${sink}: alarm ${l.alarm} · twin ${l.twin} · telemetry ${l.telemetry}`).join('\n');
+    return el('td', {
+      class: centre.alarm > 0 ? 'backlog-alarm' : '',
+      'data-backlog': String(centre.alarm + centre.twin + centre.telemetry),
+      textContent: String(centre.alarm + centre.twin + centre.telemetry),
+      title,
+    });
+  }
+
   function renderGateways() {
     $('gateway-count').textContent = String(gateways.length);
     const rows = gateways.map((g) =>
@@ -137,7 +151,7 @@
         el('td', { textContent: g.devicesTotal === undefined ? '—' : `${g.devicesOnline}/${g.devicesTotal}` }),
         el('td', { textContent: String(g.activeAlarms) }),
         el('td', { textContent: String(g.version) }),
-        el('td', { textContent: g.outboxBacklog === undefined ? L.t('console.notReported') : String(g.outboxBacklog) }),
+        backlogCell(g.outboxBacklog),
         el('td', { textContent: String(g.rejectedMessages), title: g.lastRejection || '' }),
       ),
     );

@@ -71,6 +71,17 @@ export function centreStoreContract(name: string, open: () => Promise<CentreStor
       );
     });
 
+    it('summarises each gateway with the devices and the outbox backlog its twin reports', async () => {
+      const twin = newTwin();
+      await store.write([{ kind: 'snapshot', snapshot: twin.snapshot(0) }]);
+      assert.equal((await store.gateways())[0]?.outboxBacklog, undefined, 'not reported yet');
+      twin.set(['gateway', 'outboxBacklog'], { centre: { alarm: 1, twin: 0, telemetry: 40 } });
+      await store.write([{ kind: 'patch', patch: twin.takePatch(0) as TwinPatch }]);
+      const [g] = await store.gateways();
+      assert.deepEqual([g?.devicesOnline, g?.devicesTotal], [1, 1]);
+      assert.deepEqual(g?.outboxBacklog, { centre: { alarm: 1, twin: 0, telemetry: 40 } });
+    });
+
     it('keeps the newer twin: an older snapshot of the same boot or of an earlier boot is stale', async () => {
       const twin = newTwin();
       const v1 = twin.snapshot(0);

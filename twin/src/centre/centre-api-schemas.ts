@@ -20,7 +20,8 @@ export const ROUTE_SCHEMAS = {
   twins: {
     operationId: 'listTwins',
     tags: ['twins'],
-    summary: 'every gateway: online, last seen, devices, active alarms, twin version, resyncs, refused messages and the last reason',
+    summary:
+      'every gateway: online, last seen, devices, outbox backlog, active alarms, twin version, resyncs, refused messages and the last reason',
   },
   twin: { operationId: 'getTwin', tags: ['twins'], summary: "one gateway's stored twin and status", params: gatewayParams },
   statusHistory: {

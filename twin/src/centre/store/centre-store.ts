@@ -76,6 +76,8 @@ export interface GatewaySummary {
   readonly lastSeen: string | undefined;
   readonly devicesOnline: number | undefined;
   readonly devicesTotal: number | undefined;
+  /** The gateway's unconfirmed outbox records per sink and lane, as of its last health report. */
+  readonly outboxBacklog: TwinReported['gateway']['outboxBacklog'];
   readonly activeAlarms: number;
   readonly resyncs: number;
   readonly rejectedMessages: number;

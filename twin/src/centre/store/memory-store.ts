@@ -139,6 +139,7 @@ export class MemoryCentreStore implements CentreStore {
         lastSeen: e.lastSeen,
         devicesOnline: reported?.gateway.devicesOnline,
         devicesTotal: reported?.gateway.devicesTotal,
+        outboxBacklog: reported?.gateway.outboxBacklog,
         activeAlarms: this.#alarmsOf(e).length,
         resyncs: e.resyncs,
         rejectedMessages: e.rejected,

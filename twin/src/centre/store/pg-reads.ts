@@ -55,6 +55,7 @@ export class PgReads {
       lastSeen: iso(r.last_seen),
       devicesOnline: r.info?.devicesOnline,
       devicesTotal: r.info?.devicesTotal,
+      outboxBacklog: r.info?.outboxBacklog,
       activeAlarms: counts.get(`${r.site}/${r.gateway}`) ?? 0,
       resyncs: r.resyncs,
       rejectedMessages: r.rejected,
