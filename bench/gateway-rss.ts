@@ -43,6 +43,8 @@ export interface GatewayRunOptions {
   readonly centreUrl?: string;
   /** Keep a dashboard WebSocket client on `/ws` for the whole run. */
   readonly dashboard?: boolean;
+  /** Also sample heap, external memory and the kinds of RSS every this many seconds (`memory` of the result); default never. */
+  readonly memoryEveryS?: number;
   /** Called once a second with the elapsed second, after RSS is sampled. */
   readonly everySecond?: (second: number, run: RunningGateway) => Promise<void> | void;
 }
@@ -70,8 +72,39 @@ export interface GatewayRss {
   readonly onlineAtEnd: number;
   /** WebSocket messages the dashboard client received (0 without `dashboard`). */
   readonly dashboardMessages: number;
+  /** With `memoryEveryS`: one sample per period, to tell V8's heap from native growth. */
+  readonly memory: readonly MemorySample[];
   /** Size of each file in the state directory at the end (outbox.db, history.db, their WAL…), MB. */
   readonly stateFilesMb: Readonly<Record<string, number>>;
+}
+
+/** Where the RSS is, MB: V8's heap in use and reserved, external (Buffers, ArrayBuffers), and /proc's split of the RSS. */
+export interface MemorySample {
+  readonly second: number;
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  /** Anonymous memory (heaps, malloc), file-backed pages (code, mmapped files), shared memory (SQLite's -shm WAL index). */
+  readonly rssAnon: number;
+  readonly rssFile: number;
+  readonly rssShmem: number;
+}
+
+async function memorySample(pid: number, httpPort: number, second: number): Promise<MemorySample> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024;
+  const m = await scrape(httpPort);
+  return {
+    second,
+    rss: kb('VmRSS'),
+    heapUsed: m.heapUsedMb,
+    heapTotal: m.heapTotalMb,
+    external: m.externalMb,
+    rssAnon: kb('RssAnon'),
+    rssFile: kb('RssFile'),
+    rssShmem: kb('RssShmem'),
+  };
 }
 
 async function stateFiles(dir: string): Promise<Record<string, number>> {
@@ -132,6 +165,7 @@ interface Scrape {
   readonly series: number;
   readonly heapUsedMb: number;
   readonly heapTotalMb: number;
+  readonly externalMb: number;
   /** lifeline_poll_requests_total summed over devices, by outcome. */
   readonly requests: Readonly<Record<string, number>>;
 }
@@ -153,6 +187,7 @@ async function scrape(httpPort: number): Promise<Scrape> {
     series: lines.length,
     heapUsedMb: gaugeMb('lifeline_nodejs_heap_size_used_bytes'),
     heapTotalMb: gaugeMb('lifeline_nodejs_heap_size_total_bytes'),
+    externalMb: gaugeMb('lifeline_nodejs_external_memory_bytes'),
     requests,
   };
 }
@@ -196,12 +231,14 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
     if (options.dashboard) dashboard = connectDashboard(config.http.port);
     const run: RunningGateway = { simulator, config, pid };
     const samplesMb: number[] = [];
+    const memory: MemorySample[] = [];
     const before = await scrape(config.http.port);
     const cpu0 = await cpuSeconds(pid);
     const w0 = performance.now();
     for (let s = 0; s < options.seconds; s++) {
       await new Promise((r) => setTimeout(r, 1000));
       samplesMb.push(await rssMb(pid));
+      if (options.memoryEveryS && s % options.memoryEveryS === 0) memory.push(await memorySample(pid, config.http.port, s));
       await options.everySecond?.(s, run);
     }
     const windowS = (performance.now() - w0) / 1000;
@@ -221,6 +258,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
       heapUsedMb: metrics.heapUsedMb,
       heapTotalMb: metrics.heapTotalMb,
       dashboardMessages: dashboard?.count() ?? 0,
+      memory,
       stateFilesMb: await stateFiles(join(dir, 'state')),
     };
   } finally {

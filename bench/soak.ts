@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MosquittoBroker } from '../scripts/servers/mosquitto.js';
-import { measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rss.js';
+import { type MemorySample, measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rss.js';
 
 const FLAPPING = 20;
 
@@ -24,6 +24,26 @@ function fiveMinuteMedians(samplesMb: readonly number[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < samplesMb.length; i += 300) out.push(rssFigures(samplesMb.slice(i, i + 300)).p50.toFixed(0));
   return out;
+}
+
+/**
+ * One line per 5 minutes of where the RSS is (heap in use / reserved,
+ * external, the rest native: malloc, SQLite, code), and its change from the
+ * first line after the warm-up: growth in the heap is ours to find in a heap
+ * snapshot, growth outside it is native.
+ */
+function memoryTable(memory: readonly MemorySample[], warmS: number): string {
+  const rows = memory.filter((m) => m.second % 300 === 0);
+  const base = rows.find((m) => m.second >= warmS);
+  const native = (m: MemorySample) => m.rss - m.heapTotal - m.external;
+  const line = (m: MemorySample) =>
+    `  ${(m.second / 60).toFixed(0).padStart(3)} min: RSS ${m.rss.toFixed(0)} (anon ${m.rssAnon.toFixed(0)}, file ${m.rssFile.toFixed(0)}, shmem ${m.rssShmem.toFixed(0)}), ` +
+    `heap ${m.heapUsed.toFixed(0)} of ${m.heapTotal.toFixed(0)}, external ${m.external.toFixed(0)}, native rest ${native(m).toFixed(0)} MB` +
+    (base && m.second > base.second
+      ? `; since ${(base.second / 60).toFixed(0)} min: RSS ${(m.rss - base.rss).toFixed(1)}, heap used ${(m.heapUsed - base.heapUsed).toFixed(1)}, ` +
+        `heap total ${(m.heapTotal - base.heapTotal).toFixed(1)}, external ${(m.external - base.external).toFixed(1)}, native rest ${(native(m) - native(base)).toFixed(1)} MB`
+      : '');
+  return rows.map(line).join('\n');
 }
 
 export async function run(): Promise<void> {
@@ -64,6 +84,7 @@ export async function run(): Promise<void> {
       seconds: Math.round(Number(values.minutes) * 60),
       centreUrl: centre.url,
       dashboard: true,
+      memoryEveryS: 60,
       ...(values['node-args'] !== undefined ? { nodeArgs: values['node-args'].split(' ').filter((a) => a !== '') } : {}),
       everySecond: async (second, run) => {
         if (second % flapEvery === 0) flap(second, run);
@@ -90,7 +111,8 @@ export async function run(): Promise<void> {
         `RSS median by 5 min ${fiveMinuteMedians(result.samplesMb).join(', ')} MB; ` +
         `state files ${Object.entries(result.stateFilesMb)
           .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
-          .join(', ')}\n`,
+          .join(', ')}\n` +
+        `where the RSS is (every 5 min):\n${memoryTable(result.memory, warm)}\n`,
     );
   } finally {
     await centre.dispose();
