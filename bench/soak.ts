@@ -26,14 +26,31 @@ function fiveMinuteMedians(samplesMb: readonly number[]): string[] {
   return out;
 }
 
+/** The median of each field over the samples of one 5-minute stretch (one sample a minute): a GC cycle moves one sample by ±10 MB. */
+function medianSample(ms: readonly MemorySample[]): MemorySample {
+  const med = (f: (m: MemorySample) => number) => rssFigures(ms.map(f)).p50;
+  return {
+    second: ms[0]?.second ?? 0,
+    rss: med((m) => m.rss),
+    heapUsed: med((m) => m.heapUsed),
+    heapTotal: med((m) => m.heapTotal),
+    external: med((m) => m.external),
+    rssAnon: med((m) => m.rssAnon),
+    rssFile: med((m) => m.rssFile),
+    rssShmem: med((m) => m.rssShmem),
+  };
+}
+
 /**
- * One line per 5 minutes of where the RSS is (heap in use / reserved,
- * external, the rest native: malloc, SQLite, code), and its change from the
- * first line after the warm-up: growth in the heap is ours to find in a heap
- * snapshot, growth outside it is native.
+ * One line per 5 minutes of where the RSS is (medians: heap in use /
+ * reserved, external, the rest native: malloc, SQLite, code), and its change
+ * from the first stretch after the warm-up: growth in the heap is ours to
+ * find in a heap snapshot, growth outside it is native.
  */
 function memoryTable(memory: readonly MemorySample[], warmS: number): string {
-  const rows = memory.filter((m) => m.second % 300 === 0);
+  const stretches = new Map<number, MemorySample[]>();
+  for (const m of memory) stretches.set(Math.floor(m.second / 300), [...(stretches.get(Math.floor(m.second / 300)) ?? []), m]);
+  const rows = [...stretches.values()].map(medianSample);
   const base = rows.find((m) => m.second >= warmS);
   const native = (m: MemorySample) => m.rss - m.heapTotal - m.external;
   const line = (m: MemorySample) =>
@@ -112,7 +129,7 @@ export async function run(): Promise<void> {
         `state files ${Object.entries(result.stateFilesMb)
           .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
           .join(', ')}\n` +
-        `where the RSS is (every 5 min):\n${memoryTable(result.memory, warm)}\n`,
+        `where the RSS is (medians of each 5 min):\n${memoryTable(result.memory, warm)}\n`,
     );
   } finally {
     await centre.dispose();
