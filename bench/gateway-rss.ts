@@ -22,14 +22,26 @@ const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js')
 const CLOCK_TICKS = 100;
 
 /**
- * The Node.js flags of the bin's shebang (`#!/usr/bin/env -S node --flags`):
+ * The Node.js flags of the bin's shebang (`#!/usr/bin/env -S VAR=… node --flags`):
  * what the gateway runs with when started as `lifeline-gateway`, and what
  * systemd and the image pass; `node bin.js` ignores a shebang, so the bench
  * passes them itself unless told otherwise.
  */
 export function binNodeFlags(): string[] {
-  const shebang = readFileSync(GATEWAY_BIN, 'utf8').split('\n', 1)[0] ?? '';
-  return shebang.split(' ').filter((a) => a.startsWith('--'));
+  return shebangWords().filter((a) => a.startsWith('--'));
+}
+
+/** The environment the bin's shebang sets (`env -S MALLOC_ARENA_MAX=2 node …`); the bench's own environment overrides it. */
+export function binEnv(): Record<string, string> {
+  return Object.fromEntries(
+    shebangWords()
+      .filter((a) => /^\w+=/.test(a))
+      .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
+}
+
+function shebangWords(): string[] {
+  return (readFileSync(GATEWAY_BIN, 'utf8').split('\n', 1)[0] ?? '').split(' ');
 }
 
 export interface GatewayRunOptions {
@@ -212,7 +224,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
   let dashboard: ReturnType<typeof connectDashboard> | undefined;
   try {
     gateway = spawn(process.execPath, [...(options.nodeArgs ?? binNodeFlags()), GATEWAY_BIN, 'run', '--config', config.file], {
-      env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
+      env: { ...binEnv(), ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const pid = gateway.pid as number;
