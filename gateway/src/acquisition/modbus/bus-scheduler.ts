@@ -209,7 +209,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     const deadline = job.nextDue + job.slackMs;
     const busUse = state.busUse(now);
     const floorMs = state.floorFor(block);
-    if (kind !== 'retry') return { job, kind, readyAt, deadline, busUse, floorMs, wantMs: state.timeoutFor(block) };
+    if (kind !== 'retry') return { job, kind, readyAt, deadline, busUse, floorMs, wantMs: state.timeoutFor(block, floorMs) };
     // A retry yields to due healthy polls until its next cycle would be due (bus-plan.ts).
     return { job, kind, readyAt, deadline: deadline + job.group.intervalMs, busUse, floorMs, wantMs: state.config.modbus.timeoutMs };
   }
