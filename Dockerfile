@@ -45,11 +45,12 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 # reads from disk (profiles, dashboard assets, simulator scenarios, the demo
 # site); no tests, benches, docs, TypeScript sources or tsbuildinfo.
 FROM node:24.22.3-bookworm-slim AS runtime
-# NODE_OPTIONS: the bin's V8 memory settings (its shebang is not read by
-# `node file`; docs/BENCHMARKS.md "V8 settings"); a site above ~25k points
-# raises the limit with `-e NODE_OPTIONS=...` (docs/operations.md "Sizing").
+# NODE_OPTIONS and MALLOC_ARENA_MAX: the bin's memory settings (its shebang
+# is not read by `node file`; docs/BENCHMARKS.md "V8 settings"); a site above
+# ~25k points raises the limit with `-e NODE_OPTIONS=...` (docs/operations.md "Sizing").
 ENV NODE_ENV=production \
     LIFELINE_STATE_DIR=/var/lib/lifeline \
+    MALLOC_ARENA_MAX=2 \
     NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=256"
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules node_modules

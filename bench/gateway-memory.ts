@@ -6,12 +6,14 @@
  * (gateway-rss.ts). 910 devices are the 10k-point case, 9100 over 40 links
  * the 100k-point case. Also reports whether every point was read on time:
  * the poll requests the gateway made against those its schedule implies.
+ * The gateway gets the bin's shebang environment (MALLOC_ARENA_MAX) unless
+ * the bench's own sets it: `MALLOC_ARENA_MAX=8 npm run bench -- gateway`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { binNodeFlags, measureGatewayRss, rssFigures } from './gateway-rss.js';
+import { binEnv, binNodeFlags, measureGatewayRss, rssFigures } from './gateway-rss.js';
 
 export async function run(): Promise<void> {
   const { values } = parseArgs({
@@ -36,7 +38,11 @@ export async function run(): Promise<void> {
     });
     const f = rssFigures(r.samplesMb);
     process.stdout.write(
-      `gateway (built, node ${nodeArgs.join(' ') || '(no flags)'}): ${r.points} points at 1 s over ${values.links} links, online after ${r.onlineAfterS.toFixed(1)} s; ` +
+      `gateway (built, ${Object.keys(binEnv())
+        .map((k) => `${k}=${process.env[k] ?? binEnv()[k]} `)
+        .join(
+          '',
+        )}node ${nodeArgs.join(' ') || '(no flags)'}): ${r.points} points at 1 s over ${values.links} links, online after ${r.onlineAfterS.toFixed(1)} s; ` +
         `RSS over ${r.samplesMb.length} s p50 ${f.p50.toFixed(0)} MB, max ${f.max.toFixed(0)} MB; CPU ${r.cpuPercent.toFixed(1)} % of a core ` +
         `(${((r.cpuPercent * 10_000) / r.points).toFixed(1)} % per 10k points); heap used ${r.heapUsedMb.toFixed(0)} of ${r.heapTotalMb.toFixed(0)} MB; ` +
         `poll requests/s ${JSON.stringify(Object.fromEntries(Object.entries(r.requestsPerS).map(([k, v]) => [k, Math.round(v)])))}, ` +

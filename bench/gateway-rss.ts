@@ -20,14 +20,26 @@ import { cpuSeconds } from './proc-cpu.js';
 
 export const GATEWAY_BIN = join(import.meta.dirname, '../demo/bin/lifeline-gateway.js');
 /**
- * The Node.js flags of the bin's shebang (`#!/usr/bin/env -S node --flags`):
+ * The Node.js flags of the bin's shebang (`#!/usr/bin/env -S VAR=… node --flags`):
  * what the gateway runs with when started as `lifeline-gateway`, and what
  * systemd and the image pass; `node bin.js` ignores a shebang, so the bench
  * passes them itself unless told otherwise.
  */
 export function binNodeFlags(): string[] {
-  const shebang = readFileSync(GATEWAY_BIN, 'utf8').split('\n', 1)[0] ?? '';
-  return shebang.split(' ').filter((a) => a.startsWith('--'));
+  return shebangWords().filter((a) => a.startsWith('--'));
+}
+
+/** The environment the bin's shebang sets (`env -S MALLOC_ARENA_MAX=2 node …`); the bench's own environment overrides it. */
+export function binEnv(): Record<string, string> {
+  return Object.fromEntries(
+    shebangWords()
+      .filter((a) => /^\w+=/.test(a))
+      .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
+}
+
+function shebangWords(): string[] {
+  return (readFileSync(GATEWAY_BIN, 'utf8').split('\n', 1)[0] ?? '').split(' ');
 }
 
 export interface GatewayRunOptions {
@@ -41,6 +53,8 @@ export interface GatewayRunOptions {
   readonly centreUrl?: string;
   /** Keep a dashboard WebSocket client on `/ws` for the whole run. */
   readonly dashboard?: boolean;
+  /** Also sample heap, external memory and the kinds of RSS every this many seconds (`memory` of the result); default never. */
+  readonly memoryEveryS?: number;
   /** Called once a second with the elapsed second, after RSS is sampled. */
   readonly everySecond?: (second: number, run: RunningGateway) => Promise<void> | void;
 }
@@ -68,8 +82,39 @@ export interface GatewayRss {
   readonly onlineAtEnd: number;
   /** WebSocket messages the dashboard client received (0 without `dashboard`). */
   readonly dashboardMessages: number;
+  /** With `memoryEveryS`: one sample per period, to tell V8's heap from native growth. */
+  readonly memory: readonly MemorySample[];
   /** Size of each file in the state directory at the end (outbox.db, history.db, their WAL…), MB. */
   readonly stateFilesMb: Readonly<Record<string, number>>;
+}
+
+/** Where the RSS is, MB: V8's heap in use and reserved, external (Buffers, ArrayBuffers), and /proc's split of the RSS. */
+export interface MemorySample {
+  readonly second: number;
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  /** Anonymous memory (heaps, malloc), file-backed pages (code, mmapped files), shared memory (SQLite's -shm WAL index). */
+  readonly rssAnon: number;
+  readonly rssFile: number;
+  readonly rssShmem: number;
+}
+
+async function memorySample(pid: number, httpPort: number, second: number): Promise<MemorySample> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024;
+  const m = await scrape(httpPort);
+  return {
+    second,
+    rss: kb('VmRSS'),
+    heapUsed: m.heapUsedMb,
+    heapTotal: m.heapTotalMb,
+    external: m.externalMb,
+    rssAnon: kb('RssAnon'),
+    rssFile: kb('RssFile'),
+    rssShmem: kb('RssShmem'),
+  };
 }
 
 async function stateFiles(dir: string): Promise<Record<string, number>> {
@@ -123,6 +168,7 @@ interface Scrape {
   readonly series: number;
   readonly heapUsedMb: number;
   readonly heapTotalMb: number;
+  readonly externalMb: number;
   /** lifeline_poll_requests_total summed over devices, by outcome. */
   readonly requests: Readonly<Record<string, number>>;
 }
@@ -144,6 +190,7 @@ async function scrape(httpPort: number): Promise<Scrape> {
     series: lines.length,
     heapUsedMb: gaugeMb('lifeline_nodejs_heap_size_used_bytes'),
     heapTotalMb: gaugeMb('lifeline_nodejs_heap_size_total_bytes'),
+    externalMb: gaugeMb('lifeline_nodejs_external_memory_bytes'),
     requests,
   };
 }
@@ -168,7 +215,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
   let dashboard: ReturnType<typeof connectDashboard> | undefined;
   try {
     gateway = spawn(process.execPath, [...(options.nodeArgs ?? binNodeFlags()), GATEWAY_BIN, 'run', '--config', config.file], {
-      env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
+      env: { ...binEnv(), ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const pid = gateway.pid as number;
@@ -187,12 +234,16 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
     if (options.dashboard) dashboard = connectDashboard(config.http.port);
     const run: RunningGateway = { simulator, config, pid };
     const samplesMb: number[] = [];
+    const memory: MemorySample[] = [];
     const before = await scrape(config.http.port);
     const cpu0 = await cpuSeconds(pid);
     const w0 = performance.now();
     for (let s = 0; s < options.seconds; s++) {
       await new Promise((r) => setTimeout(r, 1000));
       samplesMb.push(await rssMb(pid));
+      // Not at second 0: a /metrics scrape then (19k series) stalls the gateway while it sends the dashboard its first
+      // snapshot, and the live socket's backpressure drops a client that has fallen that far behind.
+      if (options.memoryEveryS && (s + 1) % options.memoryEveryS === 0) memory.push(await memorySample(pid, config.http.port, s + 1));
       await options.everySecond?.(s, run);
     }
     const windowS = (performance.now() - w0) / 1000;
@@ -212,6 +263,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
       heapUsedMb: metrics.heapUsedMb,
       heapTotalMb: metrics.heapTotalMb,
       dashboardMessages: dashboard?.count() ?? 0,
+      memory,
       stateFilesMb: await stateFiles(join(dir, 'state')),
     };
   } finally {

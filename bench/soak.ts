@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MosquittoBroker } from '../scripts/servers/mosquitto.js';
-import { measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rss.js';
+import { type MemorySample, measureGatewayRss, type RunningGateway, rssFigures } from './gateway-rss.js';
 
 const FLAPPING = 20;
 
@@ -24,6 +24,43 @@ function fiveMinuteMedians(samplesMb: readonly number[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < samplesMb.length; i += 300) out.push(rssFigures(samplesMb.slice(i, i + 300)).p50.toFixed(0));
   return out;
+}
+
+/** The median of each field over the samples of one 5-minute stretch (one sample a minute): a GC cycle moves one sample by ±10 MB. */
+function medianSample(ms: readonly MemorySample[]): MemorySample {
+  const med = (f: (m: MemorySample) => number) => rssFigures(ms.map(f)).p50;
+  return {
+    second: ms[0]?.second ?? 0,
+    rss: med((m) => m.rss),
+    heapUsed: med((m) => m.heapUsed),
+    heapTotal: med((m) => m.heapTotal),
+    external: med((m) => m.external),
+    rssAnon: med((m) => m.rssAnon),
+    rssFile: med((m) => m.rssFile),
+    rssShmem: med((m) => m.rssShmem),
+  };
+}
+
+/**
+ * One line per 5 minutes of where the RSS is (medians: heap in use /
+ * reserved, external, the rest native: malloc, SQLite, code), and its change
+ * from the first stretch after the warm-up: growth in the heap is ours to
+ * find in a heap snapshot, growth outside it is native.
+ */
+function memoryTable(memory: readonly MemorySample[], warmS: number): string {
+  const stretches = new Map<number, MemorySample[]>();
+  for (const m of memory) stretches.set(Math.floor(m.second / 300), [...(stretches.get(Math.floor(m.second / 300)) ?? []), m]);
+  const rows = [...stretches.values()].map(medianSample);
+  const base = rows.find((m) => m.second >= warmS);
+  const native = (m: MemorySample) => m.rss - m.heapTotal - m.external;
+  const line = (m: MemorySample) =>
+    `  ${(m.second / 60).toFixed(0).padStart(3)} min: RSS ${m.rss.toFixed(0)} (anon ${m.rssAnon.toFixed(0)}, file ${m.rssFile.toFixed(0)}, shmem ${m.rssShmem.toFixed(0)}), ` +
+    `heap ${m.heapUsed.toFixed(0)} of ${m.heapTotal.toFixed(0)}, external ${m.external.toFixed(0)}, native rest ${native(m).toFixed(0)} MB` +
+    (base && m.second > base.second
+      ? `; since ${(base.second / 60).toFixed(0)} min: RSS ${(m.rss - base.rss).toFixed(1)}, heap used ${(m.heapUsed - base.heapUsed).toFixed(1)}, ` +
+        `heap total ${(m.heapTotal - base.heapTotal).toFixed(1)}, external ${(m.external - base.external).toFixed(1)}, native rest ${(native(m) - native(base)).toFixed(1)} MB`
+      : '');
+  return rows.map(line).join('\n');
 }
 
 export async function run(): Promise<void> {
@@ -64,6 +101,7 @@ export async function run(): Promise<void> {
       seconds: Math.round(Number(values.minutes) * 60),
       centreUrl: centre.url,
       dashboard: true,
+      memoryEveryS: 60,
       ...(values['node-args'] !== undefined ? { nodeArgs: values['node-args'].split(' ').filter((a) => a !== '') } : {}),
       everySecond: async (second, run) => {
         if (second % flapEvery === 0) flap(second, run);
@@ -90,7 +128,8 @@ export async function run(): Promise<void> {
         `RSS median by 5 min ${fiveMinuteMedians(result.samplesMb).join(', ')} MB; ` +
         `state files ${Object.entries(result.stateFilesMb)
           .map(([f, mb]) => `${f} ${mb.toFixed(1)} MB`)
-          .join(', ')}\n`,
+          .join(', ')}\n` +
+        `where the RSS is (medians of each 5 min):\n${memoryTable(result.memory, warm)}\n`,
     );
   } finally {
     await centre.dispose();

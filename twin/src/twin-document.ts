@@ -31,6 +31,10 @@ export const TwinDeviceHealthSchema = Type.Object(
     exceptions: Type.Integer({ minimum: 0 }),
     badFrames: Type.Integer({ minimum: 0 }),
     retries: Type.Integer({ minimum: 0 }),
+    /** Optional: gateways before issue 19 do not report it. */
+    lateRetries: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Requests cut short by the adaptive timeout and retried with the full timeout' }),
+    ),
     reconnects: Type.Integer({ minimum: 0 }),
     writes: Type.Integer({ minimum: 0 }),
     writeFailures: Type.Integer({ minimum: 0 }),

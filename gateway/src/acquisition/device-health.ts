@@ -25,6 +25,13 @@ export interface DeviceCounters {
   /** Malformed, short or mismatched responses (bad CRC, wrong unit id or function code, unexpected OPC UA type). */
   readonly badFrames: number;
   readonly retries: number;
+  /**
+   * Requests cut short under the adaptive timeout and sent again with the
+   * full timeout (docs/acquisition.md): not timeouts (only the retry's outcome
+   * counts), but each is a wasted request; many mean the adaptive timeout is
+   * too tight for the unit (raise `acquisition.timeouts.minMs`).
+   */
+  readonly lateRetries: number;
   readonly reconnects: number;
   readonly writes: number;
   readonly writeFailures: number;
@@ -35,6 +42,8 @@ export interface PollOutcome {
   readonly device: string;
   readonly ok: boolean;
   readonly timedOut: boolean;
+  /** A timeout under the adaptive timeout that is retried with the full one (`lateRetries`), not a timeout of the device. */
+  readonly late?: boolean;
   readonly latencyMs: number;
 }
 
@@ -69,6 +78,7 @@ export class HealthRecorder {
     exceptions: 0,
     badFrames: 0,
     retries: 0,
+    lateRetries: 0,
     reconnects: 0,
     writes: 0,
     writeFailures: 0,

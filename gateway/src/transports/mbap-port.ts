@@ -9,6 +9,8 @@ export interface FramingListener {
   invalid(reason: string): void;
   /** Bytes left over from an earlier exchange were discarded before a new request. */
   discarded(reason: string): void;
+  /** An answer with `tid` came after its request was given up (and was dropped). */
+  late(tid: number): void;
 }
 
 /**
@@ -139,7 +141,11 @@ export class MbapPort extends EventEmitter {
         return;
       }
       this.#rx = this.#rx.subarray(parsed.size);
-      if (this.#tids.match(parsed.tid) === 'late') continue; // a late answer to a request that is no longer in flight
+      if (this.#tids.match(parsed.tid) === 'late') {
+        // A late answer to a request that is no longer in flight: dropped, but its timing is news.
+        this.#framing.late(parsed.tid);
+        continue;
+      }
       this._transactionIdRead = parsed.tid;
       this.emit('data', toRtuFrame(parsed.unitId, parsed.pdu));
     }

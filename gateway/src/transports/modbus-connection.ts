@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { Clock, ModbusLink } from '@lifeline/core';
+import { LateAnswers, type LateObserver } from './late-answers.js';
 import { LineSilence, type SilencePolicy } from './line-silence.js';
 import { MbapPort } from './mbap-port.js';
 import { createModbusClient, discardReceived, forgetTransaction, type ModbusClient, rawBytesOf } from './modbus-serial.js';
@@ -26,6 +28,23 @@ function outOfStepError(first: string, then: string): Error {
 interface InFlight {
   readonly reject: (e: Error) => void;
 }
+
+/** What modbus-serial's own timeout rejects with (TransactionTimedOutError): classified the same way. */
+function timedOutError(): Error {
+  return Object.assign(new Error('Timed out'), { name: 'TransactionTimedOutError', errno: 'ETIMEDOUT' });
+}
+
+/**
+ * The connection times every exchange itself, and modbus-serial none (a
+ * timeout of 0 arms no timer there), so that an expiry is decided only after
+ * the I/O that already arrived has been read: a timer that fires at the end
+ * of a stall of this process (a GC pause, a long SQLite write) runs in the
+ * event loop's timers phase, before the poll phase reads an answer that came
+ * in during the stall — counted late although the unit was on time (issue
+ * 19: most of the bench's "timeouts" were answers that had come).
+ * setImmediate runs after that poll phase.
+ */
+const NO_LIBRARY_TIMEOUT = 0;
 
 /**
  * The client as one exchange sees it: every call first sets the exchange's
@@ -60,6 +79,8 @@ export class ModbusConnection {
   #mbap: MbapPort | undefined;
   #lateBytes = 0;
   readonly #inFlight = new Set<InFlight>();
+  /** Modbus TCP: ids of requests given up under a cut-short timeout, to time their late answers. */
+  readonly #late: LateAnswers;
   /** Why the stream was last seen out of step, until an exchange is clean again. */
   #suspect: string | undefined;
 
@@ -68,6 +89,7 @@ export class ModbusConnection {
     this.key = connectionKey(link);
     this.#clock = clock;
     this.#silencePolicy = silencePolicy(link);
+    this.#late = new LateAnswers(link.timeoutMs);
   }
 
   get isOpen(): boolean {
@@ -109,9 +131,11 @@ export class ModbusConnection {
 
   /**
    * Runs one request/response exchange for `unitId`. On RTU the caller runs
-   * one at a time; on Modbus TCP up to `maxInFlight` together.
+   * one at a time; on Modbus TCP up to `maxInFlight` together. `onLate`: if
+   * the exchange times out, a late answer to it (Modbus TCP, matched by its
+   * transaction id) reports its round trip there.
    */
-  async transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>): Promise<T> {
+  async transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>, onLate?: LateObserver): Promise<T> {
     const client = this.#client;
     if (!client?.isOpen) throw Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' });
     await this.#quietLine(client);
@@ -121,16 +145,22 @@ export class ModbusConnection {
     const track = (call: () => unknown) => {
       const before = mbap?.written;
       const result = call();
-      if (mbap && mbap.written !== before) tids.push(mbap.lastTid);
+      if (mbap && mbap.written !== before) {
+        tids.push(mbap.lastTid);
+        this.#late.issued(mbap.lastTid);
+      }
       return result;
     };
-    const entry = this.#guarded(exchange(boundClient(client, unitId, timeoutMs, track)));
+    const sentAt = performance.now();
+    const entry = this.#guarded(exchange(boundClient(client, unitId, NO_LIBRARY_TIMEOUT, track)), timeoutMs);
     try {
       const result = await entry.settled;
       this.#suspect = undefined;
       this.#silence?.activity(this.#clock.now());
       return result;
     } catch (e) {
+      if (onLate && (e as Error).name === 'TransactionTimedOutError')
+        for (const tid of tids) this.#late.watch(tid, sentAt, onLate, performance.now());
       // RTU: whatever still comes for this request is a late answer; drain it before the next.
       this.#silence?.cutShort(this.#clock.now());
       throw this.#judge(e);
@@ -145,16 +175,33 @@ export class ModbusConnection {
   }
 
   /**
-   * The exchange, or a framing failure or link close reported by the port while
-   * it is in flight. modbus-serial settles its own promise only by its timeout
-   * then, so that late settlement is swallowed here.
+   * The exchange; or its timeout, decided after the I/O pending at expiry has
+   * been read (NO_LIBRARY_TIMEOUT); or a framing failure or link close
+   * reported by the port while it is in flight. modbus-serial never settles
+   * an exchange given up here (the connection forgets its transaction).
    */
-  #guarded<T>(exchange: Promise<T>): { settled: Promise<T>; inFlight: InFlight } {
+  #guarded<T>(exchange: Promise<T>, timeoutMs: number): { settled: Promise<T>; inFlight: InFlight } {
     exchange.catch(() => undefined);
     let inFlight: InFlight | undefined;
     const settled = new Promise<T>((resolve, reject) => {
-      inFlight = { reject };
-      exchange.then(resolve, reject);
+      const timer = this.#clock.setTimeout(() => setImmediate(() => reject(timedOutError())), timeoutMs);
+      const settle = () => this.#clock.clearTimeout(timer);
+      inFlight = {
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      };
+      exchange.then(
+        (v) => {
+          settle();
+          resolve(v);
+        },
+        (e: unknown) => {
+          settle();
+          reject(e);
+        },
+      );
     });
     this.#inFlight.add(inFlight as InFlight);
     return { settled, inFlight: inFlight as InFlight };
@@ -193,6 +240,7 @@ export class ModbusConnection {
       discarded: (reason) => {
         this.#suspect ??= reason;
       },
+      late: (tid) => this.#late.arrived(tid, performance.now()),
     });
     mbap.on('close', () => this.#rejectAll(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
     this.#mbap = mbap;

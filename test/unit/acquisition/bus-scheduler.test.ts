@@ -116,7 +116,7 @@ describe('bus scheduler (fake connection, fake time)', () => {
     assert.ok(Math.max(...periods) <= 100 + 25 + 10, `worst fast period after the breaker opened ${Math.max(...periods)} ms`);
   });
 
-  it('retries a request cut short under the learned timeout once with the full timeout, without counting a failure', async () => {
+  it('retries a request cut short under the learned timeout once with the full timeout, counted as a late retry, not a failure', async () => {
     start();
     await clock.tickAsync(3000);
     const learned = bus?.devices.get('other')?.timeoutFor({ table: 'holding', length: 1 }) ?? 0;
@@ -131,6 +131,7 @@ describe('bus scheduler (fake connection, fake time)', () => {
     assert.equal(other[cutAt + 1]?.op, other[cutAt]?.op);
     const after = bus?.devices.get('other')?.snapshot();
     assert.equal(after?.counters.timeouts, before?.timeouts, 'no timeout counted');
+    assert.equal((after?.counters.lateRetries ?? 0) - (before?.lateRetries ?? 0), 1, 'one late retry counted');
     assert.equal(after?.comm, 'online');
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { floorMs, frameTimeMs, ResponseTimer, sizeBucket } from '../../../gateway/src/acquisition/modbus/response-timer.js';
+import { floorMs, frameTimeMs, PEAK_DECAY, ResponseTimer, sizeBucket } from '../../../gateway/src/acquisition/modbus/response-timer.js';
 import { SERIAL_9600, TCP_LINK } from '../../support/modbus-links.js';
 
 const POLICY = { adaptive: true, minMs: 10, turnaroundMs: 5 };
@@ -32,6 +32,26 @@ describe('adaptive response timer (RFC 6298)', () => {
       assert.equal(t.timeoutFor(4, b.floor, b.ceiling), b.want);
     });
   }
+
+  it('keeps headroom for a unit that stalls now and then, which RTTVAR alone forgets within a few samples', () => {
+    const t = new ResponseTimer();
+    for (let i = 0; i < 20; i++) t.observe(4, 2);
+    // A late answer (a peer's GC pause), then the unit answers like clockwork again.
+    t.observe(4, 60);
+    for (let i = 0; i < 20; i++) t.observe(4, 2);
+    // SRTT + 4·RTTVAR is back under 10 ms by now; the peak keeps the stall's 60 ms, decayed a little.
+    const want = 60 * (1 - PEAK_DECAY) ** 20;
+    assert.equal(t.timeoutFor(4, 10, 1000), Math.ceil(want));
+    assert.ok(t.timeoutFor(4, 10, 1000) > 50);
+  });
+
+  it('lets a stall’s headroom decay: a unit that answers like clockwork for a long while gets its tight timeout back', () => {
+    const t = new ResponseTimer();
+    t.observe(4, 2);
+    t.observe(4, 60);
+    for (let i = 0; i < 2000; i++) t.observe(4, 2);
+    assert.equal(t.timeoutFor(4, 10, 1000), 10);
+  });
 
   it('keeps one estimate per request size class', () => {
     const t = new ResponseTimer();

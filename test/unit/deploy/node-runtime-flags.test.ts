@@ -5,22 +5,40 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/fixtures.js';
 
 /**
- * The gateway's V8 memory settings (docs/BENCHMARKS.md "V8 settings") are set
+ * The gateway's memory settings (docs/BENCHMARKS.md "V8 settings") are set
  * wherever it is started: the bins' shebangs (run as `lifeline-gateway`), and
- * NODE_OPTIONS in the systemd unit and the image (which run `node bin.js`,
- * where a shebang is not read). They must be the same everywhere.
+ * NODE_OPTIONS and the environment in the systemd unit and the image (which
+ * run `node bin.js`, where a shebang is not read). They must be the same
+ * everywhere: V8's flags, and glibc's malloc arena limit.
  */
 const BINS = ['gateway/bin/lifeline-gateway.js', 'demo/bin/lifeline-gateway.js'];
 const read = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
 
-function shebangFlags(bin: string): string {
+/** `#!/usr/bin/env -S NAME=value … node --flags`: the environment assignments and the flags. */
+function shebang(bin: string): { env: string[]; flags: string } {
   const first = read(bin).split('\n', 1)[0] as string;
-  assert.match(first, /^#!\/usr\/bin\/env -S node /, `${bin}: shebang`);
-  return first.replace('#!/usr/bin/env -S node ', '');
+  const m = /^#!\/usr\/bin\/env -S ((?:\w+=\S+ )*)node (.+)$/.exec(first);
+  assert.ok(m, `${bin}: shebang ${first}`);
+  return { env: (m[1] as string).split(' ').filter(Boolean), flags: m[2] as string };
 }
 
-describe('deploy: the gateway starts with the same V8 memory flags everywhere', () => {
+const shebangFlags = (bin: string) => shebang(bin).flags;
+
+describe('deploy: the gateway starts with the same memory settings everywhere', () => {
   const flags = shebangFlags(BINS[0] as string);
+  const { env } = shebang(BINS[0] as string);
+
+  it('limits glibc to 2 malloc arenas in the bins, the systemd unit and the runtime image', () => {
+    assert.deepEqual(env, ['MALLOC_ARENA_MAX=2']);
+    assert.deepEqual(shebang(BINS[1] as string).env, env);
+    for (const assignment of env) {
+      assert.match(read('deploy/systemd/lifeline-gateway.service'), new RegExp(`^Environment=${assignment}$`, 'm'));
+      const runtime = read('Dockerfile')
+        .split(/^FROM /m)
+        .find((stage) => stage.includes('AS runtime')) as string;
+      assert.match(runtime, new RegExp(`^\\s+${assignment} \\\\$`, 'm'), `the runtime stage sets ${assignment}`);
+    }
+  });
 
   it('sets a young-generation size and an old-space limit in the bins', () => {
     assert.match(flags, /--max-semi-space-size=\d+/);

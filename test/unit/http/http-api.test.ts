@@ -157,11 +157,17 @@ describe('HTTP /metrics', () => {
       for (const l of listeners) {
         l({ device: 'gas-1', ok: true, timedOut: false, latencyMs: 7 });
         l({ device: 'gas-1', ok: false, timedOut: true, latencyMs: 500 });
+        l({ device: 'gas-1', ok: false, timedOut: true, late: true, latencyMs: 20 });
       }
       const text = (await h.app.inject({ url: '/metrics' })).body;
       assert.match(text, /^lifeline_outbox_depth\{lane="telemetry",.*\} 250$/m);
       assert.match(text, /^lifeline_poll_requests_total\{device="gas-1",outcome="ok",.*\} 1$/m);
       assert.match(text, /^lifeline_poll_requests_total\{device="gas-1",outcome="timeout",.*\} 1$/m);
+      assert.match(
+        text,
+        /^lifeline_poll_requests_total\{device="gas-1",outcome="late",.*\} 1$/m,
+        'a cut-short request is late, not a timeout',
+      );
       assert.match(text, /^lifeline_poll_request_duration_seconds_bucket\{le="0.01",.*device="gas-1".*\} 1$/m);
       assert.match(text, /^lifeline_poll_request_duration_seconds_count\{.*device="gas-1".*\} 1$/m, 'only successful requests are timed');
       assert.deepEqual((await h.app.inject({ url: '/api/outbox' })).json().lanes.telemetry, { depth: 250 });

@@ -161,7 +161,17 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
   it('reports a degraded device, and its acquisition counters every healthIntervalMs', () => {
     twin.stop();
     const lastOk = Date.now();
-    const counters = { requests: 40, timeouts: 2, exceptions: 1, badFrames: 0, retries: 3, reconnects: 0, writes: 0, writeFailures: 0 };
+    const counters = {
+      requests: 40,
+      timeouts: 2,
+      exceptions: 1,
+      badFrames: 0,
+      retries: 3,
+      lateRetries: 4,
+      reconnects: 0,
+      writes: 0,
+      writeFailures: 0,
+    };
     const health = () => [
       {
         device: 'gas-1',

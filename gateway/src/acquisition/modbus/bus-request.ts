@@ -20,7 +20,9 @@ export interface RequestTiming {
  * A successful round trip (or an exception answer) teaches the unit's
  * response timer. A timeout of a request cut short under the full timeout
  * that the scheduler retries with the full timeout (`retryIfLate`) is not
- * counted as a timeout: only the retry's outcome counts. Rejects with the classified, coded error.
+ * counted as a timeout but as a late retry (only the retry's outcome counts),
+ * and its answer, if it still comes (Modbus TCP), teaches the response timer
+ * how late it was (late-answers.ts). Rejects with the classified, coded error.
  */
 export async function accountedRequest<T>(
   connection: ModbusConnection,
@@ -36,7 +38,8 @@ export async function accountedRequest<T>(
   const t0 = performance.now();
   const started = clock.now();
   try {
-    const result = await connection.transact(unitId, timeoutMs, exchange);
+    const onLate = retryIfLate ? (rttMs: number) => state.timer.observe(quantity, rttMs) : undefined;
+    const result = await connection.transact(unitId, timeoutMs, exchange, onLate);
     const rtt = performance.now() - t0;
     state.health.observeLatency(rtt);
     state.timer.observe(quantity, rtt);
@@ -44,7 +47,7 @@ export async function accountedRequest<T>(
   } catch (e) {
     const error = classifyModbusError(e, { what, device: state.config.id, unitId, timeoutMs });
     if (error.code === 'LL_ERR_MODBUS_TIMEOUT') {
-      if (!retryIfLate) state.health.count('timeouts');
+      state.health.count(retryIfLate ? 'lateRetries' : 'timeouts');
     } else if (error.code === 'LL_ERR_MODBUS_BAD_FRAME') state.health.count('badFrames');
     else if (isModbusException(error)) {
       state.health.count('exceptions');

@@ -209,7 +209,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     const deadline = job.nextDue + job.slackMs;
     const busUse = state.busUse(now);
     const floorMs = state.floorFor(block);
-    if (kind !== 'retry') return { job, kind, readyAt, deadline, busUse, floorMs, wantMs: state.timeoutFor(block) };
+    if (kind !== 'retry') return { job, kind, readyAt, deadline, busUse, floorMs, wantMs: state.timeoutFor(block, floorMs) };
     // A retry yields to due healthy polls until its next cycle would be due (bus-plan.ts).
     return { job, kind, readyAt, deadline: deadline + job.group.intervalMs, busUse, floorMs, wantMs: state.config.modbus.timeoutMs };
   }
@@ -288,7 +288,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
       }
     } catch (e) {
       const error = e as LifelineError;
-      this.#emitPoll(state, t0, error);
+      this.#emitPoll(state, t0, error, cut);
       if (isLinkFailure(error)) {
         this.#finishFailed(job, error);
         this.#requestLinkFailure(error);
@@ -320,9 +320,10 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     if (state.cycleSucceeded(this.#clock.now(), progress.impaired)) this.#emitComm(state);
   }
 
-  #emitPoll(state: ModbusDeviceState, t0: number, error?: LifelineError): void {
+  /** `cut`: the request went with a cut-short timeout, so a timeout of it is a late retry (bus-request.ts). */
+  #emitPoll(state: ModbusDeviceState, t0: number, error?: LifelineError, cut = false): void {
     const timedOut = error?.code === 'LL_ERR_MODBUS_TIMEOUT';
-    this.emit('poll', { device: state.config.id, ok: !error, timedOut, latencyMs: performance.now() - t0 });
+    this.emit('poll', { device: state.config.id, ok: !error, timedOut, late: timedOut && cut, latencyMs: performance.now() - t0 });
   }
 
   /** Timeouts, bad frames and busy answers: retry after a backoff (the bus serves others meanwhile), or give up for this cycle. */

@@ -33,9 +33,17 @@ export class ModbusDeviceState {
   #comm: CommState = 'connecting';
   #reason: string | undefined;
 
+  /** From the config, read once: the request's ceiling, and whether timeouts adapt. */
+  readonly #ceilingMs: number;
+  readonly #adaptive: boolean;
+  /** floorFor by block shape (2 · length + 1 for bits). */
+  readonly #floors = new Map<number, number>();
+
   constructor(config: ModbusDeviceConfig, connection: string) {
     this.config = config;
     this.connection = connection;
+    this.#ceilingMs = config.modbus.timeoutMs;
+    this.#adaptive = config.acquisition.timeouts.adaptive;
   }
 
   get comm(): CommState {
@@ -72,17 +80,32 @@ export class ModbusDeviceState {
     return admit && now >= this.holdUntil;
   }
 
-  /** The timeout of a read of this block: learned (RFC 6298) within [floor, timeoutMs], or timeoutMs when not adaptive. */
-  timeoutFor(block: Pick<ReadBlock, 'table' | 'length'>): number {
-    const full = this.config.modbus.timeoutMs;
-    if (!this.config.acquisition.timeouts.adaptive) return full;
-    return this.timer.timeoutFor(block.length, this.floorFor(block), full);
+  /**
+   * The timeout of a read of this block: learned (RFC 6298) within [floor, timeoutMs], or timeoutMs when not adaptive.
+   * `floor`: the block's floorFor, if the caller has it already.
+   */
+  timeoutFor(block: Pick<ReadBlock, 'table' | 'length'>, floor = this.floorFor(block)): number {
+    const full = this.#ceilingMs;
+    if (!this.#adaptive) return full;
+    return this.timer.timeoutFor(block.length, floor, full);
   }
 
-  /** The least timeout worth sending this block with (never above timeoutMs). */
+  /**
+   * The least timeout worth sending this block with (never above timeoutMs).
+   * Fixed per block shape, so computed once: the scheduler asks for every
+   * ready unit at every request (all 91 of a link while polls run behind),
+   * and reading it from the unit's config each time, twice per candidate,
+   * was half of the planning's own time under --cpu-prof (issue 19).
+   */
   floorFor(block: Pick<ReadBlock, 'table' | 'length'>): number {
     const bits = block.table === 'coil' || block.table === 'discrete';
-    return Math.min(this.config.modbus.timeoutMs, floorMs(this.config.modbus, this.config.acquisition.timeouts, block.length, bits));
+    const key = 2 * block.length + Number(bits);
+    let floor = this.#floors.get(key);
+    if (floor === undefined) {
+      floor = Math.min(this.#ceilingMs, floorMs(this.config.modbus, this.config.acquisition.timeouts, block.length, bits));
+      this.#floors.set(key, floor);
+    }
+    return floor;
   }
 
   /** When an open breaker lets the next probe through: its open period, but at most MAX_PROBE_INTERVAL_MS after it opened. */

@@ -1,6 +1,7 @@
 import { PointMap, type Reading } from '@lifeline/core';
 import type { GatewayEventSource } from '../../events/gateway-events.js';
 import type { HistorySample, HistorySource } from './history-source.js';
+import { type PointRing, RingSlabs } from './point-ring.js';
 
 /** Bucketed history that outlives the process: the durable LocalHistory in `store/` (SQLite) has this shape. */
 export interface TrendSource {
@@ -67,64 +68,5 @@ export class TrendHistory implements HistorySource {
       .filter((b) => b.ts < recentFrom)
       .map((b) => ({ ts: b.ts, value: b.avg }));
     return [...older, ...recent];
-  }
-}
-
-/** Rings per slab: one Float64Array for 64 points instead of two typed arrays (and their backing stores) per point. */
-const RINGS_PER_SLAB = 64;
-
-/** Carves fixed-size rings out of shared Float64Array slabs, (ts, value) interleaved. */
-class RingSlabs {
-  readonly #capacity: number;
-  #slab: Float64Array | undefined;
-  #used = RINGS_PER_SLAB;
-
-  constructor(capacity: number) {
-    this.#capacity = capacity;
-  }
-
-  next(): PointRing {
-    if (!this.#slab || this.#used === RINGS_PER_SLAB) {
-      this.#slab = new Float64Array(RINGS_PER_SLAB * this.#capacity * 2);
-      this.#used = 0;
-    }
-    const ring = new PointRing(this.#slab, this.#used * this.#capacity * 2, this.#capacity);
-    this.#used += 1;
-    return ring;
-  }
-}
-
-/** A fixed-size ring of (ts, value) in a slab: no allocation per sample on the poll path. */
-class PointRing {
-  readonly #slab: Float64Array;
-  readonly #offset: number;
-  readonly #capacity: number;
-  #next = 0;
-  #size = 0;
-
-  constructor(slab: Float64Array, offset: number, capacity: number) {
-    this.#slab = slab;
-    this.#offset = offset;
-    this.#capacity = capacity;
-  }
-
-  push(ts: number, value: number): void {
-    const at = this.#offset + 2 * this.#next;
-    this.#slab[at] = ts;
-    this.#slab[at + 1] = value;
-    this.#next = (this.#next + 1) % this.#capacity;
-    this.#size = Math.min(this.#size + 1, this.#capacity);
-  }
-
-  since(sinceMs: number): HistorySample[] {
-    const capacity = this.#capacity;
-    const out: HistorySample[] = [];
-    const start = (this.#next - this.#size + capacity) % capacity;
-    for (let i = 0; i < this.#size; i++) {
-      const at = this.#offset + 2 * ((start + i) % capacity);
-      const ts = this.#slab[at] as number;
-      if (ts >= sinceMs) out.push({ ts, value: this.#slab[at + 1] as number });
-    }
-    return out;
   }
 }
