@@ -172,7 +172,10 @@ describe('e2e: dashboard for maintenance staff (languages, annunciation, journal
     await page.fill('#j-q', '3号阀');
     await page.click('#j-apply');
     const rows = page.locator('#journal tbody tr[data-event]');
+    // The rows of an earlier load (the device filter alone) may still be shown when Apply's load is in flight:
+    // wait for its answer, the one ack, rather than count what happens to be there (CI saw 4 rows for 1).
     await rows.first().waitFor({ timeout: 5000 });
+    for (const deadline = Date.now() + 10_000; (await rows.count()) !== 1 && Date.now() < deadline; ) await page.waitForTimeout(50);
     assert.equal(await rows.count(), 1);
     assert.match((await rows.first().textContent()) ?? '', /env-operator/);
     const csv = await download(page, () => page.click('#j-export'));
