@@ -202,60 +202,52 @@ async function liveDevices(file: string, c: Case): Promise<number> {
 async function spawnGateway(file: string, online: number): Promise<{ stop: () => Promise<void> }> {
   if (!existsSync(join(import.meta.dirname, '../gateway/dist/cli/main.js')))
     throw new Error('field-faults needs the built gateway: npm run build');
-  const child = spawn(process.execPath, [...binNodeFlags(), GATEWAY_BIN, 'run', '--config', file], {
-    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
+  const gateway = await spawnReporting(
+    'the gateway',
+    [...binNodeFlags(), GATEWAY_BIN, 'run', '--config', file],
+    /dashboard\s+https?:\/\/[^:/]+:(\d+)\//,
+  );
+  try {
+    const deadline = Date.now() + 60_000;
+    while ((await onlineCount(gateway.port)) < online) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${online} devices online after 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    await gateway.stop();
+    throw e;
+  }
+  return gateway;
+}
+
+/** `firmware-sim run` in a child process (from source, as the bench runs); resolves with its control API. */
+async function spawnSimulator(file: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const args = [...process.execArgv, SIM_MAIN, 'run', '--site', file, '--sim-port', '0'];
+  const sim = await spawnReporting('firmware-sim', args, /control API\s+http:\/\/localhost:(\d+)/);
+  return { url: `http://127.0.0.1:${sim.port}`, stop: sim.stop };
+}
+
+/** A Node.js child that prints the port it listens on (`ready`'s first group); `stop` ends it with SIGTERM. */
+async function spawnReporting(name: string, args: string[], ready: RegExp): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     child.kill('SIGTERM');
     await exited;
   };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d) => {
-        out += String(d);
-        const found = /dashboard\s+https?:\/\/[^:/]+:(\d+)\//.exec(out)?.[1];
-        if (found) resolve(Number(found));
-      });
-      child.once('exit', (code) => reject(new Error(`the gateway exited with ${code}: ${out}`)));
-    });
-    const deadline = Date.now() + 60_000;
-    while ((await onlineCount(port)) < online) {
-      if (Date.now() > deadline) throw new Error(`fewer than ${online} devices online after 60 s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { stop };
-}
-
-/** `firmware-sim run` in a child process (from source, as the bench runs); resolves with its control API. */
-async function spawnSimulator(file: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...process.execArgv, SIM_MAIN, 'run', '--site', file, '--sim-port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn' },
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d) => {
       out += String(d);
-      const port = /control API\s+http:\/\/localhost:(\d+)/.exec(out)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
+      const found = ready.exec(out)?.[1];
+      if (found) resolve(Number(found));
     });
-    child.once('exit', (code) => reject(new Error(`firmware-sim exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
   });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { port, stop };
 }
 
 async function startSimulator(file: string, c: Case): Promise<Running> {
