@@ -209,12 +209,7 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     });
     gen.subscription = subscription;
     subscription.on('terminated', () => this.#lost(gen, 'subscription terminated'));
-    await this.#fitCounts(subscription);
-    this.#granted = {
-      publishingIntervalMs: subscription.publishingInterval,
-      maxKeepAliveCount: subscription.maxKeepAliveCount,
-      lifetimeCount: subscription.lifetimeCount,
-    };
+    this.#granted = await this.#fitCounts(subscription);
     const points = this.#points.filter((p) => nodeIds.has(p.id));
     // A deadband applies to numeric variables only (OPC 10000-4 §7.22.2); others would be refused with BadFilterNotAllowed.
     const numeric = settings.deadband ? await this.#numericPoints(opcua, session, points, nodeIds) : new Set<string>();
@@ -258,14 +253,15 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     this.#setComm(bad.length > 0 || nodeIds.size < this.#points.length ? 'degraded' : 'online', bad[0]?.reason ?? this.#reason);
   }
 
-  /** The server granted another interval than asked: keep-alive and lifetime stay durations, not counts. */
-  async #fitCounts(subscription: ClientSubscription): Promise<void> {
-    const { publishingInterval, maxKeepAliveCount, lifetimeCount } = subscription;
-    if (!needsModify({ publishingIntervalMs: publishingInterval, maxKeepAliveCount, lifetimeCount })) return;
-    const fit = timingFor(publishingInterval);
-    await this.#call(() =>
-      subscription.modify({ requestedLifetimeCount: fit.lifetimeCount, requestedMaxKeepAliveCount: fit.maxKeepAliveCount }),
-    );
+  /** Fits keep-alive and lifetime to the interval the server granted (they stay durations, not counts); returns the grant. */
+  async #fitCounts(subscription: ClientSubscription): Promise<SubscriptionTiming> {
+    if (needsModify(grantOf(subscription))) {
+      const fit = timingFor(subscription.publishingInterval);
+      await this.#call(() =>
+        subscription.modify({ requestedLifetimeCount: fit.lifetimeCount, requestedMaxKeepAliveCount: fit.maxKeepAliveCount }),
+      );
+    }
+    return grantOf(subscription);
   }
 
   /** Points whose variable has a numeric DataType: the ones a deadband may filter. */
@@ -339,4 +335,13 @@ export class OpcuaDeviceClient extends EventEmitter<DriverEvents> implements Dev
     this.#comm = state;
     this.emit('comm', this.device.id, state, state === 'online' ? undefined : reason);
   }
+}
+
+/** What the server granted a subscription, as node-opcua's client keeps it after create and modify. */
+function grantOf(subscription: ClientSubscription): SubscriptionTiming {
+  return {
+    publishingIntervalMs: subscription.publishingInterval,
+    maxKeepAliveCount: subscription.maxKeepAliveCount,
+    lifetimeCount: subscription.lifetimeCount,
+  };
 }
