@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite, SQLITE_CACHE_KIB } from '../store/sqlite-database.js';
 import type { AlarmTransition } from './alarm-transition.js';
 
 /** A filter over the alarm journal (`GET /api/alarms/journal`); every field narrows, none is required. */
@@ -63,7 +64,7 @@ export class SqliteAlarmJournalReader implements AlarmJournalQuery {
 
   /** `file` must exist: open the store (which creates it) first. */
   constructor(file: string) {
-    this.#db = new Database(file, { readonly: true, fileMustExist: true });
+    this.#db = openSqlite(file, { cacheKiB: SQLITE_CACHE_KIB.journalReader, readonly: true });
   }
 
   page(query: JournalQuery): JournalPage {

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '@lifeline/core';
 import type { AlarmEvent } from '@lifeline/twin';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { gatewayError } from '../errors.js';
+import { openSqlite, SQLITE_CACHE_KIB } from '../store/sqlite-database.js';
 import type { AlarmStateStore, HistoryQuery, PersistedAlarm } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
 import { newJournalId } from './event-id.js';
@@ -29,9 +30,7 @@ export class SqliteAlarmStateStore implements AlarmStateStore {
 
   constructor(file: string, maxRows = 100_000, clock: Pick<Clock, 'now'> = systemClock) {
     this.#maxRows = maxRows;
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openSqlite(file, { cacheKiB: SQLITE_CACHE_KIB.alarms });
     this.journalId = createSchema(this.#db);
     this.#upsert = this.#db.prepare(
       'INSERT INTO alarm_state (alarm_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(alarm_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',

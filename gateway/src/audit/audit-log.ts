@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { gatewayError } from '../errors.js';
+import { openSqlite, SQLITE_CACHE_KIB } from '../store/sqlite-database.js';
 
 /** Where a change was asked: the centre link, the embedded broker, the HTTP API, or the gateway itself (auto-shelve). */
 export const AUDIT_ORIGINS = ['centre', 'local', 'http', 'gateway'] as const;
@@ -42,9 +43,7 @@ export class AuditLog implements AuditSink {
 
   constructor(file: string, maxRows = 100_000) {
     this.#maxRows = maxRows;
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openSqlite(file, { cacheKiB: SQLITE_CACHE_KIB.audit });
     this.#db.exec('CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, record TEXT NOT NULL)');
     this.#insert = this.#db.prepare('INSERT INTO audit (ts, record) VALUES (?, ?)');
     this.#trim = this.#db.prepare('DELETE FROM audit WHERE id <= (SELECT MAX(id) FROM audit) - ?');

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { HistoryBucket, HistoryStore } from './history-store.js';
+import { openSqlite, SQLITE_CACHE_KIB } from './sqlite-database.js';
 
 /**
  * The local history in SQLite (WAL, synchronous=NORMAL: trends may lose the
@@ -16,10 +17,8 @@ export class SqliteHistoryStore implements HistoryStore {
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = openSqlite(file, { cacheKiB: SQLITE_CACHE_KIB.history });
     this.#db = db;
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     db.exec(`CREATE TABLE IF NOT EXISTS history (
       tier TEXT NOT NULL, device TEXT NOT NULL, point TEXT NOT NULL, ts INTEGER NOT NULL,
       count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock } from '@lifeline/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   consumers,
   isFullTwin,
@@ -19,6 +19,7 @@ import {
   type StoredRecord,
   syncedAtCommit,
 } from './outbox-store.js';
+import { openSqlite, SQLITE_CACHE_KIB } from './sqlite-database.js';
 
 interface Row {
   seq: number;
@@ -85,10 +86,8 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#options = options;
     // The store has no clock of its own: the owner passes its Clock's now (tests a fixed one).
     this.#now = options.now ?? systemClock.now;
-    const db = new Database(file);
+    const db = openSqlite(file, { cacheKiB: SQLITE_CACHE_KIB.outbox });
     this.#db = db;
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     this.#wal = `${file}-wal`;
     this.#fsync = options.fsync ?? fsyncFile;
     db.exec(SCHEMA);
