@@ -123,7 +123,8 @@ async function stateFiles(dir: string): Promise<Record<string, number>> {
   return sizes;
 }
 
-async function writeSite(dir: string, options: GatewayRunOptions): Promise<string> {
+/** The benchmarks' site: N gas detectors spread round-robin over Modbus TCP links of the simulator, as a JSON site file. */
+export async function writeGasSite(dir: string, options: Pick<GatewayRunOptions, 'devices' | 'links' | 'centreUrl'>): Promise<string> {
   await mkdir(dir, { recursive: true });
   const links = options.links ?? 10;
   const ports = await Promise.all(Array.from({ length: links }, () => freePort()));
@@ -208,7 +209,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
   const options = typeof devicesOrOptions === 'number' ? { devices: devicesOrOptions, seconds } : devicesOrOptions;
   if (!existsSync(join(import.meta.dirname, '../gateway/dist/cli/main.js')))
     throw new Error('gateway-rss needs the built gateway: npm run build');
-  const config = await loadSiteConfig(await writeSite(dir, options));
+  const config = await loadSiteConfig(await writeGasSite(dir, options));
   const simulator = new FirmwareSimulator(config, pino({ level: 'warn' }));
   await simulator.start('127.0.0.1', 0);
   let gateway: ChildProcess | undefined;

@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   centre: () => import('./centre.js'),
   pipeline: () => import('./pipeline.js'),
   gateway: () => import('./gateway-memory.js'),
+  'modbus-floor': () => import('./modbus-floor.js'),
   soak: () => import('./soak.js'),
 };
 
