@@ -47,6 +47,14 @@ export interface GatewayRunOptions {
   /** Modbus TCP links (simulator servers); devices are spread round-robin, ≤ 247 per link. */
   readonly links?: number;
   readonly seconds: number;
+  /**
+   * Seconds to run once every device is online before sampling (default 0).
+   * The dashboard's trend ring (`http.historyPerPoint` samples a point, 120)
+   * is allocated at start but its pages become resident only as they are
+   * first written, so RSS rises for its first 120 s at 1 s: a steady-state
+   * figure needs a warm-up past that.
+   */
+  readonly warmupS?: number;
   /** Node.js flags for the gateway process, before the script; default those of the bin's shebang. */
   readonly nodeArgs?: readonly string[];
   /** `mqtt.centre.url` of the site. */
@@ -232,6 +240,8 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
     if (online !== options.devices)
       process.stderr.write(`only ${online} of ${options.devices} devices online after ${bootS} s; measuring anyway\n`);
     const onlineAfterS = (Date.now() - t0) / 1000;
+    const warmupMs = (options.warmupS ?? 0) * 1000;
+    if (warmupMs > 0) await new Promise((r) => setTimeout(r, warmupMs));
     if (options.dashboard) dashboard = connectDashboard(config.http.port);
     const run: RunningGateway = { simulator, config, pid };
     const samplesMb: number[] = [];
