@@ -50,7 +50,7 @@ FROM node:24.22.3-bookworm-slim AS runtime
 # ~25k points raises the limit with `-e NODE_OPTIONS=...` (docs/operations.md "Sizing").
 ENV NODE_ENV=production \
     LIFELINE_STATE_DIR=/var/lib/lifeline \
-    MALLOC_ARENA_MAX=2 \
+    MALLOC_ARENA_MAX=1 \
     NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=256"
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules node_modules

@@ -29,7 +29,7 @@ export function binNodeFlags(): string[] {
   return shebangWords().filter((a) => a.startsWith('--'));
 }
 
-/** The environment the bin's shebang sets (`env -S MALLOC_ARENA_MAX=2 node …`); the bench's own environment overrides it. */
+/** The environment the bin's shebang sets (`env -S MALLOC_ARENA_MAX=1 node …`); the bench's own environment overrides it. */
 export function binEnv(): Record<string, string> {
   return Object.fromEntries(
     shebangWords()

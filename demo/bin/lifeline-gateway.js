@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --max-old-space-size=256
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1 --max-old-space-size=256
 // Node.js version check and V8 flags: the gateway's bin/require-node.js.
 await import('@lifeline/gateway/require-node');
 await import('../dist/cli.js');

@@ -28,8 +28,8 @@ describe('deploy: the gateway starts with the same memory settings everywhere', 
   const flags = shebangFlags(BINS[0] as string);
   const { env } = shebang(BINS[0] as string);
 
-  it('limits glibc to 2 malloc arenas in the bins, the systemd unit and the runtime image', () => {
-    assert.deepEqual(env, ['MALLOC_ARENA_MAX=2']);
+  it('limits glibc to one malloc arena in the bins, the systemd unit and the runtime image', () => {
+    assert.deepEqual(env, ['MALLOC_ARENA_MAX=1']);
     assert.deepEqual(shebang(BINS[1] as string).env, env);
     for (const assignment of env) {
       assert.match(read('deploy/systemd/lifeline-gateway.service'), new RegExp(`^Environment=${assignment}$`, 'm'));
