@@ -1,8 +1,8 @@
 import type { ModbusPointConfig, Reading } from '@lifeline/core';
 import type { LifelineError } from '../../errors.js';
-import type { CandidateKind } from './bus-plan.js';
+import { type CandidateKind, deadlineSlackMs } from './bus-plan.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';
-import type { PollGroup } from './poll-groups.js';
+import { type PollGroup, planPollGroups } from './poll-groups.js';
 
 /** One poll group of one unit, as the bus scheduler queues it. */
 export interface PollJob {
@@ -17,6 +17,24 @@ export interface PollJob {
   fullRetry: boolean;
   /** Deadline after the due time (bus-plan.ts): 0 for points with priority 1–2 conditions. */
   readonly slackMs: number;
+}
+
+/** The poll jobs of a bus's units, in unit order (bus-plan.ts breaks ties by it), none due yet. */
+export function pollJobsOf(states: Iterable<ModbusDeviceState>): PollJob[] {
+  return [...states].flatMap((state) =>
+    planPollGroups(state.config).map((group) => ({
+      state,
+      group,
+      nextDue: 0,
+      attempt: 0,
+      impaired: false,
+      fullRetry: false,
+      slackMs: deadlineSlackMs(
+        group.intervalMs,
+        group.points.some((p) => p.limits.some((l) => l.priority <= 2)),
+      ),
+    })),
+  );
 }
 
 export interface WriteJob {
