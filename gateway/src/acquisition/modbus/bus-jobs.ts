@@ -17,6 +17,8 @@ export interface PollJob {
   fullRetry: boolean;
   /** Deadline after the due time (bus-plan.ts): 0 for points with priority 1–2 conditions. */
   readonly slackMs: number;
+  /** What each block's read is called in errors, built once rather than at every request. */
+  readonly reads: readonly string[];
 }
 
 /** The poll jobs of a bus's units, in unit order (bus-plan.ts breaks ties by it), none due yet. */
@@ -33,6 +35,7 @@ export function pollJobsOf(states: Iterable<ModbusDeviceState>): PollJob[] {
         group.intervalMs,
         group.points.some((p) => p.limits.some((l) => l.priority <= 2)),
       ),
+      reads: group.blocks.map((b) => `read ${b.table} ${b.address}+${b.length}`),
     })),
   );
 }

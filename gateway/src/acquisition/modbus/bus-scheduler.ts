@@ -162,7 +162,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   #launch(state: ModbusDeviceState, run: () => Promise<void>): void {
     this.#queue.take(state);
     const request: Promise<void> = run()
-      .catch((e: unknown) => this.#log.error({ err: (e as Error).message }, 'modbus request failed'))
+      .catch(this.#requestFailed)
       .finally(() => {
         this.#inFlight.delete(request);
         this.#queue.release(state);
@@ -170,6 +170,10 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
       });
     this.#inFlight.add(request);
   }
+
+  readonly #requestFailed = (e: unknown): void => {
+    this.#log.error({ err: (e as Error).message }, 'modbus request failed');
+  };
 
   /**
    * planNext over the jobs ready now, and over the others only as far as
@@ -238,9 +242,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     // Late under the learned estimate: once more with the full timeout (as soon as no healthy poll is due) before it counts.
     const cut = timeoutMs < state.config.modbus.timeoutMs && !probe && !job.fullRetry && job.attempt === 0;
     try {
-      const what = `read ${block.table} ${block.address}+${block.length}`;
       const timing = { timeoutMs, quantity: block.length, retryIfLate: cut };
-      const words = await this.#request(state, what, (c) => readBlock(c, block), timing);
+      const words = await this.#request(state, job.reads[progress.index] as string, (c) => readBlock(c, block), timing);
       job.fullRetry = false;
       this.#emitPoll(state, t0);
       const rxTs = this.#clock.now();

@@ -83,7 +83,7 @@ export class PollQueue {
     if (now < this.#lastNow) this.#unready(now);
     this.#lastNow = now;
     while (this.#waiting.minKey() <= now) this.#promote(this.#entries[this.#waiting.peek()] as QueuedJob);
-    for (const e of this.#ready) e.busUse = e.job.state.busUse(now);
+    this.#setBusUse(now);
     this.#pending.readyAt = this.#waiting.minKey();
     this.#pending.pollDeadline = this.#pollDeadlines.minKey();
     return this.#ready;
@@ -92,6 +92,15 @@ export class PollQueue {
   /** The idle jobs not ready at the last ready(now): when the first will be, and the earliest healthy poll's deadline. */
   get pending(): Readonly<Pending> {
     return this.#pending;
+  }
+
+  /** A unit's jobs are next to each other in job order: its bus use is computed once (a power of 2 each, 494 ready jobs a link when behind). */
+  #setBusUse(now: number): void {
+    let last: QueuedJob | undefined;
+    for (const e of this.#ready) {
+      e.busUse = last?.job.state === e.job.state ? last.busUse : e.job.state.busUse(now);
+      last = e;
+    }
   }
 
   #enqueue(e: QueuedJob): void {
