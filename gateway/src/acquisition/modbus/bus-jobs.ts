@@ -4,7 +4,11 @@ import { type CandidateKind, deadlineSlackMs } from './bus-plan.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';
 import { type PollGroup, planPollGroups } from './poll-groups.js';
 
-/** One poll group of one unit, as the bus scheduler queues it. */
+/**
+ * One poll group of one unit, as the bus scheduler queues it. Its fields (and
+ * its unit's hold and breaker) change only while a request of its unit runs:
+ * poll-queue.ts re-reads them when that request ends, and nowhere else.
+ */
 export interface PollJob {
   readonly state: ModbusDeviceState;
   readonly group: PollGroup;
