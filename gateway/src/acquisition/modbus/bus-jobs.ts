@@ -1,10 +1,14 @@
 import type { ModbusPointConfig, Reading } from '@lifeline/core';
 import type { LifelineError } from '../../errors.js';
-import type { CandidateKind } from './bus-plan.js';
+import { type CandidateKind, deadlineSlackMs } from './bus-plan.js';
 import type { ModbusDeviceState } from './modbus-device-state.js';
-import type { PollGroup } from './poll-groups.js';
+import { type PollGroup, planPollGroups } from './poll-groups.js';
 
-/** One poll group of one unit, as the bus scheduler queues it. */
+/**
+ * One poll group of one unit, as the bus scheduler queues it. Its fields (and
+ * its unit's hold and breaker) change only while a request of its unit runs:
+ * poll-queue.ts re-reads them when that request ends, and nowhere else.
+ */
 export interface PollJob {
   readonly state: ModbusDeviceState;
   readonly group: PollGroup;
@@ -17,6 +21,27 @@ export interface PollJob {
   fullRetry: boolean;
   /** Deadline after the due time (bus-plan.ts): 0 for points with priority 1–2 conditions. */
   readonly slackMs: number;
+  /** What each block's read is called in errors, built once rather than at every request. */
+  readonly reads: readonly string[];
+}
+
+/** The poll jobs of a bus's units, in unit order (bus-plan.ts breaks ties by it), none due yet. */
+export function pollJobsOf(states: Iterable<ModbusDeviceState>): PollJob[] {
+  return [...states].flatMap((state) =>
+    planPollGroups(state.config).map((group) => ({
+      state,
+      group,
+      nextDue: 0,
+      attempt: 0,
+      impaired: false,
+      fullRetry: false,
+      slackMs: deadlineSlackMs(
+        group.intervalMs,
+        group.points.some((p) => p.limits.some((l) => l.priority <= 2)),
+      ),
+      reads: group.blocks.map((b) => `read ${b.table} ${b.address}+${b.length}`),
+    })),
+  );
 }
 
 export interface WriteJob {

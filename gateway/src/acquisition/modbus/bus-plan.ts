@@ -1,7 +1,7 @@
 /**
  * Which request a bus sends next, and with what timeout (docs/acquisition.md
- * "Scheduling"). Pure: the scheduler describes every job as a candidate and
- * runs what this returns.
+ * "Scheduling"). Pure: the scheduler describes every ready job as a
+ * candidate (poll-queue.ts) and runs what this returns.
  *
  * - poll: a healthy unit's cycle (its breaker closed, no retry pending). Due
  *   polls go earliest deadline first (EDF; Liu & Layland 1973); points with
@@ -71,36 +71,53 @@ export function notePending(pending: Pending, readyAt: number, pollDeadline: num
   if (pollDeadline < pending.pollDeadline) pending.pollDeadline = pollDeadline;
 }
 
-/** planNext over the ready candidates and the summary of the others (same decision: a ready poll or retry never waits on them). */
+/**
+ * planNext over the ready candidates and the summary of the others (same
+ * decision: a ready poll or retry never waits on them). Each rule is one
+ * pass over the ready ones, without building lists: while polls run behind,
+ * every unit of a link is ready at every request.
+ */
 export function planReady<J>(now: number, ready: readonly Candidate<J>[], pending: Pending, freeSlots = 1): Plan<J> {
-  const polls = ready.filter((c) => c.kind === 'poll' || (c.kind === 'retry' && c.deadline <= now));
-  if (polls.length > 0) {
-    const poll = pickPoll(now, polls);
-    return { kind: 'send', job: poll.job, timeoutMs: poll.wantMs };
-  }
-  const retry = earliest(ready.filter((c) => c.kind === 'retry'));
+  const poll = pickPoll(now, ready);
+  if (poll) return { kind: 'send', job: poll.job, timeoutMs: poll.wantMs };
+  const retry = earliest(ready, (c) => c.kind === 'retry');
   if (retry) return { kind: 'send', job: retry.job, timeoutMs: retry.wantMs };
   // Only probes are ready: the gap runs to the earliest healthy deadline, all of them pending (one slot free).
   const gap = freeSlots > 1 ? Number.POSITIVE_INFINITY : pending.pollDeadline - now;
-  const probe = earliest(ready.filter((c) => c.kind === 'probe' && Math.min(c.wantMs, gap) >= c.floorMs));
+  const probe = earliest(ready, (c) => c.kind === 'probe' && Math.min(c.wantMs, gap) >= c.floorMs);
   if (probe) return { kind: 'send', job: probe.job, timeoutMs: Math.floor(Math.min(probe.wantMs, gap)) };
   // A probe that does not fit now is looked at again after the next request, when the next deadline is further off.
   return { kind: 'wait', untilMs: pending.readyAt };
 }
 
-function pickPoll<J>(now: number, polls: readonly Candidate<J>[]): Candidate<J> {
-  const late = polls.filter((c) => c.deadline <= now);
-  if (late.length > 1) return late.reduce((a, b) => (b.busUse < a.busUse || (b.busUse === a.busUse && b.deadline < a.deadline) ? b : a));
-  return earliest(polls) as Candidate<J>;
+/**
+ * Among the healthy polls and the retries past their deadline: when more
+ * than one is past its deadline, the first of those with the least bus use
+ * (then the earliest deadline); else the earliest deadline of them all.
+ */
+function pickPoll<J>(now: number, ready: readonly Candidate<J>[]): Candidate<J> | undefined {
+  let first: Candidate<J> | undefined;
+  let fair: Candidate<J> | undefined;
+  let late = 0;
+  for (const c of ready) {
+    if (c.kind !== 'poll' && !(c.kind === 'retry' && c.deadline <= now)) continue;
+    if (before(c, first)) first = c;
+    if (c.deadline > now) continue;
+    late += 1;
+    if (!fair || c.busUse < fair.busUse || (c.busUse === fair.busUse && c.deadline < fair.deadline)) fair = c;
+  }
+  return late > 1 ? fair : first;
 }
 
-/** Earliest deadline; ties to the least bus use. */
-function earliest<J>(cs: readonly Candidate<J>[]): Candidate<J> | undefined {
+/** The first of those included with the earliest deadline; ties to the least bus use. */
+function earliest<J>(cs: readonly Candidate<J>[], include: (c: Candidate<J>) => boolean): Candidate<J> | undefined {
   let best: Candidate<J> | undefined;
-  for (const c of cs) {
-    if (!best || c.deadline < best.deadline || (c.deadline === best.deadline && c.busUse < best.busUse)) best = c;
-  }
+  for (const c of cs) if (include(c) && before(c, best)) best = c;
   return best;
+}
+
+function before<J>(c: Candidate<J>, best: Candidate<J> | undefined): boolean {
+  return !best || c.deadline < best.deadline || (c.deadline === best.deadline && c.busUse < best.busUse);
 }
 
 /** Slack of a poll's deadline after its due time: none for points with priority 1–2 conditions, else a quarter interval (≤ 250 ms). */

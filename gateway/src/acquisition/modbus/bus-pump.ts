@@ -36,19 +36,19 @@ export class BusPump {
     }
     this.#disarm();
     this.#again = false;
-    this.#active = this.#work()
-      .then(
-        (delayMs) => this.#arm(delayMs),
-        (e: unknown) => {
-          this.#onError(e);
-          this.#arm(1000);
-        },
-      )
-      .finally(() => {
-        this.#active = undefined;
-        if (this.#again) this.kick();
-      });
+    this.#active = this.#work().then(this.#ran, this.#failed).finally(this.#ended);
   }
+
+  // Bound once: a run starts at every request's end, and three closures per run were garbage.
+  readonly #ran = (delayMs: number): void => this.#arm(delayMs);
+  readonly #failed = (e: unknown): void => {
+    this.#onError(e);
+    this.#arm(1000);
+  };
+  readonly #ended = (): void => {
+    this.#active = undefined;
+    if (this.#again) this.kick();
+  };
 
   /** No run starts after this; resolves when the current one has ended. */
   async stop(): Promise<void> {

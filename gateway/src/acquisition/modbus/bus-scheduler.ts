@@ -15,14 +15,14 @@ import { ModbusConnection } from '../../transports/modbus-connection.js';
 import type { ModbusClient } from '../../transports/modbus-serial.js';
 import type { DeviceDriver, DriverEvents } from '../device-driver.js';
 import type { DeviceHealth } from '../device-health.js';
-import { kindOf, type PollJob, readyAtOf, type WriteJob } from './bus-jobs.js';
-import { type Candidate, deadlineSlackMs, notePending, type Pending, type Plan, planReady } from './bus-plan.js';
+import { type PollJob, pollJobsOf, type WriteJob } from './bus-jobs.js';
+import { type Plan, planReady } from './bus-plan.js';
 import { BusPump } from './bus-pump.js';
 import { accountedRequest, type RequestTiming } from './bus-request.js';
 import { ModbusDeviceState } from './modbus-device-state.js';
 import { classifyModbusError, isLinkFailure, isModbusException } from './modbus-errors.js';
 import { decodePoint, readBack, readBlock, writePointWords } from './modbus-io.js';
-import { planPollGroups } from './poll-groups.js';
+import { PollQueue } from './poll-queue.js';
 import type { ReadBlock } from './register-plan.js';
 
 /** Fast recovery: a link that is down (also at start-up) is tried again at least this often. */
@@ -45,11 +45,12 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #jobs: PollJob[];
+  /** The jobs by when each may be sent; it also knows which units have a request outstanding. */
+  readonly #queue: PollQueue;
   readonly #writes: WriteJob[] = [];
   readonly #pump: BusPump;
-  /** Requests outstanding, and how many each unit has (a poll, and perhaps a write beside it). */
+  /** Requests outstanding. */
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #busy = new Map<ModbusDeviceState, number>();
   /** The link is up since the last connect: the first request failure on it takes it down, the others settle quietly. */
   #connected = false;
   #running = false;
@@ -68,20 +69,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     this.#clock = clock;
     this.#log = log.child({ connection: this.connection.key });
     this.devices = new Map(devices.map((d) => [d.id, new ModbusDeviceState(d, this.connection.key)]));
-    this.#jobs = [...this.devices.values()].flatMap((state) =>
-      planPollGroups(state.config).map((group) => ({
-        state,
-        group,
-        nextDue: 0,
-        attempt: 0,
-        impaired: false,
-        fullRetry: false,
-        slackMs: deadlineSlackMs(
-          group.intervalMs,
-          group.points.some((p) => p.limits.some((l) => l.priority <= 2)),
-        ),
-      })),
-    );
+    this.#jobs = pollJobsOf(this.devices.values());
+    this.#queue = new PollQueue(this.#jobs);
     this.#pump = new BusPump(
       clock,
       () => this.#work(),
@@ -95,6 +84,7 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     // Spread the first polls over each interval, so units sharing a link do not all fall due at once.
     const now = this.#clock.now();
     for (const [i, job] of this.#jobs.entries()) job.nextDue = now + Math.floor((i * job.group.intervalMs) / this.#jobs.length);
+    this.#queue.requeueAll();
     this.#pump.start();
   }
 
@@ -170,48 +160,30 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
 
   /** Runs one unit's request without waiting for it; its end frees its slot and wakes the pump. */
   #launch(state: ModbusDeviceState, run: () => Promise<void>): void {
-    this.#busy.set(state, (this.#busy.get(state) ?? 0) + 1);
+    this.#queue.take(state);
     const request: Promise<void> = run()
-      .catch((e: unknown) => this.#log.error({ err: (e as Error).message }, 'modbus request failed'))
+      .catch(this.#requestFailed)
       .finally(() => {
         this.#inFlight.delete(request);
-        const left = (this.#busy.get(state) ?? 1) - 1;
-        if (left > 0) this.#busy.set(state, left);
-        else this.#busy.delete(state);
+        this.#queue.release(state);
         this.#pump.kick();
       });
     this.#inFlight.add(request);
   }
 
+  readonly #requestFailed = (e: unknown): void => {
+    this.#log.error({ err: (e as Error).message }, 'modbus request failed');
+  };
+
   /**
-   * planNext over every job, describing in full only those ready now: on a
-   * link of hundreds of units, most are waiting for their next cycle, and a
-   * candidate for each of them at every request was most of the gateway's CPU.
-   * A unit with a request outstanding (pipelined links) is neither.
+   * planNext over the jobs ready now, and over the others only as far as
+   * the queue's heap tops tell (poll-queue.ts): on a link of hundreds of
+   * units, most are waiting for their next cycle. A unit with a request
+   * outstanding (pipelined links) is neither.
    */
   #plan(now: number, freeSlots: number): Plan<PollJob> {
-    const ready: Candidate<PollJob>[] = [];
-    const pending: Pending = { readyAt: Number.POSITIVE_INFINITY, pollDeadline: Number.POSITIVE_INFINITY };
-    for (const job of this.#jobs) {
-      if (this.#busy.has(job.state)) continue;
-      const readyAt = readyAtOf(job);
-      if (readyAt <= now) ready.push(this.#candidate(job, now, readyAt));
-      else notePending(pending, readyAt, kindOf(job) === 'poll' ? job.nextDue + job.slackMs : Number.POSITIVE_INFINITY);
-    }
-    return planReady(now, ready, pending, freeSlots);
-  }
-
-  /** How bus-plan.ts sees a job now: a healthy poll, a retry, or a probe of an open-breaker unit. */
-  #candidate(job: PollJob, now: number, readyAt: number): Candidate<PollJob> {
-    const { state } = job;
-    const block = job.group.blocks[job.progress?.index ?? 0] as ReadBlock;
-    const kind = kindOf(job);
-    const deadline = job.nextDue + job.slackMs;
-    const busUse = state.busUse(now);
-    const floorMs = state.floorFor(block);
-    if (kind !== 'retry') return { job, kind, readyAt, deadline, busUse, floorMs, wantMs: state.timeoutFor(block, floorMs) };
-    // A retry yields to due healthy polls until its next cycle would be due (bus-plan.ts).
-    return { job, kind, readyAt, deadline: deadline + job.group.intervalMs, busUse, floorMs, wantMs: state.config.modbus.timeoutMs };
+    const ready = this.#queue.ready(now);
+    return planReady(now, ready, this.#queue.pending, freeSlots);
   }
 
   async #reconnect(): Promise<void> {
@@ -270,9 +242,8 @@ export class BusScheduler extends EventEmitter<DriverEvents> implements DeviceDr
     // Late under the learned estimate: once more with the full timeout (as soon as no healthy poll is due) before it counts.
     const cut = timeoutMs < state.config.modbus.timeoutMs && !probe && !job.fullRetry && job.attempt === 0;
     try {
-      const what = `read ${block.table} ${block.address}+${block.length}`;
       const timing = { timeoutMs, quantity: block.length, retryIfLate: cut };
-      const words = await this.#request(state, what, (c) => readBlock(c, block), timing);
+      const words = await this.#request(state, job.reads[progress.index] as string, (c) => readBlock(c, block), timing);
       job.fullRetry = false;
       this.#emitPoll(state, t0);
       const rxTs = this.#clock.now();
