@@ -91,19 +91,38 @@ export class ReportedTwin {
   }
 }
 
-/** Drops every path that has an ancestor in the list: the ancestor's diff covers it. */
+/** A tree of the paths kept so far: `true` ends a kept path, a map leads to longer ones. */
+type Kept = Map<string, Kept | true>;
+
+/**
+ * Drops every path that has an ancestor in the list: the ancestor's diff covers it.
+ * Shortest first, each path walked down a tree of those kept: no prefix strings per path.
+ */
 function coveringPaths(paths: readonly (readonly string[])[]): (readonly string[])[] {
   const sorted = [...paths].sort((a, b) => a.length - b.length);
-  const kept = new Set<string>();
+  const root: Kept = new Map();
   const result: (readonly string[])[] = [];
-  for (const path of sorted) {
-    let covered = false;
-    for (let i = 1; i < path.length && !covered; i++) covered = kept.has(path.slice(0, i).join('\u0000'));
-    if (covered) continue;
-    kept.add(path.join('\u0000'));
-    result.push(path);
-  }
+  for (const path of sorted) if (keep(root, path)) result.push(path);
   return result;
+}
+
+/** Adds `path` to the tree unless a kept path is a prefix of it. */
+function keep(root: Kept, path: readonly string[]): boolean {
+  let level = root;
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = path[i] as string;
+    const next = level.get(key);
+    if (next === true) return false;
+    if (next) level = next;
+    else {
+      const created: Kept = new Map();
+      level.set(key, created);
+      level = created;
+    }
+  }
+  level.set(path[last] as string, true);
+  return true;
 }
 
 export function valueAt(root: JsonObject, path: readonly string[]): Json | undefined {
@@ -117,7 +136,8 @@ export function valueAt(root: JsonObject, path: readonly string[]): Json | undef
 
 function ensureParent(root: JsonObject, path: readonly string[]): JsonObject {
   let node = root;
-  for (const key of path.slice(0, -1)) {
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string;
     const next = node[key];
     if (isJsonObject(next)) node = next;
     else {
@@ -134,7 +154,7 @@ function cloneJson(value: Json): Json {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(cloneJson);
   const copy: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) copy[k] = cloneJson(v);
+  for (const k in value) copy[k] = cloneJson(value[k] as Json);
   return copy;
 }
 

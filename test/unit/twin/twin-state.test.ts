@@ -47,6 +47,17 @@ describe('twin: reported twin and replica', () => {
     assert.deepEqual(twin.takePatch(0)?.patch, { alarms: { 'd1/p1/hihi': null } });
   });
 
+  it('covers children by a parent set after them; the patch keeps shortest-first, first-set order', () => {
+    const twin = new ReportedTwin(identity, reported());
+    twin.set(['devices', 'd1', 'points', 'p1', 'value'], 1);
+    twin.set(['devices', 'd1', 'points', 'p2'], { quality: 'good', unit: 'ppm', alarm: 'normal' });
+    twin.set(['alarmSeq'], 2);
+    twin.set(['devices', 'd1', 'points'], { p1: { quality: 'bad', unit: '%LEL', alarm: 'normal' } });
+    twin.set(['devices', 'd1', 'comm'], 'online');
+    const p = twin.takePatch(0);
+    assert.equal(JSON.stringify(p?.patch), '{"alarmSeq":2,"devices":{"d1":{"points":{"p1":{"quality":"bad"}},"comm":"online"}}}');
+  });
+
   it('a snapshot folds pending changes into a new version', () => {
     const twin = new ReportedTwin(identity, reported());
     twin.set(['alarmSeq'], 3);
