@@ -7,12 +7,18 @@ export interface HistoryTier {
   readonly name: string;
   readonly bucketMs: number;
   readonly retentionMs: number;
+  /**
+   * Open buckets are stored at most this often (default: every flush). Each
+   * store upserts one row per point: a long bucket stored every 10 s rewrites
+   * the same rows dozens of times; a crash loses at most this much of them.
+   */
+  readonly storeEveryMs?: number;
 }
 
-/** 10-second buckets for a day, 5-minute buckets for 30 days. */
+/** 10-second buckets for a day, 5-minute buckets (stored every minute) for 30 days. */
 export const HISTORY_TIERS: readonly HistoryTier[] = [
   { name: 'fine', bucketMs: 10_000, retentionMs: 86_400_000 },
-  { name: 'coarse', bucketMs: 300_000, retentionMs: 2_592_000_000 },
+  { name: 'coarse', bucketMs: 300_000, retentionMs: 2_592_000_000, storeEveryMs: 60_000 },
 ];
 
 export interface HistoryBucket {

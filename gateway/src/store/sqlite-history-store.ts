@@ -13,6 +13,8 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly #upsert: Database.Statement;
   readonly #query: Database.Statement;
   readonly #prune: Database.Statement;
+  /** One transaction function, made once: a merge is one transaction of prepared upserts. */
+  readonly #merge: (tier: string, buckets: readonly HistoryBucket[]) => void;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -31,12 +33,14 @@ export class SqliteHistoryStore implements HistoryStore {
       'SELECT device, point, ts, count, sum, min, max FROM history WHERE tier = ? AND device = ? AND point = ? AND ts >= ? AND ts < ? ORDER BY ts',
     );
     this.#prune = db.prepare('DELETE FROM history WHERE tier = ? AND ts < ?');
+    const upsert = this.#upsert;
+    this.#merge = db.transaction((tier: string, buckets: readonly HistoryBucket[]) => {
+      for (const b of buckets) upsert.run(tier, b.device, b.point, b.ts, b.count, b.sum, b.min, b.max);
+    });
   }
 
   merge(tier: string, buckets: readonly HistoryBucket[]): void {
-    this.#db.transaction(() => {
-      for (const b of buckets) this.#upsert.run(tier, b.device, b.point, b.ts, b.count, b.sum, b.min, b.max);
-    })();
+    this.#merge(tier, buckets);
   }
 
   query(tier: string, device: string, point: string, fromMs: number, toMs: number): HistoryBucket[] {
