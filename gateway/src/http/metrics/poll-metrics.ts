@@ -1,9 +1,9 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { AcquisitionSource, PollOutcome } from '../sources.js';
+import { TalliedCounter } from './tallied-counter.js';
 import { TalliedHistogram } from './tallied-histogram.js';
 
 const OUTCOMES = ['ok', 'error', 'timeout', 'late'] as const;
-type Outcome = (typeof OUTCOMES)[number];
 
 /**
  * What polling sends and gets back. One `poll` event is one Modbus read
@@ -11,28 +11,18 @@ type Outcome = (typeof OUTCOMES)[number];
  * cycle of the device, so the names say "requests". Timeouts are the
  * `outcome="timeout"` series, not a counter of their own; a request cut short
  * under the adaptive timeout and retried with the full one is `late` (the
- * device's `lateRetries`), since it is not the device's timeout. Every request
- * is only tallied (per device, in plain arrays); the counter takes the tallies
- * at scrape, so the hot path does no label hashing. Returns the unsubscribe function.
+ * device's `lateRetries`), since it is not the device's timeout. Both are
+ * tallied per request and read at scrape (no label hashing per request).
+ * Returns the unsubscribe function.
  */
 export function registerPollMetrics(registry: Registry, source: AcquisitionSource): () => void {
-  /** Per device, requests by outcome (in OUTCOMES order) since the last scrape. */
-  const unscraped = new Map<string, number[]>();
-  new Counter({
+  const requests = new TalliedCounter({
     name: 'lifeline_poll_requests_total',
     help: 'Modbus read requests sent by polling (one per register block and attempt, retries included), per device, by outcome (ok, error, timeout, late: cut short by the adaptive timeout and retried)',
-    labelNames: ['device', 'outcome'],
-    registers: [registry],
-    collect() {
-      for (const [device, counts] of unscraped) {
-        for (const [i, outcome] of OUTCOMES.entries()) {
-          const n = counts[i] as number;
-          if (n === 0) continue;
-          this.inc({ device, outcome }, n);
-          counts[i] = 0;
-        }
-      }
-    },
+    seriesLabel: 'device',
+    kindLabel: 'outcome',
+    kinds: OUTCOMES,
+    registry,
   });
   const duration = new TalliedHistogram({
     name: 'lifeline_poll_request_duration_seconds',
@@ -42,19 +32,14 @@ export function registerPollMetrics(registry: Registry, source: AcquisitionSourc
     registry,
   });
   return source.subscribe((o) => {
-    let counts = unscraped.get(o.device);
-    if (!counts) {
-      counts = OUTCOMES.map(() => 0);
-      unscraped.set(o.device, counts);
-    }
-    const i = OUTCOMES.indexOf(outcomeOf(o));
-    counts[i] = (counts[i] as number) + 1;
+    requests.add(o.device, outcomeOf(o));
     if (o.ok) duration.observe(o.device, o.latencyMs / 1000);
   });
 }
 
-function outcomeOf(o: PollOutcome): Outcome {
-  if (o.ok) return 'ok';
-  if (o.late) return 'late';
-  return o.timedOut ? 'timeout' : 'error';
+/** The index in OUTCOMES. */
+function outcomeOf(o: PollOutcome): number {
+  if (o.ok) return 0;
+  if (o.late) return 3;
+  return o.timedOut ? 2 : 1;
 }
