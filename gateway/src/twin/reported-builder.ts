@@ -15,7 +15,7 @@ import {
 import type { CommState } from '../acquisition/comm-state.js';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { ActiveLimit } from '../alarms/alarm-control.js';
-import { shouldReport, TWIN_EXCEPTIONS } from '../telemetry/report-by-exception.js';
+import { changedValue, TWIN_EXCEPTIONS } from '../telemetry/report-by-exception.js';
 
 /**
  * Pure helpers that turn what the gateway knows (config, readings, comm
@@ -116,10 +116,11 @@ export function applyReadings(twin: ReportedTwin, readings: readonly Reading[], 
 
 function applyReading(twin: ReportedTwin, r: Reading, before: TwinPoint, iso: IsoMemo): void {
   // JSON has no NaN or Infinity: the twin shows such a value as absent.
-  const value = typeof r.value === 'number' && !Number.isFinite(r.value) ? undefined : r.value;
-  // The twin keeps no report times and has no heartbeat, so `at` and `now` play no part.
-  const last = { value: before.value, quality: before.quality, reason: before.reason, at: 0 };
-  if (!shouldReport(last, { value, quality: r.quality, reason: r.reason }, 0, TWIN_EXCEPTIONS)) return;
+  const finite = typeof r.value !== 'number' || Number.isFinite(r.value);
+  const value = finite ? r.value : undefined;
+  // The twin keeps no report times and has no heartbeat: only a change counts. The reading itself is the candidate
+  // unless its value is not finite (no object per reading).
+  if (!changedValue(before, finite ? r : { quality: r.quality, reason: r.reason }, TWIN_EXCEPTIONS)) return;
   // Members in the schema's order, absent ones left out (no spreads of temporary objects).
   const next: { -readonly [K in keyof TwinPoint]?: TwinPoint[K] } =
     value !== undefined ? { value, quality: r.quality } : { quality: r.quality };
