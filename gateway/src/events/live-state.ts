@@ -31,7 +31,7 @@ export class LiveState {
   }
 
   readings(): Reading[] {
-    return [...this.#latest.values()];
+    return this.#latest.appendTo([]);
   }
 
   comm(device: string): { state: CommState; reason?: string } {

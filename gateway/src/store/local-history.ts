@@ -114,7 +114,7 @@ export class LocalHistory {
   #flushTier(i: number): void {
     const tier = this.#tiers[i] as HistoryTier;
     const open = this.#open[i] as OpenTier;
-    const buckets = [...open.done, ...open.current.values()];
+    const buckets = open.current.appendTo(open.done.slice());
     if (buckets.length > 0) this.#store.merge(tier.name, buckets);
     open.done.length = 0;
     open.current.clear();
