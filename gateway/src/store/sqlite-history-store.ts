@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import type { HistoryBucket, HistoryStore } from './history-store.js';
 
 /**
- * The local history in SQLite (WAL, synchronous=NORMAL: trends may lose the
- * last seconds on power loss; alarms and telemetry live in the outbox, which
+ * The local history in SQLite (WAL, synchronous=NORMAL, stored every minute: trends may lose the
+ * last minute on power loss; alarms and telemetry live in the outbox, which
  * syncs fully).
  */
 export class SqliteHistoryStore implements HistoryStore {

@@ -127,7 +127,7 @@ describe('local history: downsampling for trends', () => {
     h.stop();
   });
 
-  it('stores the 5-minute tier every minute, not every tick; a query stores everything first', () => {
+  it('stores both tiers every minute, not every tick; a query stores everything first', () => {
     const store = new MemoryHistoryStore();
     const merge = sinon.spy(store, 'merge');
     const h = new LocalHistory(store, systemClock, { flushEveryMs: 10_000 });
@@ -137,8 +137,12 @@ describe('local history: downsampling for trends', () => {
       clock.tick(1000);
     }
     assert.deepEqual(
-      merge.getCalls().map((c) => c.args[0]),
-      ['fine', 'fine', 'fine', 'fine', 'fine', 'fine', 'coarse'],
+      merge.getCalls().map((c) => [c.args[0], c.args[1].length]),
+      [
+        ['fine', 6],
+        ['coarse', 1],
+      ],
+      'six 10 s buckets of the point at once',
     );
     h.record([reading(Date.now(), 61)]);
     const coarse = h.trend('d', 'p', Date.now() - 2 * 86_400_000, Date.now() + 1);
@@ -155,7 +159,8 @@ describe('local history: downsampling for trends', () => {
     const h = new LocalHistory(store, systemClock, { flushEveryMs: 1000 });
     h.start();
     h.record([reading(Date.now(), 1)]);
-    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0);
+    clock.tick(59_000);
+    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0, 'stored every storeEveryMs (a minute)');
     clock.tick(1000);
     assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 1);
     clock.tick(86_400_000 + 10_000);
