@@ -10,6 +10,7 @@ export * from './alarms/limit-condition.js';
 export * from './cli/output.js';
 export * from './config/index.js';
 export * from './errors/index.js';
+export * from './iso-memo.js';
 export * from './point-map.js';
 export * from './reading.js';
 export * from './time/backoff.js';

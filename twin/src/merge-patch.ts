@@ -29,31 +29,39 @@ export function applyMergePatch(target: Json | undefined, patch: Json): Json {
 export function createMergePatch(from: Json | undefined, to: Json | undefined): Json | undefined {
   if (to === undefined) return from === undefined ? undefined : null;
   if (!isJsonObject(to) || !isJsonObject(from)) return jsonEqual(from, to) ? undefined : to;
-  const patch: JsonObject = {};
-  let changed = false;
-  for (const key of Object.keys(from)) {
-    if (!(key in to)) {
-      patch[key] = null;
-      changed = true;
-    }
+  // for…in and a patch made only once something differs: this runs for every twin change, and most
+  // compared subtrees are equal, so no per-key arrays (Object.entries) nor empty patches.
+  let patch: JsonObject | undefined;
+  for (const key in from) {
+    if (key in to) continue;
+    patch ??= {};
+    patch[key] = null;
   }
-  for (const [key, value] of Object.entries(to)) {
-    const sub = createMergePatch(from[key], value);
-    if (sub !== undefined) {
-      patch[key] = sub;
-      changed = true;
-    }
+  for (const key in to) {
+    const sub = createMergePatch(from[key], to[key]);
+    if (sub === undefined) continue;
+    patch ??= {};
+    patch[key] = sub;
   }
-  return changed ? patch : undefined;
+  return patch;
 }
 
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
   const ao = a as JsonObject;
   const bo = b as JsonObject;
-  const keys = Object.keys(ao);
-  return keys.length === Object.keys(bo).length && keys.every((k) => k in bo && jsonEqual(ao[k], bo[k]));
+  let count = 0;
+  for (const k in ao) {
+    if (!(k in bo) || !jsonEqual(ao[k], bo[k])) return false;
+    count++;
+  }
+  for (const _ in bo) count--;
+  return count === 0;
 }

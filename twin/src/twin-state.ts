@@ -63,15 +63,17 @@ export class ReportedTwin {
   takePatch(now: number): TwinPatch | undefined {
     const patch: JsonObject = {};
     let changed = false;
+    const parents = new Parents(this.#current, this.#published, patch);
     for (const path of coveringPaths([...this.#dirty.values()])) {
-      const current = valueAt(this.#current, path);
-      const diff = createMergePatch(valueAt(this.#published, path), current);
-      if (diff === undefined) continue;
-      setAt(patch, path, diff);
-      const parent = ensureParent(this.#published, path);
+      parents.moveTo(path);
       const key = path[path.length - 1] as string;
-      if (current === undefined) delete parent[key];
-      else parent[key] = cloneJson(current);
+      const current = parents.current(key);
+      const diff = createMergePatch(parents.published(key), current);
+      if (diff === undefined) continue;
+      parents.patchParent()[key] = diff;
+      const published = parents.publishedParent();
+      if (current === undefined) delete published[key];
+      else published[key] = cloneJson(current);
       changed = true;
     }
     this.#dirty.clear();
@@ -91,33 +93,105 @@ export class ReportedTwin {
   }
 }
 
-/** Drops every path that has an ancestor in the list: the ancestor's diff covers it. */
+/**
+ * The parents of a dirty path in the current document, the published one and
+ * the patch, kept while the next path has the same parent (most do: the points
+ * of one device follow each other), so a patch walks each parent once, not
+ * three documents from the root per path. The published and patch parents are
+ * created only when a member under them differs.
+ */
+class Parents {
+  readonly #roots: { readonly current: JsonObject; readonly published: JsonObject; readonly patch: JsonObject };
+  #path: readonly string[] = [];
+  #current: Json | undefined;
+  #published: Json | undefined;
+  #patch: JsonObject | undefined;
+
+  constructor(current: JsonObject, published: JsonObject, patch: JsonObject) {
+    this.#roots = { current, published, patch };
+  }
+
+  moveTo(path: readonly string[]): void {
+    if (sameParent(this.#path, path)) return;
+    this.#path = path;
+    this.#current = valueAt(this.#roots.current, path, path.length - 1);
+    this.#published = valueAt(this.#roots.published, path, path.length - 1);
+    this.#patch = undefined;
+  }
+
+  current(key: string): Json | undefined {
+    return isJsonObject(this.#current) ? this.#current[key] : undefined;
+  }
+
+  published(key: string): Json | undefined {
+    return isJsonObject(this.#published) ? this.#published[key] : undefined;
+  }
+
+  publishedParent(): JsonObject {
+    if (!isJsonObject(this.#published)) this.#published = ensureParent(this.#roots.published, this.#path);
+    return this.#published;
+  }
+
+  patchParent(): JsonObject {
+    this.#patch ??= ensureParent(this.#roots.patch, this.#path);
+    return this.#patch;
+  }
+}
+
+function sameParent(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length || a.length === 0) return false;
+  for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A tree of the paths kept so far: `true` ends a kept path, a map leads to longer ones. */
+type Kept = Map<string, Kept | true>;
+
+/**
+ * Drops every path that has an ancestor in the list: the ancestor's diff covers it.
+ * Shortest first, each path walked down a tree of those kept: no prefix strings per path.
+ */
 function coveringPaths(paths: readonly (readonly string[])[]): (readonly string[])[] {
   const sorted = [...paths].sort((a, b) => a.length - b.length);
-  const kept = new Set<string>();
+  const root: Kept = new Map();
   const result: (readonly string[])[] = [];
-  for (const path of sorted) {
-    let covered = false;
-    for (let i = 1; i < path.length && !covered; i++) covered = kept.has(path.slice(0, i).join('\u0000'));
-    if (covered) continue;
-    kept.add(path.join('\u0000'));
-    result.push(path);
-  }
+  for (const path of sorted) if (keep(root, path)) result.push(path);
   return result;
 }
 
-export function valueAt(root: JsonObject, path: readonly string[]): Json | undefined {
+/** Adds `path` to the tree unless a kept path is a prefix of it. */
+function keep(root: Kept, path: readonly string[]): boolean {
+  let level = root;
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = path[i] as string;
+    const next = level.get(key);
+    if (next === true) return false;
+    if (next) level = next;
+    else {
+      const created: Kept = new Map();
+      level.set(key, created);
+      level = created;
+    }
+  }
+  level.set(path[last] as string, true);
+  return true;
+}
+
+/** The value at `path` (its first `end` keys). */
+export function valueAt(root: JsonObject, path: readonly string[], end = path.length): Json | undefined {
   let node: Json | undefined = root;
-  for (const key of path) {
+  for (let i = 0; i < end; i++) {
     if (!isJsonObject(node)) return undefined;
-    node = node[key];
+    node = node[path[i] as string];
   }
   return node;
 }
 
 function ensureParent(root: JsonObject, path: readonly string[]): JsonObject {
   let node = root;
-  for (const key of path.slice(0, -1)) {
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string;
     const next = node[key];
     if (isJsonObject(next)) node = next;
     else {
@@ -134,10 +208,6 @@ function cloneJson(value: Json): Json {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(cloneJson);
   const copy: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) copy[k] = cloneJson(v);
+  for (const k in value) copy[k] = cloneJson(value[k] as Json);
   return copy;
-}
-
-function setAt(root: JsonObject, path: readonly string[], value: Json): void {
-  ensureParent(root, path)[path[path.length - 1] as string] = value;
 }

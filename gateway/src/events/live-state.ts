@@ -1,4 +1,4 @@
-import type { Reading } from '@lifeline/core';
+import { PointMap, type Reading } from '@lifeline/core';
 import type { CommState } from '../acquisition/comm-state.js';
 import type { GatewayEventSource } from './gateway-events.js';
 
@@ -8,7 +8,8 @@ import type { GatewayEventSource } from './gateway-events.js';
  * travel on the gateway's event bus, which this subscribes to.
  */
 export class LiveState {
-  readonly #latest = new Map<string, Reading>();
+  /** By device then point: no key string built per reading. */
+  readonly #latest = new PointMap<Reading>();
   readonly #comm = new Map<string, { state: CommState; reason?: string }>();
 
   /** Keeps up with `events`; returns the function that stops it. */
@@ -22,7 +23,7 @@ export class LiveState {
   }
 
   updateReadings(readings: readonly Reading[]): void {
-    for (const r of readings) this.#latest.set(`${r.device}\u0000${r.point}`, r);
+    for (const r of readings) this.#latest.set(r.device, r.point, r);
   }
 
   updateComm(device: string, state: CommState, reason?: string): void {
@@ -30,7 +31,7 @@ export class LiveState {
   }
 
   readings(): Reading[] {
-    return [...this.#latest.values()];
+    return this.#latest.appendTo([]);
   }
 
   comm(device: string): { state: CommState; reason?: string } {

@@ -7,12 +7,21 @@ export interface HistoryTier {
   readonly name: string;
   readonly bucketMs: number;
   readonly retentionMs: number;
+  /**
+   * Open and finished buckets are stored at most this often (default: every
+   * flush); queries and stop store everything first. Each store writes one row
+   * per point, each into its point's own B-tree page: 10k points stored every
+   * 10 s rewrote ~10k pages a tick (~200 ms of CPU per tick after an hour of
+   * data), six buckets a point at once share those pages. A crash loses at most
+   * this much of the trends (alarms and telemetry are in the outbox).
+   */
+  readonly storeEveryMs?: number;
 }
 
-/** 10-second buckets for a day, 5-minute buckets for 30 days. */
+/** 10-second buckets for a day, 5-minute buckets for 30 days; both stored every minute. */
 export const HISTORY_TIERS: readonly HistoryTier[] = [
-  { name: 'fine', bucketMs: 10_000, retentionMs: 86_400_000 },
-  { name: 'coarse', bucketMs: 300_000, retentionMs: 2_592_000_000 },
+  { name: 'fine', bucketMs: 10_000, retentionMs: 86_400_000, storeEveryMs: 60_000 },
+  { name: 'coarse', bucketMs: 300_000, retentionMs: 2_592_000_000, storeEveryMs: 60_000 },
 ];
 
 export interface HistoryBucket {

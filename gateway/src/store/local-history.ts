@@ -6,6 +6,9 @@ type OpenBucket = { -readonly [K in keyof HistoryBucket]: HistoryBucket[K] };
 interface OpenTier {
   readonly current: PointMap<OpenBucket>;
   readonly done: OpenBucket[];
+  /** Timer ticks between two stores of this tier, and how many have passed. */
+  readonly everyTicks: number;
+  ticks: number;
 }
 
 export interface TrendPoint {
@@ -18,7 +21,8 @@ export interface TrendPoint {
 
 /**
  * Readings → per-tier buckets in memory → the history store every
- * `flushEveryMs`; queries pick the finest tier that still covers the range
+ * `flushEveryMs` (a tier with `storeEveryMs` less often; queries and stop store
+ * everything first); queries pick the finest tier that still covers the range
  * and returns at most `maxPoints`. Owns its flush timer.
  */
 export class LocalHistory {
@@ -35,7 +39,12 @@ export class LocalHistory {
     this.#clock = clock;
     this.#tiers = options.tiers ?? HISTORY_TIERS;
     this.#flushEveryMs = options.flushEveryMs ?? 10_000;
-    this.#open = this.#tiers.map(() => ({ current: new PointMap(), done: [] }));
+    this.#open = this.#tiers.map((t) => ({
+      current: new PointMap(),
+      done: [],
+      everyTicks: Math.max(1, Math.floor((t.storeEveryMs ?? 0) / this.#flushEveryMs)),
+      ticks: 0,
+    }));
   }
 
   /**
@@ -84,7 +93,12 @@ export class LocalHistory {
   start(): void {
     if (this.#timer !== undefined) return;
     const tick = () => {
-      this.flush();
+      for (const [i, open] of this.#open.entries()) {
+        open.ticks += 1;
+        if (open.ticks < open.everyTicks) continue;
+        open.ticks = 0;
+        this.#flushTier(i);
+      }
       const now = this.#clock.now();
       for (const tier of this.#tiers) this.#store.prune(tier.name, now - tier.retentionMs);
       this.#timer = this.#clock.setTimeout(tick, this.#flushEveryMs);
@@ -94,13 +108,16 @@ export class LocalHistory {
 
   /** Stores every bucket filled since the last flush; the store combines them with what it holds. */
   flush(): void {
-    for (const [i, tier] of this.#tiers.entries()) {
-      const open = this.#open[i] as OpenTier;
-      const buckets = [...open.done, ...open.current.values()];
-      if (buckets.length > 0) this.#store.merge(tier.name, buckets);
-      open.done.length = 0;
-      open.current.clear();
-    }
+    for (let i = 0; i < this.#tiers.length; i++) this.#flushTier(i);
+  }
+
+  #flushTier(i: number): void {
+    const tier = this.#tiers[i] as HistoryTier;
+    const open = this.#open[i] as OpenTier;
+    const buckets = open.current.appendTo(open.done.slice());
+    if (buckets.length > 0) this.#store.merge(tier.name, buckets);
+    open.done.length = 0;
+    open.current.clear();
   }
 
   /** Flushes and closes the store. */

@@ -5,8 +5,8 @@ import type { HistoryBucket, HistoryStore } from './history-store.js';
 import { openSqlite, SQLITE_CACHE_KIB } from './sqlite-database.js';
 
 /**
- * The local history in SQLite (WAL, synchronous=NORMAL: trends may lose the
- * last seconds on power loss; alarms and telemetry live in the outbox, which
+ * The local history in SQLite (WAL, synchronous=NORMAL, stored every minute: trends may lose the
+ * last minute on power loss; alarms and telemetry live in the outbox, which
  * syncs fully).
  */
 export class SqliteHistoryStore implements HistoryStore {
@@ -14,6 +14,8 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly #upsert: Database.Statement;
   readonly #query: Database.Statement;
   readonly #prune: Database.Statement;
+  /** One transaction function, made once: a merge is one transaction of prepared upserts. */
+  readonly #merge: (tier: string, buckets: readonly HistoryBucket[]) => void;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -30,12 +32,14 @@ export class SqliteHistoryStore implements HistoryStore {
       'SELECT device, point, ts, count, sum, min, max FROM history WHERE tier = ? AND device = ? AND point = ? AND ts >= ? AND ts < ? ORDER BY ts',
     );
     this.#prune = db.prepare('DELETE FROM history WHERE tier = ? AND ts < ?');
+    const upsert = this.#upsert;
+    this.#merge = db.transaction((tier: string, buckets: readonly HistoryBucket[]) => {
+      for (const b of buckets) upsert.run(tier, b.device, b.point, b.ts, b.count, b.sum, b.min, b.max);
+    });
   }
 
   merge(tier: string, buckets: readonly HistoryBucket[]): void {
-    this.#db.transaction(() => {
-      for (const b of buckets) this.#upsert.run(tier, b.device, b.point, b.ts, b.count, b.sum, b.min, b.max);
-    })();
+    this.#merge(tier, buckets);
   }
 
   query(tier: string, device: string, point: string, fromMs: number, toMs: number): HistoryBucket[] {

@@ -34,15 +34,23 @@ export interface LastReported extends ReportedValue {
 export const TWIN_EXCEPTIONS: ExceptionPolicy = { deadband: 0, maxSilenceMs: Number.POSITIVE_INFINITY, reasonChanges: true };
 
 /**
- * Pure decision: report this value? The first one, a quality change, a
- * reason change (when the policy says so), the max-silence heartbeat, a
- * boolean change, or a numeric change of at least the deadband say yes.
+ * Pure decision: report this value? The first one, the max-silence heartbeat,
+ * or a change (changedValue).
  */
 export function shouldReport(last: LastReported | undefined, next: ReportedValue, now: number, policy: ExceptionPolicy): boolean {
   if (!last) return true;
+  return changedValue(last, next, policy) || now - last.at >= policy.maxSilenceMs;
+}
+
+/**
+ * Pure decision, without the heartbeat: a quality change, a reason change
+ * (when the policy says so), a boolean change, or a numeric change of at
+ * least the deadband. The twin, which has no heartbeat, compares its point
+ * with this directly (no report-time record per reading).
+ */
+export function changedValue(last: ReportedValue, next: ReportedValue, policy: ExceptionPolicy): boolean {
   if (last.quality !== next.quality) return true;
   if (policy.reasonChanges && last.reason !== next.reason) return true;
-  if (now - last.at >= policy.maxSilenceMs) return true;
   const value = next.value;
   // Number.MIN_VALUE: with deadband 0 any difference between two distinct doubles counts.
   if (typeof value === 'number' && typeof last.value === 'number')

@@ -1,4 +1,4 @@
-import { type Clock, PointMap, type Reading, type TimerHandle } from '@lifeline/core';
+import { type Clock, IsoMemo, PointMap, type Reading, type TimerHandle } from '@lifeline/core';
 import type { TelemetryBatch, TelemetryReading } from '@lifeline/twin';
 import { type ExceptionPolicy, type LastReported, shouldReport } from './report-by-exception.js';
 
@@ -22,7 +22,7 @@ export class TelemetryReporter {
   /** What each point last reported, and its unit (looked up once per point, not per reading). */
   readonly #last = new PointMap<{ -readonly [K in keyof LastReported]: LastReported[K] } & { readonly unit: string }>();
   /** The readings of one poll share a sample time: format it once. */
-  #isoOf = { ts: Number.NaN, iso: '' };
+  readonly #iso = new IsoMemo();
   #pending: TelemetryReading[] = [];
   #timer: TimerHandle | undefined;
   #seq = 0;
@@ -48,25 +48,12 @@ export class TelemetryReporter {
         last = { value: r.value, quality: r.quality, at: now, unit: this.#options.unitOf(r.device, r.point) };
         this.#last.set(r.device, r.point, last);
       }
-      this.#pending.push({
-        device: r.device,
-        point: r.point,
-        value: r.value ?? null,
-        unit: last.unit,
-        quality: r.quality,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        sourceTs: this.#iso(r.sourceTs),
-      });
+      this.#pending.push(telemetryReading(r, last.unit, this.#iso.of(r.sourceTs)));
       if (this.#pending.length >= this.#options.batchMaxReadings) this.flush();
     }
     if (this.#pending.length > 0 && this.#timer === undefined) {
       this.#timer = this.#clock.setTimeout(() => this.flush(), this.#options.batchIntervalMs);
     }
-  }
-
-  #iso(ts: number): string {
-    if (this.#isoOf.ts !== ts) this.#isoOf = { ts, iso: new Date(ts).toISOString() };
-    return this.#isoOf.iso;
   }
 
   /** Closes the open batch now (also on stop, so nothing offered is dropped). */
@@ -84,4 +71,12 @@ export class TelemetryReporter {
     this.flush();
     this.#stopped = true;
   }
+}
+
+/** A reading as telemetry carries it; members in the order published, no spread of a temporary object. */
+function telemetryReading(r: Reading, unit: string, sourceTs: string): TelemetryReading {
+  const value = r.value ?? null;
+  return r.reason !== undefined
+    ? { device: r.device, point: r.point, value, unit, quality: r.quality, reason: r.reason, sourceTs }
+    : { device: r.device, point: r.point, value, unit, quality: r.quality, sourceTs };
 }

@@ -1,4 +1,4 @@
-import type { Clock, SiteConfig, TimerHandle } from '@lifeline/core';
+import { type Clock, IsoMemo, type SiteConfig, type TimerHandle } from '@lifeline/core';
 import {
   type CommandName,
   type CommandResult,
@@ -24,7 +24,7 @@ import {
   applyAnalytics,
   applyComm,
   applyHealth,
-  applyReading,
+  applyReadings,
   configuredLimits,
   initialReported,
   setLimits,
@@ -80,6 +80,8 @@ export class GatewayTwin {
   readonly #changes: TwinChanges;
   readonly #guard: RequestGuard;
   readonly #unsubscribe: (() => void)[] = [];
+  /** The readings of one poll share a sample time: its ISO form is made once. */
+  readonly #iso = new IsoMemo();
   readonly #resyncs = new Map<TwinLink, { last: number; timer: TimerHandle | undefined; tokens: string[] }>();
   #flushTimer: TimerHandle | undefined;
   #refreshTimer: TimerHandle | undefined;
@@ -109,11 +111,10 @@ export class GatewayTwin {
     this.#running = true;
     const events = this.#o.events;
     this.#unsubscribe.push(
-      events.on('readings', (readings) =>
-        this.#observe(() => {
-          for (const r of readings) applyReading(this.twin, r);
-        }),
-      ),
+      events.on('readings', (readings) => {
+        applyReadings(this.twin, readings, this.#iso);
+        this.#schedule();
+      }),
       events.on('comm', (c) => this.#observe(() => applyComm(this.twin, c.device, c.state, c.reason))),
       events.on('alarm', (e) => this.#observe(() => applyAlarm(this.twin, e))),
       events.on('analytics', (a) => this.#observe(() => applyAnalytics(this.twin, a))),

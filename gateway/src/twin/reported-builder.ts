@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Reading, SiteConfig } from '@lifeline/core';
+import type { IsoMemo, Reading, SiteConfig } from '@lifeline/core';
 import {
   type AlarmEvent,
   type AlarmState,
@@ -15,7 +15,7 @@ import {
 import type { CommState } from '../acquisition/comm-state.js';
 import type { DeviceHealth } from '../acquisition/device-health.js';
 import type { ActiveLimit } from '../alarms/alarm-control.js';
-import { shouldReport, TWIN_EXCEPTIONS } from '../telemetry/report-by-exception.js';
+import { changedValue, TWIN_EXCEPTIONS } from '../telemetry/report-by-exception.js';
 
 /**
  * Pure helpers that turn what the gateway knows (config, readings, comm
@@ -102,25 +102,33 @@ export function setLimits(twin: ReportedTwin, limits: readonly ActiveLimit[]): v
   twin.set(['limitsVersion'], limitsVersionOf(record));
 }
 
-/** Report by exception (TWIN_EXCEPTIONS): a point changes in the twin only when its value, quality or reason does. */
-export function applyReading(twin: ReportedTwin, r: Reading): void {
-  const path = ['devices', r.device, 'points', r.point];
-  const before = twin.get(path) as TwinPoint | undefined;
-  if (!before) return;
+/**
+ * Report by exception (TWIN_EXCEPTIONS): a point changes in the twin only when its value, quality or reason does.
+ * On the hot path of every poll: an unchanged reading allocates nothing; `iso` formats the batch's sample time once.
+ */
+export function applyReadings(twin: ReportedTwin, readings: readonly Reading[], iso: IsoMemo): void {
+  const devices = twin.reported.devices;
+  for (const r of readings) {
+    const before = devices[r.device]?.points[r.point];
+    if (before) applyReading(twin, r, before, iso);
+  }
+}
+
+function applyReading(twin: ReportedTwin, r: Reading, before: TwinPoint, iso: IsoMemo): void {
   // JSON has no NaN or Infinity: the twin shows such a value as absent.
-  const value = typeof r.value === 'number' && !Number.isFinite(r.value) ? undefined : r.value;
-  // The twin keeps no report times and has no heartbeat, so `at` and `now` play no part.
-  const last = { value: before.value, quality: before.quality, reason: before.reason, at: 0 };
-  if (!shouldReport(last, { value, quality: r.quality, reason: r.reason }, 0, TWIN_EXCEPTIONS)) return;
-  const next: TwinPoint = {
-    ...(value !== undefined ? { value } : {}),
-    quality: r.quality,
-    ...(r.reason !== undefined ? { reason: r.reason } : {}),
-    unit: before.unit,
-    ts: new Date(r.sourceTs).toISOString(),
-    alarm: before.alarm,
-  };
-  twin.set(path, next as unknown as Parameters<ReportedTwin['set']>[1]);
+  const finite = typeof r.value !== 'number' || Number.isFinite(r.value);
+  const value = finite ? r.value : undefined;
+  // The twin keeps no report times and has no heartbeat: only a change counts. The reading itself is the candidate
+  // unless its value is not finite (no object per reading).
+  if (!changedValue(before, finite ? r : { quality: r.quality, reason: r.reason }, TWIN_EXCEPTIONS)) return;
+  // Members in the schema's order, absent ones left out (no spreads of temporary objects).
+  const next: { -readonly [K in keyof TwinPoint]?: TwinPoint[K] } =
+    value !== undefined ? { value, quality: r.quality } : { quality: r.quality };
+  if (r.reason !== undefined) next.reason = r.reason;
+  next.unit = before.unit;
+  next.ts = iso.of(r.sourceTs);
+  next.alarm = before.alarm;
+  twin.set(['devices', r.device, 'points', r.point], next as unknown as Parameters<ReportedTwin['set']>[1]);
 }
 
 export function applyComm(twin: ReportedTwin, device: string, state: CommState, reason: string | undefined): void {

@@ -42,6 +42,7 @@ describe('PointMap (values by device and point)', () => {
     m.set('d2', 'p1', 'b');
     m.set('d1', 'p2', 'c');
     assert.deepEqual([...m.values()], ['a', 'c', 'b']);
+    assert.deepEqual(m.appendTo(['z']), ['z', 'a', 'c', 'b'], 'appendTo: the same order, after what is there');
     m.clear();
     assert.equal(m.size, 0);
     assert.deepEqual([...m.values()], []);

@@ -127,12 +127,40 @@ describe('local history: downsampling for trends', () => {
     h.stop();
   });
 
+  it('stores both tiers every minute, not every tick; a query stores everything first', () => {
+    const store = new MemoryHistoryStore();
+    const merge = sinon.spy(store, 'merge');
+    const h = new LocalHistory(store, systemClock, { flushEveryMs: 10_000 });
+    h.start();
+    for (let s = 1; s <= 60; s++) {
+      h.record([reading(Date.now(), s)]);
+      clock.tick(1000);
+    }
+    assert.deepEqual(
+      merge.getCalls().map((c) => [c.args[0], c.args[1].length]),
+      [
+        ['fine', 6],
+        ['coarse', 1],
+      ],
+      'six 10 s buckets of the point at once',
+    );
+    h.record([reading(Date.now(), 61)]);
+    const coarse = h.trend('d', 'p', Date.now() - 2 * 86_400_000, Date.now() + 1);
+    assert.equal(
+      coarse.reduce((n, b) => n + b.count, 0),
+      61,
+      'the open buckets of both tiers were stored before the query',
+    );
+    h.stop();
+  });
+
   it('flushes on its timer and prunes past retention', async () => {
     const store = new MemoryHistoryStore();
     const h = new LocalHistory(store, systemClock, { flushEveryMs: 1000 });
     h.start();
     h.record([reading(Date.now(), 1)]);
-    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0);
+    clock.tick(59_000);
+    assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0, 'stored every storeEveryMs (a minute)');
     clock.tick(1000);
     assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 1);
     clock.tick(86_400_000 + 10_000);

@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import type { Reading } from '../../../core/src/reading.js';
 import { systemClock } from '../../../core/src/time/clock.js';
 import { alarmToLine, batchToLines } from '../../../gateway/src/sinks/line-protocol.js';
-import { type LastReported, shouldReport } from '../../../gateway/src/telemetry/report-by-exception.js';
+import { changedValue, type LastReported, shouldReport } from '../../../gateway/src/telemetry/report-by-exception.js';
 import { TelemetryReporter } from '../../../gateway/src/telemetry/telemetry-reporter.js';
 
 const reading = (value: number | boolean | undefined, quality: Reading['quality'] = 'good', sourceTs = 0): Reading => ({
@@ -45,6 +45,20 @@ describe('telemetry report-by-exception', () => {
     const p = { deadband: 0, maxSilenceMs: 10_000 };
     assert.equal(shouldReport(last(1), reading(1.000001), 1, p), true);
     assert.equal(shouldReport(last(1), reading(1), 1, p), false);
+  });
+
+  it('changedValue is the same rule without the heartbeat (the twin’s): only the value, quality and reason count', () => {
+    for (const row of rows.filter((r) => r.last !== undefined)) {
+      const silent = { ...policy, maxSilenceMs: Number.POSITIVE_INFINITY };
+      assert.equal(
+        changedValue(row.last as LastReported, row.reading, policy),
+        shouldReport(row.last, row.reading, row.now, silent),
+        row.what,
+      );
+    }
+    const twin = { ...policy, reasonChanges: true };
+    assert.equal(changedValue({ quality: 'bad', reason: 'timeout' }, { quality: 'bad', reason: 'exception 2' }, twin), true);
+    assert.equal(changedValue({ quality: 'bad', reason: 'timeout' }, { quality: 'bad', reason: 'exception 2' }, policy), false);
   });
 });
 

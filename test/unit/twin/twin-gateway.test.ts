@@ -158,6 +158,21 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     assert.equal(link.on('twin/patch').length, 1, 'an unchanged value is no change');
   });
 
+  it('shows a non-finite value as absent, ignores unknown points, and keeps the point members in schema order', () => {
+    birth();
+    bus.emit('readings', [
+      { ...reading(Number.NaN), quality: 'uncertain' as const, reason: 'over range' },
+      { ...reading(1), device: 'no-such-device' },
+      { ...reading(1), point: 'no-such-point' },
+    ]);
+    clock.tick(100);
+    const point = twin.twin.reported.devices['gas-1']?.points.lel1;
+    assert.deepEqual(Object.keys(point ?? {}), ['quality', 'reason', 'unit', 'ts', 'alarm']);
+    assert.equal(point?.reason, 'over range');
+    assert.equal(twin.twin.reported.devices['no-such-device'], undefined);
+    assert.equal(twin.twin.reported.devices['gas-1']?.points['no-such-point'], undefined);
+  });
+
   it('reports a degraded device, and its acquisition counters every healthIntervalMs', () => {
     twin.stop();
     const lastOk = Date.now();

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { limitsVersionOf, ReportedTwin, TwinReplica, type TwinReported } from '@lifeline/twin';
+import {
+  applyMergePatch,
+  createMergePatch,
+  type Json,
+  limitsVersionOf,
+  ReportedTwin,
+  TwinReplica,
+  type TwinReported,
+} from '@lifeline/twin';
 
 const identity = { site: 's1', gateway: 'g1', bootId: 'boot-a' };
 
@@ -45,6 +53,17 @@ describe('twin: reported twin and replica', () => {
     twin.set(['alarms', 'd1/p1/hihi', 'state'], 'acknowledged');
     twin.set(['alarms', 'd1/p1/hihi'], undefined);
     assert.deepEqual(twin.takePatch(0)?.patch, { alarms: { 'd1/p1/hihi': null } });
+  });
+
+  it('covers children by a parent set after them; the patch keeps shortest-first, first-set order', () => {
+    const twin = new ReportedTwin(identity, reported());
+    twin.set(['devices', 'd1', 'points', 'p1', 'value'], 1);
+    twin.set(['devices', 'd1', 'points', 'p2'], { quality: 'good', unit: 'ppm', alarm: 'normal' });
+    twin.set(['alarmSeq'], 2);
+    twin.set(['devices', 'd1', 'points'], { p1: { quality: 'bad', unit: '%LEL', alarm: 'normal' } });
+    twin.set(['devices', 'd1', 'comm'], 'online');
+    const p = twin.takePatch(0);
+    assert.equal(JSON.stringify(p?.patch), '{"alarmSeq":2,"devices":{"d1":{"points":{"p1":{"quality":"bad"}},"comm":"online"}}}');
   });
 
   it('a snapshot folds pending changes into a new version', () => {
@@ -98,5 +117,36 @@ describe('twin: reported twin and replica', () => {
     replica.applySnapshot(twin.snapshot(1000));
     assert.ok(gaps > 0);
     assert.deepEqual(replica.reported, twin.reported);
+  });
+
+  it('patches exactly the difference since the last patch, under random sets, removals and replaced parents', () => {
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const twin = new ReportedTwin(identity, reported());
+    const devices = ['d1', 'd2', 'd3'];
+    const members = ['value', 'quality', 'reason'];
+    const values: Json[] = [1, 2, 'good', 'bad', { nested: 1 }];
+    for (let round = 0; round < 300; round++) {
+      const before = JSON.parse(JSON.stringify(twin.reported)) as Json;
+      for (let n = random(20); n > 0; n--) {
+        const device = devices[random(3)] as string;
+        const point = `p${random(4)}`;
+        const kind = random(10);
+        if (kind === 0) twin.set(['devices', device, 'points'], { [point]: { quality: 'bad', unit: 'x', alarm: 'normal' } });
+        else if (kind === 1) twin.set(['devices', device, 'points', point], random(2) ? undefined : { quality: 'good' });
+        // A member removed only under an existing point: removing under a missing one creates the point unreported.
+        else if (kind === 3 && twin.get(['devices', device, 'points', point]) !== undefined)
+          twin.set(['devices', device, 'points', point, members[random(3)] as string], undefined);
+        else if (kind === 2) twin.set(['alarmSeq'], random(5));
+        else twin.set(['devices', device, 'points', point, members[random(3)] as string], values[random(values.length)]);
+      }
+      const after = JSON.parse(JSON.stringify(twin.reported)) as Json;
+      const patch = twin.takePatch(round)?.patch;
+      assert.deepEqual(patch, createMergePatch(before, after), `round ${round}`);
+      if (patch) assert.deepEqual(applyMergePatch(before, patch), after);
+    }
   });
 });

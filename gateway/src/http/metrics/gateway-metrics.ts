@@ -1,10 +1,11 @@
-import { ALARM_STATES } from '@lifeline/twin';
+import { ALARM_STATES, QUALITIES } from '@lifeline/twin';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { GatewayView } from '../gateway-view.js';
 import { registerAnalyticsMetrics } from './analytics-metrics.js';
 import { registerDeviceMetrics } from './device-metrics.js';
 import { registerPollMetrics } from './poll-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
+import { TalliedCounter } from './tallied-counter.js';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never the
@@ -44,22 +45,24 @@ export class GatewayMetrics {
    * the device's poll count; a point's own quality is in /api/points.
    */
   #readings(view: GatewayView): void {
-    const readings = new Counter({
+    const readings = new TalliedCounter({
       name: 'lifeline_readings_total',
       help: 'Readings decoded from device responses and put on the event bus, per device and quality',
-      labelNames: ['device', 'quality'],
-      registers: [this.registry],
+      seriesLabel: 'device',
+      kindLabel: 'quality',
+      kinds: QUALITIES,
+      registry: this.registry,
     });
     this.#detach.push(
       view.events.on('readings', (batch) => {
-        // A batch is mostly one device's poll: one increment per run of the same device and quality.
+        // A batch is mostly one device's poll: one add per run of the same device and quality.
         let run = 0;
         for (let i = 0; i < batch.length; i++) {
           const r = batch[i] as (typeof batch)[number];
           run++;
           const next = batch[i + 1];
           if (next?.device === r.device && next.quality === r.quality) continue;
-          readings.inc({ device: r.device, quality: r.quality }, run);
+          readings.add(r.device, QUALITIES.indexOf(r.quality), run);
           run = 0;
         }
       }),
