@@ -35,13 +35,30 @@ export interface HistoryBucket {
   readonly max: number;
 }
 
+/** One point's series of buckets in a tier; series are ordered by device, then point. */
+export interface SeriesKey {
+  readonly device: string;
+  readonly point: string;
+}
+
+/** What one prune step did: buckets deleted, and the last series it visited (none once it passed the tier's last). */
+export interface PruneStep {
+  readonly deleted: number;
+  readonly last?: SeriesKey;
+}
+
 export interface HistoryStore {
   /** Adds buckets into a tier, combining with what is stored for the same bucket. */
   merge(tier: string, buckets: readonly HistoryBucket[]): void;
   /** A point's buckets in [fromMs, toMs), oldest first. */
   query(tier: string, device: string, point: string, fromMs: number, toMs: number): HistoryBucket[];
-  /** Drops a tier's buckets older than `beforeMs`; returns how many. */
-  prune(tier: string, beforeMs: number): number;
+  /**
+   * Drops a tier's buckets older than `beforeMs` in at most `maxSeries` series
+   * after `after` (from the first without it), so one step's work is bounded:
+   * a tier's rows are clustered by series, and a delete by time alone reads
+   * the whole tier (0.5–0.7 s for an hour of 10k points, a day's 24×).
+   */
+  prune(tier: string, beforeMs: number, after?: SeriesKey, maxSeries?: number): PruneStep;
   close(): void;
 }
 

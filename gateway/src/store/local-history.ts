@@ -1,5 +1,30 @@
 import { type Clock, PointMap, type Reading, type TimerHandle } from '@lifeline/core';
-import { HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier } from './history-store.js';
+import { HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier, type SeriesKey } from './history-store.js';
+
+/**
+ * Rows a write slice stores, and series a prune slice visits, per event-loop
+ * turn. The history's rows are clustered by series, so a store of 10k points
+ * touches 10k B-tree pages: measured 0.4 s for 10k rows and 0.8 s for 60k
+ * after an hour of data, which in one go held every alarm behind it. A slice
+ * of 250 rows is a few ms; readings and alarms run between slices.
+ */
+const ROWS_PER_SLICE = 250;
+const SERIES_PER_PRUNE_SLICE = 25;
+/** A tier is pruned in a round of slices at most this often: expired buckets outlive their retention by up to this much. */
+const PRUNE_EVERY_MS = 600_000;
+
+/** Buckets of one tier being stored slice by slice. */
+interface PendingWrite {
+  readonly tier: string;
+  readonly buckets: readonly HistoryBucket[];
+  next: number;
+}
+
+/** A tier's prune round in progress: the last series pruned. */
+interface PruneRound {
+  readonly tier: HistoryTier;
+  after?: SeriesKey;
+}
 
 type OpenBucket = { -readonly [K in keyof HistoryBucket]: HistoryBucket[K] };
 /** Each point's bucket being filled, and buckets it has moved past, of one tier. */
@@ -22,8 +47,10 @@ export interface TrendPoint {
 /**
  * Readings → per-tier buckets in memory → the history store every
  * `flushEveryMs` (a tier with `storeEveryMs` less often; queries and stop store
- * everything first); queries pick the finest tier that still covers the range
- * and returns at most `maxPoints`. Owns its flush timer.
+ * everything first), in slices of ROWS_PER_SLICE rows, one per event-loop
+ * turn; each tier pruned past its retention every PRUNE_EVERY_MS, a few
+ * series a slice. Queries pick the finest tier that still covers the range
+ * and return at most `maxPoints`. Owns its flush and slice timers.
  */
 export class LocalHistory {
   readonly #store: HistoryStore;
@@ -33,6 +60,11 @@ export class LocalHistory {
   /** Per tier, in the order of #tiers. */
   readonly #open: OpenTier[];
   #timer: TimerHandle | undefined;
+  /** Stores and prunes waiting for their next slice, in order, and the timer of that slice. */
+  readonly #writes: PendingWrite[] = [];
+  readonly #prunes: PruneRound[] = [];
+  #sliceTimer: TimerHandle | undefined;
+  #lastPruneAt = Number.NEGATIVE_INFINITY;
 
   constructor(store: HistoryStore, clock: Clock, options: { tiers?: readonly HistoryTier[]; flushEveryMs?: number } = {}) {
     this.#store = store;
@@ -97,33 +129,69 @@ export class LocalHistory {
         open.ticks += 1;
         if (open.ticks < open.everyTicks) continue;
         open.ticks = 0;
-        this.#flushTier(i);
+        const buckets = this.#takeTier(i);
+        if (buckets.length > 0) this.#writes.push({ tier: (this.#tiers[i] as HistoryTier).name, buckets, next: 0 });
       }
       const now = this.#clock.now();
-      for (const tier of this.#tiers) this.#store.prune(tier.name, now - tier.retentionMs);
+      if (now - this.#lastPruneAt >= PRUNE_EVERY_MS && this.#prunes.length === 0) {
+        this.#lastPruneAt = now;
+        for (const tier of this.#tiers) this.#prunes.push({ tier });
+      }
+      this.#scheduleSlice();
       this.#timer = this.#clock.setTimeout(tick, this.#flushEveryMs);
     };
     this.#timer = this.#clock.setTimeout(tick, this.#flushEveryMs);
   }
 
-  /** Stores every bucket filled since the last flush; the store combines them with what it holds. */
+  /** Stores everything: the slices still waiting, then every bucket filled since; the store combines them with what it holds. */
   flush(): void {
-    for (let i = 0; i < this.#tiers.length; i++) this.#flushTier(i);
+    for (const write of this.#writes.splice(0)) this.#store.merge(write.tier, write.buckets.slice(write.next));
+    for (let i = 0; i < this.#tiers.length; i++) {
+      const buckets = this.#takeTier(i);
+      if (buckets.length > 0) this.#store.merge((this.#tiers[i] as HistoryTier).name, buckets);
+    }
   }
 
-  #flushTier(i: number): void {
-    const tier = this.#tiers[i] as HistoryTier;
+  #takeTier(i: number): HistoryBucket[] {
     const open = this.#open[i] as OpenTier;
     const buckets = open.current.appendTo(open.done.slice());
-    if (buckets.length > 0) this.#store.merge(tier.name, buckets);
     open.done.length = 0;
     open.current.clear();
+    return buckets;
+  }
+
+  #scheduleSlice(): void {
+    if (this.#sliceTimer !== undefined || (this.#writes.length === 0 && this.#prunes.length === 0)) return;
+    this.#sliceTimer = this.#clock.setTimeout(() => {
+      this.#sliceTimer = undefined;
+      this.#runSlice();
+      this.#scheduleSlice();
+    }, 0);
+  }
+
+  /** One bounded step: the next rows of the oldest pending store, else the next series of a prune round. */
+  #runSlice(): void {
+    const write = this.#writes[0];
+    if (write) {
+      this.#store.merge(write.tier, write.buckets.slice(write.next, write.next + ROWS_PER_SLICE));
+      write.next += ROWS_PER_SLICE;
+      if (write.next >= write.buckets.length) this.#writes.shift();
+      return;
+    }
+    const round = this.#prunes[0];
+    if (!round) return;
+    const step = this.#store.prune(round.tier.name, this.#clock.now() - round.tier.retentionMs, round.after, SERIES_PER_PRUNE_SLICE);
+    if (step.last) round.after = step.last;
+    else this.#prunes.shift();
   }
 
   /** Flushes and closes the store. */
   stop(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    if (this.#sliceTimer !== undefined) this.#clock.clearTimeout(this.#sliceTimer);
     this.#timer = undefined;
+    this.#sliceTimer = undefined;
+    this.#prunes.length = 0;
     this.flush();
     this.#store.close();
   }

@@ -1,4 +1,11 @@
-import { combine, type HistoryBucket, type HistoryStore } from './history-store.js';
+import { combine, type HistoryBucket, type HistoryStore, type PruneStep, type SeriesKey } from './history-store.js';
+
+/** A series as one string that sorts as the SQLite store's (device, point) order: NUL sorts before every character. */
+const seriesId = (s: SeriesKey): string => `${s.device}\u0000${s.point}`;
+const seriesOf = (id: string): SeriesKey => {
+  const [device = '', point = ''] = id.split('\u0000');
+  return { device, point };
+};
 
 /** The local history in memory: same contract as SQLite, gone on restart. */
 export class MemoryHistoryStore implements HistoryStore {
@@ -19,16 +26,20 @@ export class MemoryHistoryStore implements HistoryStore {
       .sort((a, b) => a.ts - b.ts);
   }
 
-  prune(tier: string, beforeMs: number): number {
+  prune(tier: string, beforeMs: number, after?: SeriesKey, maxSeries = Number.POSITIVE_INFINITY): PruneStep {
     const map = this.#tier(tier);
-    let n = 0;
+    const series = [...new Set([...map.values()].map((b) => seriesId(b)))].sort().filter((id) => !after || id > seriesId(after));
+    const visited = series.slice(0, maxSeries);
+    let deleted = 0;
     for (const [key, b] of map) {
-      if (b.ts < beforeMs) {
+      if (b.ts < beforeMs && visited.includes(seriesId(b))) {
         map.delete(key);
-        n += 1;
+        deleted += 1;
       }
     }
-    return n;
+    // As the SQLite store: a step that stopped at its budget says where; one that ran out of series does not.
+    const last = visited.length === maxSeries ? visited.at(-1) : undefined;
+    return last === undefined ? { deleted } : { deleted, last: seriesOf(last) };
   }
 
   close(): void {

@@ -23,6 +23,11 @@ export interface SqliteOpenOptions {
   readonly cacheKiB: number;
   /** A reader beside the writer of the same file (WAL): no journal or sync settings of its own. */
   readonly readonly?: boolean;
+  /**
+   * WAL pages after which a commit checkpoints (SQLite's default 1000): the
+   * commit that crosses it copies them into the file on the caller's thread.
+   */
+  readonly walAutocheckpointPages?: number;
 }
 
 /**
@@ -37,6 +42,7 @@ export function openSqlite(file: string, options: SqliteOpenOptions): Database.D
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    if (options.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.floor(options.walAutocheckpointPages)}`);
   }
   return db;
 }

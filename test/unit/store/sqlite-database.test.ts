@@ -38,6 +38,15 @@ describe('openSqlite', () => {
     );
   });
 
+  it('sets a smaller WAL auto-checkpoint when asked', () => {
+    const db = openSqlite(join(dir, 'd.db'), { cacheKiB: 512, walAutocheckpointPages: 50 });
+    try {
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 50);
+    } finally {
+      db.close();
+    }
+  });
+
   it('never sets a cache below 64 KiB', () => {
     const db = openSqlite(join(dir, 'c.db'), { cacheKiB: 1 });
     try {

@@ -55,9 +55,37 @@ function historyContract(name: string, open: () => HistoryStore): void {
     it('prunes a tier before a time', () => {
       store.merge('fine', [bucket(0, 1), bucket(10, 2)]);
       store.merge('coarse', [bucket(0, 1)]);
-      assert.equal(store.prune('fine', 10), 1);
+      assert.deepEqual(store.prune('fine', 10), { deleted: 1 });
       assert.equal(store.query('fine', 'd', 'p', 0, 100).length, 1);
       assert.equal(store.query('coarse', 'd', 'p', 0, 100).length, 1);
+    });
+
+    it('prunes a bounded number of series a step, in (device, point) order, resuming after the last one', () => {
+      const series = [
+        ['a', 'x'],
+        ['a', 'y'],
+        ['ab', 'x'],
+        ['b', 'x'],
+        ['b', 'z'],
+      ] as const;
+      for (const [device, point] of series)
+        store.merge('fine', [
+          { ...bucket(0, 1, point), device },
+          { ...bucket(50, 1, point), device },
+        ]);
+      const first = store.prune('fine', 10, undefined, 2);
+      assert.deepEqual(first, { deleted: 2, last: { device: 'a', point: 'y' } });
+      assert.equal(store.query('fine', 'ab', 'x', 0, 100).length, 2, 'a series after the step is untouched');
+      const second = store.prune('fine', 10, first.last, 2);
+      assert.deepEqual(second, { deleted: 2, last: { device: 'b', point: 'x' } });
+      assert.deepEqual(store.prune('fine', 10, second.last, 2), { deleted: 1 }, 'the tier ended inside the step');
+      for (const [device, point] of series)
+        assert.deepEqual(
+          store.query('fine', device, point, 0, 100).map((b) => b.ts),
+          [50],
+          `${device}/${point}`,
+        );
+      assert.deepEqual(store.prune('fine', 10), { deleted: 0 }, 'nothing left to prune; no budget, no resume point');
     });
   });
 }
@@ -136,6 +164,7 @@ describe('local history: downsampling for trends', () => {
       h.record([reading(Date.now(), s)]);
       clock.tick(1000);
     }
+    clock.tick(10); // stores run in slices, one an event-loop turn
     assert.deepEqual(
       merge.getCalls().map((c) => [c.args[0], c.args[1].length]),
       [
@@ -154,6 +183,62 @@ describe('local history: downsampling for trends', () => {
     h.stop();
   });
 
+  it('stores a large flush in slices of 250 rows, one a turn, and a query in the middle stores the rest first', () => {
+    const store = new MemoryHistoryStore();
+    const merge = sinon.spy(store, 'merge');
+    const h = new LocalHistory(store, systemClock, {
+      tiers: [{ name: 'fine', bucketMs: 10_000, retentionMs: 86_400_000 }],
+      flushEveryMs: 10_000,
+    });
+    h.start();
+    h.record(Array.from({ length: 600 }, (_, i) => ({ ...reading(Date.now(), i), point: `p${i}` })));
+    clock.tick(10_000);
+    assert.equal(merge.callCount, 0, 'nothing stored in the tick itself');
+    clock.tick(1);
+    assert.deepEqual(
+      merge.getCalls().map((c) => c.args[1].length),
+      [250],
+      'one slice a turn',
+    );
+    const trend = h.trend('d', 'p599', 0, Date.now() + 1);
+    assert.deepEqual(
+      merge.getCalls().map((c) => c.args[1].length),
+      [250, 350],
+      'the query stored what was left at once',
+    );
+    assert.equal(trend[0]?.avg, 599);
+    clock.tick(10);
+    assert.equal(merge.callCount, 2, 'no slice left to run');
+    h.stop();
+  });
+
+  it('prunes every 10 minutes in slices of 25 series, each step resuming after the last series', () => {
+    const store = new MemoryHistoryStore();
+    const prune = sinon.spy(store, 'prune');
+    const h = new LocalHistory(store, systemClock, {
+      tiers: [{ name: 'fine', bucketMs: 10_000, retentionMs: 60_000 }],
+      flushEveryMs: 10_000,
+    });
+    h.record(Array.from({ length: 60 }, (_, i) => ({ ...reading(Date.now(), i), point: `p${String(i).padStart(3, '0')}` })));
+    h.flush();
+    h.start();
+    clock.tick(10_000 + 10);
+    assert.deepEqual(
+      prune.getCalls().map((c) => [c.args[2]?.point, c.args[3]]),
+      [
+        [undefined, 25],
+        ['p024', 25],
+        ['p049', 25],
+      ],
+    );
+    clock.tick(590_000 - 10);
+    assert.equal(prune.callCount, 3, 'no round before 10 minutes');
+    clock.tick(10_000 + 10);
+    assert.equal(prune.callCount, 6, 'the next round');
+    assert.equal(store.query('fine', 'd', 'p000', 0, Date.now() + 1).length, 0, 'expired buckets gone');
+    h.stop();
+  });
+
   it('flushes on its timer and prunes past retention', async () => {
     const store = new MemoryHistoryStore();
     const h = new LocalHistory(store, systemClock, { flushEveryMs: 1000 });
@@ -161,7 +246,7 @@ describe('local history: downsampling for trends', () => {
     h.record([reading(Date.now(), 1)]);
     clock.tick(59_000);
     assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0, 'stored every storeEveryMs (a minute)');
-    clock.tick(1000);
+    clock.tick(1001);
     assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 1);
     clock.tick(86_400_000 + 10_000);
     assert.equal(store.query('fine', 'd', 'p', 0, Date.now() + 1).length, 0, 'a day later the fine bucket is gone');
