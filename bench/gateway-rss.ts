@@ -90,6 +90,8 @@ export interface GatewayRss {
   readonly onlineAtEnd: number;
   /** WebSocket messages the dashboard client received (0 without `dashboard`). */
   readonly dashboardMessages: number;
+  /** Times the gateway closed the dashboard client's socket (it opens again a second later). */
+  readonly dashboardDrops: number;
   /** With `memoryEveryS`: one sample per period, to tell V8's heap from native growth. */
   readonly memory: readonly MemorySample[];
   /** Size of each file in the state directory at the end (outbox.db, history.db, their WAL…), MB. */
@@ -204,13 +206,40 @@ async function scrape(httpPort: number): Promise<Scrape> {
   };
 }
 
-function connectDashboard(httpPort: number): { close(): void; count(): number } {
+/**
+ * A dashboard tab on `/ws`: like the dashboard's own client it opens again a
+ * second after the gateway closes it (the live socket drops a client that
+ * falls too far behind, e.g. during its 10k-point first snapshot while the
+ * gateway runs behind), so it stays open for the whole run; counts messages
+ * and how often it was dropped.
+ */
+function connectDashboard(httpPort: number): { close(): void; count(): number; drops(): number } {
   let messages = 0;
-  const socket = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
-  socket.addEventListener('message', () => {
-    messages++;
-  });
-  return { close: () => socket.close(), count: () => messages };
+  let dropped = 0;
+  let closing = false;
+  let socket: WebSocket;
+  const open = () => {
+    socket = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
+    socket.addEventListener('message', () => {
+      messages++;
+    });
+    socket.addEventListener('close', () => {
+      if (closing) return;
+      dropped++;
+      setTimeout(() => {
+        if (!closing) open();
+      }, 1000);
+    });
+  };
+  open();
+  return {
+    close: () => {
+      closing = true;
+      socket.close();
+    },
+    count: () => messages,
+    drops: () => dropped,
+  };
 }
 
 export async function measureGatewayRss(dir: string, devicesOrOptions: number | GatewayRunOptions, seconds = 30): Promise<GatewayRss> {
@@ -274,6 +303,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
       heapUsedMb: metrics.heapUsedMb,
       heapTotalMb: metrics.heapTotalMb,
       dashboardMessages: dashboard?.count() ?? 0,
+      dashboardDrops: dashboard?.drops() ?? 0,
       memory,
       stateFilesMb: await stateFiles(join(dir, 'state')),
     };

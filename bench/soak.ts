@@ -121,7 +121,7 @@ export async function run(): Promise<void> {
     const start = result.samplesMb[0] ?? Number.NaN;
     process.stdout.write(
       `soak: ${result.points} points at 1 s for ${(result.samplesMb.length / 60).toFixed(1)} min, ${flaps} alarm flaps × ${FLAPPING} detectors, ` +
-        `centre dropped ${drops}× for ${dropFor} s, dashboard WebSocket got ${result.dashboardMessages} messages; ` +
+        `centre dropped ${drops}× for ${dropFor} s, dashboard WebSocket got ${result.dashboardMessages} messages (dropped by the gateway ${result.dashboardDrops}×, reopened); ` +
         `RSS start ${start.toFixed(0)} MB, p50 ${all.p50.toFixed(0)} MB, max ${all.max.toFixed(0)} MB, slope ${all.slopePerHour.toFixed(1)} MB/h overall; ` +
         `after ${(warm / 60).toFixed(1)} min: p50 ${after.p50.toFixed(0)} MB, slope ${after.slopePerHour.toFixed(1)} MB/h ` +
         `(${((after.slopePerHour / after.p50) * 100).toFixed(1)} %/h); CPU ${result.cpuPercent.toFixed(1)} % of a core; ` +
