@@ -27,7 +27,7 @@ interface InFlight {
 
 /** What modbus-serial's own timeout rejects with (TransactionTimedOutError): classified the same way. */
 function timedOutError(): Error {
-  // Without a stack: it would only show the timer's callback, and capturing it was most of an expiry's cost under --cpu-prof.
+  // Without a stack: it would only show the timer's callback, and capturing one per expiry showed in --cpu-prof (issue 19).
   const { stackTraceLimit } = Error;
   Error.stackTraceLimit = 0;
   const e = new Error('Timed out');
@@ -41,8 +41,8 @@ function expireExchange(exchange: MbapExchange): void {
 }
 
 /**
- * The connection times every exchange itself, and modbus-serial none (a
- * timeout of 0 arms no timer there), so that an expiry is decided only after
+ * The connection times every exchange itself (on RTU links modbus-serial
+ * none: a timeout of 0 arms no timer there), so that an expiry is decided only after
  * the I/O that already arrived has been read: a timer that fires at the end
  * of a stall of this process (a GC pause, a long SQLite write) runs in the
  * event loop's timers phase, before the poll phase reads an answer that came
@@ -280,8 +280,8 @@ export class ModbusConnection {
     this.#client = undefined;
     this.#mbap = undefined;
     this.#rejectAll(portNotOpen());
-    // The port fails what is in flight on it, and never waits for the peer.
-    mbap?.destroy();
+    // The port fails what is in flight on it, and never waits for the peer (only for its socket to close).
+    if (mbap) await new Promise<void>((resolve) => mbap.destroy(resolve));
     if (!client) return;
     // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
