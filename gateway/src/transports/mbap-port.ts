@@ -3,8 +3,8 @@ import { MAX_ADU_BYTES, parseMbap } from './mbap-framing.js';
 import { TransactionIds } from './transaction-ids.js';
 
 const EMPTY = Buffer.alloc(0);
-/** One read's worth: every answer of 16 requests in flight (core MAX_IN_FLIGHT) at the largest ADU fits twice; more comes in the next read. */
-const READ_BUFFER_BYTES = 8 * 1024;
+/** One read's worth: Node's own default for a socket read. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /** What the port tells its connection about the byte stream. */
 export interface FramingListener {
