@@ -2,10 +2,6 @@ import { connect, type Socket } from 'node:net';
 import { MAX_ADU_BYTES, parseMbap } from './mbap-framing.js';
 import { TransactionIds } from './transaction-ids.js';
 
-const EMPTY = Buffer.alloc(0);
-/** One read's worth: Node's own default for a socket read. */
-const READ_BUFFER_BYTES = 64 * 1024;
-
 /** What the port tells its connection about the byte stream. */
 export interface FramingListener {
   /** Bytes left over from an earlier exchange were discarded before a new request. */
@@ -16,7 +12,6 @@ export interface FramingListener {
 
 /** A request on the wire: the port hands it its answer's unit id and PDU, or fails it. */
 export interface MbapRequest {
-  /** `pdu` is valid only during the call (a view of the port's read buffer): copy what is kept. */
   answer(unitId: number, pdu: Buffer): void;
   fail(e: Error): void;
 }
@@ -55,8 +50,7 @@ export class MbapPort {
   readonly #framing: FramingListener;
   #socket: Socket | undefined;
   #open = false;
-  /** Bytes of an answer not complete yet (a copy). */
-  #rx: Buffer = EMPTY;
+  #rx: Buffer = Buffer.alloc(0);
   readonly #tids = new TransactionIds();
   /** The requests in flight, by transaction id (the ids TransactionIds holds outstanding). */
   readonly #pending = new Map<number, MbapRequest>();
@@ -79,16 +73,7 @@ export class MbapPort {
       settled = true;
       callback(err);
     };
-    // Node reads into one buffer of the port's (net `onread`): no buffer allocated and no stream machinery per answer.
-    const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-    const onread = {
-      buffer,
-      callback: (n: number) => {
-        this.#receive(buffer.subarray(0, n));
-        return true;
-      },
-    };
-    const socket = connect({ host: this.#host, port: this.#port, onread });
+    const socket = connect({ host: this.#host, port: this.#port });
     this.#socket = socket;
     // Without a connect timeout a black-holed host holds the link for the OS's SYN retries (minutes).
     socket.setTimeout(this.#connectTimeoutMs, () => {
@@ -100,11 +85,12 @@ export class MbapPort {
       this.#open = true;
       done();
     });
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('error', (err) => done(err));
     socket.once('close', () => {
       const wasOpen = this.#open;
       this.#open = false;
-      this.#rx = EMPTY;
+      this.#rx = Buffer.alloc(0);
       done(new Error('Port Not Open'));
       this.#failAll(portNotOpen(wasOpen ? 'Port closed by the peer' : 'Port Not Open'));
     });
@@ -137,7 +123,7 @@ export class MbapPort {
     }
     if (this.#rx.length > 0 && this.#tids.outstanding === 0) {
       this.#framing.discarded(`${this.#rx.length} stray bytes after the previous answer discarded`);
-      this.#rx = EMPTY;
+      this.#rx = Buffer.alloc(0);
     }
     const tid = this.#tids.issue();
     adu.writeUInt16BE(tid, 0);
@@ -159,23 +145,20 @@ export class MbapPort {
     request?.fail(e);
   }
 
-  /** `chunk` is a view of the read buffer, which the next read overwrites: what is kept past this call is copied. */
   #receive(chunk: Buffer): void {
-    let rx = this.#rx.length === 0 ? chunk : Buffer.concat([this.#rx, chunk]);
-    this.#rx = EMPTY;
+    this.#rx = this.#rx.length === 0 ? chunk : Buffer.concat([this.#rx, chunk]);
     for (;;) {
-      const parsed = parseMbap(rx);
+      const parsed = parseMbap(this.#rx);
       if (parsed.kind === 'incomplete') {
         // A conforming answer is never longer than one ADU: more is noise, not a slow answer.
-        if (rx.length > MAX_ADU_BYTES) this.#invalid(`${rx.length} bytes without a complete MBAP frame`);
-        else if (rx.length > 0) this.#rx = Buffer.from(rx);
+        if (this.#rx.length > MAX_ADU_BYTES) this.#invalid(`${this.#rx.length} bytes without a complete MBAP frame`);
         return;
       }
       if (parsed.kind === 'invalid') {
         this.#invalid(parsed.reason);
         return;
       }
-      rx = rx.subarray(parsed.size);
+      this.#rx = this.#rx.subarray(parsed.size);
       const request = this.#pending.get(parsed.tid);
       if (this.#tids.match(parsed.tid) === 'late' || !request) {
         // A late answer to a request that is no longer in flight: dropped, but its timing is news.
@@ -188,7 +171,7 @@ export class MbapPort {
   }
 
   #invalid(reason: string): void {
-    this.#rx = EMPTY;
+    this.#rx = Buffer.alloc(0);
     if (this.#tids.outstanding === 0) this.#framing.discarded(reason);
     else this.#failAll(framingError(reason));
   }

@@ -152,8 +152,6 @@ export function answerError(shape: AnswerShape, unitId: number, pdu: Buffer): Er
   return undefined;
 }
 
-/** The answer's PDU is a view of the port's read buffer: `buffer` is a copy (modbus-serial's field; unused here). */
-
 /** §6.1–6.2: every bit of every byte, LSB first (whole bytes, as modbus-serial answers: callers keep the ones they asked for). */
 export function bitsOf(pdu: Buffer): { data: boolean[]; buffer: Buffer } {
   const bytes = pdu[1] as number;
@@ -162,7 +160,7 @@ export function bitsOf(pdu: Buffer): { data: boolean[]; buffer: Buffer } {
     const byte = pdu[2 + i] as number;
     for (let j = 0; j < 8; j++) data[i * 8 + j] = ((byte >> j) & 1) === 1;
   }
-  return { data, buffer: Buffer.from(pdu.subarray(2)) };
+  return { data, buffer: pdu.subarray(2) };
 }
 
 /** §6.3–6.4: big-endian registers. */
@@ -170,7 +168,7 @@ export function registersOf(pdu: Buffer): { data: number[]; buffer: Buffer } {
   const n = (pdu[1] as number) >> 1;
   const data = new Array<number>(n);
   for (let i = 0; i < n; i++) data[i] = pdu.readUInt16BE(2 + 2 * i);
-  return { data, buffer: Buffer.from(pdu.subarray(2)) };
+  return { data, buffer: pdu.subarray(2) };
 }
 
 /** §6.5: the coil's address and state echoed. */
