@@ -137,6 +137,21 @@ describe('MbapPort against a raw socket peer', () => {
     assert.equal(await r.answer, 'unit 5 pdu 0302002a');
   });
 
+  it('frames two answers and the start of a third from one chunk, and the third when its rest comes', async () => {
+    let peer: Socket | undefined;
+    const { port: p } = await connect((socket) => {
+      peer = socket;
+    });
+    const [a, b, c] = [request(p), request(p), request(p)];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const third = encodeMbap(c.tid, 5, Buffer.from([3, 2, 0, 3]));
+    const first = Buffer.from([3, 2, 0, 1]);
+    peer?.write(Buffer.concat([encodeMbap(b.tid, 5, Buffer.from([3, 2, 0, 2])), encodeMbap(a.tid, 5, first), third.subarray(0, 8)]));
+    assert.deepEqual(await Promise.all([a.answer, b.answer]), ['unit 5 pdu 03020001', 'unit 5 pdu 03020002']);
+    peer?.write(third.subarray(8));
+    assert.equal(await c.answer, 'unit 5 pdu 03020003');
+  });
+
   it('drops an answer to a retired id as late, and fails what is in flight on a broken header and on close', async () => {
     let peer: Socket | undefined;
     const { port: p, events } = await connect((socket) => {
