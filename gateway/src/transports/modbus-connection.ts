@@ -280,8 +280,8 @@ export class ModbusConnection {
     this.#client = undefined;
     this.#mbap = undefined;
     this.#rejectAll(portNotOpen());
-    // The port fails what is in flight on it, and never waits for the peer (only for its socket to close).
-    if (mbap) await new Promise<void>((resolve) => mbap.destroy(resolve));
+    // The port fails what is in flight on it, and never waits for the peer.
+    mbap?.destroy();
     if (!client) return;
     // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
