@@ -42,7 +42,7 @@ export function parseMbap(buf: Buffer): MbapParse {
   return { kind: 'frame', tid: buf.readUInt16BE(0), unitId: buf[6] as number, pdu: buf.subarray(MBAP_HEADER_BYTES, size), size };
 }
 
-/** One request ADU: `tid`, protocol 0, length, unit id, PDU. */
+/** One ADU: `tid`, protocol 0, length, unit id, PDU (tests and tools frame answers with it; the gateway's requests come from modbus-pdu.ts). */
 export function encodeMbap(tid: number, unitId: number, pdu: Buffer): Buffer {
   const head = Buffer.alloc(MBAP_HEADER_BYTES);
   head.writeUInt16BE(tid, 0);
@@ -62,7 +62,7 @@ export function crc16(data: Buffer): number {
   return crc;
 }
 
-/** unit id + PDU + CRC: the shape modbus-serial's response parser checks. */
+/** unit id + PDU + CRC: an RTU frame, the shape modbus-serial's RTU ports hand its response parser (tests build answers with it). */
 export function toRtuFrame(unitId: number, pdu: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from([unitId]), pdu]);
   const crc = Buffer.alloc(2);

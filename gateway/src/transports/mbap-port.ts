@@ -1,23 +1,35 @@
-import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { encodeMbap, MAX_ADU_BYTES, parseMbap, toRtuFrame } from './mbap-framing.js';
+import { MAX_ADU_BYTES, parseMbap } from './mbap-framing.js';
 import { TransactionIds } from './transaction-ids.js';
 
 /** What the port tells its connection about the byte stream. */
 export interface FramingListener {
-  /** The answers to the requests in flight cannot be framed: fail them now. */
-  invalid(reason: string): void;
   /** Bytes left over from an earlier exchange were discarded before a new request. */
   discarded(reason: string): void;
   /** An answer with `tid` came after its request was given up (and was dropped). */
   late(tid: number): void;
 }
 
+/** A request on the wire: the port hands it its answer's unit id and PDU, or fails it. */
+export interface MbapRequest {
+  answer(unitId: number, pdu: Buffer): void;
+  fail(e: Error): void;
+}
+
+/** The answers in flight could not be framed; the wording ("Bad response") classifies it as a bad frame (modbus-errors.ts). */
+export function framingError(reason: string): Error {
+  return Object.assign(new Error(`Bad response framing: ${reason}`), { framing: true });
+}
+
+/** The link is gone: what a request on it fails with (an I/O failure, so the scheduler reopens the link). */
+export function portNotOpen(message = 'Port Not Open'): Error {
+  return Object.assign(new Error(message), { errno: 'ECONNRESET' });
+}
+
 /**
- * A Modbus TCP port for modbus-serial (the shape of its ports/tcpport.js:
- * open/close/destroy/write, `isOpen`, "data" with an RTU-shaped frame) that
- * validates every MBAP header instead of trusting its length field, and
- * matches answers to requests by transaction id (transaction-ids.ts).
+ * A Modbus TCP port: writes request ADUs (modbus-pdu.ts), validates every
+ * MBAP header instead of trusting its length field, and hands each answer to
+ * the request in flight with its transaction id (transaction-ids.ts).
  *
  * modbus-serial's own TcpPort keeps a partial answer across requests and
  * reads the next answer through it, and takes the transaction id from
@@ -31,10 +43,7 @@ export interface FramingListener {
  * header with a protocol id other than 0 or an impossible length fails what is
  * in flight at once, and the rest of the buffer is dropped.
  */
-export class MbapPort extends EventEmitter {
-  // modbus-serial reads and writes these two fields on its port (index.js open/_onReceive).
-  _transactionIdRead = 1;
-  _transactionIdWrite = 1;
+export class MbapPort {
   readonly #host: string;
   readonly #port: number;
   readonly #connectTimeoutMs: number;
@@ -43,12 +52,10 @@ export class MbapPort extends EventEmitter {
   #open = false;
   #rx: Buffer = Buffer.alloc(0);
   readonly #tids = new TransactionIds();
-  /** The id of the last request written (the connection retires it when its exchange is over), and how many were. */
-  lastTid = 0;
-  written = 0;
+  /** The requests in flight, by transaction id (the ids TransactionIds holds outstanding). */
+  readonly #pending = new Map<number, MbapRequest>();
 
   constructor(host: string, port: number, connectTimeoutMs: number, framing: FramingListener) {
-    super();
     this.#host = host;
     this.#port = port;
     this.#connectTimeoutMs = connectTimeoutMs;
@@ -84,21 +91,17 @@ export class MbapPort extends EventEmitter {
       const wasOpen = this.#open;
       this.#open = false;
       this.#rx = Buffer.alloc(0);
-      this.#tids.retireAll();
       done(new Error('Port Not Open'));
-      if (wasOpen) this.emit('close');
+      this.#failAll(portNotOpen(wasOpen ? 'Port closed by the peer' : 'Port Not Open'));
     });
   }
 
-  /** Closing never waits for the peer: a half-open or stalled link must not hold a shutdown. */
-  close(callback?: (err?: Error) => void): void {
-    this.destroy(callback);
-  }
-
-  destroy(callback?: (err?: Error) => void): void {
+  /** Fails what is in flight and closes; never waits for the peer: a half-open or stalled link must not hold a shutdown. */
+  destroy(callback?: () => void): void {
     const socket = this.#socket;
     this.#socket = undefined;
     this.#open = false;
+    this.#failAll(portNotOpen());
     if (!socket || socket.destroyed) {
       callback?.();
       return;
@@ -107,24 +110,39 @@ export class MbapPort extends EventEmitter {
     socket.destroy();
   }
 
-  /** `data` is modbus-serial's RTU frame (unit, PDU, CRC); Modbus TCP carries unit and PDU under an MBAP header. */
-  write(data: Buffer): void {
-    if (data.length < 4 || !this.#socket) return;
+  /**
+   * Sends `adu` (transaction id 0) under the next transaction id, which it
+   * writes into the ADU, and returns; `request` gets its answer. On a closed
+   * port the request fails at once and the id is 0.
+   */
+  send(adu: Buffer, request: MbapRequest): number {
+    const socket = this.#socket;
+    if (!socket || !this.#open) {
+      request.fail(portNotOpen());
+      return 0;
+    }
     if (this.#rx.length > 0 && this.#tids.outstanding === 0) {
       this.#framing.discarded(`${this.#rx.length} stray bytes after the previous answer discarded`);
       this.#rx = Buffer.alloc(0);
     }
     const tid = this.#tids.issue();
-    this.lastTid = tid;
-    this.written += 1;
-    this.#socket.write(encodeMbap(tid, data[0] as number, data.subarray(1, -2)));
-    // modbus-serial keys its next transaction by this field before it writes.
-    this._transactionIdWrite = this.#tids.next;
+    adu.writeUInt16BE(tid, 0);
+    this.#pending.set(tid, request);
+    socket.write(adu);
+    return tid;
   }
 
   /** The exchange of `tid` is over (answered, timed out or failed): an answer with that id is late from now on. */
   retire(tid: number): void {
     this.#tids.retire(tid);
+    this.#pending.delete(tid);
+  }
+
+  /** The exchange of `tid` ran out of time: its request fails with `e` now, and an answer with that id is late. */
+  abandon(tid: number, e: Error): void {
+    const request = this.#pending.get(tid);
+    this.retire(tid);
+    request?.fail(e);
   }
 
   #receive(chunk: Buffer): void {
@@ -141,22 +159,29 @@ export class MbapPort extends EventEmitter {
         return;
       }
       this.#rx = this.#rx.subarray(parsed.size);
-      if (this.#tids.match(parsed.tid) === 'late') {
+      const request = this.#pending.get(parsed.tid);
+      if (this.#tids.match(parsed.tid) === 'late' || !request) {
         // A late answer to a request that is no longer in flight: dropped, but its timing is news.
         this.#framing.late(parsed.tid);
         continue;
       }
-      this._transactionIdRead = parsed.tid;
-      this.emit('data', toRtuFrame(parsed.unitId, parsed.pdu));
+      this.#pending.delete(parsed.tid);
+      request.answer(parsed.unitId, parsed.pdu);
     }
   }
 
   #invalid(reason: string): void {
     this.#rx = Buffer.alloc(0);
     if (this.#tids.outstanding === 0) this.#framing.discarded(reason);
-    else {
-      this.#tids.retireAll();
-      this.#framing.invalid(reason);
-    }
+    else this.#failAll(framingError(reason));
+  }
+
+  /** The stream broke or closed: nothing in flight can be answered any more. */
+  #failAll(e: Error): void {
+    this.#tids.retireAll();
+    if (this.#pending.size === 0) return;
+    const requests = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const r of requests) r.fail(e);
   }
 }

@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Clock, ModbusLink } from '@lifeline/core';
 import { LateAnswers, type LateObserver } from './late-answers.js';
 import { LineSilence, type SilencePolicy } from './line-silence.js';
-import { MbapPort } from './mbap-port.js';
-import { createModbusClient, discardReceived, forgetTransaction, type ModbusClient, rawBytesOf } from './modbus-serial.js';
+import { MbapExchange } from './mbap-exchange.js';
+import { MbapPort, portNotOpen } from './mbap-port.js';
+import { createModbusClient, discardReceived, type ModbusClient, type ModbusRtuClient, rawBytesOf } from './modbus-serial.js';
 import { frameDeviceIdentification } from './telnet-fc43.js';
 
 /**
@@ -14,11 +15,6 @@ import { frameDeviceIdentification } from './telnet-fc43.js';
  * transaction id) — the scheduler decides how many it starts.
  */
 const CONNECT_TIMEOUT_MS = 2000;
-
-/** The answer in flight could not be framed; modbus-serial's wording ("Bad response") classifies it as a bad frame. */
-function framingError(reason: string): Error {
-  return Object.assign(new Error(`Bad response framing: ${reason}`), { framing: true });
-}
 
 /** A second unclean exchange right after a framing error: the stream cannot be trusted, reopen the link. */
 function outOfStepError(first: string, then: string): Error {
@@ -31,12 +27,22 @@ interface InFlight {
 
 /** What modbus-serial's own timeout rejects with (TransactionTimedOutError): classified the same way. */
 function timedOutError(): Error {
-  return Object.assign(new Error('Timed out'), { name: 'TransactionTimedOutError', errno: 'ETIMEDOUT' });
+  // Without a stack: it would only show the timer's callback, and capturing one per expiry showed in --cpu-prof (issue 19).
+  const { stackTraceLimit } = Error;
+  Error.stackTraceLimit = 0;
+  const e = new Error('Timed out');
+  Error.stackTraceLimit = stackTraceLimit;
+  return Object.assign(e, { name: 'TransactionTimedOutError', errno: 'ETIMEDOUT' });
+}
+
+/** Runs after the poll phase of the loop turn in which the exchange's timer fired (see NO_LIBRARY_TIMEOUT). */
+function expireExchange(exchange: MbapExchange): void {
+  exchange.expire(timedOutError());
 }
 
 /**
- * The connection times every exchange itself, and modbus-serial none (a
- * timeout of 0 arms no timer there), so that an expiry is decided only after
+ * The connection times every exchange itself (on RTU links modbus-serial
+ * none: a timeout of 0 arms no timer there), so that an expiry is decided only after
  * the I/O that already arrived has been read: a timer that fires at the end
  * of a stall of this process (a GC pause, a long SQLite write) runs in the
  * event loop's timers phase, before the poll phase reads an answer that came
@@ -47,23 +53,20 @@ function timedOutError(): Error {
 const NO_LIBRARY_TIMEOUT = 0;
 
 /**
- * The client as one exchange sees it: every call first sets the exchange's
- * unit id and timeout, which modbus-serial reads from the client when the
- * request is written — synchronously in the call — so exchanges in flight
- * together (pipelining) never send with each other's settings. Each call runs
- * inside `around`, which sees what it wrote.
+ * RTU links: modbus-serial's client as one exchange sees it: every call first
+ * sets the exchange's unit id and timeout, which modbus-serial reads from the
+ * client when the request is written — synchronously in the call.
  */
-function boundClient(client: ModbusClient, unitId: number, timeoutMs: number, around: (call: () => unknown) => unknown): ModbusClient {
+function boundClient(client: ModbusRtuClient, unitId: number, timeoutMs: number): ModbusClient {
   return new Proxy(client, {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
       if (typeof value !== 'function' || key === 'setID' || key === 'setTimeout') return value;
-      return (...args: unknown[]) =>
-        around(() => {
-          target.setID(unitId);
-          target.setTimeout(timeoutMs);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        });
+      return (...args: unknown[]) => {
+        target.setID(unitId);
+        target.setTimeout(timeoutMs);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
     },
   });
 }
@@ -75,9 +78,12 @@ export class ModbusConnection {
   readonly #silencePolicy: SilencePolicy | undefined;
   /** RTU links: when the next request may go (frame gap, drain after a cut-short request). */
   #silence: LineSilence | undefined;
-  #client: ModbusClient | undefined;
+  /** RTU links: modbus-serial's client on one of its ports. */
+  #client: ModbusRtuClient | undefined;
+  /** Modbus TCP: our own request/response path (mbap-port.ts, mbap-exchange.ts). */
   #mbap: MbapPort | undefined;
   #lateBytes = 0;
+  /** RTU links: the exchange in flight, failed when the link closes. */
   readonly #inFlight = new Set<InFlight>();
   /** Modbus TCP: ids of requests given up under a cut-short timeout, to time their late answers. */
   readonly #late: LateAnswers;
@@ -93,7 +99,7 @@ export class ModbusConnection {
   }
 
   get isOpen(): boolean {
-    return this.#client?.isOpen === true;
+    return (this.#mbap ?? this.#client)?.isOpen === true;
   }
 
   /** RTU: bytes received outside any exchange (late answers) and dropped before a request, since the start. */
@@ -109,24 +115,14 @@ export class ModbusConnection {
   async open(): Promise<void> {
     await this.close();
     this.#suspect = undefined;
-    const client = this.link.framing === 'tcp' ? this.#mbapClient(this.link.host, this.link.port) : createModbusClient();
-    this.#client = client;
     // A failed connect leaves the socket half-made; close it before reporting.
     try {
-      await openLink(client, this.link);
+      if (this.link.framing === 'tcp') await this.#openMbap(this.link.host, this.link.port);
+      else await this.#openRtu(this.link);
     } catch (e) {
       await this.close();
       throw e;
     }
-    this.#watchLine(client);
-  }
-
-  /** RTU: every byte received is line activity, so a drain waits until the line is quiet. */
-  #watchLine(client: ModbusClient): void {
-    if (!this.#silencePolicy) return;
-    const silence = new LineSilence(this.#silencePolicy);
-    this.#silence = silence;
-    rawBytesOf(client)?.on('data', () => silence.activity(this.#clock.now()));
   }
 
   /**
@@ -135,50 +131,67 @@ export class ModbusConnection {
    * the exchange times out, a late answer to it (Modbus TCP, matched by its
    * transaction id) reports its round trip there.
    */
-  async transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>, onLate?: LateObserver): Promise<T> {
-    const client = this.#client;
-    if (!client?.isOpen) throw Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' });
-    await this.#quietLine(client);
+  transact<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>, onLate?: LateObserver): Promise<T> {
     const mbap = this.#mbap;
-    const tids: number[] = [];
-    // The MBAP ids this exchange's requests carry (a read-modify-write sends two).
-    const track = (call: () => unknown) => {
-      const before = mbap?.written;
-      const result = call();
-      if (mbap && mbap.written !== before) {
-        tids.push(mbap.lastTid);
-        this.#late.issued(mbap.lastTid);
-      }
-      return result;
-    };
+    if (mbap) return this.#transactMbap(mbap, unitId, timeoutMs, exchange, onLate);
+    return this.#transactRtu(unitId, timeoutMs, exchange);
+  }
+
+  /**
+   * Modbus TCP: the exchange's requests go straight to the port, and its
+   * timer, when it expires (decided after the I/O pending at expiry has been
+   * read), fails what it has in flight; a framing failure or the link's close
+   * fails it from the port.
+   */
+  async #transactMbap<T>(
+    mbap: MbapPort,
+    unitId: number,
+    timeoutMs: number,
+    exchange: (client: ModbusClient) => Promise<T>,
+    onLate: LateObserver | undefined,
+  ): Promise<T> {
+    if (!mbap.isOpen) throw portNotOpen();
+    const client = new MbapExchange(mbap, unitId, this.#late);
     const sentAt = performance.now();
-    const entry = this.#guarded(exchange(boundClient(client, unitId, NO_LIBRARY_TIMEOUT, track)), timeoutMs);
+    const timer = this.#clock.setTimeout(() => setImmediate(expireExchange, client), timeoutMs);
+    try {
+      const result = await exchange(client);
+      this.#suspect = undefined;
+      return result;
+    } catch (e) {
+      if (onLate && (e as Error).name === 'TransactionTimedOutError')
+        for (const tid of client.tids) this.#late.watch(tid, sentAt, onLate, performance.now());
+      throw this.#judge(e);
+    } finally {
+      this.#clock.clearTimeout(timer);
+      // Over, whatever the outcome: a late answer with one of its ids is dropped by the port from now on.
+      client.end();
+    }
+  }
+
+  async #transactRtu<T>(unitId: number, timeoutMs: number, exchange: (client: ModbusClient) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (!client?.isOpen) throw portNotOpen();
+    await this.#quietLine(client);
+    const entry = this.#guarded(exchange(boundClient(client, unitId, NO_LIBRARY_TIMEOUT)), timeoutMs);
     try {
       const result = await entry.settled;
       this.#suspect = undefined;
       this.#silence?.activity(this.#clock.now());
       return result;
     } catch (e) {
-      if (onLate && (e as Error).name === 'TransactionTimedOutError')
-        for (const tid of tids) this.#late.watch(tid, sentAt, onLate, performance.now());
-      // RTU: whatever still comes for this request is a late answer; drain it before the next.
+      // Whatever still comes for this request is a late answer; drain it before the next.
       this.#silence?.cutShort(this.#clock.now());
       throw this.#judge(e);
     } finally {
       this.#inFlight.delete(entry.inFlight);
-      // Over, whatever the outcome: a late answer with one of its ids is dropped by the port from now on.
-      for (const tid of tids) {
-        mbap?.retire(tid);
-        forgetTransaction(client, tid);
-      }
     }
   }
 
   /**
-   * The exchange; or its timeout, decided after the I/O pending at expiry has
-   * been read (NO_LIBRARY_TIMEOUT); or a framing failure or link close
-   * reported by the port while it is in flight. modbus-serial never settles
-   * an exchange given up here (the connection forgets its transaction).
+   * RTU: the exchange; or its timeout, decided after the I/O pending at
+   * expiry has been read (NO_LIBRARY_TIMEOUT); or the link's close while it
+   * is in flight. modbus-serial never settles an exchange given up here.
    */
   #guarded<T>(exchange: Promise<T>, timeoutMs: number): { settled: Promise<T>; inFlight: InFlight } {
     exchange.catch(() => undefined);
@@ -234,24 +247,41 @@ export class ModbusConnection {
     return e;
   }
 
-  #mbapClient(host: string, port: number): ModbusClient {
+  /** Modbus TCP: validated framing, a connect timeout. */
+  #openMbap(host: string, port: number): Promise<void> {
     const mbap = new MbapPort(host, port, Math.max(this.link.timeoutMs, CONNECT_TIMEOUT_MS), {
-      invalid: (reason) => this.#rejectAll(framingError(reason)),
       discarded: (reason) => {
         this.#suspect ??= reason;
       },
       late: (tid) => this.#late.arrived(tid, performance.now()),
     });
-    mbap.on('close', () => this.#rejectAll(Object.assign(new Error('Port closed by the peer'), { errno: 'ECONNRESET' })));
     this.#mbap = mbap;
-    return createModbusClient(mbap);
+    return new Promise<void>((resolve, reject) => mbap.open((err) => (err ? reject(err) : resolve())));
+  }
+
+  async #openRtu(link: ModbusLink): Promise<void> {
+    const client = createModbusClient();
+    this.#client = client;
+    await openRtuLink(client, link);
+    this.#watchLine(client);
+  }
+
+  /** RTU: every byte received is line activity, so a drain waits until the line is quiet. */
+  #watchLine(client: ModbusRtuClient): void {
+    if (!this.#silencePolicy) return;
+    const silence = new LineSilence(this.#silencePolicy);
+    this.#silence = silence;
+    rawBytesOf(client)?.on('data', () => silence.activity(this.#clock.now()));
   }
 
   async close(): Promise<void> {
     const client = this.#client;
+    const mbap = this.#mbap;
     this.#client = undefined;
     this.#mbap = undefined;
-    this.#rejectAll(Object.assign(new Error('Port Not Open'), { errno: 'ECONNRESET' }));
+    this.#rejectAll(portNotOpen());
+    // The port fails what is in flight on it, and never waits for the peer.
+    mbap?.destroy();
     if (!client) return;
     // close() waits for the peer; a link that never opened (or half-opened) is destroyed instead.
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
@@ -265,7 +295,7 @@ export class ModbusConnection {
    * transaction at a time, and modbus-serial's RTU ports would otherwise take
    * a buffered answer of the same unit and function as the next answer.
    */
-  async #quietLine(client: ModbusClient): Promise<void> {
+  async #quietLine(client: ModbusRtuClient): Promise<void> {
     const silence = this.#silence;
     if (!silence) return;
     for (let wait = silence.waitMs(this.#clock.now()); wait > 0; wait = silence.waitMs(this.#clock.now())) {
@@ -318,22 +348,18 @@ export function interFrameGapMs(baudRate: number): number {
   return (3.5 * 11 * 1000) / baudRate;
 }
 
-function openLink(client: ModbusClient, link: ModbusLink): Promise<void> {
-  switch (link.framing) {
-    case 'tcp':
-      // The client was built on an MbapPort (validated framing, connect timeout): open it.
-      return new Promise<void>((resolve, reject) => client.open((err?: Error | null) => (err ? reject(err) : resolve())));
-    case 'rtu-over-tcp':
-      // modbus-serial's "TcpRTUBuffered" port is MBAP; its Telnet port carries raw RTU frames with CRC over TCP.
-      return client.connectTelnet(link.host, { port: link.port }).then(() => {
-        frameDeviceIdentification((client as unknown as { _port: unknown })._port);
-      });
-    case 'rtu':
-      return client.connectRTUBuffered(link.serialPort, {
-        baudRate: link.baudRate,
-        parity: link.parity,
-        dataBits: link.dataBits,
-        stopBits: link.stopBits,
-      });
+/** RTU links: a serial port, or RTU over TCP (framing other than tcp). */
+function openRtuLink(client: ModbusRtuClient, link: ModbusLink): Promise<void> {
+  if (link.framing !== 'rtu') {
+    // modbus-serial's "TcpRTUBuffered" port is MBAP; its Telnet port carries raw RTU frames with CRC over TCP.
+    return client.connectTelnet(link.host, { port: link.port }).then(() => {
+      frameDeviceIdentification((client as unknown as { _port: unknown })._port);
+    });
   }
+  return client.connectRTUBuffered(link.serialPort, {
+    baudRate: link.baudRate,
+    parity: link.parity,
+    dataBits: link.dataBits,
+    stopBits: link.stopBits,
+  });
 }
