@@ -53,6 +53,7 @@ function runLink(port: number, units: readonly number[], onAnswer: (ok: boolean)
   let tid = 0;
   let dueAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  let pacing: NodeJS.Timeout | undefined;
   let words: number[] = [];
   const send = () => {
     const unit = units[Math.floor(k / REQUESTS.length) % units.length] as number;
@@ -75,7 +76,7 @@ function runLink(port: number, units: readonly number[], onAnswer: (ok: boolean)
     k += 1;
     dueAt += gapMs;
     const wait = dueAt - performance.now();
-    if (wait > 0) setTimeout(send, wait);
+    if (wait > 0) pacing = setTimeout(send, wait);
     else send();
   };
   socket.on('data', (frame: Buffer) => {
@@ -94,6 +95,8 @@ function runLink(port: number, units: readonly number[], onAnswer: (ok: boolean)
   });
   return () => {
     clearTimeout(timer);
+    clearTimeout(pacing);
+    socket.removeAllListeners('data');
     socket.destroy();
   };
 }
@@ -124,6 +127,8 @@ async function client(plan: FloorPlan): Promise<void> {
     timeouts,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+  // A timer of a link may still be set up by an answer that came meanwhile: done is done.
+  process.exit(0);
 }
 
 function spawnClient(plan: FloorPlan): Promise<FloorResult> {
