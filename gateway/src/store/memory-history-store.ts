@@ -30,9 +30,10 @@ export class MemoryHistoryStore implements HistoryStore {
     const map = this.#tier(tier);
     const series = [...new Set([...map.values()].map((b) => seriesId(b)))].sort().filter((id) => !after || id > seriesId(after));
     const visited = series.slice(0, maxSeries);
+    const inStep = new Set(visited);
     let deleted = 0;
     for (const [key, b] of map) {
-      if (b.ts < beforeMs && visited.includes(seriesId(b))) {
+      if (b.ts < beforeMs && inStep.has(seriesId(b))) {
         map.delete(key);
         deleted += 1;
       }
