@@ -15,27 +15,28 @@ export function registerCount(reg: Register): number {
 
 const view = new DataView(new ArrayBuffer(4));
 
-/** Raw register words (or a coil bit as 0/1) → engineering value. */
-export function decodeRegisters(reg: Register, words: readonly number[]): number | boolean {
-  if (reg.type === 'bool') {
-    const word = words[0] ?? 0;
-    return reg.bit === undefined ? word !== 0 : ((word >> reg.bit) & 1) === 1;
-  }
-  const raw = decodeRaw(reg, words);
-  return raw * reg.scale + reg.offset;
+/**
+ * Raw register words (or a coil bit as 0/1) → engineering value; the point's
+ * words start at `at` (a poll reads a block of many points: indexing into it
+ * instead of slicing saves an array a reading).
+ */
+export function decodeRegisters(reg: Register, words: readonly number[], at = 0): number | boolean {
+  const a = words[at] ?? 0;
+  if (reg.type === 'bool') return reg.bit === undefined ? a !== 0 : ((a >> reg.bit) & 1) === 1;
+  return decodeRaw(reg, a, words[at + 1] ?? 0) * reg.scale + reg.offset;
 }
 
-function decodeRaw(reg: Register, words: readonly number[]): number {
-  const [a = 0, b = 0] = words;
+/** `a`, `b`: the first and second word on the wire. */
+function decodeRaw(reg: Register, a: number, b: number): number {
   switch (reg.type) {
     case 'uint16':
       return a & 0xffff;
     case 'int16':
       return (a << 16) >> 16;
     default: {
-      const [hi, lo] = reg.wordOrder === 'little' ? [b, a] : [a, b];
-      view.setUint16(0, hi);
-      view.setUint16(2, lo);
+      const little = reg.wordOrder === 'little';
+      view.setUint16(0, little ? b : a);
+      view.setUint16(2, little ? a : b);
       if (reg.type === 'uint32') return view.getUint32(0);
       if (reg.type === 'int32') return view.getInt32(0);
       return view.getFloat32(0);

@@ -37,6 +37,16 @@ describe('register codec', () => {
     assert.equal(decodeRegisters(r, [0b011]), false);
   });
 
+  it('decodes a point inside a block read from its offset, as from its own words', () => {
+    const block = [7, 0x0000, 0x424a, 0b100, 0xfffe];
+    assert.equal(decodeRegisters(reg({ type: 'float32', wordOrder: 'little' }), block, 1), 50.5);
+    assert.equal(decodeRegisters(reg({ type: 'bool', bit: 2 }), block, 3), true);
+    assert.equal(decodeRegisters(reg({ type: 'int16' }), block, 4), -2);
+    // Past the end of what was read: zeros, as a short slice gave.
+    assert.equal(decodeRegisters(reg({ type: 'uint32' }), block, 4), 0xfffe0000);
+    assert.equal(decodeRegisters(reg({ type: 'uint16' }), block, 9), 0);
+  });
+
   it('saturates integers instead of wrapping, as transmitters do', () => {
     assert.deepEqual(encodeRegisters(reg({ type: 'uint16' }), 70000), [0xffff]);
     assert.deepEqual(encodeRegisters(reg({ type: 'uint16' }), -5), [0]);

@@ -26,8 +26,7 @@ export async function readBlock(client: ModbusClient, block: Pick<ReadBlock, 'ta
 
 /** The words of one point inside a block read, decoded by the shared codec. */
 export function decodePoint(block: ReadBlock, words: readonly number[], point: ModbusPointConfig): number | boolean {
-  const offset = point.register.address - block.address;
-  return decodeRegisters(point.register, words.slice(offset, offset + registerCount(point.register)));
+  return decodeRegisters(point.register, words, point.register.address - block.address);
 }
 
 /**
