@@ -76,7 +76,26 @@ describe('bounded shutdown: SIGTERM ends the gateway in every link state', funct
     broker.signal('SIGSTOP');
     gateway.child.kill('SIGTERM');
     const code = await gateway.exited;
-    assert.ok(code === 0 || code === 1, `exited with ${code}\n${gateway.stderr}`);
+    assert.ok(
+      code === 0 || code === 1,
+      `exited with ${code} (signal ${gateway.signal})\nstdout: ${gateway.stdout}\nstderr: ${gateway.stderr}`,
+    );
     assert.match(gateway.stderr, /SIGTERM: stopping/);
+  });
+
+  it('a SIGTERM the moment the gateway says it is up stops it, not the signal default action', async () => {
+    device = await ModbusResponder.start(() => ({ kind: 'silent' }));
+    dir = await mkdtemp(join(tmpdir(), 'lifeline-stop-'));
+    // No centre: the first line is printed as soon as the HTTP server listens.
+    await writeFile(join(dir, 'site.yaml'), site(device.port, '').replace(/^ {2}centre: .*$/m, ''));
+    gateway = startCli(GATEWAY_BIN, ['run', '--config', join(dir, 'site.yaml')]);
+    const run = gateway;
+    // Sent from the very read that brings the first line: before, the handlers came after the last line (issue 19's CI run died here).
+    run.child.stdout?.on('data', () => {
+      if (run.child.signalCode === null && run.child.exitCode === null && !run.child.killed) run.child.kill('SIGTERM');
+    });
+    const code = await run.exited;
+    assert.ok(code === 0 || code === 1, `exited with ${code} (signal ${run.signal})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    assert.match(run.stderr, /SIGTERM: stopping/);
   });
 });

@@ -15,6 +15,8 @@ export interface CliRun {
   /** Resolves when stdout contains `text`; rejects if the process exits first or time runs out. */
   waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
   exited: Promise<number | null>;
+  /** The signal that ended the process, once `exited` has resolved (null when it exited by itself). */
+  readonly signal: NodeJS.Signals | null;
 }
 
 export function startCli(bin: string, args: string[], env: Record<string, string> = {}): CliRun {
@@ -28,7 +30,11 @@ export function startCli(bin: string, args: string[], env: Record<string, string
     child,
     stdout: '',
     stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    get signal() {
+      return child.signalCode;
+    },
+    // 'close', not 'exit': by then the output is all read, so a failure can quote what the process printed last.
+    exited: new Promise((resolve) => child.once('close', (code) => resolve(code))),
     waitForOutput(text, timeoutMs = 15_000) {
       const seen = () => (typeof text === 'string' ? run.stdout.includes(text) : text.test(run.stdout));
       return new Promise((resolve, reject) => {

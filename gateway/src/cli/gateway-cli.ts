@@ -115,12 +115,18 @@ async function run(file: string | undefined, env: NodeJS.ProcessEnv): Promise<nu
   if (!file) return missingConfig('run --config');
   const site = applyEnvironment(await loadSiteConfig(file), env);
   const gateway = new Gateway(site, { log: createLogger() });
-  const endpoints = await gateway.start();
+  const starting = gateway.start();
+  // Before the gateway says it is up: a SIGTERM while it starts, or just after it printed so, stops it once
+  // it has started (within the deadline) instead of killing it by the signal's default action.
+  stopOnSignals(async () => {
+    await starting.catch(() => undefined);
+    await gateway.stop();
+  }, site.stopDeadlineMs);
+  const endpoints = await starting;
   process.stdout.write(`lifeline-gateway ${GATEWAY_VERSION}: site ${site.site}, gateway ${site.gateway}\n`);
   process.stdout.write(`  dashboard   http://localhost:${endpoints.httpPort}/\n`);
   if (endpoints.mqttPort !== undefined) process.stdout.write(`  local MQTT  mqtt://localhost:${endpoints.mqttPort}\n`);
   if (site.mqtt.centre) process.stdout.write(`  centre      ${site.mqtt.centre.url}\n`);
-  stopOnSignals(() => gateway.stop(), site.stopDeadlineMs);
   return KEEP_RUNNING;
 }
 

@@ -85,10 +85,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     ...(consumers ? { consumers } : {}),
     ...(poolSize ? { poolSize } : {}),
   });
-  process.stdout.write(`lifeline-centre: mirroring ${brokerUrl}${dbUrl ? ' into PostgreSQL (shared subscriptions)' : ' in memory'}\n`);
-  process.stdout.write(
-    `  console  ${centre.url}/console/\n  twins    ${centre.url}/api/twins\n  alarms   ${centre.url}/api/alarms\n  journal  ${centre.url}/api/journal\n  feed     ${centre.url.replace(/^http/, 'ws')}/ws\n`,
-  );
+  // Before it says it is up: a SIGTERM just after the lines below stops it, not the signal's default action.
   const stop = () => {
     centre.stop().then(
       () => process.exit(0),
@@ -97,6 +94,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(`lifeline-centre: mirroring ${brokerUrl}${dbUrl ? ' into PostgreSQL (shared subscriptions)' : ' in memory'}\n`);
+  process.stdout.write(
+    `  console  ${centre.url}/console/\n  twins    ${centre.url}/api/twins\n  alarms   ${centre.url}/api/alarms\n  journal  ${centre.url}/api/journal\n  feed     ${centre.url.replace(/^http/, 'ws')}/ws\n`,
+  );
   return -1;
 }
 
