@@ -3,9 +3,10 @@
  *
  * The floor under the gateway benchmark's CPU figure (issue 19): a bare
  * Node.js Modbus TCP master in its own process — no library, no scheduler,
- * alarms, twin or stores — making exactly the gateway's requests (each gas
- * detector's holding 0+22 and coils 0+2 once a second, one outstanding per
- * link, a response timer per request, the words decoded) against the same
+ * alarms, twin or stores — making exactly the gateway's requests (built by
+ * its modbus-pdu.ts: each gas detector's holding 0+22 and coils 0+2 once a
+ * second, one outstanding per link, a response timer per request, the words
+ * decoded) against the same
  * simulator, over the same links. Its CPU is what the runtime and the kernel
  * cost for those round trips alone: the gateway's CPU over it is the ratio
  * the gateway adds. Prints CPU (user, system) and requests/s.
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { loadSiteConfig } from '@lifeline/core';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
 import { pino } from 'pino';
+import { readRequest } from '../gateway/src/transports/modbus-pdu.js';
 import { writeGasSite } from './gateway-rss.js';
 
 /** What the client process is told: per link its port and the unit ids behind it. */
@@ -59,14 +61,8 @@ function runLink(port: number, units: readonly number[], onAnswer: (ok: boolean)
     const unit = units[Math.floor(k / REQUESTS.length) % units.length] as number;
     const r = REQUESTS[k % REQUESTS.length] as (typeof REQUESTS)[number];
     tid = (tid + 1) & 0xffff;
-    const adu = Buffer.allocUnsafe(12);
+    const adu = readRequest(unit, r.fc, r.address, r.quantity);
     adu.writeUInt16BE(tid, 0);
-    adu.writeUInt16BE(0, 2);
-    adu.writeUInt16BE(6, 4);
-    adu[6] = unit;
-    adu[7] = r.fc;
-    adu.writeUInt16BE(r.address, 8);
-    adu.writeUInt16BE(r.quantity, 10);
     socket.write(adu);
     timer = setTimeout(() => next(false), TIMEOUT_MS);
   };

@@ -51,9 +51,8 @@ export class MbapPort {
   #socket: Socket | undefined;
   #open = false;
   #rx: Buffer = Buffer.alloc(0);
-  readonly #tids = new TransactionIds();
-  /** The requests in flight, by transaction id (the ids TransactionIds holds outstanding). */
-  readonly #pending = new Map<number, MbapRequest>();
+  /** The ids in flight, each with its request. */
+  readonly #tids = new TransactionIds<MbapRequest>();
 
   constructor(host: string, port: number, connectTimeoutMs: number, framing: FramingListener) {
     this.#host = host;
@@ -125,9 +124,8 @@ export class MbapPort {
       this.#framing.discarded(`${this.#rx.length} stray bytes after the previous answer discarded`);
       this.#rx = Buffer.alloc(0);
     }
-    const tid = this.#tids.issue();
+    const tid = this.#tids.issue(request);
     adu.writeUInt16BE(tid, 0);
-    this.#pending.set(tid, request);
     socket.write(adu);
     return tid;
   }
@@ -135,14 +133,11 @@ export class MbapPort {
   /** The exchange of `tid` is over (answered, timed out or failed): an answer with that id is late from now on. */
   retire(tid: number): void {
     this.#tids.retire(tid);
-    this.#pending.delete(tid);
   }
 
   /** The exchange of `tid` ran out of time: its request fails with `e` now, and an answer with that id is late. */
   abandon(tid: number, e: Error): void {
-    const request = this.#pending.get(tid);
-    this.retire(tid);
-    request?.fail(e);
+    this.#tids.take(tid)?.fail(e);
   }
 
   #receive(chunk: Buffer): void {
@@ -159,13 +154,12 @@ export class MbapPort {
         return;
       }
       this.#rx = this.#rx.subarray(parsed.size);
-      const request = this.#pending.get(parsed.tid);
-      if (this.#tids.match(parsed.tid) === 'late' || !request) {
+      const request = this.#tids.take(parsed.tid);
+      if (!request) {
         // A late answer to a request that is no longer in flight: dropped, but its timing is news.
         this.#framing.late(parsed.tid);
         continue;
       }
-      this.#pending.delete(parsed.tid);
       request.answer(parsed.unitId, parsed.pdu);
     }
   }
@@ -178,10 +172,6 @@ export class MbapPort {
 
   /** The stream broke or closed: nothing in flight can be answered any more. */
   #failAll(e: Error): void {
-    this.#tids.retireAll();
-    if (this.#pending.size === 0) return;
-    const requests = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const r of requests) r.fail(e);
+    for (const r of this.#tids.retireAll()) r.fail(e);
   }
 }

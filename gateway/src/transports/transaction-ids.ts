@@ -9,14 +9,15 @@
  *
  * Ids run 1..65535 and are reused only after all the others, skipping any
  * still in flight, so a late answer would have to arrive 65,534 requests late
- * to meet a new request with its id.
+ * to meet a new request with its id. Each id in flight may carry its request
+ * (`R`): the port's one record of what is in flight.
  */
 export const MAX_TID = 0xffff;
 
 export type AnswerMatch = 'answer' | 'late';
 
-export class TransactionIds {
-  readonly #outstanding = new Set<number>();
+export class TransactionIds<R = undefined> {
+  readonly #outstanding = new Map<number, R | undefined>();
   #next = 1;
 
   /** The id the next request will carry (modbus-serial keys its transaction by it before writing). */
@@ -29,9 +30,9 @@ export class TransactionIds {
   }
 
   /** A request with the `next` id is written: it is in flight until answered or retired; returns its id. */
-  issue(): number {
+  issue(request?: R): number {
     const tid = this.#next;
-    this.#outstanding.add(tid);
+    this.#outstanding.set(tid, request);
     this.#next = this.#following(tid);
     return tid;
   }
@@ -46,9 +47,19 @@ export class TransactionIds {
     this.#outstanding.delete(tid);
   }
 
-  /** The stream broke: nothing in flight can be answered any more. */
-  retireAll(): void {
+  /** `tid` is no longer in flight (answered, or given up): its request, or undefined if it was not in flight. */
+  take(tid: number): R | undefined {
+    const request = this.#outstanding.get(tid);
+    this.#outstanding.delete(tid);
+    return request;
+  }
+
+  /** The stream broke: nothing in flight can be answered any more; returns the requests that were. */
+  retireAll(): R[] {
+    const requests: R[] = [];
+    for (const r of this.#outstanding.values()) if (r !== undefined) requests.push(r);
     this.#outstanding.clear();
+    return requests;
   }
 
   #following(tid: number): number {

@@ -62,7 +62,7 @@ export class GatewayMetrics {
           run++;
           const next = batch[i + 1];
           if (next?.device === r.device && next.quality === r.quality) continue;
-          readings.add(r.device, QUALITIES.indexOf(r.quality), run);
+          readings.add(r.device, r.quality, run);
           run = 0;
         }
       }),

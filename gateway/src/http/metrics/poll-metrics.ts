@@ -37,9 +37,8 @@ export function registerPollMetrics(registry: Registry, source: AcquisitionSourc
   });
 }
 
-/** The index in OUTCOMES. */
-function outcomeOf(o: PollOutcome): number {
-  if (o.ok) return 0;
-  if (o.late) return 3;
-  return o.timedOut ? 2 : 1;
+function outcomeOf(o: PollOutcome): (typeof OUTCOMES)[number] {
+  if (o.ok) return 'ok';
+  if (o.late) return 'late';
+  return o.timedOut ? 'timeout' : 'error';
 }
