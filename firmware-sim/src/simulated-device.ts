@@ -37,13 +37,22 @@ export class SimulatedDevice {
   #frozen: (point: string) => boolean = () => false;
   readonly #plain = new Map<string, number | boolean>();
   readonly #listeners = new Set<ChangeListener>();
+  /** The points on each register, in profile order: table → address → points. */
+  readonly #onRegister = new Map<RegisterTable, Map<number, PointConfig[]>>();
+  /** Per point, every point a change of it can change (itself, and those sharing one of its registers); built when first asked. */
+  readonly #sharing = new Map<string, readonly PointConfig[]>();
+  /** Each point's place in the profile: listeners hear of the changes in that order. */
+  readonly #order = new Map<PointConfig, number>();
 
   constructor(config: DeviceConfig) {
     this.config = config;
-    for (const point of config.points) {
+    for (const [i, point] of config.points.entries()) {
       this.#points.set(point.id, point);
-      if (point.register) this.#extendSpan(point.register, point.writable);
-      else this.#plain.set(point.id, point.initial ?? 0);
+      this.#order.set(point, i);
+      if (point.register) {
+        this.#extendSpan(point.register, point.writable);
+        this.#indexRegisters(point, point.register);
+      } else this.#plain.set(point.id, point.initial ?? 0);
     }
     for (const point of config.points) if (point.initial !== undefined) this.setValue(point.id, point.initial);
   }
@@ -108,10 +117,11 @@ export class SimulatedDevice {
     if (isBool ? typeof value !== 'boolean' : typeof value !== 'number' || !Number.isFinite(value)) {
       throw simError('LL_ERR_SIM_BAD_VALUE', id, isBool ? 'true or false' : 'a finite number', JSON.stringify(value));
     }
-    const before = this.#snapshot();
+    const touched = this.#sharingWith(point);
+    const before = this.#snapshot(touched);
     if (!point.register) this.#plain.set(id, value);
     else this.#encode(point.register, value);
-    this.#changed(before, cause);
+    this.#changed(touched, before, cause);
   }
 
   #encode(register: NonNullable<PointConfig['register']>, value: number | boolean): void {
@@ -125,18 +135,52 @@ export class SimulatedDevice {
     for (const [i, word] of encodeRegisters(register, value).entries()) table.set(address + i, word);
   }
 
-  /** Every point's value, to find what one change touched (bits share words, two views share a register). */
-  #snapshot(): Map<string, number | boolean> | undefined {
+  /**
+   * The values of the points a change can touch, to find which it did (bits
+   * share words, two views share a register): only those, so a change costs
+   * the points on its registers, not every point of a 1,000-point device.
+   */
+  #snapshot(points: readonly PointConfig[]): (number | boolean)[] | undefined {
     if (this.#listeners.size === 0) return undefined;
-    return new Map(this.config.points.map((p) => [p.id, this.getValue(p.id)]));
+    return points.map((p) => this.getValue(p.id));
   }
 
-  #changed(before: Map<string, number | boolean> | undefined, cause: ChangeCause): void {
+  #changed(points: readonly PointConfig[], before: (number | boolean)[] | undefined, cause: ChangeCause): void {
     if (!before) return;
-    for (const point of this.config.points) {
-      const was = before.get(point.id) as number | boolean;
+    points.forEach((point, i) => {
+      const was = before[i] as number | boolean;
       const now = this.getValue(point.id);
       if (now !== was) for (const l of this.#listeners) l(point, was, now, cause);
+    });
+  }
+
+  #sharingWith(point: PointConfig): readonly PointConfig[] {
+    let points = this.#sharing.get(point.id);
+    if (!points) {
+      points = point.register ? this.#pointsOn(point.register.table, point.register.address, registerCount(point.register)) : [point];
+      this.#sharing.set(point.id, points);
+    }
+    return points;
+  }
+
+  /** The points on any of `length` registers from `address`, in profile order. */
+  #pointsOn(table: RegisterTable, address: number, length: number): PointConfig[] {
+    const on = this.#onRegister.get(table);
+    const found = new Set<PointConfig>();
+    for (let a = address; a < address + length; a++) for (const p of on?.get(a) ?? []) found.add(p);
+    return [...found].sort((x, y) => (this.#order.get(x) ?? 0) - (this.#order.get(y) ?? 0));
+  }
+
+  #indexRegisters(point: PointConfig, register: NonNullable<PointConfig['register']>): void {
+    let on = this.#onRegister.get(register.table);
+    if (!on) {
+      on = new Map();
+      this.#onRegister.set(register.table, on);
+    }
+    for (let a = register.address; a < register.address + registerCount(register); a++) {
+      const points = on.get(a);
+      if (points) points.push(point);
+      else on.set(a, [point]);
     }
   }
 
@@ -160,17 +204,11 @@ export class SimulatedDevice {
     if (!this.#writable.get(table)?.has(address)) {
       throw new ModbusException(ILLEGAL_DATA_ADDRESS, `${table} ${address} is not writable`);
     }
-    if (this.#pointsAt(table, address).some((p) => this.#frozen(p.id))) return;
-    const before = this.#snapshot();
+    const touched = this.#pointsOn(table, address, 1);
+    if (touched.some((p) => this.#frozen(p.id))) return;
+    const before = this.#snapshot(touched);
     this.#table(table).set(address, word);
-    this.#changed(before, 'modbus write');
-  }
-
-  #pointsAt(table: RegisterTable, address: number): PointConfig[] {
-    return this.config.points.filter((p) => {
-      const r = p.register;
-      return r?.table === table && address >= r.address && address < r.address + registerCount(r);
-    });
+    this.#changed(touched, before, 'modbus write');
   }
 
   #words(register: NonNullable<PointConfig['register']>): number[] {
