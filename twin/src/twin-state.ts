@@ -61,25 +61,56 @@ export class ReportedTwin {
 
   /** The patch since the last patch or snapshot, or undefined when nothing changed. */
   takePatch(now: number): TwinPatch | undefined {
-    const patch: JsonObject = {};
-    let changed = false;
+    return this.takePatches(now, Number.POSITIVE_INFINITY)[0];
+  }
+
+  /**
+   * The changes since the last patch or snapshot as consecutive patches
+   * (`base` → `base + 1` → …), each of about `maxBytes` of JSON or less, so a
+   * burst of changes (every analog value of a large site moving in one
+   * coalescing window) goes out as its size in patches rather than as the
+   * full twin. One member whose change alone is over `maxBytes` is a patch of
+   * its own, over it: the caller tells by its size. Empty when nothing changed.
+   */
+  takePatches(now: number, maxBytes: number): TwinPatch[] {
+    const patches: TwinPatch[] = [];
+    const ts = new Date(now).toISOString();
+    const budget = maxBytes - PATCH_ENVELOPE_BYTES;
+    let patch: JsonObject = {};
+    let members = 0;
+    let bytes = 0;
     const parents = new Parents(this.#current, this.#published, patch);
+    const close = () => {
+      this.#version += 1;
+      patches.push({ ...this.identity, base: this.#version - 1, version: this.#version, ts, patch });
+    };
     for (const path of coveringPaths([...this.#dirty.values()])) {
-      parents.moveTo(path);
+      const moved = parents.moveTo(path);
       const key = path[path.length - 1] as string;
       const current = parents.current(key);
       const diff = createMergePatch(parents.published(key), current);
       if (diff === undefined) continue;
+      if (budget !== Number.POSITIVE_INFINITY) {
+        let size = memberBytes(key, diff);
+        if (members > 0 && bytes + size > budget) {
+          close();
+          patch = {};
+          parents.restartPatch(patch);
+          members = 0;
+          bytes = 0;
+        }
+        if (moved || members === 0) size += parentBytes(path);
+        bytes += size;
+      }
       parents.patchParent()[key] = diff;
+      members += 1;
       const published = parents.publishedParent();
       if (current === undefined) delete published[key];
       else published[key] = cloneJson(current);
-      changed = true;
     }
     this.#dirty.clear();
-    if (!changed) return undefined;
-    this.#version += 1;
-    return { ...this.identity, base: this.#version - 1, version: this.#version, ts: new Date(now).toISOString(), patch };
+    if (members > 0) close();
+    return patches;
   }
 
   /** The full twin; pending changes become a new version first. */
@@ -101,7 +132,7 @@ export class ReportedTwin {
  * created only when a member under them differs.
  */
 class Parents {
-  readonly #roots: { readonly current: JsonObject; readonly published: JsonObject; readonly patch: JsonObject };
+  #roots: { readonly current: JsonObject; readonly published: JsonObject; readonly patch: JsonObject };
   #path: readonly string[] = [];
   #current: Json | undefined;
   #published: Json | undefined;
@@ -111,12 +142,14 @@ class Parents {
     this.#roots = { current, published, patch };
   }
 
-  moveTo(path: readonly string[]): void {
-    if (sameParent(this.#path, path)) return;
+  /** True when `path`'s parent is another than the last path's. */
+  moveTo(path: readonly string[]): boolean {
+    if (sameParent(this.#path, path)) return false;
     this.#path = path;
     this.#current = valueAt(this.#roots.current, path, path.length - 1);
     this.#published = valueAt(this.#roots.published, path, path.length - 1);
     this.#patch = undefined;
+    return true;
   }
 
   current(key: string): Json | undefined {
@@ -136,6 +169,31 @@ class Parents {
     this.#patch ??= ensureParent(this.#roots.patch, this.#path);
     return this.#patch;
   }
+
+  /** Members from here on go into a new patch. */
+  restartPatch(patch: JsonObject): void {
+    this.#roots = { ...this.#roots, patch };
+    this.#patch = undefined;
+  }
+}
+
+/** What a patch's envelope (identity, base, version, ts) and the `patch` member's braces take, with room to spare. */
+const PATCH_ENVELOPE_BYTES = 512;
+
+/**
+ * About what a member adds to a patch's JSON: its key, quotes, colon and
+ * comma, and its diff. UTF-16 length: a name in Chinese takes up to three
+ * bytes a character, and the caller checks the real size.
+ */
+function memberBytes(key: string, diff: Json): number {
+  return key.length + 4 + JSON.stringify(diff).length;
+}
+
+/** About what the parents of a member add when it is the first under them: their keys and braces, as if none were shared. */
+function parentBytes(path: readonly string[]): number {
+  let size = 0;
+  for (let i = 0; i < path.length - 1; i++) size += (path[i] as string).length + 6;
+  return size;
 }
 
 function sameParent(a: readonly string[], b: readonly string[]): boolean {

@@ -32,7 +32,8 @@ export const TwinConfigSchema = Type.Object(
         minimum: 1024,
         maximum: 16_777_216,
         default: DEFAULTS.twinMaxPatchBytes,
-        description: 'a larger patch is sent as a full retained twin instead',
+        description:
+          'changes over this size go out as several consecutive patches, each within it; a single member larger than it goes out as the full retained twin',
       }),
     ),
     maxDesiredBytes: Type.Optional(

@@ -66,10 +66,10 @@ const COMMANDS: readonly CommandName[] = ['ack', 'shelve', 'resync'];
  * sends the full twin (retained `twin`) at start when its changes are durable,
  * whenever a link's birth `status` comes back from its broker (that is, on
  * every connect) and on `cmd/resync`; `twin/patch` on change, coalesced over
- * `twin.coalesceMs` and never larger than `twin.maxPatchBytes` (a larger
- * change goes out as a full twin). Changes go to `changes` (the outbox's twin
- * lane in the gateway); answers to `twin/desired` and `cmd/*` go back on the
- * link that asked.
+ * `twin.coalesceMs` and split into patches of at most `twin.maxPatchBytes`
+ * (a single member larger than that goes out as a full twin). Changes go to
+ * `changes` (the outbox's twin lane in the gateway); answers to
+ * `twin/desired` and `cmd/*` go back on the link that asked.
  */
 export class GatewayTwin {
   readonly twin: ReportedTwin;
@@ -151,23 +151,31 @@ export class GatewayTwin {
     this.#schedule();
   }
 
-  /** Publishes pending changes now as one patch (or a full twin when too large). */
+  /**
+   * Publishes pending changes now: as consecutive patches of at most
+   * `twin.maxPatchBytes` each, or as the full twin when one change alone is
+   * larger (a member a patch cannot split).
+   */
   flush(): void {
     if (this.#flushTimer !== undefined) this.#o.clock.clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
-    const patch = this.twin.takePatch(this.#o.clock.now());
-    if (!patch) return;
-    const payload = JSON.stringify(patch);
-    const bytes = Buffer.byteLength(payload);
-    if (bytes > this.#o.config.twin.maxPatchBytes) {
-      this.#log.debug({ bytes, version: patch.version }, 'patch over maxPatchBytes: sending the full twin');
-      this.#publishSnapshot();
-      return;
+    const { maxPatchBytes } = this.#o.config.twin;
+    const patches = this.twin.takePatches(this.#o.clock.now(), maxPatchBytes);
+    if (patches.length === 0) return;
+    for (const patch of patches) {
+      const payload = JSON.stringify(patch);
+      const bytes = Buffer.byteLength(payload);
+      if (bytes > maxPatchBytes) {
+        // The full twin carries this patch and those after it: they are not sent.
+        this.#log.debug({ bytes, version: patch.version }, 'a change over maxPatchBytes: sending the full twin');
+        this.#publishSnapshot();
+        return;
+      }
+      this.#changes.patch(payload);
+      this.#patchBytesSinceSnapshot += bytes;
     }
-    this.#changes.patch(payload);
     // Keep the retained twin fresh for mirrors that start later: once the patches since it
     // outweigh it, republish it (amortised: at most doubles the bytes sent).
-    this.#patchBytesSinceSnapshot += bytes;
     if (this.#patchBytesSinceSnapshot >= this.#snapshotBytes) this.#publishSnapshot();
     else this.#scheduleRefresh();
   }

@@ -245,16 +245,42 @@ describe('twin: gateway side (fake AlarmControl, fake timers)', () => {
     assert.equal(reported()?.centre?.telemetry, 0);
   });
 
-  it('sends a full twin instead of a patch larger than maxPatchBytes', () => {
+  it('sends changes larger than maxPatchBytes as consecutive patches within it', () => {
     twin.stop();
     const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
     link = new FakeLink();
     twin = startTwin(small, bus, control, link);
+    const snapshots = link.on<TwinSnapshot>('twin').length;
     bus.emit('readings', site.devices[0]?.points.map((p) => ({ ...reading(1), point: p.id, reason: 'x'.repeat(200) })) ?? []);
-    clock.tick(100);
+    clock.tick(300);
+    const patches = link.on<TwinPatch>('twin/patch');
+    assert.ok(patches.length > 1, `${patches.length} patches`);
+    for (const [i, p] of patches.entries()) {
+      assert.ok(Buffer.byteLength(JSON.stringify(p)) <= 1024);
+      if (i > 0) assert.equal(p.base, patches[i - 1]?.version);
+    }
+    type PointsPatch = { devices?: Record<string, { points?: Record<string, unknown> }> };
+    const patched = patches.flatMap((p) => Object.keys((p.patch as PointsPatch).devices?.['gas-1']?.points ?? {}));
+    assert.deepEqual(patched.sort(), site.devices[0]?.points.map((p) => p.id).sort(), 'every point in one of the patches');
+    // This twin is small, so these patches outweigh it and the retained twin is refreshed after them, at their version.
+    const refreshed = link.on<TwinSnapshot>('twin').slice(snapshots);
+    assert.deepEqual(
+      refreshed.map((t) => t.version),
+      [patches.at(-1)?.version],
+    );
+  });
+
+  it('sends a full twin instead of a patch when one change alone is larger than maxPatchBytes', () => {
+    twin.stop();
+    const small = { ...site, twin: { ...site.twin, maxPatchBytes: 1024 } };
+    link = new FakeLink();
+    twin = startTwin(small, bus, control, link);
+    bus.emit('readings', [{ ...reading(1), reason: 'x'.repeat(2000) }]);
+    clock.tick(300);
     assert.equal(link.on('twin/patch').length, 0);
     const [snapshot] = link.on<TwinSnapshot>('twin');
     assert.equal(snapshot?.version, 2);
+    assert.equal(snapshot?.reported.devices['gas-1']?.points.lel1?.reason, 'x'.repeat(2000));
   });
 
   it('applies an authorised desired limit change whole and answers accepted', () => {

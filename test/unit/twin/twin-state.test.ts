@@ -119,6 +119,53 @@ describe('twin: reported twin and replica', () => {
     assert.deepEqual(replica.reported, twin.reported);
   });
 
+  it('splits a burst of changes into consecutive patches within the byte limit that together make the difference', () => {
+    const twin = new ReportedTwin(identity, reported());
+    const replica = new TwinReplica();
+    replica.applySnapshot(twin.snapshot(0));
+    const names = ['压力', 'flow', 'level'];
+    for (let d = 0; d < 20; d++) {
+      const points: Record<string, Json> = {};
+      for (let p = 0; p < 50; p++) points[`p${p}`] = { quality: 'good', unit: names[p % 3] as string, alarm: 'normal' };
+      twin.set(['devices', `d${d}`], { name: `D${d}`, profile: 'x', comm: 'online', points });
+    }
+    replica.applyPatch(twin.takePatch(1) as NonNullable<ReturnType<ReportedTwin['takePatch']>>);
+    const before = JSON.parse(JSON.stringify(twin.reported)) as Json;
+    for (let d = 0; d < 20; d++)
+      for (let p = 0; p < 50; p++) twin.set(['devices', `d${d}`, 'points', `p${p}`, 'value'], d * 1000 + p + 0.125);
+    twin.set(['devices', 'd3'], undefined);
+    twin.set(['alarmSeq'], 9);
+    const after = JSON.parse(JSON.stringify(twin.reported)) as Json;
+    const version = twin.version;
+    const patches = twin.takePatches(2, 4096);
+    assert.ok(patches.length > 3, `${patches.length} patches`);
+    for (const [i, p] of patches.entries()) {
+      assert.equal(p.base, version + i, 'each patch follows the one before');
+      assert.equal(p.version, version + i + 1);
+      assert.ok(Buffer.byteLength(JSON.stringify(p)) <= 4096, `patch ${i}: ${Buffer.byteLength(JSON.stringify(p))} bytes`);
+      assert.equal(replica.applyPatch(p).kind, 'applied');
+    }
+    assert.equal(twin.version, version + patches.length);
+    assert.deepEqual(replica.reported, after);
+    assert.deepEqual(
+      patches.reduce((doc, p) => applyMergePatch(doc, p.patch as Json), before),
+      after,
+    );
+    assert.deepEqual(twin.takePatches(3, 4096), [], 'nothing left');
+  });
+
+  it('puts one member larger than the byte limit in a patch of its own', () => {
+    const twin = new ReportedTwin(identity, reported());
+    twin.set(['alarmSeq'], 1);
+    twin.set(['devices', 'd1', 'points', 'p1', 'reason'], 'x'.repeat(3000));
+    twin.set(['gateway', 'devicesOnline'], 1);
+    const patches = twin.takePatches(0, 2048);
+    const sizes = patches.map((p) => Buffer.byteLength(JSON.stringify(p)));
+    assert.equal(sizes.filter((b) => b > 2048).length, 1, `sizes ${sizes.join(', ')}`);
+    const big = patches.find((p) => Buffer.byteLength(JSON.stringify(p)) > 2048);
+    assert.deepEqual(big?.patch, { devices: { d1: { points: { p1: { reason: 'x'.repeat(3000) } } } } });
+  });
+
   it('patches exactly the difference since the last patch, under random sets, removals and replaced parents', () => {
     let seed = 42;
     const random = (n: number) => {
