@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- gateway [--devices 910] [--links 10] [--seconds 30] [--warmup-s 130] [--node-args="--max-semi-space-size=1"|none]`
+ * `npm run bench -- gateway [--devices 910] [--links 10] [--floats N] [--seconds 30] [--warmup-s 130] [--node-args="--max-semi-space-size=1"|none]`
  *
  * A built gateway process polling N gas detectors (11 points each) at 1 s
  * from the simulator: RSS p50 / max, CPU, heap and Prometheus series
@@ -24,6 +24,10 @@ export async function run(): Promise<void> {
     options: {
       devices: { type: 'string', default: '910' },
       links: { type: 'string', default: '10' },
+      /** Devices of N float32 registers instead of gas detectors (the peer's layout: `--devices 10 --links 1 --floats 1000`). */
+      floats: { type: 'string' },
+      /** With --floats: every value moves every second. */
+      changing: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '30' },
       'warmup-s': { type: 'string', default: '130' },
       /** Node.js flags instead of the bin's shebang flags; `none` for none. */
@@ -37,6 +41,7 @@ export async function run(): Promise<void> {
     const r = await measureGatewayRss(dir, {
       devices: Number(values.devices),
       links: Number(values.links),
+      ...(values.floats !== undefined ? { floatsPerDevice: Number(values.floats), changing: values.changing } : {}),
       seconds: Number(values.seconds),
       warmupS: Number(values['warmup-s']),
       nodeArgs,

@@ -44,6 +44,15 @@ function shebangWords(): string[] {
 
 export interface GatewayRunOptions {
   readonly devices: number;
+  /**
+   * Instead of gas detectors, devices of a generated profile with this many
+   * float32 holding registers, each with a `hi` limit: the layout EMQ Neuron
+   * publishes its Modbus TCP figures for (groups of 1,000 floats, one driver
+   * for 10k points, ten for 100k), read in 125-register requests.
+   */
+  readonly floatsPerDevice?: number;
+  /** With `floatsPerDevice`: every value moves every second (noise ±1), as analog measurements do; default constant. */
+  readonly changing?: boolean;
   /** Modbus TCP links (simulator servers); devices are spread round-robin, ≤ 247 per link. */
   readonly links?: number;
   readonly seconds: number;
@@ -133,15 +142,21 @@ async function stateFiles(dir: string): Promise<Record<string, number>> {
   return sizes;
 }
 
-/** The benchmarks' site: N gas detectors spread round-robin over Modbus TCP links of the simulator, as a JSON site file. */
-export async function writeGasSite(dir: string, options: Pick<GatewayRunOptions, 'devices' | 'links' | 'centreUrl'>): Promise<string> {
+/** The benchmarks' site: N gas detectors (or `floatsPerDevice` float devices) spread round-robin over Modbus TCP links of the simulator, as a JSON site file. */
+export async function writeGasSite(
+  dir: string,
+  options: Pick<GatewayRunOptions, 'devices' | 'links' | 'centreUrl' | 'floatsPerDevice' | 'changing'>,
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const links = options.links ?? 10;
   const ports = await Promise.all(Array.from({ length: links }, () => freePort()));
+  const floats = options.floatsPerDevice;
+  if (floats !== undefined) await writeFloatProfile(join(dir, 'profiles'), floats, options.changing ?? false);
   const site = {
     site: 'bench',
     gateway: 'gw-bench',
     stateDir: 'state',
+    ...(floats !== undefined ? { profilesDir: 'profiles' } : {}),
     http: { host: '127.0.0.1', port: await freePort() },
     mqtt: {
       local: { host: '127.0.0.1', port: await freePort() },
@@ -149,8 +164,8 @@ export async function writeGasSite(dir: string, options: Pick<GatewayRunOptions,
     },
     simulator: { http: { host: '127.0.0.1', port: 0 } },
     devices: Array.from({ length: options.devices }, (_, i) => ({
-      id: `gas-${i}`,
-      profile: 'gas-detector',
+      id: floats !== undefined ? `floats-${i}` : `gas-${i}`,
+      profile: floats !== undefined ? floatProfileId(floats) : 'gas-detector',
       // Polled at 1 s with a 1 s timeout: the defaults, left out so 9,100 devices fit the 1 MB limit of a site file.
       modbus: { host: '127.0.0.1', port: ports[i % links], unitId: 1 + Math.floor(i / links) },
     })),
@@ -159,6 +174,28 @@ export async function writeGasSite(dir: string, options: Pick<GatewayRunOptions,
   // JSON is YAML too, and without YAML's indentation a 100k-point site stays under that limit.
   await writeFile(file, JSON.stringify(site));
   return file;
+}
+
+const floatProfileId = (floats: number) => `bench-floats-${floats}`;
+
+/** A profile of `floats` float32 holding registers (two words each, from address 0), each with a hi limit above any value it takes. */
+async function writeFloatProfile(dir: string, floats: number, changing: boolean): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const points = Object.fromEntries(
+    Array.from({ length: floats }, (_, i) => [
+      `f${i}`,
+      {
+        name: `Analog value ${i}`,
+        unit: 'kPa',
+        modbus: { table: 'holding', address: 2 * i, type: 'float32' },
+        range: { min: 0, max: 1000 },
+        limits: { hi: { value: 900, hysteresis: 10, priority: 3, basis: 'bench: above any value the noise reaches' } },
+        simulation: { initial: 100 + (i % 400), ...(changing ? { noise: 1 } : {}) },
+      },
+    ]),
+  );
+  const profile = { id: floatProfileId(floats), kind: 'analog-block', name: `${floats} float32 values (bench)`, points };
+  await writeFile(join(dir, `${floatProfileId(floats)}.yaml`), JSON.stringify(profile));
 }
 
 async function rssMb(pid: number): Promise<number> {
