@@ -1,5 +1,6 @@
 import { type Clock, PointMap, type Reading, type TimerHandle } from '@lifeline/core';
-import { HISTORY_TIERS, type HistoryBucket, type HistoryStore, type HistoryTier, type SeriesKey } from './history-store.js';
+import { BucketColumns } from './bucket-columns.js';
+import { HISTORY_TIERS, type HistoryStore, type HistoryTier, type SeriesKey } from './history-store.js';
 
 /**
  * Rows a write slice stores, and series a prune slice visits, per event-loop
@@ -12,11 +13,13 @@ const ROWS_PER_SLICE = 250;
 const SERIES_PER_PRUNE_SLICE = 25;
 /** A tier is pruned in a round of slices at most this often: expired buckets outlive their retention by up to this much. */
 const PRUNE_EVERY_MS = 600_000;
+/** Rows of one store call when everything is stored at once (a query, stop): bounds the bucket objects made for it. */
+const ROWS_PER_FLUSH_CHUNK = 10_000;
 
 /** Buckets of one tier being stored slice by slice. */
 interface PendingWrite {
   readonly tier: string;
-  readonly buckets: readonly HistoryBucket[];
+  readonly rows: BucketColumns;
   next: number;
 }
 
@@ -26,11 +29,12 @@ interface PruneRound {
   after?: SeriesKey;
 }
 
-type OpenBucket = { -readonly [K in keyof HistoryBucket]: HistoryBucket[K] };
 /** Each point's bucket being filled, and buckets it has moved past, of one tier. */
 interface OpenTier {
-  readonly current: PointMap<OpenBucket>;
-  readonly done: OpenBucket[];
+  /** Row n: series n's bucket being filled. */
+  readonly current: BucketColumns;
+  /** Buckets moved past, waiting for the tier's next store. */
+  done: BucketColumns;
   /** Timer ticks between two stores of this tier, and how many have passed. */
   readonly everyTicks: number;
   ticks: number;
@@ -59,6 +63,9 @@ export class LocalHistory {
   readonly #flushEveryMs: number;
   /** Per tier, in the order of #tiers. */
   readonly #open: OpenTier[];
+  /** Each point's series number, and the point of each number. */
+  readonly #seriesOf = new PointMap<number>();
+  readonly #keys: SeriesKey[] = [];
   #timer: TimerHandle | undefined;
   /** Stores and prunes waiting for their next slice, in order, and the timer of that slice. */
   readonly #writes: PendingWrite[] = [];
@@ -72,8 +79,8 @@ export class LocalHistory {
     this.#tiers = options.tiers ?? HISTORY_TIERS;
     this.#flushEveryMs = options.flushEveryMs ?? 10_000;
     this.#open = this.#tiers.map((t) => ({
-      current: new PointMap(),
-      done: [],
+      current: new BucketColumns(),
+      done: new BucketColumns(),
       everyTicks: Math.max(1, Math.floor((t.storeEveryMs ?? 0) / this.#flushEveryMs)),
       ticks: 0,
     }));
@@ -82,33 +89,39 @@ export class LocalHistory {
   /**
    * Numeric and boolean (0/1) values of good or uncertain readings; bad ones
    * carry no value. On the hot path of every poll: no allocation per
-   * reading but a point's new bucket, buckets updated in place.
+   * reading (buckets are rows of typed arrays, BucketColumns, updated in
+   * place; a point's first reading names its series once).
    */
   record(readings: readonly Reading[]): void {
     for (const r of readings) {
       const value = typeof r.value === 'boolean' ? Number(r.value) : r.value;
       if (value === undefined || !Number.isFinite(value) || r.quality === 'bad') continue;
+      const series = this.#series(r.device, r.point);
       for (let i = 0; i < this.#tiers.length; i++) {
         const tier = this.#tiers[i] as HistoryTier;
         const ts = r.sourceTs - (r.sourceTs % tier.bucketMs);
-        const open = this.#open[i] as OpenTier;
-        const bucket = open.current.get(r.device, r.point);
-        if (bucket?.ts === ts) {
-          bucket.count += 1;
-          bucket.sum += value;
-          if (value < bucket.min) bucket.min = value;
-          if (value > bucket.max) bucket.max = value;
-          continue;
-        }
-        // A new bucket for this point; the one it leaves (or an out-of-order sample's) is stored at the next flush.
-        const fresh = { device: r.device, point: r.point, ts, count: 1, sum: value, min: value, max: value };
-        if (bucket && bucket.ts > ts) open.done.push(fresh);
+        const { current, done } = this.#open[i] as OpenTier;
+        const open = current.ts(series);
+        if (open === ts) current.add(series, value);
+        // An out-of-order sample of an earlier bucket: a bucket of its own, combined with the stored one when stored.
+        else if (open > ts) done.push(series, ts, 1, value, value, value);
         else {
-          if (bucket) open.done.push(bucket);
-          open.current.set(r.device, r.point, fresh);
+          // A new bucket for this point; the one it leaves is stored at the tier's next store.
+          if (!Number.isNaN(open)) done.pushRow(current, series);
+          current.set(series, series, ts, 1, value, value, value);
         }
       }
     }
+  }
+
+  #series(device: string, point: string): number {
+    let series = this.#seriesOf.get(device, point);
+    if (series === undefined) {
+      series = this.#keys.length;
+      this.#keys.push({ device, point });
+      this.#seriesOf.set(device, point, series);
+    }
+    return series;
   }
 
   trend(device: string, point: string, fromMs: number, toMs: number, maxPoints = 500): TrendPoint[] {
@@ -129,8 +142,8 @@ export class LocalHistory {
         open.ticks += 1;
         if (open.ticks < open.everyTicks) continue;
         open.ticks = 0;
-        const buckets = this.#takeTier(i);
-        if (buckets.length > 0) this.#writes.push({ tier: (this.#tiers[i] as HistoryTier).name, buckets, next: 0 });
+        const rows = this.#takeTier(i);
+        if (rows.length > 0) this.#writes.push({ tier: (this.#tiers[i] as HistoryTier).name, rows, next: 0 });
       }
       const now = this.#clock.now();
       if (now - this.#lastPruneAt >= PRUNE_EVERY_MS && this.#prunes.length === 0) {
@@ -145,19 +158,25 @@ export class LocalHistory {
 
   /** Stores everything: the slices still waiting, then every bucket filled since; the store combines them with what it holds. */
   flush(): void {
-    for (const write of this.#writes.splice(0)) this.#store.merge(write.tier, write.buckets.slice(write.next));
-    for (let i = 0; i < this.#tiers.length; i++) {
-      const buckets = this.#takeTier(i);
-      if (buckets.length > 0) this.#store.merge((this.#tiers[i] as HistoryTier).name, buckets);
-    }
+    for (const write of this.#writes.splice(0)) this.#storeRows(write.tier, write.rows, write.next);
+    for (let i = 0; i < this.#tiers.length; i++) this.#storeRows((this.#tiers[i] as HistoryTier).name, this.#takeTier(i), 0);
   }
 
-  #takeTier(i: number): HistoryBucket[] {
+  /** Rows from `from` on, in chunks, so no more than a chunk's bucket objects exist at once. */
+  #storeRows(tier: string, rows: BucketColumns, from: number): void {
+    for (let at = from; at < rows.length; at += ROWS_PER_FLUSH_CHUNK)
+      this.#store.merge(tier, rows.rows(this.#keys, at, at + ROWS_PER_FLUSH_CHUNK));
+  }
+
+  /** The tier's finished and open buckets, in that order; the tier starts empty again. */
+  #takeTier(i: number): BucketColumns {
     const open = this.#open[i] as OpenTier;
-    const buckets = open.current.appendTo(open.done.slice());
-    open.done.length = 0;
-    open.current.clear();
-    return buckets;
+    const rows = open.done;
+    open.done = new BucketColumns(rows.length);
+    const { current } = open;
+    for (let series = 0; series < current.length; series++) if (!Number.isNaN(current.ts(series))) rows.pushRow(current, series);
+    current.clear();
+    return rows;
   }
 
   #scheduleSlice(): void {
@@ -173,9 +192,9 @@ export class LocalHistory {
   #runSlice(): void {
     const write = this.#writes[0];
     if (write) {
-      this.#store.merge(write.tier, write.buckets.slice(write.next, write.next + ROWS_PER_SLICE));
+      this.#store.merge(write.tier, write.rows.rows(this.#keys, write.next, write.next + ROWS_PER_SLICE));
       write.next += ROWS_PER_SLICE;
-      if (write.next >= write.buckets.length) this.#writes.shift();
+      if (write.next >= write.rows.length) this.#writes.shift();
       return;
     }
     const round = this.#prunes[0];
