@@ -13,7 +13,7 @@ import { colourOf } from '@lifeline/twin';
 import type { Operator } from './alarm-control.js';
 import type { PersistedAlarm } from './alarm-state-store.js';
 import type { AlarmTransition } from './alarm-transition.js';
-import { type ConditionLimit, type MeasureMemory, machineRule } from './measure.js';
+import { type ConditionLimit, type MeasureMemory, machineRule, memoryFor } from './measure.js';
 
 /** One alarm the engine tracks: a condition of a point, a device's comm alarm, or an output's action alarm. */
 export interface AlarmSlot {
@@ -62,7 +62,7 @@ export function newSlot(alarmId: string, device: string, point: AlarmSlot['point
     rule,
     condition: NORMAL,
     lifecycle: NORMAL_LIFECYCLE,
-    memory: {},
+    memory: memoryFor(limit.condition),
     timer: undefined,
     staleTimer: undefined,
     shelveTimer: undefined,

@@ -18,6 +18,18 @@ export interface MeasureMemory {
   flatSince?: number;
 }
 
+/**
+ * The memory of a condition that keeps none (every kind but rate of change
+ * and flat-line): one frozen object shared by all, not an empty one per
+ * alarm (issue 19: 5 MB at 100k limits). Frozen, so a write is a TypeError.
+ */
+const NO_MEMORY: MeasureMemory = Object.freeze({});
+
+/** A fresh memory for a condition that derives its measure from earlier samples, else the shared empty one. */
+export function memoryFor(condition: ConditionLimit['condition']): MeasureMemory {
+  return condition === 'roc' || condition === 'flatline' ? {} : NO_MEMORY;
+}
+
 /** The rule the state machine runs for a condition: derived measures alarm at ≥ their threshold, with no band. */
 export function machineRule(limit: ConditionLimit): LimitRule {
   switch (limit.condition) {
