@@ -117,6 +117,9 @@ export class Outbox {
       const known = this.#typed.get(stored.seq);
       if (known) return known;
       const record = typed(stored);
+      // One larger than the whole cache is not kept: as the newest it would stay until the next read (a 100k-point
+      // site's full twin is 20 MB), and no sink decodes a twin record's body.
+      if (stored.payload.length > SHARED_CHARS) return record;
       this.#typed.set(stored.seq, record);
       this.#typedChars += stored.payload.length;
       this.#trimShared();

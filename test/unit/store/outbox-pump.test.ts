@@ -262,4 +262,9 @@ describe('outbox: the decode shared between sinks is bounded by size', () => {
     const { same } = await secondSinkReads([big('a'), big('b'), big('c')]);
     assert.deepEqual(same, [false, false, false]);
   });
+
+  it('keeps a record larger than the whole bound not even as the newest (the full twin of a 100k-point site, 20 MB)', async () => {
+    const { same } = await secondSinkReads(['"a"', JSON.stringify('x'.repeat(3 * 1024 * 1024))]);
+    assert.deepEqual(same, [true, false]);
+  });
 });
