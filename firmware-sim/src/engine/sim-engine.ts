@@ -177,10 +177,11 @@ export class SimEngine {
   #onChange(device: SimulatedDevice, point: PointConfig, before: number | boolean, after: number | boolean, cause: string): void {
     // A client's Modbus or OPC UA write bypasses apply(): couplings still hold.
     if (cause.endsWith('write')) this.#enforceCouplings(device);
+    const level = cause === 'behaviour' || cause.startsWith('ramp') ? 'debug' : 'info';
+    // Nothing is built for a level that is off: behaviours change every point of a large simulation every second.
+    if (!this.#log.isLevelEnabled(level)) return;
     const line = `${device.id} ${point.id} ${format(before)} → ${format(after)}${point.unit ? ` ${point.unit}` : ''} (${cause})`;
-    const fields = { device: device.id, point: point.id, before, after, cause };
-    if (cause === 'behaviour' || cause.startsWith('ramp')) this.#log.debug(fields, line);
-    else this.#log.info(fields, line);
+    this.#log[level]({ device: device.id, point: point.id, before, after, cause }, line);
   }
 }
 
