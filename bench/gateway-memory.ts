@@ -54,7 +54,7 @@ export async function run(): Promise<void> {
           '',
         )}node ${nodeArgs.join(' ') || '(no flags)'}): ${r.points} points at 1 s over ${values.links} links, online after ${r.onlineAfterS.toFixed(1)} s; warm-up ${values['warmup-s']} s; ` +
         `RSS over ${r.samplesMb.length} s p50 ${f.p50.toFixed(0)} MB, max ${f.max.toFixed(0)} MB; CPU ${r.cpuPercent.toFixed(1)} % of a core ` +
-        `(${((r.cpuPercent * 10_000) / r.points).toFixed(1)} % per 10k points); heap used ${r.heapUsedMb.toFixed(0)} of ${r.heapTotalMb.toFixed(0)} MB; ` +
+        `(${((r.cpuPercent * 10_000) / r.points).toFixed(1)} % per 10k points; the bench's simulator ${r.simulatorCpuPercent.toFixed(0)} %); heap used ${r.heapUsedMb.toFixed(0)} of ${r.heapTotalMb.toFixed(0)} MB; ` +
         `poll requests/s ${JSON.stringify(Object.fromEntries(Object.entries(r.requestsPerS).map(([k, v]) => [k, Math.round(v)])))}, ` +
         `${r.onlineAtEnd} of ${values.devices} devices online at the end; ${r.metricSeries} metric series; state files ${Object.entries(
           r.stateFilesMb,

@@ -88,6 +88,12 @@ export interface GatewayRss {
   readonly samplesMb: readonly number[];
   /** utime + stime over the sampled window, in % of one core. */
   readonly cpuPercent: number;
+  /**
+   * The bench process's own CPU over the same window, % of one core: the
+   * simulator serving every request lives there, so near 100 % it, not the
+   * gateway, is what keeps polls from being on time.
+   */
+  readonly simulatorCpuPercent: number;
   /** Prometheus text exposition lines (series) at the end of the run. */
   readonly metricSeries: number;
   /** `nodejs_heap_size_used_bytes` / `_total_bytes` at the end, MB. */
@@ -314,6 +320,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
     const memory: MemorySample[] = [];
     const before = await scrape(config.http.port);
     const cpu0 = await cpuSeconds(pid);
+    const own0 = process.cpuUsage();
     const w0 = performance.now();
     for (let s = 0; s < options.seconds; s++) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -325,6 +332,8 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
     }
     const windowS = (performance.now() - w0) / 1000;
     const cpuPercent = (((await cpuSeconds(pid)) - cpu0) / windowS) * 100;
+    const own = process.cpuUsage(own0);
+    const simulatorCpuPercent = ((own.user + own.system) / 1e6 / windowS) * 100;
     const points = config.devices.reduce((n, d) => n + d.points.length, 0);
     const metrics = await scrape(config.http.port);
     return {
@@ -332,6 +341,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
       onlineAfterS,
       samplesMb,
       cpuPercent,
+      simulatorCpuPercent,
       metricSeries: metrics.series,
       requestsPerS: Object.fromEntries(
         Object.entries(metrics.requests).map(([outcome, n]) => [outcome, (n - (before.requests[outcome] ?? 0)) / windowS]),
