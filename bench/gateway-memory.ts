@@ -1,10 +1,13 @@
 /**
- * `npm run bench -- gateway [--devices 910] [--links 10] [--floats N] [--seconds 30] [--warmup-s 130] [--node-args="--max-semi-space-size=1"|none]`
+ * `npm run bench -- gateway [--devices 910] [--links 10] [--floats N [--changing]] [--seconds 30] [--warmup-s 130] [--node-args="--max-semi-space-size=1"|none]`
  *
  * A built gateway process polling N gas detectors (11 points each) at 1 s
  * from the simulator: RSS p50 / max, CPU, heap and Prometheus series
  * (gateway-rss.ts). 910 devices are the 10k-point case, 9100 over 40 links
- * the 100k-point case. Also reports whether every point was read on time:
+ * the 100k-point case; `--floats 1000` polls devices of 1,000 float32
+ * registers instead (EMQ Neuron's published layout: `--devices 10 --links 1`
+ * for 10k, `--devices 100 --links 10` for 100k), `--changing` moves every
+ * value every second. Also reports whether every point was read on time:
  * the poll requests the gateway made against those its schedule implies.
  * Sampling starts `--warmup-s` after every device is online (default 130:
  * past the 120 s in which the trend ring's pages become resident, see
