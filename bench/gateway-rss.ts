@@ -149,7 +149,7 @@ async function stateFiles(dir: string): Promise<Record<string, number>> {
 }
 
 /** The benchmarks' site: N gas detectors (or `floatsPerDevice` float devices) spread round-robin over Modbus TCP links of the simulator, as a JSON site file. */
-export async function writeGasSite(
+export async function writeBenchSite(
   dir: string,
   options: Pick<GatewayRunOptions, 'devices' | 'links' | 'centreUrl' | 'floatsPerDevice' | 'changing'>,
 ): Promise<string> {
@@ -289,7 +289,7 @@ export async function measureGatewayRss(dir: string, devicesOrOptions: number | 
   const options = typeof devicesOrOptions === 'number' ? { devices: devicesOrOptions, seconds } : devicesOrOptions;
   if (!existsSync(join(import.meta.dirname, '../gateway/dist/cli/main.js')))
     throw new Error('gateway-rss needs the built gateway: npm run build');
-  const config = await loadSiteConfig(await writeGasSite(dir, options));
+  const config = await loadSiteConfig(await writeBenchSite(dir, options));
   const simulator = new FirmwareSimulator(config, pino({ level: 'warn' }));
   await simulator.start('127.0.0.1', 0);
   let gateway: ChildProcess | undefined;

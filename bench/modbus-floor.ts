@@ -22,7 +22,7 @@ import { loadSiteConfig } from '@lifeline/core';
 import { FirmwareSimulator } from '@lifeline/firmware-sim';
 import { pino } from 'pino';
 import { readRequest } from '../gateway/src/transports/modbus-pdu.js';
-import { writeGasSite } from './gateway-rss.js';
+import { writeBenchSite } from './gateway-rss.js';
 
 /** What the client process is told: per link its port and the unit ids behind it. */
 interface FloorPlan {
@@ -152,7 +152,7 @@ export async function run(): Promise<void> {
     },
   });
   const dir = await mkdtemp(join(tmpdir(), 'lifeline-bench-floor-'));
-  const config = await loadSiteConfig(await writeGasSite(dir, { devices: Number(values.devices), links: Number(values.links) }));
+  const config = await loadSiteConfig(await writeBenchSite(dir, { devices: Number(values.devices), links: Number(values.links) }));
   const simulator = new FirmwareSimulator(config, pino({ level: 'warn' }));
   await simulator.start('127.0.0.1', 0);
   try {
