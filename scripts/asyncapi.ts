@@ -53,7 +53,7 @@ export const CHANNELS: Readonly<Record<string, Channel>> = {
     action: 'send',
     retain: true,
     description:
-      'The full reported twin with version and bootId: on every connect, on resync, when a patch would be too large, and kept fresh (docs/twin.md).',
+      'The full reported twin with version and bootId: on every connect, on resync, when one change alone is larger than a patch may be (larger changes of many members go out as several patches), and kept fresh (docs/twin.md).',
     status: '**published**: on connect, on resync, for a too-large patch, after a quiet period',
   },
   twinPatch: {
@@ -63,7 +63,8 @@ export const CHANNELS: Readonly<Record<string, Channel>> = {
     schema: 'twin-patch',
     action: 'send',
     retain: false,
-    description: 'JSON Merge Patch (RFC 7386) of reported, from base to version = base + 1; coalesced and size-bounded.',
+    description:
+      'JSON Merge Patch (RFC 7386) of reported, from base to version = base + 1; coalesced, and split into consecutive patches within twin.maxPatchBytes.',
     status: '**published**: RFC 7386 merge patch, coalesced',
   },
   twinDesired: {
